@@ -1,0 +1,21 @@
+import * as v from 'valibot';
+import { LifecycleSettingsSchema } from './lifecycle.ts';
+import { SegmentSettingsSchema } from './segments.ts';
+import { ValueSettingsSchema } from './value.ts';
+
+/**
+ * A workspace's settings. Every field has a default, so `{}` parses to the full default settings;
+ * a PATCH is merged into the stored settings and the result validated whole.
+ */
+export const SettingsSchema = v.strictObject({
+  currency: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')), 'USD'),
+  lifecycle: v.optional(LifecycleSettingsSchema, {}),
+  segments: v.optional(SegmentSettingsSchema, {}),
+  value: v.optional(ValueSettingsSchema, {}),
+});
+export type Settings = v.InferOutput<typeof SettingsSchema>;
+
+/** Any JSON object nested up to a sane depth; the merge result is what gets validated. */
+export const SettingsPatchSchema = v.record(v.string(), v.unknown());
+
+export const defaultSettings = (): Settings => v.parse(SettingsSchema, {});
