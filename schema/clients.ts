@@ -68,6 +68,10 @@ export const ClientAggregatesSchema = v.object({
   averageDiscount: v.nullable(v.number()),
   firstPurchaseAt: v.nullable(v.string()),
   lastPurchaseAt: v.nullable(v.string()),
+  /** Revenue of the first purchase day: the spend model averages the repeat transactions only. */
+  firstPurchaseDayRevenue: v.number(),
+  /** When the client first reached the model's "developed"/"retention" stage, if ever. */
+  firstDevelopedAt: v.nullable(v.string()),
   medianGapDays: v.nullable(v.number()),
   maxOrderAmount: v.number(),
   /** First purchase date per product name: pioneers are the first buyers of a new product. */
@@ -135,3 +139,14 @@ export const ClientListQuerySchema = v.strictObject({
   ),
   cursor: v.optional(v.pipe(v.string(), v.maxLength(512, 'is not a valid cursor'))),
 });
+
+/**
+ * Everything segmentation and valuation read about one client: the stored client, its maintained
+ * aggregates and its monthly buckets. Built from D1 rows by the worker, consumed by pure `core/`.
+ */
+export const ClientSnapshotSchema = v.object({
+  ...ClientSchema.entries,
+  aggregates: ClientAggregatesSchema,
+  periods: v.array(PeriodBucketSchema),
+});
+export type ClientSnapshot = v.InferOutput<typeof ClientSnapshotSchema>;
