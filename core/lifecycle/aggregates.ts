@@ -1,0 +1,165 @@
+import type { ClientAggregates, PeriodBucket } from '../../schema/clients.ts';
+import type { ClientEvent } from '../../schema/events.ts';
+import { median } from '../stats.ts';
+import { daysBetween, utcDay, utcMonth } from '../time.ts';
+import { chronological } from './order.ts';
+
+export const emptyAggregates = (): ClientAggregates => ({
+  events: 0,
+  firstEventAt: null,
+  lastEventAt: null,
+  orders: 0,
+  purchaseDays: 0,
+  revenue: 0,
+  margin: 0,
+  ordersWithMargin: 0,
+  negativeMarginOrders: 0,
+  discountedOrders: 0,
+  averageDiscount: null,
+  firstPurchaseAt: null,
+  lastPurchaseAt: null,
+  firstPurchaseDayRevenue: 0,
+  firstDevelopedAt: null,
+  medianGapDays: null,
+  maxOrderAmount: 0,
+  productFirstPurchase: {},
+  outreaches: 0,
+  responses: 0,
+  requests: 0,
+  interests: 0,
+  lastInterestAt: null,
+  interestRecheckAt: null,
+  meetings: 0,
+  offers: 0,
+  refusals: 0,
+  lastRefusal: null,
+  purchasesRefusedByClient: 0,
+  purchasesRefusedByUs: 0,
+  payments: 0,
+  latePayments: 0,
+  maxDaysLate: 0,
+  contacts: 0,
+  positiveContacts: 0,
+  negativeContacts: 0,
+  lastContactAt: null,
+  lastPositiveContactAt: null,
+  lastNegativeContactAt: null,
+  complaints: 0,
+  reviews: 0,
+  positiveReviews: 0,
+  negativeReviews: 0,
+  referrals: 0,
+  lastReferralAt: null,
+  eventTags: [],
+  reactivations: 0,
+});
+
+// Money sums are kept to the cent so that sums do not drift with the order of additions.
+const cents = (x: number) => Math.round(x * 100) / 100;
+
+export interface AggregateOptions {
+  developedAfterOrders: number;
+  interestRecheckDays: number;
+  /** Purchases after a gap this long (the sleeping rule) count as reactivations. */
+  reactivations: number;
+}
+
+/**
+ * Folds a client's events into the aggregates that every read uses, and the calendar-month
+ * buckets of its purchases. Pure and order-independent: events are replayed chronologically.
+ */
+export function aggregateEvents(
+  events: readonly ClientEvent[],
+  options: AggregateOptions,
+): { aggregates: ClientAggregates; periods: PeriodBucket[] } {
+  const a = emptyAggregates();
+  const months = new Map<string, PeriodBucket>();
+  const days: string[] = [];
+  const tags = new Set<string>();
+  let discountSum = 0;
+  let firstDay: string | null = null;
+
+  for (const e of chronological(events)) {
+    a.events += 1;
+    a.firstEventAt ??= e.at;
+    a.lastEventAt = e.at;
+    switch (e.type) {
+      case 'outreach': a.outreaches += 1; break;
+      case 'response': a.responses += 1; break;
+      case 'request': a.requests += 1; break;
+      case 'interest': {
+        a.interests += 1;
+        a.lastInterestAt = e.at;
+        a.interestRecheckAt = e.recheckAt ?? new Date(Date.parse(e.at) + options.interestRecheckDays * 86_400_000).toISOString();
+        break;
+      }
+      case 'meeting': a.meetings += 1; break;
+      case 'offer': a.offers += 1; break;
+      case 'refusal':
+        a.refusals += 1;
+        a.lastRefusal = { at: e.at, by: e.by, reason: e.reason, kind: e.kind ?? null };
+        break;
+      case 'purchase_refused':
+        if (e.by === 'client') a.purchasesRefusedByClient += 1;
+        else a.purchasesRefusedByUs += 1;
+        break;
+      case 'purchase': {
+        a.orders += 1;
+        a.revenue = cents(a.revenue + e.amount);
+        a.maxOrderAmount = Math.max(a.maxOrderAmount, e.amount);
+        if (e.margin !== undefined) {
+          a.margin = cents(a.margin + e.margin);
+          a.ordersWithMargin += 1;
+          if (e.margin < 0) a.negativeMarginOrders += 1;
+        }
+        if (e.discount !== undefined && e.discount > 0) {
+          a.discountedOrders += 1;
+          discountSum += e.discount;
+        }
+        a.firstPurchaseAt ??= e.at;
+        a.lastPurchaseAt = e.at;
+        const day = utcDay(e.at);
+        firstDay ??= day;
+        if (day === firstDay) a.firstPurchaseDayRevenue = cents(a.firstPurchaseDayRevenue + e.amount);
+        if (days.at(-1) !== day) days.push(day);
+        if (a.orders === options.developedAfterOrders) a.firstDevelopedAt = e.at;
+        if (e.product !== undefined && !(e.product in a.productFirstPurchase)) a.productFirstPurchase[e.product] = e.at;
+        const month = utcMonth(e.at);
+        const bucket = months.get(month) ?? { period: month, revenue: 0, margin: 0, orders: 0 };
+        bucket.revenue = cents(bucket.revenue + e.amount);
+        bucket.margin = cents(bucket.margin + (e.margin ?? 0));
+        bucket.orders += 1;
+        months.set(month, bucket);
+        break;
+      }
+      case 'payment':
+        a.payments += 1;
+        if (e.daysLate > 0) a.latePayments += 1;
+        a.maxDaysLate = Math.max(a.maxDaysLate, e.daysLate);
+        break;
+      case 'contact':
+        a.contacts += 1;
+        a.lastContactAt = e.at;
+        if (e.sentiment === 'positive') { a.positiveContacts += 1; a.lastPositiveContactAt = e.at; }
+        if (e.sentiment === 'negative') { a.negativeContacts += 1; a.lastNegativeContactAt = e.at; }
+        break;
+      case 'complaint': a.complaints += 1; break;
+      case 'review':
+        a.reviews += 1;
+        if (e.rating !== undefined && e.rating >= 4) a.positiveReviews += 1;
+        if (e.rating !== undefined && e.rating <= 2) a.negativeReviews += 1;
+        break;
+      case 'referral': a.referrals += 1; a.lastReferralAt = e.at; break;
+      case 'tag': tags.add(e.tag); break;
+      case 'stage_override': break;
+    }
+  }
+  a.purchaseDays = days.length;
+  a.averageDiscount = a.discountedOrders > 0 ? discountSum / a.discountedOrders : null;
+  const gaps: number[] = [];
+  for (let i = 1; i < days.length; i++) gaps.push(daysBetween(days[i - 1]!, days[i]!));
+  a.medianGapDays = median(gaps);
+  a.eventTags = [...tags].sort();
+  a.reactivations = options.reactivations;
+  return { aggregates: a, periods: [...months.values()].sort((x, y) => (x.period < y.period ? -1 : 1)) };
+}
