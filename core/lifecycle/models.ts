@@ -22,12 +22,15 @@ export interface StageModel {
   stageOf(state: RelationshipState, developedAfterOrders: number): Stage | null;
   /** The stage that counts as "developed" in segment conversion. */
   developedStage: Stage;
+  /** Stages off the progression path: clients who stopped buying. */
+  dormantStages: readonly Stage[];
 }
 
 export const portfolioModel: StageModel = {
   name: 'portfolio',
   stages: PORTFOLIO_STAGES,
   developedStage: 'developed',
+  dormantStages: ['sleeping', 'lost'],
   stageOf(s, developedAfterOrders) {
     if (s.dormancy === 'lost') return 'lost';
     if (s.dormancy === 'sleeping') return 'sleeping';
@@ -42,6 +45,7 @@ export const clc6Model: StageModel = {
   name: 'clc6',
   stages: CLC6_STAGES,
   developedStage: 'retention',
+  dormantStages: ['re_engagement'],
   stageOf(s) {
     if (s.dormancy !== 'active') return 're_engagement';
     if (s.orders >= 2) return s.advocate ? 'loyalty' : 'retention';

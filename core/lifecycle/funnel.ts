@@ -1,0 +1,53 @@
+import type { FunnelStage, Stage } from '../../schema/lifecycle.ts';
+import type { StageModel } from './models.ts';
+
+/** What the store counts per stage; the funnel's ratios are computed from these alone. */
+export interface StageCounts {
+  /** Clients in the stage at asOf. */
+  current: number;
+  /** Clients who entered the stage within the window. */
+  entered: number;
+  /** Clients ever in the stage by asOf. */
+  ever: number;
+  medianDays: number | null;
+  cumulativeMedianDays: number | null;
+}
+
+/**
+ * Per stage: the client counts and conversions. Stages on the progression path (prospect →
+ * developed, awareness → loyalty) convert to "this stage or beyond", measured on each client's
+ * furthest path stage; the dormant stages (sleeping → lost, re-engagement) count who ever got there.
+ */
+export function buildFunnel(
+  model: StageModel,
+  counts: ReadonlyMap<Stage, StageCounts>,
+  furthest: ReadonlyMap<Stage, number>,
+  total: number,
+  labels: Partial<Record<Stage, string>>,
+): FunnelStage[] {
+  const path = model.stages.filter((s) => !model.dormantStages.includes(s));
+  const atLeast = (i: number) => path.slice(i).reduce((n, s) => n + (furthest.get(s) ?? 0), 0);
+  const share = (num: number, den: number) => (den > 0 ? Math.round((num / den) * 10_000) / 10_000 : null);
+  return model.stages.map((stage, i) => {
+    const c = counts.get(stage) ?? { current: 0, entered: 0, ever: 0, medianDays: null, cumulativeMedianDays: null };
+    const p = path.indexOf(stage);
+    const next = model.stages[i + 1];
+    const reached = p >= 0 ? atLeast(p) : c.ever;
+    // The end of the path converts to nothing further; sleeping converts to lost.
+    const conversionToNext =
+      p >= 0 ? (p + 1 < path.length ? share(atLeast(p + 1), reached) : null)
+      : next !== undefined ? share(counts.get(next)?.ever ?? 0, reached)
+      : null;
+    return {
+      stage,
+      label: labels[stage] ?? stage,
+      count: c.current,
+      entered: c.entered,
+      reached,
+      conversionToNext,
+      cumulativeConversion: share(reached, total) ?? 0,
+      medianDays: c.medianDays,
+      cumulativeMedianDays: c.cumulativeMedianDays,
+    };
+  });
+}

@@ -1,0 +1,52 @@
+import * as v from 'valibot';
+import { type Settings, SettingsSchema } from '../../schema/settings.ts';
+
+export interface WorkspaceRow {
+  id: string;
+  name: string;
+  allowedOrigins: string[];
+  settings: Settings;
+  createdAt: string;
+}
+
+interface Raw {
+  id: string;
+  name: string;
+  allowed_origins: string;
+  settings: string;
+  created_at: string;
+}
+
+// Stored settings are re-parsed so that defaults added by later releases appear for old workspaces.
+const toWorkspace = (r: Raw): WorkspaceRow => ({
+  id: r.id,
+  name: r.name,
+  allowedOrigins: JSON.parse(r.allowed_origins) as string[],
+  settings: v.parse(SettingsSchema, JSON.parse(r.settings)),
+  createdAt: r.created_at,
+});
+
+export async function getWorkspace(db: D1Database, id: string): Promise<WorkspaceRow | null> {
+  const row = await db.prepare('SELECT id, name, allowed_origins, settings, created_at FROM workspaces WHERE id = ?1').bind(id).first<Raw>();
+  return row ? toWorkspace(row) : null;
+}
+
+export function insertWorkspaceStatements(db: D1Database, ws: WorkspaceRow): D1PreparedStatement[] {
+  return [
+    db
+      .prepare('INSERT INTO workspaces (id, name, allowed_origins, settings, created_at) VALUES (?1, ?2, ?3, ?4, ?5)')
+      .bind(ws.id, ws.name, JSON.stringify(ws.allowedOrigins), JSON.stringify(ws.settings), ws.createdAt),
+    ...ws.allowedOrigins.map((origin) =>
+      db.prepare('INSERT OR IGNORE INTO workspace_origins (origin, workspace_id) VALUES (?1, ?2)').bind(origin, ws.id),
+    ),
+  ];
+}
+
+export async function updateSettings(db: D1Database, id: string, settings: Settings): Promise<void> {
+  await db.prepare('UPDATE workspaces SET settings = ?2 WHERE id = ?1').bind(id, JSON.stringify(settings)).run();
+}
+
+/** Whether any workspace allows this browser origin: enough to answer a CORS preflight. */
+export async function isKnownOrigin(db: D1Database, origin: string): Promise<boolean> {
+  return (await db.prepare('SELECT 1 AS ok FROM workspace_origins WHERE origin = ?1 LIMIT 1').bind(origin).first()) !== null;
+}

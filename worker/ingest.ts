@@ -1,0 +1,117 @@
+import { deriveClient, type DerivedClient } from '../core/lifecycle/derive.ts';
+import { stageModel } from '../core/lifecycle/models.ts';
+import type { SleepRule } from '../core/lifecycle/stages.ts';
+import type { ClientEvent, EventBatchResult } from '../schema/events.ts';
+import type { Stage } from '../schema/lifecycle.ts';
+import type { Settings } from '../schema/settings.ts';
+import { sha256Hex } from './crypto.ts';
+import { getClientVersions } from './db/clients.ts';
+import { replaceDerivedStatements, versionGuardStatements, isGuardConflict } from './db/derived.ts';
+import { findEventHashes, insertEventStatements, loadEventsOf } from './db/events.ts';
+import { chunk, placeholders } from './db/plan.ts';
+import { withRetry } from './db/retry.ts';
+import { ApiError } from './problem.ts';
+
+const MAX_ATTEMPTS = 6;
+
+/** JSON with sorted keys: the same event always hashes the same, whatever its key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+interface Prepared {
+  index: number;
+  event: ClientEvent;
+  body: string;
+  hash: string;
+}
+
+export interface IngestOptions {
+  now: string;
+  sleepRule?: SleepRule;
+}
+
+/**
+ * Stores a batch of validated events atomically and idempotently, and re-derives the stages and
+ * aggregates of every client they touch from the client's whole event history (so arrival order
+ * never matters). Concurrent writers are serialised by an optimistic version check inside the
+ * batch: a loser re-reads and re-derives, so no derivation is ever lost.
+ */
+export async function ingestEvents(db: D1Database, workspaceId: string, settings: Settings, events: readonly ClientEvent[], options: IngestOptions): Promise<EventBatchResult> {
+  const model = stageModel(settings.lifecycle.model);
+  const badStages = events.flatMap((e, i) =>
+    e.type === 'stage_override' && !model.stages.includes(e.stage as Stage)
+      ? [{ path: `events.${i}.stage`, message: `must be a stage of the ${model.name} model: ${model.stages.join(', ')}` }]
+      : [],
+  );
+  if (badStages.length > 0) throw new ApiError(400, 'Invalid stage_override', { errors: badStages });
+
+  const prepared: Prepared[] = await Promise.all(
+    events.map(async (event, index) => {
+      const body = canonicalJson(event);
+      return { index, event, body, hash: await sha256Hex(body) };
+    }),
+  );
+
+  // The same id twice in one batch: a harmless repeat if identical, a conflict otherwise.
+  const unique = new Map<string, Prepared>();
+  const conflicts: { path: string; message: string }[] = [];
+  let duplicates = 0;
+  for (const p of prepared) {
+    const first = unique.get(p.event.id);
+    if (!first) unique.set(p.event.id, p);
+    else if (first.hash === p.hash) duplicates++;
+    else conflicts.push({ path: `events.${p.index}.id`, message: `repeats events.${first.index}.id with different content` });
+  }
+  if (conflicts.length > 0) throw new ApiError(409, 'Event ids repeated with different content; nothing was stored', { errors: conflicts });
+
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const stored = await withRetry(() => findEventHashes(db, workspaceId, [...unique.keys()]));
+    const fresh: Prepared[] = [];
+    let storedDuplicates = 0;
+    for (const p of unique.values()) {
+      const hash = stored.get(p.event.id);
+      if (hash === undefined) fresh.push(p);
+      else if (hash === p.hash) storedDuplicates++;
+      else conflicts.push({ path: `events.${p.index}.id`, message: 'was already stored with different content' });
+    }
+    if (conflicts.length > 0) throw new ApiError(409, 'Event ids already stored with different content; nothing was stored', { errors: conflicts });
+    if (fresh.length === 0) return { accepted: 0, duplicates: duplicates + storedDuplicates };
+
+    const clientIds = [...new Set(fresh.map((p) => p.event.clientId))];
+    const [versions, history] = await withRetry(() => Promise.all([getClientVersions(db, workspaceId, clientIds), loadEventsOf(db, workspaceId, clientIds)]));
+    const derived = new Map<string, DerivedClient>();
+    const freshByClient = Map.groupBy(fresh, (p) => p.event.clientId);
+    for (const id of clientIds) {
+      const all = [...(history.get(id) ?? []), ...freshByClient.get(id)!.map((p) => p.event)];
+      derived.set(id, deriveClient(all, settings.lifecycle, options.sleepRule));
+    }
+
+    const expected = new Map(clientIds.map((id) => [id, versions.get(id) ?? -1]));
+    const statements = [
+      ...versionGuardStatements(db, workspaceId, expected),
+      ...clientIds
+        .filter((id) => !versions.has(id))
+        .map((id) => db.prepare("INSERT INTO clients (workspace_id, id, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)").bind(workspaceId, id, options.now)),
+      ...chunk(clientIds, 97).map((part) =>
+        db.prepare(`UPDATE clients SET version = version + 1, updated_at = ?2 WHERE workspace_id = ?1 AND id IN (${placeholders(part.length, 2)})`).bind(workspaceId, options.now, ...part),
+      ),
+      ...insertEventStatements(db, workspaceId, fresh, options.now),
+      ...replaceDerivedStatements(db, workspaceId, derived),
+    ];
+    try {
+      await withRetry(() => db.batch(statements));
+      return { accepted: fresh.length, duplicates: duplicates + storedDuplicates };
+    } catch (error) {
+      // Another writer touched these clients (or stored the same events) first: derive again.
+      if (isGuardConflict(error) || (error instanceof Error && /UNIQUE constraint failed/i.test(error.message))) continue;
+      throw error;
+    }
+  }
+  throw new ApiError(503, 'Too many concurrent writes to the same clients; nothing was stored. Retry shortly.', { headers: { 'retry-after': '1' } });
+}

@@ -1,0 +1,17 @@
+import type { RouteSpec } from '../route.ts';
+import { clientRoutes } from './clients.ts';
+import { eventRoutes } from './events.ts';
+import { healthRoutes } from './health.ts';
+import { lifecycleRoutes } from './lifecycle.ts';
+import { settingsRoutes } from './settings.ts';
+import { workspaceRoutes } from './workspaces.ts';
+
+/** Every route the API serves: the router and the OpenAPI document are both built from this list. */
+export const routes: RouteSpec[] = [
+  ...healthRoutes,
+  ...workspaceRoutes,
+  ...settingsRoutes,
+  ...clientRoutes,
+  ...eventRoutes,
+  ...lifecycleRoutes,
+];

@@ -1,0 +1,28 @@
+import { buildFunnel } from '../../core/lifecycle/funnel.ts';
+import { stageModel } from '../../core/lifecycle/models.ts';
+import { addDays } from '../../core/time.ts';
+import { FunnelQuerySchema, type Funnel } from '../../schema/lifecycle.ts';
+import { WIDGET } from '../auth.ts';
+import { funnelCounts } from '../db/funnel.ts';
+import { route } from '../route.ts';
+import { parseQuery } from '../validate.ts';
+
+export const lifecycleRoutes = [
+  route({
+    method: 'GET',
+    path: '/v1/lifecycle/funnel',
+    access: WIDGET,
+    summary: 'Clients per stage at asOf, entries within [from, to), conversions and days in stage',
+    async handle({ request, env, auth, now }): Promise<Funnel> {
+      const q = parseQuery(request, FunnelQuerySchema);
+      const asOf = q.asOf ?? now;
+      const to = q.to ?? asOf;
+      const from = q.from ?? addDays(to, -365);
+      const settings = auth.workspace.settings.lifecycle;
+      const model = stageModel(settings.model);
+      const path = model.stages.filter((s) => !model.dormantStages.includes(s));
+      const { counts, furthest, total } = await funnelCounts(env.DB, auth.workspace.id, path, { asOf, from, to });
+      return { model: model.name, asOf, from, to, total, stages: buildFunnel(model, counts, furthest, total, settings.stageLabels) };
+    },
+  }),
+];

@@ -1,0 +1,33 @@
+import { mergePatch } from '../../core/merge.ts';
+import { SettingsPatchSchema, SettingsSchema } from '../../schema/settings.ts';
+import { SECRET } from '../auth.ts';
+import { updateSettings } from '../db/workspaces.ts';
+import { route } from '../route.ts';
+import { restageWorkspace } from '../restage.ts';
+import { parseJson, parseValue } from '../validate.ts';
+
+export const settingsRoutes = [
+  route({
+    method: 'GET',
+    path: '/v1/settings',
+    access: SECRET,
+    summary: "The workspace's settings: stage model and the thresholds of every rule",
+    handle: ({ auth }) => auth.workspace.settings,
+  }),
+  route({
+    method: 'PATCH',
+    path: '/v1/settings',
+    access: SECRET,
+    summary: 'Change settings with a JSON merge patch; lifecycle changes re-derive every client’s stages',
+    async handle({ request, env, ctx, auth }) {
+      const patch = await parseJson(request, SettingsPatchSchema);
+      const settings = parseValue(mergePatch(auth.workspace.settings, patch), SettingsSchema);
+      await updateSettings(env.DB, auth.workspace.id, settings);
+      if (JSON.stringify(settings.lifecycle) !== JSON.stringify(auth.workspace.settings.lifecycle)) {
+        // Stage rules changed: every stored history is re-derived, off the response path.
+        ctx.waitUntil(restageWorkspace(env.DB, auth.workspace.id, settings, new Date().toISOString()));
+      }
+      return settings;
+    },
+  }),
+];

@@ -1,0 +1,31 @@
+import { SettingsSchema } from '../../schema/settings.ts';
+import { WorkspaceCreateSchema } from '../../schema/workspaces.ts';
+import { randomToken } from '../crypto.ts';
+import { insertKeyStatement } from '../db/keys.ts';
+import { insertWorkspaceStatements } from '../db/workspaces.ts';
+import { mintKey } from '../keys.ts';
+import { json, route } from '../route.ts';
+import { parseJson, parseValue } from '../validate.ts';
+
+export const workspaceRoutes = [
+  route({
+    method: 'POST',
+    path: '/v1/workspaces',
+    access: 'admin',
+    summary: 'Create a workspace and its first secret and publishable keys (shown once)',
+    async handle({ request, env, now }) {
+      const body = await parseJson(request, WorkspaceCreateSchema);
+      const settings = body.settings ?? parseValue({}, SettingsSchema);
+      const id = `ws_${randomToken(12)}`;
+      const secret = await mintKey(id, 'secret', now, { label: 'initial secret key' });
+      const publishable = await mintKey(id, 'publishable', now, { label: 'initial publishable key' });
+      const allowedOrigins = [...new Set(body.allowedOrigins)];
+      await env.DB.batch([
+        ...insertWorkspaceStatements(env.DB, { id, name: body.name, allowedOrigins, settings, createdAt: now }),
+        insertKeyStatement(env.DB, secret.row, secret.hash),
+        insertKeyStatement(env.DB, publishable.row, publishable.hash),
+      ]);
+      return json({ id, name: body.name, allowedOrigins, secretKey: secret.plain, publishableKey: publishable.plain }, { status: 201 });
+    },
+  }),
+];
