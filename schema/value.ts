@@ -1,5 +1,234 @@
 import * as v from 'valibot';
+import { IdSchema, InstantSchema, MoneySchema } from './common.ts';
 
-/** Settings of the CLV models (filled in by the value work). */
-export const ValueSettingsSchema = v.strictObject({});
+const finite = () => v.pipe(v.number(), v.finite('must be a finite number'));
+const between = (min: number, max: number) =>
+  v.pipe(finite(), v.minValue(min, `must be between ${min} and ${max}`), v.maxValue(max, `must be between ${min} and ${max}`));
+const wholeBetween = (min: number, max: number) =>
+  v.pipe(finite(), v.integer(`must be a whole number from ${min} to ${max}`), v.minValue(min, `must be a whole number from ${min} to ${max}`), v.maxValue(max, `must be a whole number from ${min} to ${max}`));
+
+// ---------------------------------------------------------------------------------------------
+// The CLV calculator (DOMAIN.md 4.1): a pure function shared by the API and the web component.
+
+export const DEFAULT_TARGET_RATIO = 3;
+
+const ONE_OF_LIFETIME = 'give exactly one of lifetimePeriods and retentionRate';
+
+/**
+ * The calculator's request. The upper bounds keep every answer finite (JSON cannot carry
+ * Infinity) while staying far above any real business: 1e12 per order, a million orders a period.
+ */
+export const ClvCalculatorInputSchema = v.pipe(
+  v.strictObject({
+    averageOrderValue: MoneySchema,
+    ordersPerPeriod: v.pipe(finite(), v.minValue(0, 'must not be negative'), v.maxValue(1e6, 'must be at most 1e6')),
+    /** Gross margin as a share of the order value. */
+    grossMargin: between(0, 1),
+    /** Expected lifetime in periods; or give `retentionRate`. */
+    lifetimePeriods: v.optional(v.pipe(finite(), v.gtValue(0, 'must be greater than 0'), v.maxValue(10_000, 'must be at most 10000'))),
+    /** Share of clients still there after each period; or give `lifetimePeriods`. */
+    retentionRate: v.optional(v.pipe(finite(), v.minValue(0, 'must be at least 0 and below 1'), v.ltValue(1, 'must be at least 0 and below 1'))),
+    /** Discount rate per period (0.01 = 1%). */
+    discountRate: between(0, 1),
+    acquisitionCost: MoneySchema,
+    /** The CLV/CAC ratio the business aims for. */
+    targetRatio: v.optional(v.pipe(finite(), v.gtValue(0, 'must be greater than 0'), v.maxValue(1000, 'must be at most 1000')), DEFAULT_TARGET_RATIO),
+  }),
+  // Named on both fields so that a form can mark both; the HTTP layer reports both paths.
+  v.forward(
+    v.partialCheck([['lifetimePeriods'], ['retentionRate']], (i) => (i.lifetimePeriods === undefined) !== (i.retentionRate === undefined), ONE_OF_LIFETIME),
+    ['lifetimePeriods'],
+  ),
+  v.forward(
+    v.partialCheck([['lifetimePeriods'], ['retentionRate']], (i) => (i.lifetimePeriods === undefined) !== (i.retentionRate === undefined), ONE_OF_LIFETIME),
+    ['retentionRate'],
+  ),
+);
+/** What a caller passes: `targetRatio` may be left out. */
+export type ClvCalculatorInput = v.InferInput<typeof ClvCalculatorInputSchema>;
+
+/**
+ * The calculator's answer. A ratio that is undefined (a zero denominator) is `null`, never
+ * Infinity or NaN: `clvToCac` when the acquisition cost is 0 (or the ratio would overflow);
+ * `paybackPeriods` when the period
+ * margin is 0 but the acquisition cost is not (it never pays back).
+ */
+export const ClvCalculatorResultSchema = v.object({
+  /** m = averageOrderValue × ordersPerPeriod × grossMargin, collected at the end of each period. */
+  periodMargin: v.number(),
+  expectedLifetimePeriods: v.number(),
+  clvSimple: v.number(),
+  clvDiscounted: v.number(),
+  clvToCac: v.nullable(v.number()),
+  /** The largest acquisition cost the target ratio allows: clvDiscounted / targetRatio. */
+  allowableCac: v.number(),
+  /** acquisitionCost / periodMargin, undiscounted. */
+  paybackPeriods: v.nullable(v.number()),
+  netValue: v.number(),
+  meetsTarget: v.boolean(),
+});
+export type ClvCalculatorResult = v.InferOutput<typeof ClvCalculatorResultSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Predictive CLV: BG/NBD (purchases and P(alive)) and Gamma-Gamma (spend per purchase).
+
+export const TIME_UNITS = ['day', 'week'] as const;
+export const TimeUnitSchema = v.picklist(TIME_UNITS, 'must be day or week');
+export type TimeUnit = v.InferOutput<typeof TimeUnitSchema>;
+
+/**
+ * Minimum data for a fit. BG/NBD has four parameters and Gamma-Gamma three; below these counts
+ * the estimates swing so widely between samples (see `core/value/minimum.test.ts`, which fits
+ * simulated workspaces of this size) that a prediction would be a guess, so the profile shows
+ * historic values instead.
+ */
+export const MIN_CUSTOMERS = 300;
+export const MIN_REPEAT_BUYERS = 100;
+
+/** A workspace's settings for the value models. `{}` parses to the defaults. */
+export const ValueSettingsSchema = v.strictObject({
+  /** How far predicted CLV looks ahead (Klaviyo's "next 365 days"). */
+  horizonDays: v.optional(wholeBetween(1, 3650), 365),
+  /** Annual discount rate applied to predicted revenue. */
+  annualDiscountRate: v.optional(between(0, 1), 0.1),
+  /** The unit a fit measures time in when the request names none. */
+  timeUnit: v.optional(TimeUnitSchema, 'week'),
+  /** Overrides of the published minimum data; they may only raise it, never go below 30/10. */
+  minCustomers: v.optional(wholeBetween(30, 10_000_000), MIN_CUSTOMERS),
+  minRepeatBuyers: v.optional(wholeBetween(10, 10_000_000), MIN_REPEAT_BUYERS),
+});
 export type ValueSettings = v.InferOutput<typeof ValueSettingsSchema>;
+
+/** One purchase as the models read it; same-day purchases are merged by the summariser. */
+export const ValueTransactionSchema = v.object({
+  clientId: IdSchema,
+  at: InstantSchema,
+  amount: MoneySchema,
+});
+export type ValueTransaction = v.InferOutput<typeof ValueTransactionSchema>;
+
+/**
+ * `POST /v1/clv/model/fit`. `asOf` defaults to now and `timeUnit` to the workspace setting
+ * (`week` unless changed); both are filled in by the handler. With `holdoutFrom`, the answer also
+ * carries a backtest: a fit on the purchases before `holdoutFrom`, judged on [holdoutFrom, asOf).
+ */
+export const ClvFitRequestSchema = v.pipe(
+  v.strictObject({
+    asOf: v.optional(InstantSchema),
+    timeUnit: v.optional(TimeUnitSchema),
+    holdoutFrom: v.optional(InstantSchema),
+  }),
+  v.forward(
+    v.partialCheck(
+      [['asOf'], ['holdoutFrom']],
+      (r) => r.asOf === undefined || r.holdoutFrom === undefined || r.holdoutFrom < r.asOf,
+      'must be before asOf',
+    ),
+    ['holdoutFrom'],
+  ),
+);
+export type ClvFitRequest = v.InferOutput<typeof ClvFitRequestSchema>;
+
+export const BgNbdParamsSchema = v.object({ r: v.number(), alpha: v.number(), a: v.number(), b: v.number() });
+export type BgNbdParams = v.InferOutput<typeof BgNbdParamsSchema>;
+
+/** Gamma-Gamma: `v` is the papers' γ (the scale of the spend heterogeneity). */
+export const GammaGammaParamsSchema = v.object({ p: v.number(), q: v.number(), v: v.number() });
+export type GammaGammaParams = v.InferOutput<typeof GammaGammaParamsSchema>;
+
+export const FREQUENCY_GROUPS = ['0', '1', '2', '3', '4', '5', '6', '7+'] as const;
+
+/** Predicted against actual repeat purchases in a held-out period. */
+export const BacktestSchema = v.object({
+  holdoutFrom: v.string(),
+  end: v.string(),
+  /** Length of the holdout in the model's time unit. */
+  holdoutLength: v.number(),
+  /** Calibration customers (first purchase before holdoutFrom). */
+  customers: v.number(),
+  /** Customers whose first purchase falls in the holdout: not predictable, left out. */
+  newInHoldout: v.number(),
+  params: BgNbdParamsSchema,
+  converged: v.boolean(),
+  actual: v.number(),
+  predicted: v.number(),
+  /** By repeat purchases in the calibration period (0, 1, …, 7+). */
+  groups: v.array(
+    v.object({
+      frequency: v.picklist(FREQUENCY_GROUPS),
+      customers: v.number(),
+      actual: v.number(),
+      predicted: v.number(),
+    }),
+  ),
+});
+export type Backtest = v.InferOutput<typeof BacktestSchema>;
+
+/** The fitted model, as `GET /v1/clv/model` answers and the fit endpoint stores it. */
+export const ClvModelSchema = v.object({
+  asOf: v.string(),
+  timeUnit: TimeUnitSchema,
+  customers: v.number(),
+  /** Both optimisers met their tolerances with no parameter on a bound. */
+  converged: v.boolean(),
+  /** BG/NBD log-likelihood at the estimates. */
+  logLikelihood: v.number(),
+  /** `alpha` is in `timeUnit`s. */
+  params: BgNbdParamsSchema,
+  spend: GammaGammaParamsSchema,
+  diagnostics: v.object({
+    repeatBuyers: v.number(),
+    /** Repeat buyers with a positive average repeat spend: what Gamma-Gamma is fitted on. */
+    spendCustomers: v.number(),
+    iterations: v.number(),
+    evaluations: v.number(),
+    bgnbdConverged: v.boolean(),
+    spendConverged: v.boolean(),
+    spendIterations: v.number(),
+    spendLogLikelihood: v.number(),
+    /** Asymptotic standard errors from the observed information; null if it was not invertible. */
+    standardErrors: v.nullable(v.object({ params: BgNbdParamsSchema, spend: v.nullable(GammaGammaParamsSchema) })),
+    fitMs: v.number(),
+  }),
+  backtest: v.optional(BacktestSchema),
+});
+export type ClvModel = v.InferOutput<typeof ClvModelSchema>;
+
+/** Below the minimum data, the fit says so rather than fitting noise. */
+export const InsufficientDataSchema = v.object({
+  status: v.literal('insufficient_data'),
+  reason: v.string(),
+  minimum: v.object({ customers: v.number(), repeatBuyers: v.number() }),
+  observed: v.object({ customers: v.number(), repeatBuyers: v.number() }),
+});
+export type InsufficientData = v.InferOutput<typeof InsufficientDataSchema>;
+
+/**
+ * A client's value in the profile, with Klaviyo's field names. `basis` says where the predictive
+ * fields come from: `model` once a fitted model exists and the client has bought; otherwise
+ * `historic` with the reason, the predictive fields null and `totalClv` = `historicClv`.
+ */
+export const ClientValueSchema = v.object({
+  basis: v.picklist(['model', 'historic']),
+  reason: v.nullable(v.string()),
+  /** Revenue to date. */
+  historicClv: v.number(),
+  historicMargin: v.number(),
+  orders: v.number(),
+  averageOrderValue: v.nullable(v.number()),
+  /** Days from the first purchase to asOf. */
+  tenureDays: v.nullable(v.number()),
+  /** Discounted expected revenue over the horizon. */
+  predictedClv: v.nullable(v.number()),
+  totalClv: v.number(),
+  /** Expected purchase days (transactions) over the horizon, undiscounted. */
+  predictedNumberOfOrders: v.nullable(v.number()),
+  pAlive: v.nullable(v.number()),
+  churnProbability: v.nullable(v.number()),
+  /** Expected value of one future order (Gamma-Gamma). */
+  expectedOrderValue: v.nullable(v.number()),
+  averageDaysBetweenOrders: v.nullable(v.number()),
+  expectedDateOfNextOrder: v.nullable(v.string()),
+  horizonDays: v.number(),
+});
+export type ClientValue = v.InferOutput<typeof ClientValueSchema>;
