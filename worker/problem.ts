@@ -18,12 +18,14 @@ const TITLES: Record<number, string> = {
 
 /** An error a handler throws to answer with an RFC 9457 problem; its text is meant for the client. */
 export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly detail: string,
-    readonly extra: { errors?: { path: string; message: string }[]; headers?: Record<string, string>; [k: string]: unknown } = {},
-  ) {
+  readonly status: number;
+  readonly detail: string;
+  readonly extra: { errors?: { path: string; message: string }[]; headers?: Record<string, string>; [k: string]: unknown };
+  constructor(status: number, detail: string, extra: ApiError['extra'] = {}) {
     super(detail);
+    this.status = status;
+    this.detail = detail;
+    this.extra = extra;
   }
 }
 
