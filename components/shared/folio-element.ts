@@ -1,0 +1,34 @@
+import { LitElement, type PropertyDeclarations } from 'lit';
+import { formatFor, type Format } from './format.ts';
+import { langOf, languageOf, type Lang } from './locale.ts';
+import { messagesFor, type Messages } from './messages.ts';
+
+export interface I18n {
+  t: Messages;
+  f: Format;
+  lang: Lang;
+  locale: string;
+}
+
+/**
+ * The language and money settings every component shares. The element's own `lang` attribute is
+ * observed (under another property name, so the native `lang` property stays untouched); a `lang`
+ * further up the page is read at render time.
+ */
+export class FolioElement extends LitElement {
+  static override properties: PropertyDeclarations = {
+    currency: {},
+    langAttribute: { attribute: 'lang' },
+  };
+
+  /** ISO 4217 code used when the data names no currency; USD by default. */
+  declare currency?: string;
+  declare protected langAttribute?: string;
+
+  protected i18n(dataCurrency?: unknown): I18n {
+    const locale = langOf(this);
+    const lang = languageOf(locale);
+    const currency = typeof dataCurrency === 'string' && dataCurrency ? dataCurrency : this.currency || 'USD';
+    return { t: messagesFor(lang), f: formatFor(locale, currency), lang, locale };
+  }
+}
