@@ -1,0 +1,68 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+export const root = path.join(import.meta.dirname, '..');
+const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
+
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+export const fmt = (x: number, digits = 1) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** Times `fn` `runs` times after one warm-up; returns the median and the spread in ms. */
+export async function timeIt(fn: () => Promise<unknown> | unknown, runs = 15): Promise<{ median: number; min: number; max: number }> {
+  await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  return { median: median(times), min: Math.min(...times), max: Math.max(...times) };
+}
+
+export interface LocalApi {
+  base: string;
+  admin: string;
+  stop(): void;
+}
+
+/**
+ * A real `wrangler dev` (workerd + local D1 on disk) on its own port and state directory, so a
+ * benchmark measures the whole path a request takes: HTTP, the Worker, D1.
+ */
+export async function startLocalApi(name: string, port: number): Promise<LocalApi> {
+  const state = path.join(root, 'bench', '.tmp', name);
+  rmSync(state, { recursive: true, force: true });
+  mkdirSync(state, { recursive: true });
+  const admin = 'bench-admin-token';
+  const migrate = spawnSync(bin('wrangler'), ['d1', 'migrations', 'apply', 'clientfolio', '--local', '--persist-to', state], { cwd: root, env: { ...process.env, CI: 'true' } });
+  if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
+  const child: ChildProcess = spawn(
+    bin('wrangler'),
+    ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', state, '--var', `ADMIN_TOKEN:${admin}`, '--show-interactive-dev-session=false', '--log-level', 'error'],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/v1/health`)).ok) break;
+    } catch {}
+    if (i > 240) throw new Error('wrangler dev did not come up');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { base, admin, stop: () => child.kill('SIGTERM') };
+}
+
+export async function http(base: string, pathname: string, key: string, body?: unknown, method = body ? 'POST' : 'GET') {
+  const res = await fetch(`${base}${pathname}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${pathname}: ${res.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : null;
+}
