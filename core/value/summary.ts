@@ -1,0 +1,105 @@
+import { DAY_MS } from '../../schema/common.ts';
+import type { ClientAggregates } from '../../schema/clients.ts';
+import type { TimeUnit, ValueTransaction } from '../../schema/value.ts';
+
+/**
+ * One customer as the models see it, in the papers' notation: `x` repeat transactions (purchase
+ * days after the first), the last at `tx`, observed for `T` since the first purchase (both in the
+ * time unit), `zbar` the mean value of the repeat transactions (0 when x = 0).
+ */
+export interface CustomerSummary {
+  id: string;
+  x: number;
+  tx: number;
+  T: number;
+  zbar: number;
+}
+
+export const DAYS_PER_UNIT: Record<TimeUnit, number> = { day: 1, week: 7 };
+
+/** Days since 1970-01-01 of the UTC calendar day an instant falls on. */
+export const utcDayNumber = (iso: string): number => Math.floor(Date.parse(iso) / DAY_MS);
+
+/**
+ * The last UTC day wholly or partly before `asOf`. Time is counted in whole UTC days, as in the
+ * papers: a purchase on day k happened at k, and a customer observed up to `asOf` was observed to
+ * this day. So the CDNOW calibration "1997-01-01 to 1997-09-30" is asOf = 1997-10-01T00:00Z, and a
+ * customer who first bought on 1997-01-01 has T = 272 days = 38.86 weeks, as in the published
+ * summary; a purchase on 1997-09-30 has tx = T.
+ */
+export const lastObservedDay = (asOf: string): number => Math.floor((Date.parse(asOf) - 1) / DAY_MS);
+
+/**
+ * Summarises raw purchases strictly before `asOf`: same-day purchases (UTC calendar day) by a
+ * customer are one transaction whose value is their sum. Customers with no purchase before
+ * `asOf` do not appear. Order of the input does not matter; the output follows first appearance.
+ */
+export function summariseTransactions(
+  transactions: Iterable<Pick<ValueTransaction, 'clientId' | 'at' | 'amount'>>,
+  options: { asOf: string; timeUnit: TimeUnit },
+): CustomerSummary[] {
+  const asOfMs = Date.parse(options.asOf);
+  const end = lastObservedDay(options.asOf);
+  const unit = DAYS_PER_UNIT[options.timeUnit];
+  const byClient = new Map<string, Map<number, number>>();
+  for (const t of transactions) {
+    const ms = Date.parse(t.at);
+    if (!(ms < asOfMs)) continue;
+    const day = Math.floor(ms / DAY_MS);
+    let days = byClient.get(t.clientId);
+    if (!days) byClient.set(t.clientId, (days = new Map()));
+    days.set(day, (days.get(day) ?? 0) + t.amount);
+  }
+  const out: CustomerSummary[] = [];
+  for (const [id, days] of byClient) {
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    let total = 0;
+    for (const [day, amount] of days) {
+      first = Math.min(first, day);
+      last = Math.max(last, day);
+      total += amount;
+    }
+    const x = days.size - 1;
+    out.push({ id, x, tx: (last - first) / unit, T: (end - first) / unit, zbar: x > 0 ? (total - days.get(first)!) / x : 0 });
+  }
+  return out;
+}
+
+/** The aggregate fields the summary needs: a fit reads one narrow row per client. */
+export type ValueAggregates = Pick<ClientAggregates, 'purchaseDays' | 'firstPurchaseAt' | 'lastPurchaseAt' | 'revenue' | 'firstPurchaseDayRevenue'>;
+
+/**
+ * The same summary from the per-client aggregates maintained on ingestion, so that a fit at scale
+ * never reads the event log. The aggregates cover all history, so this is for asOf = now: a client
+ * whose last purchase is not before `asOf` cannot be cut back to `asOf` and is counted in
+ * `excluded` instead (use `summariseTransactions` for a past asOf). Clients who never bought are
+ * skipped silently: the models are about customers.
+ */
+export function summariseAggregates(
+  clients: Iterable<{ id: string; aggregates: ValueAggregates }>,
+  options: { asOf: string; timeUnit: TimeUnit },
+): { customers: CustomerSummary[]; excluded: number } {
+  const asOfMs = Date.parse(options.asOf);
+  const end = lastObservedDay(options.asOf);
+  const unit = DAYS_PER_UNIT[options.timeUnit];
+  const customers: CustomerSummary[] = [];
+  let excluded = 0;
+  for (const { id, aggregates: a } of clients) {
+    if (a.purchaseDays === 0 || a.firstPurchaseAt === null || a.lastPurchaseAt === null) continue;
+    if (!(Date.parse(a.lastPurchaseAt) < asOfMs)) {
+      excluded++;
+      continue;
+    }
+    const first = utcDayNumber(a.firstPurchaseAt);
+    const x = a.purchaseDays - 1;
+    customers.push({
+      id,
+      x,
+      tx: (utcDayNumber(a.lastPurchaseAt) - first) / unit,
+      T: (end - first) / unit,
+      zbar: x > 0 ? (a.revenue - a.firstPurchaseDayRevenue) / x : 0,
+    });
+  }
+  return { customers, excluded };
+}
