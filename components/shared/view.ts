@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { ApiController } from './api.ts';
+import type { ApiState } from './api.ts';
 import type { Messages } from './messages.ts';
 
 /** What a data component shows: the data, or one of the states around it. */
@@ -10,8 +10,7 @@ export type View<T> =
   | { kind: 'data'; value: T };
 
 /** The `data` property wins; otherwise the API's state; nothing at all counts as empty. */
-export function viewOf<T>(data: T | null | undefined, api: ApiController<T> | null, isEmpty: (value: T) => boolean): View<T> {
-  const state = api?.state;
+export function viewOf<T>(data: T | null | undefined, state: ApiState<T> | null, isEmpty: (value: T) => boolean): View<T> {
   let value: T | null | undefined = data;
   if (value == null && state) {
     if (state.status === 'loading') return { kind: 'loading' };

@@ -103,7 +103,7 @@ export class StageFunnel extends FolioElement {
   }
 
   override render() {
-    const view = viewOf(this.data, this.api, (d) => d.total === 0 || d.stages.length === 0);
+    const view = viewOf(this.data, this.api.state, (d) => d.total === 0 || d.stages.length === 0);
     const i = this.i18n();
     return html`<section part="base" aria-label=${i.t['funnel.title']} aria-busy=${view.kind === 'loading'}>
       ${stateTemplate(view, i.t, i.t['funnel.empty'])}${view.kind === 'data' ? this.renderFunnel(view.value, i) : nothing}

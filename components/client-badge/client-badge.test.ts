@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { userEvent } from 'vitest/browser';
+import type { ClientTypeEntry } from '../shared/profile.ts';
+import { cleanup, deferred, expectAccessible, headerOf, json, mount, part, parts, problem, root, stubFetch, text } from '../shared/testing.ts';
+import './folio-client-badge.ts';
+
+const types: ClientTypeEntry[] = [
+  { type: 'golden', source: 'derived', reasons: ['revenue 120,000 is in the top 20%', '14 orders'] },
+  { type: 'pioneer', source: 'derived', reasons: ['first buyer of "Widget 2"'] },
+  { type: 'bad', source: 'manual', reasons: [] },
+  { type: 'partner', source: 'manual', reasons: ['reseller since 2021'] },
+];
+
+// The tooltip the trigger's aria-describedby points at, looked up where the browser would: in its shadow root.
+const tooltipOf = (trigger: HTMLElement) => (trigger.getRootNode() as ShadowRoot).getElementById(trigger.getAttribute('aria-describedby')!)!;
+const triggers = (el: Element) => [...root(el).querySelectorAll<HTMLElement>('.trigger')];
+const visible = (node: Element) => node.checkVisibility();
+
+afterEach(cleanup);
+
+describe('<folio-client-badge> from the types property', () => {
+  test('shows each type with an icon, its label and its reasons as the accessible description', async () => {
+    const el = await mount('folio-client-badge', (e) => (e.types = types));
+    expect(parts(el, 'label').map(text)).toEqual(['Golden', 'Pioneer', 'Bad', 'partner']);
+    expect(parts(el, 'icon')).toHaveLength(4);
+    const [golden, , bad] = triggers(el);
+    const tip = tooltipOf(golden!);
+    expect(tip.getAttribute('role')).toBe('tooltip');
+    expect(text(tip)).toBe('revenue 120,000 is in the top 20%; 14 orders');
+    expect(text(tooltipOf(bad!))).toBe('Set by hand; No reasons given');
+    expect(parts(el, 'type').map((t) => t.dataset.tone)).toEqual(['plain', 'plain', 'warn', 'plain']);
+  });
+
+  test('draws a generic icon for a type it does not know', async () => {
+    const el = await mount('folio-client-badge', (e) => (e.types = types));
+    const d = (i: number) => parts(el, 'icon')[i]!.querySelector('path')!.getAttribute('d');
+    expect(new Set([0, 1, 2, 3].map(d)).size).toBe(4);
+    const other = await mount('folio-client-badge', (e) => (e.types = [{ type: 'reseller', source: 'manual', reasons: [] }]));
+    expect(parts(other, 'icon')[0]!.querySelector('path')!.getAttribute('d')).toBe(d(3));
+  });
+
+  test('the tooltip appears on keyboard focus and on hover, and Escape hides it', async () => {
+    const el = await mount('folio-client-badge', (e) => (e.types = types));
+    const [golden, pioneer] = triggers(el);
+    expect(visible(tooltipOf(golden!))).toBe(false);
+    await userEvent.tab();
+    expect(root(el).activeElement).toBe(golden);
+    expect(visible(tooltipOf(golden!))).toBe(true);
+    await userEvent.keyboard('{Escape}');
+    await el.updateComplete;
+    expect(visible(tooltipOf(golden!))).toBe(false);
+    await userEvent.tab();
+    expect(visible(tooltipOf(pioneer!))).toBe(true);
+    await userEvent.hover(golden!);
+    expect(visible(tooltipOf(golden!))).toBe(true);
+  });
+
+  test('speaks Russian', async () => {
+    const el = await mount('folio-client-badge', (e) => (e.types = types), { lang: 'ru' });
+    expect(parts(el, 'label').map(text)).toEqual(['Золотой', 'Пионер', 'Плохой', 'partner']);
+    expect(text(tooltipOf(triggers(el)[2]!))).toBe('Задан вручную; Причины не указаны');
+    expect(root(el).querySelector('ul')!.getAttribute('aria-label')).toBe('Виды клиента');
+  });
+
+  test('shows the empty state for a client without types', async () => {
+    const el = await mount('folio-client-badge', (e) => (e.types = []));
+    expect(text(part(el, 'empty'))).toBe('No types');
+    expect(parts(el, 'type')).toHaveLength(0);
+  });
+
+  test('is an inline box and disappears with the hidden attribute', async () => {
+    const el = await mount('folio-client-badge', (e) => (e.types = types));
+    expect(getComputedStyle(el).display).toBe('inline-block');
+    el.hidden = true;
+    expect(getComputedStyle(el).display).toBe('none');
+  });
+
+  test('has no accessibility violations, tooltip open or closed', async () => {
+    const el = await mount('folio-client-badge', (e) => (e.types = types));
+    await expectAccessible(el);
+    triggers(el)[0]!.focus();
+    await expectAccessible(el);
+  });
+});
+
+describe('<folio-client-badge> from the API', () => {
+  const attrs = { 'api-base': 'https://api.test', key: 'pk_live_9', 'client-id': 'acme/42' };
+
+  test("fetches the client's profile and shows its types", async () => {
+    const fetch = stubFetch(() => json({ id: 'acme/42', name: 'Acme', types }));
+    const el = await mount('folio-client-badge', undefined, { attrs });
+    await el.dataComplete;
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe('https://api.test/v1/clients/acme%2F42');
+    expect(headerOf(init, 'authorization')).toBe('Bearer pk_live_9');
+    expect(parts(el, 'label').map(text)).toEqual(['Golden', 'Pioneer', 'Bad', 'partner']);
+  });
+
+  test('loading, then the problem detail of a 404', async () => {
+    const answer = deferred<Response>();
+    stubFetch(() => answer.promise);
+    const el = await mount('folio-client-badge', undefined, { attrs });
+    expect(text(part(el, 'loading'))).toBe('Loading…');
+    answer.resolve(problem(404, 'Not Found', 'No client acme/42.'));
+    await el.dataComplete;
+    expect(text(part(el, 'error'))).toBe('Could not load the data. No client acme/42.');
+  });
+
+  test('a profile without types shows the empty state', async () => {
+    stubFetch(() => json({ id: 'acme/42', name: 'Acme', types: null }));
+    const el = await mount('folio-client-badge', undefined, { attrs });
+    await el.dataComplete;
+    expect(text(part(el, 'empty'))).toBe('No types');
+  });
+
+  test('the types property wins, and a fetch abandoned by disconnecting never renders', async () => {
+    const fetch = stubFetch(() => json({ types }));
+    await mount('folio-client-badge', (e) => (e.types = []), { attrs });
+    expect(fetch).not.toHaveBeenCalled();
+
+    const answer = deferred<Response>();
+    fetch.mockImplementation(() => answer.promise);
+    const el = await mount('folio-client-badge', undefined, { attrs });
+    el.remove();
+    expect(fetch.mock.calls[0]![1]!.signal!.aborted).toBe(true);
+    answer.resolve(json({ types }));
+    await el.dataComplete;
+    expect(parts(el, 'type')).toHaveLength(0);
+  });
+});
