@@ -1,0 +1,330 @@
+import type * as v from 'valibot';
+import type { ClientSnapshot, ClientTypeEntrySchema } from '../../schema/clients.ts';
+import { DAY_MS } from '../../schema/common.ts';
+import { CLIENT_TYPES, type ClientType, type SegmentSettings, type TypeCountsResult } from '../../schema/segments.ts';
+import { fmtDay, fmtDuration, fmtMoney, fmtNumber, fmtShare, plural } from './format.ts';
+import { buildRevenueRanking, keyClientReasons, type RevenueRanking } from './key-clients.ts';
+import { medianOfSorted, sortedDescending, topCut } from './rank.ts';
+import { type MonthWindow, trailingWindow, type WindowFigures, windowFigures } from './window.ts';
+
+export type ClientTypeEntry = v.InferOutput<typeof ClientTypeEntrySchema>;
+type Snapshot = Pick<ClientSnapshot, 'id' | 'tags' | 'manualTypes' | 'stage' | 'stageSince' | 'aggregates' | 'periods'>;
+
+/**
+ * What classifying one client needs to know about the whole workspace: the revenue ranking (golden),
+ * the cuts of the top buyers (super-consumer), the median check (small fry, super-consumer) and
+ * each product's first sale (pioneer). Built once over all snapshots; a cached context classifies
+ * a single profile in O(log n).
+ */
+export interface TypeContext {
+  asOf: string;
+  asOfMs: number;
+  settings: SegmentSettings;
+  window: MonthWindow;
+  ranking: RevenueRanking;
+  superRevenue: { cut: number; count: number } | null;
+  superOrders: { cut: number; count: number } | null;
+  /** Median over the window's buyers of revenue / orders in the window. */
+  medianWindowCheck: number | null;
+  /** Median over all buyers of lifetime revenue / orders. */
+  medianCheck: number | null;
+  productFirstSale: Map<string, number>;
+  firstSaleMs: number | null;
+}
+
+export function buildTypeContext(snapshots: readonly Snapshot[], settings: SegmentSettings, asOf: string): TypeContext {
+  const window = trailingWindow(asOf, settings.windowMonths);
+  const figures: WindowFigures[] = [];
+  const windowOrders: number[] = [];
+  const windowChecks: number[] = [];
+  const checks: number[] = [];
+  const productFirstSale = new Map<string, number>();
+  let firstSaleMs: number | null = null;
+
+  for (const s of snapshots) {
+    const f = windowFigures(s, window);
+    figures.push(f);
+    if (f.revenue > 0 && f.orders > 0) {
+      windowOrders.push(f.orders);
+      windowChecks.push(f.revenue / f.orders);
+    }
+    const a = s.aggregates;
+    if (a.orders > 0) checks.push(a.revenue / a.orders);
+    if (a.firstPurchaseAt !== null) {
+      const ms = Date.parse(a.firstPurchaseAt);
+      if (firstSaleMs === null || ms < firstSaleMs) firstSaleMs = ms;
+    }
+    for (const product in a.productFirstPurchase) {
+      const ms = Date.parse(a.productFirstPurchase[product]!);
+      const known = productFirstSale.get(product);
+      if (known === undefined || ms < known) productFirstSale.set(product, ms);
+    }
+  }
+
+  const ranking = buildRevenueRanking(figures, settings);
+  const share = settings.types.superConsumer.topShare;
+  return {
+    asOf,
+    asOfMs: Date.parse(asOf),
+    settings,
+    window,
+    ranking,
+    superRevenue: topCut(ranking.revenueDesc, share),
+    superOrders: topCut(sortedDescending(windowOrders), share),
+    medianWindowCheck: medianOfSorted(sortedDescending(windowChecks)),
+    medianCheck: medianOfSorted(sortedDescending(checks)),
+    productFirstSale,
+    firstSaleMs,
+  };
+}
+
+const daysBetween = (fromMs: number, toMs: number) => (toMs - fromMs) / DAY_MS;
+const wholeDays = (fromMs: number, toMs: number) => Math.max(0, Math.floor(daysBetween(fromMs, toMs)));
+const quote = (s: string) => `“${s}”`;
+
+type Rule = (s: Snapshot, ctx: TypeContext, f: WindowFigures, tags: ReadonlySet<string>) => string[];
+
+const tagReasons = (tags: ReadonlySet<string>, wanted: readonly string[]) =>
+  wanted.filter((t) => tags.has(t.toLowerCase())).map((t) => `tagged ${quote(t)}`);
+
+const golden: Rule = (_s, ctx, f) => keyClientReasons(f, ctx.ranking, ctx.settings);
+
+const superConsumer: Rule = (_s, ctx, f) => {
+  const cfg = ctx.settings.types.superConsumer;
+  const median = ctx.medianWindowCheck;
+  if (!ctx.superRevenue || !ctx.superOrders || median === null || f.orders === 0) return [];
+  const check = f.revenue / f.orders;
+  if (f.revenue < ctx.superRevenue.cut || f.orders < ctx.superOrders.cut || check <= cfg.minCheckRatio * median) return [];
+  const top = fmtShare(cfg.topShare);
+  return [
+    `revenue ${fmtMoney(f.revenue)} in the window (top ${top} from ${fmtMoney(ctx.superRevenue.cut)})`,
+    `${plural(f.orders, 'order')} in the window (top ${top} from ${fmtNumber(ctx.superOrders.cut)})`,
+    `average check ${fmtMoney(check)}, ${fmtNumber(check / median)}× the median buyer's ${fmtMoney(median)}`,
+  ];
+};
+
+const loyal: Rule = (s, ctx) => {
+  const cfg = ctx.settings.types.loyal;
+  const a = s.aggregates;
+  if (a.firstPurchaseAt === null || a.lastPurchaseAt === null || a.medianGapDays === null) return [];
+  if (s.stage === 'sleeping' || s.stage === 'lost' || s.stage === 're_engagement') return [];
+  const tenure = daysBetween(Date.parse(a.firstPurchaseAt), ctx.asOfMs);
+  const since = wholeDays(Date.parse(a.lastPurchaseAt), ctx.asOfMs);
+  const allowance = Math.max(cfg.maxGapMultiple * a.medianGapDays, cfg.graceDays);
+  if (tenure < cfg.minTenureDays || a.purchaseDays < cfg.minPurchaseDays || since > allowance) return [];
+  return [
+    `with us ${fmtDuration(tenure)} (first purchase ${fmtDay(a.firstPurchaseAt)})`,
+    `${plural(a.purchaseDays, 'purchase day')}, a median ${plural(a.medianGapDays, 'day')} apart`,
+    `last purchase ${plural(since, 'day')} ago`,
+  ];
+};
+
+const pioneer: Rule = (s, ctx) => {
+  const cfg = ctx.settings.types.pioneer;
+  if (ctx.firstSaleMs === null) return [];
+  const hits: { product: string; days: number; launch: number }[] = [];
+  for (const product in s.aggregates.productFirstPurchase) {
+    const launch = ctx.productFirstSale.get(product);
+    if (launch === undefined || daysBetween(ctx.firstSaleMs, launch) < cfg.newProductAfterDays) continue;
+    const bought = Date.parse(s.aggregates.productFirstPurchase[product]!);
+    if (bought > ctx.asOfMs) continue;
+    const days = daysBetween(launch, bought);
+    if (days <= cfg.windowDays) hits.push({ product, days, launch });
+  }
+  hits.sort((p, q) => q.launch - p.launch || (p.product < q.product ? -1 : 1));
+  const reasons = hits
+    .slice(0, 3)
+    .map((h) => `bought the new ${quote(h.product)} ${plural(Math.floor(h.days), 'day')} after its first sale on ${fmtDay(new Date(h.launch).toISOString())}`);
+  if (hits.length > 3) reasons.push(`and ${plural(hits.length - 3, 'more new product')}`);
+  return reasons;
+};
+
+const fan: Rule = (s, ctx) => {
+  const cfg = ctx.settings.types.fan;
+  const a = s.aggregates;
+  // A client who runs us down as often as it praises us is no fan, whatever it tells its friends.
+  if (a.negativeReviews > a.positiveReviews) return [];
+  const reasons: string[] = [];
+  if (a.referrals >= cfg.minReferrals) reasons.push(plural(a.referrals, 'referral'));
+  if (a.positiveReviews >= cfg.minPositiveReviews) reasons.push(`${plural(a.positiveReviews, 'positive review')} (rating 4–5)`);
+  return reasons;
+};
+
+const smallFry: Rule = (s, ctx) => {
+  const a = s.aggregates;
+  const median = ctx.medianCheck;
+  if (a.orders === 0 || median === null || median <= 0) return [];
+  const check = a.revenue / a.orders;
+  if (check >= ctx.settings.types.smallFry.maxCheckRatio * median) return [];
+  return [`average check ${fmtMoney(check)} is ${fmtShare(check / median)} of the median buyer's ${fmtMoney(median)}`];
+};
+
+const bad: Rule = (s, ctx, _f, tags) => {
+  const cfg = ctx.settings.types.bad;
+  const a = s.aggregates;
+  const reasons: string[] = [];
+  if (a.latePayments > 0 && ((a.latePayments >= cfg.minLatePayments && a.latePayments / a.payments >= cfg.latePaymentShare) || a.maxDaysLate >= cfg.seriousDaysLate)) {
+    reasons.push(`${fmtNumber(a.latePayments)} of ${plural(a.payments, 'payment')} late (max ${plural(a.maxDaysLate, 'day')})`);
+  }
+  if (a.negativeMarginOrders > 0 && (a.negativeMarginOrders / a.ordersWithMargin >= cfg.lossOrderShare || a.margin < 0)) {
+    reasons.push(`${fmtNumber(a.negativeMarginOrders)} of ${plural(a.ordersWithMargin, 'order')} at a loss (total margin ${fmtMoney(a.margin)})`);
+  }
+  if (a.complaints >= cfg.minComplaints && a.complaints / Math.max(a.orders, 1) >= cfg.complaintsPerOrder) {
+    reasons.push(`${plural(a.complaints, 'complaint')} over ${plural(a.orders, 'order')}`);
+  }
+  if (a.negativeContacts >= cfg.minNegativeContacts && a.negativeContacts / a.contacts >= cfg.negativeContactShare) {
+    reasons.push(`${fmtNumber(a.negativeContacts)} of ${plural(a.contacts, 'contact')} negative`);
+  }
+  if (a.discountedOrders >= cfg.minDiscountedOrders && a.discountedOrders / a.orders >= cfg.discountedOrderShare) {
+    const average = a.averageDiscount === null ? '' : ` (average discount ${fmtShare(a.averageDiscount)})`;
+    reasons.push(`buys at a discount: ${fmtNumber(a.discountedOrders)} of ${plural(a.orders, 'order')} discounted${average}`);
+  }
+  if (a.contacts >= cfg.minContacts && a.contacts / Math.max(a.orders, 1) >= cfg.contactsPerOrder) {
+    reasons.push(`takes our time: ${plural(a.contacts, 'contact')} for ${plural(a.orders, 'order')}`);
+  }
+  if (a.negativeReviews >= cfg.minNegativeReviews) reasons.push(`${plural(a.negativeReviews, 'negative review')} (rating 1–2)`);
+  reasons.push(...tagReasons(tags, cfg.tags));
+  return reasons;
+};
+
+const sleeping: Rule = (s, ctx) => {
+  if (s.stage !== 'sleeping' && s.stage !== 're_engagement') return [];
+  const reasons = [`stage ${s.stage}${s.stageSince ? ` since ${fmtDay(s.stageSince)}` : ''}`];
+  const last = s.aggregates.lastPurchaseAt;
+  if (last !== null) reasons.push(`last purchase ${plural(wholeDays(Date.parse(last), ctx.asOfMs), 'day')} ago`);
+  return reasons;
+};
+
+// The "ours, not yet" types form a ladder (inquirer → near-client → false client); a client stands
+// on the highest rung it reached, so each rule below checks that the ones above did not fire.
+const promises = (a: Snapshot['aggregates']) => a.meetings + a.offers + a.interests;
+
+const falseClient: Rule = (s, ctx) => {
+  const cfg = ctx.settings.types.falseClient;
+  const a = s.aggregates;
+  if (a.orders > 0 || a.firstEventAt === null || promises(a) < cfg.minPromises) return [];
+  const span = daysBetween(Date.parse(a.firstEventAt), ctx.asOfMs);
+  if (span < cfg.minDays) return [];
+  const parts = [
+    a.meetings > 0 ? plural(a.meetings, 'meeting') : '',
+    a.offers > 0 ? plural(a.offers, 'offer') : '',
+    a.interests > 0 ? plural(a.interests, 'deferred interest', 'deferred interests') : '',
+  ].filter((p) => p !== '');
+  return [`${parts.join(', ')} over ${fmtDuration(span)}, no purchase`];
+};
+
+const nearClient: Rule = (s, ctx, f, tags) => {
+  const a = s.aggregates;
+  if (a.orders > 0 || (a.meetings === 0 && a.offers === 0) || falseClient(s, ctx, f, tags).length > 0) return [];
+  const reasons: string[] = [];
+  if (a.meetings > 0) reasons.push(`met us ${a.meetings === 1 ? 'once' : `${fmtNumber(a.meetings)} times`}`);
+  if (a.offers > 0) reasons.push(`received ${plural(a.offers, 'offer')}`);
+  if (a.purchasesRefusedByClient > 0) reasons.push(`refused to buy ${a.purchasesRefusedByClient === 1 ? 'once' : `${fmtNumber(a.purchasesRefusedByClient)} times`}`);
+  reasons.push('no purchase');
+  return reasons;
+};
+
+/** Contacted us without buying. Qualifying the lead (contact data, wish, budget) is left for later. */
+const inquirer: Rule = (s, ctx, f, tags) => {
+  const a = s.aggregates;
+  if (a.orders > 0 || a.meetings > 0 || a.offers > 0 || falseClient(s, ctx, f, tags).length > 0) return [];
+  const parts = [
+    a.requests > 0 ? plural(a.requests, 'request') : '',
+    a.responses > 0 ? plural(a.responses, 'response') : '',
+    a.interests > 0 ? `${plural(a.interests, 'interest')} shown` : '',
+    a.contacts > 0 ? plural(a.contacts, 'contact') : '',
+  ].filter((p) => p !== '');
+  return parts.length === 0 ? [] : [`${parts.join(', ')}, no purchase yet`];
+};
+
+const competitors: Rule = (s, ctx, _f, tags) => {
+  const cfg = ctx.settings.types;
+  const reasons = tagReasons(tags, cfg.competitorTags);
+  const refusal = s.aggregates.lastRefusal;
+  if (refusal !== null) {
+    const text = refusal.reason.toLowerCase();
+    if (cfg.competitorKeywords.some((k) => text.includes(k.toLowerCase()))) reasons.push(`last refusal: ${quote(refusal.reason)}`);
+  }
+  return reasons;
+};
+
+/** "Buys from nobody yet": known to us, silent, not anyone else's client, not ruled out as non-target. */
+const potential: Rule = (s, ctx, f, tags) => {
+  const a = s.aggregates;
+  const engaged = a.orders + a.responses + a.requests + a.interests + a.contacts + a.meetings + a.offers;
+  if (engaged > 0 || a.events === 0 || a.lastRefusal?.kind === 'non_target' || competitors(s, ctx, f, tags).length > 0) return [];
+  const reasons = [`no purchase and no response yet${a.outreaches > 0 ? ` after ${plural(a.outreaches, 'outreach', 'outreaches')}` : ''}`];
+  if (a.lastRefusal?.kind === 'not_now') reasons.push(`refused for now: ${quote(a.lastRefusal.reason)}`);
+  return reasons;
+};
+
+const leadUser: Rule = (_s, ctx, _f, tags) => tagReasons(tags, ctx.settings.types.leadUserTags);
+const status: Rule = (_s, ctx, _f, tags) => tagReasons(tags, ctx.settings.types.statusTags);
+
+const RULES: Record<ClientType, Rule> = {
+  golden,
+  super_consumer: superConsumer,
+  loyal,
+  pioneer,
+  lead_user: leadUser,
+  status,
+  fan,
+  small_fry: smallFry,
+  bad,
+  sleeping,
+  inquirer,
+  near_client: nearClient,
+  false_client: falseClient,
+  potential,
+  competitors,
+};
+
+export const MANUAL_REASON = 'set by hand';
+
+/**
+ * Every type the client carries, in the order of `CLIENT_TYPES`, then hand-made types. A type set by
+ * hand is `manual` (its derived reasons, if the data agrees, follow "set by hand"); the others are
+ * `derived` with the signals that fired.
+ */
+export function classifyClient(snapshot: Snapshot, ctx: TypeContext): ClientTypeEntry[] {
+  const f = windowFigures(snapshot, ctx.window);
+  const tags = new Set([...snapshot.tags, ...snapshot.aggregates.eventTags].map((t) => t.toLowerCase()));
+  const manual = new Set(snapshot.manualTypes);
+  const out: ClientTypeEntry[] = [];
+  for (const type of CLIENT_TYPES) {
+    const reasons = RULES[type](snapshot, ctx, f, tags);
+    if (manual.has(type)) out.push({ type, source: 'manual', reasons: [MANUAL_REASON, ...reasons] });
+    else if (reasons.length > 0) out.push({ type, source: 'derived', reasons });
+  }
+  const known = new Set<string>(CLIENT_TYPES);
+  for (const type of manual) if (!known.has(type)) out.push({ type, source: 'manual', reasons: [MANUAL_REASON] });
+  return out;
+}
+
+/** Classifies every snapshot against one context built over all of them. */
+export function classifyAll(snapshots: readonly Snapshot[], settings: SegmentSettings, asOf: string): Map<string, ClientTypeEntry[]> {
+  const ctx = buildTypeContext(snapshots, settings, asOf);
+  return new Map(snapshots.map((s) => [s.id, classifyClient(s, ctx)]));
+}
+
+/** Clients per type for `GET /v1/segments/types`: every known type listed, hand-made ones after. */
+export function countTypes(classified: Iterable<readonly ClientTypeEntry[]>, asOf: string): TypeCountsResult {
+  const counts = new Map<string, { count: number; derived: number; manual: number }>(CLIENT_TYPES.map((t) => [t, { count: 0, derived: 0, manual: 0 }]));
+  const extra: string[] = [];
+  let clients = 0;
+  for (const entries of classified) {
+    clients += 1;
+    for (const e of entries) {
+      let c = counts.get(e.type);
+      if (!c) {
+        c = { count: 0, derived: 0, manual: 0 };
+        counts.set(e.type, c);
+        extra.push(e.type);
+      }
+      c.count += 1;
+      c[e.source] += 1;
+    }
+  }
+  extra.sort();
+  return { asOf, clients, types: [...CLIENT_TYPES, ...extra].map((type) => ({ type, ...counts.get(type)! })) };
+}

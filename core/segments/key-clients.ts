@@ -1,0 +1,52 @@
+import type { SegmentSettings } from '../../schema/segments.ts';
+import { fmtShare } from './format.ts';
+import { rankDescending, sortedDescending, topCut } from './rank.ts';
+import type { WindowFigures } from './window.ts';
+
+/**
+ * The workspace's revenue ranking over a window: what "key client" (portfolio) and "golden"
+ * (client types) are measured against. Built once; each client is then judged in O(log n).
+ */
+export interface RevenueRanking {
+  totalRevenue: number;
+  totalMargin: number;
+  /** Window revenue of every buyer (revenue > 0), descending. */
+  revenueDesc: Float64Array;
+  top: { cut: number; count: number } | null;
+}
+
+export function buildRevenueRanking(figures: Iterable<WindowFigures>, settings: Pick<SegmentSettings, 'keyClients'>): RevenueRanking {
+  let totalRevenue = 0;
+  let totalMargin = 0;
+  const revenues: number[] = [];
+  for (const f of figures) {
+    totalRevenue += f.revenue;
+    totalMargin += f.margin;
+    if (f.revenue > 0) revenues.push(f.revenue);
+  }
+  const revenueDesc = sortedDescending(revenues);
+  return { totalRevenue, totalMargin, revenueDesc, top: topCut(revenueDesc, settings.keyClients.topShare) };
+}
+
+/**
+ * Why a client is key, or nothing when it is not. Key (DOMAIN.md 2, "the organisations that bring
+ * most of the revenue and profit"): at least `revenueShare` of the window's revenue, or at least
+ * `marginShare` of its margin, or among the top `topShare` of the buyers by revenue. Each reason
+ * that holds is listed.
+ */
+export function keyClientReasons(f: WindowFigures, ranking: RevenueRanking, settings: Pick<SegmentSettings, 'keyClients'>): string[] {
+  if (f.revenue <= 0) return [];
+  const k = settings.keyClients;
+  const reasons: string[] = [];
+  const revenueShare = ranking.totalRevenue > 0 ? f.revenue / ranking.totalRevenue : 0;
+  if (revenueShare >= k.revenueShare) reasons.push(`${fmtShare(revenueShare)} of revenue (key from ${fmtShare(k.revenueShare)})`);
+  if (ranking.totalMargin > 0 && f.margin > 0) {
+    const marginShare = f.margin / ranking.totalMargin;
+    if (marginShare >= k.marginShare) reasons.push(`${fmtShare(marginShare)} of margin (key from ${fmtShare(k.marginShare)})`);
+  }
+  if (ranking.top && f.revenue >= ranking.top.cut) {
+    const rank = rankDescending(ranking.revenueDesc, f.revenue);
+    reasons.push(`revenue rank ${rank} of ${ranking.revenueDesc.length} (top ${fmtShare(k.topShare)})`);
+  }
+  return reasons;
+}
