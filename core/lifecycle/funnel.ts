@@ -1,5 +1,5 @@
 import type { FunnelStage, Stage } from '../../schema/lifecycle.ts';
-import type { StageModel } from './models.ts';
+import { DEFAULT_STAGE_LABELS, type StageModel } from './models.ts';
 
 /** What the store counts per stage; the funnel's ratios are computed from these alone. */
 export interface StageCounts {
@@ -40,7 +40,7 @@ export function buildFunnel(
       : null;
     return {
       stage,
-      label: labels[stage] ?? stage,
+      label: labels[stage] ?? DEFAULT_STAGE_LABELS[stage],
       count: c.current,
       entered: c.entered,
       reached,

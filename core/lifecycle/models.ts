@@ -58,3 +58,19 @@ export const clc6Model: StageModel = {
 export const STAGE_MODELS: Record<StageModelName, StageModel> = { portfolio: portfolioModel, clc6: clc6Model };
 
 export const stageModel = (name: StageModelName): StageModel => STAGE_MODELS[name];
+
+/** Display names when a workspace sets none (components translate stage ids themselves). */
+export const DEFAULT_STAGE_LABELS: Record<Stage, string> = {
+  prospect: 'Prospect',
+  potential: 'Potential',
+  developing: 'Developing',
+  developed: 'Developed',
+  sleeping: 'Sleeping',
+  lost: 'Lost',
+  awareness: 'Awareness',
+  acquisition: 'Acquisition',
+  conversion: 'Conversion',
+  retention: 'Retention',
+  loyalty: 'Loyalty',
+  re_engagement: 'Re-engagement',
+};
