@@ -1,0 +1,215 @@
+import { html, nothing, type PropertyDeclarations } from 'lit';
+import { ApiController } from '../shared/api.ts';
+import { emit } from '../shared/events.ts';
+import { FolioElement, type I18n } from '../shared/folio-element.ts';
+import { fill, type MessageKey } from '../shared/messages.ts';
+import { baseStyles, tableStyles } from '../shared/styles.ts';
+import { stateTemplate, viewOf } from '../shared/view.ts';
+import { matrixStyles } from './abc-xyz-matrix.styles.ts';
+import { ABC_CLASSES, MATRIX_CELLS, XYZ_CLASSES, cellFigures, moveFrom, type Abc, type AbcXyzData, type CellFigures, type MatrixCell, type Xyz } from './cells.ts';
+
+export interface SegmentSelectDetail {
+  abc: Abc;
+  xyz: Xyz;
+  /** The cell's name, `AX` … `CZ`. */
+  cell: MatrixCell;
+  count: number;
+  revenue: number;
+}
+
+/**
+ * The ABC-XYZ matrix of the client portfolio: clients by revenue share (A, B, C) and by
+ * stability of their purchases (X, Y, Z), with the number of clients and the revenue in each of
+ * the nine cells. The cells form a grid: arrow keys, Home and End move between them.
+ *
+ * @summary ABC-XYZ 3×3 matrix with counts and revenue; pick a cell to drill down.
+ * @tag folio-abc-xyz-matrix
+ *
+ * @event folio-segment-select - The user picked a cell (click, Enter or Space). `detail: { abc, xyz, cell, count, revenue }`.
+ *
+ * @csspart base - The outer box.
+ * @csspart summary - The line with the number of clients and the total revenue.
+ * @csspart grid - The 3×3 grid.
+ * @csspart cell - A cell of the grid.
+ * @csspart table - The data table with the same numbers (visually hidden unless `show-table`).
+ * @csspart loading - The loading message.
+ * @csspart empty - The message shown when no client has revenue in the window.
+ * @csspart error - The error message, with the API's problem detail.
+ *
+ * @cssproperty --folio-color-accent - Cell tint, selection and focus ring. Default `#2558c7`.
+ * @cssproperty --folio-color-surface - Cell background before tinting. Default `#fff`.
+ * @cssproperty --folio-color-text - Text colour. Default `#1f2933`.
+ * @cssproperty --folio-color-muted - Secondary text. Default `#52606d`.
+ * @cssproperty --folio-color-border - Cell borders. Default `#cbd2d9`.
+ * @cssproperty --folio-color-danger - Error text. Default `#b42318`.
+ * @cssproperty --folio-matrix-cell-color - Tint of the cells, stronger with more revenue. Default: the accent colour.
+ * @cssproperty --folio-font-family - Font. Inherited from the page by default.
+ * @cssproperty --folio-font-size - Base font size. Default `0.875rem`.
+ * @cssproperty --folio-radius - Corner radius. Default `6px`.
+ * @cssproperty --folio-gap - Spacing unit. Default `0.5rem`.
+ * @cssproperty --folio-transition-duration - Hover transitions. Default `150ms`.
+ */
+export class AbcXyzMatrix extends FolioElement {
+  static override properties: PropertyDeclarations = {
+    data: { attribute: false },
+    apiBase: { attribute: 'api-base' },
+    key: {},
+    from: {},
+    to: {},
+    period: {},
+    measure: {},
+    selected: { reflect: true },
+    showTable: { type: Boolean, attribute: 'show-table', reflect: true },
+    active: { state: true },
+  };
+
+  /** Exactly the JSON of `GET /v1/segments/abc-xyz`. When set, nothing is fetched. */
+  declare data: AbcXyzData | null;
+  /** Base URL of the Clientfolio API. */
+  declare apiBase?: string;
+  /** A publishable key (`pk_…`) or a widget session token. */
+  declare key?: string;
+  /** Query of the analysis: window `[from, to)`, `period` (month, quarter, year) and `measure` (revenue, margin). */
+  declare from?: string;
+  declare to?: string;
+  declare period?: string;
+  declare measure?: string;
+  /** The cell the user picked last (`AX` … `CZ`); highlighted. */
+  declare selected?: MatrixCell;
+  /** Shows the data table that is otherwise only read by screen readers. */
+  declare showTable: boolean;
+  /** The cell that takes the Tab stop (roving tabindex). */
+  declare private active: MatrixCell;
+
+  static override styles = [baseStyles, tableStyles, matrixStyles];
+
+  private api = new ApiController<AbcXyzData>(this, () => {
+    if (this.data != null || !this.apiBase) return null;
+    const query = new URLSearchParams();
+    for (const name of ['from', 'to', 'period', 'measure'] as const) {
+      const value = this[name];
+      if (value) query.set(name, value);
+    }
+    const qs = query.toString();
+    return { base: this.apiBase, path: `/v1/segments/abc-xyz${qs ? `?${qs}` : ''}`, key: this.key };
+  });
+
+  constructor() {
+    super();
+    this.data = null;
+    this.showTable = false;
+    this.active = 'AX';
+  }
+
+  /** Resolves once the data being fetched (if any) has arrived and been rendered. */
+  get dataComplete(): Promise<boolean> {
+    return this.api.settled.then(() => this.updateComplete);
+  }
+
+  override render() {
+    const view = viewOf(this.data, this.api.state, (d) => d.clients.length === 0 && !(d.cells ?? d.matrix));
+    const i = this.i18n(view.kind === 'data' ? (view.value as { currency?: unknown }).currency : undefined);
+    let body: unknown = nothing;
+    let empty = view.kind === 'empty';
+    if (view.kind === 'data') {
+      const cells = cellFigures(view.value);
+      empty = MATRIX_CELLS.every((c) => cells[c].count === 0);
+      if (!empty) body = this.renderMatrix(cells, i);
+    }
+    return html`<section part="base" aria-label=${i.t['matrix.title']} aria-busy=${view.kind === 'loading'}>
+      ${stateTemplate(empty ? { kind: 'empty' } : view, i.t, i.t['matrix.empty'])}${body}
+    </section>`;
+  }
+
+  private renderMatrix(cells: Record<MatrixCell, CellFigures>, { t, f }: I18n) {
+    const clients = MATRIX_CELLS.reduce((n, c) => n + cells[c].count, 0);
+    const revenue = MATRIX_CELLS.reduce((n, c) => n + cells[c].revenue, 0);
+    const maxShare = Math.max(...MATRIX_CELLS.map((c) => cells[c].revenueShare));
+    const summary = fill(t['matrix.summary'], f.number(clients, 0), f.money(revenue));
+    const head = (key: MessageKey) => {
+      const [name, hint] = t[key].split(': ');
+      return html`${name}<small>${hint}</small>`;
+    };
+    return html`<p part="summary" class="summary" id="summary">${summary}</p>
+      <table part="grid" class="grid" role="grid" aria-label=${t['matrix.title']} aria-describedby="summary" @keydown=${this.onKey}>
+        <thead>
+          <tr>
+            <td></td>
+            ${XYZ_CLASSES.map((x) => html`<th scope="col">${head(`matrix.${x}`)}</th>`)}
+          </tr>
+        </thead>
+        <tbody>
+          ${ABC_CLASSES.map(
+            (a) => html`<tr>
+              <th scope="row">${head(`matrix.${a}`)}</th>
+              ${XYZ_CLASSES.map((x) => {
+                const cell = `${a}${x}` as MatrixCell;
+                const c = cells[cell];
+                return html`<td part="cell" class="cell" role="gridcell" data-cell=${cell} tabindex=${cell === this.active ? 0 : -1}
+                  aria-selected=${cell === this.selected ? 'true' : 'false'} style="--level:${maxShare ? c.revenueShare / maxShare : 0}"
+                  @click=${() => this.select(cell, cells)}>
+                  <span class="count"><span class="sr-only">${t.clients}: </span>${f.number(c.count, 0)}</span>
+                  <span class="money"><span class="sr-only">${t.revenue}: </span>${f.moneyCompact(c.revenue)}</span>
+                  <span class="share"><span class="sr-only">${t.share}: </span>${f.percent(c.revenueShare)}</span>
+                </td>`;
+              })}
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+      <div class="data-table"><table part="table">
+        <caption>${t['matrix.title']}: ${summary}</caption>
+        <thead>
+          <tr>
+            <th scope="col">${t['matrix.cell']}</th>
+            <th scope="col">${t.clients}</th>
+            <th scope="col">${t['matrix.clientsShare']}</th>
+            <th scope="col">${t.revenue}</th>
+            <th scope="col">${t.share}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${MATRIX_CELLS.map(
+            (cell) => html`<tr>
+              <th scope="row">${cell}</th>
+              <td>${f.number(cells[cell].count, 0)}</td>
+              <td>${f.percent(cells[cell].countShare)}</td>
+              <td>${f.money(cells[cell].revenue)}</td>
+              <td>${f.percent(cells[cell].revenueShare)}</td>
+            </tr>`,
+          )}
+        </tbody>
+      </table></div>`;
+  }
+
+  private onKey = (e: KeyboardEvent) => {
+    const cell = (e.target as HTMLElement).dataset.cell as MatrixCell | undefined;
+    if (!cell) return;
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      (e.target as HTMLElement).click();
+      return;
+    }
+    const next = moveFrom(cell, e.key, e.ctrlKey || e.metaKey);
+    if (!next) return;
+    e.preventDefault();
+    this.active = next;
+    this.renderRoot.querySelector<HTMLElement>(`[data-cell=${next}]`)?.focus();
+  };
+
+  private select(cell: MatrixCell, cells: Record<MatrixCell, CellFigures>) {
+    this.active = cell;
+    this.selected = cell;
+    const { count, revenue } = cells[cell];
+    emit(this, 'folio-segment-select', { abc: cell[0] as Abc, xyz: cell[1] as Xyz, cell, count, revenue });
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'folio-abc-xyz-matrix': AbcXyzMatrix;
+  }
+  interface HTMLElementEventMap {
+    'folio-segment-select': CustomEvent<SegmentSelectDetail>;
+  }
+}
