@@ -132,7 +132,8 @@ const RfmSettingsSchema = v.strictObject({
       v.minLength(1, 'must hold at least one rule'),
       v.maxLength(50, 'must hold at most 50 rules'),
       v.rawCheck(({ dataset, addIssue }) => {
-        if (!dataset.typed) return;
+        // A malformed rule is reported on its own; the coverage it breaks would only repeat it.
+        if (!dataset.typed || dataset.issues) return;
         const gaps = uncoveredRfmCells(dataset.value);
         if (gaps.length > 0) {
           const shown = gaps.slice(0, 6).map((c) => `R${c.r} FM${c.fm}`).join(', ');
@@ -226,7 +227,7 @@ const TypeSettingsSchema = v.strictObject({
     v.strictObject({
       /** In the top fifth of the buyers by the window's revenue and by its orders (the Pareto fifth). */
       topShare: num(0.2, 0.001, 1),
-      /** Average check at least this multiple of the median buyer's ("at high prices"). */
+      /** Average check above this multiple of the median buyer's ("at high prices"). */
       minCheckRatio: num(1, 0, 100),
     }),
     {},
