@@ -104,6 +104,7 @@ const en = {
   'event.review': 'Review',
   'event.referral': 'Referral',
   'event.tag': 'Tag',
+  'event.stage_override': 'Stage set by hand',
 
   'period.week': 'week',
   'period.month': 'month',
@@ -251,6 +252,7 @@ const ru: Messages = {
   'event.review': 'Отзыв',
   'event.referral': 'Рекомендация',
   'event.tag': 'Метка',
+  'event.stage_override': 'Стадия задана вручную',
 
   'period.week': 'неделю',
   'period.month': 'месяц',
