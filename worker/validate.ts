@@ -26,8 +26,26 @@ export async function readBody(request: Request, maxBytes = MAX_JSON_BODY_BYTES)
   return text;
 }
 
-/** Reads a JSON body and validates it; every failure is a 4xx naming what is wrong. */
-export async function parseJson<const S extends v.GenericSchema>(request: Request, schema: S): Promise<v.InferOutput<S>> {
+/** The first string (or object key) holding a lone UTF-16 surrogate, which no storage round-trips faithfully. */
+function illFormedPath(value: unknown): string | null {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!;
+    if (typeof node === 'string') {
+      if (!node.isWellFormed()) return path || '(body)';
+      continue;
+    }
+    if (node === null || typeof node !== 'object') continue;
+    for (const [key, child] of Object.entries(node)) {
+      const childPath = path ? `${path}.${key}` : key;
+      if (!key.isWellFormed()) return childPath;
+      stack.push([child, childPath]);
+    }
+  }
+  return null;
+}
+
+async function readJsonOnce(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
     throw new ApiError(415, 'The body must be JSON, sent with content-type: application/json');
@@ -42,7 +60,41 @@ export async function parseJson<const S extends v.GenericSchema>(request: Reques
   if (depthOf(raw, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
     throw new ApiError(400, `The body is nested deeper than ${MAX_JSON_DEPTH} levels`, { errors: [{ path: '(body)', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` }] });
   }
-  return parseValue(raw, schema);
+  const bad = illFormedPath(raw);
+  if (bad !== null) throw new ApiError(400, `Invalid ${bad}`, { errors: [{ path: bad, message: 'must be well-formed Unicode (it holds a lone surrogate)' }] });
+  return raw;
+}
+
+const bodies = new WeakMap<object, Promise<unknown>>();
+
+/**
+ * Reads a JSON body once per request and checks its media type, size, syntax, depth and Unicode,
+ * without validating its shape. The router reads a route's declared body this way and a handler
+ * that still calls `parseJson` gets the same value instead of a spent stream.
+ */
+export function readJson(request: Request): Promise<unknown> {
+  let body = bodies.get(request);
+  if (!body) {
+    body = readJsonOnce(request);
+    bodies.set(request, body);
+  }
+  return body;
+}
+
+/** Reads a JSON body and validates it; every failure is a 4xx naming what is wrong. */
+export async function parseJson<const S extends v.GenericSchema>(request: Request, schema: S): Promise<v.InferOutput<S>> {
+  return parseValue(await readJson(request), schema);
+}
+
+/** Reads a non-JSON body (e.g. text/csv) of the given media type, once per request. */
+export function readText(request: Request, mediaType: string): Promise<string> {
+  let body = bodies.get(request) as Promise<string> | undefined;
+  if (!body) {
+    const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    body = type === mediaType ? readBody(request) : Promise.reject(new ApiError(415, `The body must be sent with content-type: ${mediaType}`));
+    bodies.set(request, body);
+  }
+  return body;
 }
 
 export function parseValue<const S extends v.GenericSchema>(raw: unknown, schema: S, prefix = ''): v.InferOutput<S> {
