@@ -1,5 +1,6 @@
 import { constantTimeEqual, sha256Hex } from './crypto.ts';
 import { findKeyByHash, type KeyKind, type KeyRow } from './db/keys.ts';
+import { findLiveSession } from './db/sessions.ts';
 import { getWorkspace, type WorkspaceRow } from './db/workspaces.ts';
 import type { Env } from './env.ts';
 import { ApiError } from './problem.ts';
@@ -13,10 +14,21 @@ export const WIDGET = { keys: ['secret', 'publishable'] } as const satisfies Acc
 
 export interface AuthContext {
   workspace: WorkspaceRow;
+  /** The key used; for a widget session, the session described as the publishable key it stands in for. */
   key: KeyRow;
+  /** Set when the caller sent a widget session token (`wst_…`) instead of a key. */
+  session?: WidgetSessionScope & { id: string; expiresAt: string };
+}
+
+/** A widget session limited to one manager's clients or one client; both null: all widget data. */
+export interface WidgetSessionScope {
+  manager: string | null;
+  clientId: string | null;
 }
 
 const KEY_PREFIX: Record<string, KeyKind> = { sk_: 'secret', pk_: 'publishable', rk_: 'restricted' };
+/** `ws_` already prefixes workspace ids, so widget session tokens take `wst_`. */
+export const SESSION_PREFIX = 'wst_';
 
 const unauthorized = (detail: string) => new ApiError(401, detail, { headers: { 'www-authenticate': 'Bearer realm="clientfolio"' } });
 
@@ -35,10 +47,11 @@ export async function requireAdmin(request: Request, env: Env): Promise<void> {
   }
 }
 
-/** Resolves the key on the request and checks that it may call a route with `access`. */
-export async function authenticate(request: Request, env: Env, access: { keys: readonly KeyKind[] }): Promise<AuthContext> {
+/** Resolves the key (or widget session) on the request and checks that it may call a route with `access`. */
+export async function authenticate(request: Request, env: Env, access: { keys: readonly KeyKind[] }, now = new Date().toISOString()): Promise<AuthContext> {
   const token = bearerToken(request);
   if (!token) throw unauthorized('An API key is required: Authorization: Bearer <key>');
+  if (token.startsWith(SESSION_PREFIX)) return authenticateSession(request, env, access, token, now);
   const kind = KEY_PREFIX[token.slice(0, 3)];
   if (!kind) throw unauthorized('The API key is not valid');
   const key = await findKeyByHash(env.DB, await sha256Hex(token));
@@ -53,8 +66,30 @@ export async function authenticate(request: Request, env: Env, access: { keys: r
   if (!access.keys.includes(key.kind)) {
     throw new ApiError(403, key.kind === 'publishable' ? 'A publishable key may only read widget data; this call needs a secret key' : 'This key may not make this call');
   }
-  if (key.kind === 'publishable' && (origin === null || !workspace.allowedOrigins.includes(origin))) {
-    throw new ApiError(403, `A publishable key works only from the workspace's allowed origins${origin ? `; ${origin} is not one of them` : ''}`);
+  if (key.kind === 'publishable') requireAllowedOrigin(request, workspace, 'A publishable key');
+  const { hash: _hash, ...row } = key;
+  return { workspace, key: row };
+}
+
+/** A widget session stands in for a publishable key: the same endpoints and the same origin rule. */
+async function authenticateSession(request: Request, env: Env, access: { keys: readonly KeyKind[] }, token: string, now: string): Promise<AuthContext> {
+  const session = await findLiveSession(env.DB, await sha256Hex(token), now);
+  if (!session) throw unauthorized('The widget session is not valid, has expired, or its key was revoked; mint a new one');
+  const workspace = await getWorkspace(env.DB, session.workspaceId);
+  if (!workspace) throw unauthorized('The widget session is not valid');
+  if (!access.keys.includes('publishable')) throw new ApiError(403, 'A widget session may only read widget data; this call needs a secret key');
+  requireAllowedOrigin(request, workspace, 'A widget session');
+  const scope = { manager: session.manager, clientId: session.clientId };
+  return {
+    workspace,
+    key: { id: session.id, workspaceId: workspace.id, kind: 'publishable', label: 'widget session', scope: { ...scope }, createdAt: session.createdAt, revokedAt: null },
+    session: { id: session.id, expiresAt: session.expiresAt, ...scope },
+  };
+}
+
+function requireAllowedOrigin(request: Request, workspace: WorkspaceRow, what: string): void {
+  const origin = request.headers.get('origin');
+  if (origin === null || !workspace.allowedOrigins.includes(origin)) {
+    throw new ApiError(403, `${what} works only from the workspace's allowed origins${origin ? `; ${origin} is not one of them` : ''}`);
   }
-  return { workspace, key: { ...key } };
 }

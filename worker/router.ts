@@ -1,11 +1,14 @@
 import { AutoRouter, type IRequest } from 'itty-router';
-import { authenticate, requireAdmin } from './auth.ts';
+import { type AuthContext, authenticate, requireAdmin } from './auth.ts';
 import { corsify, preflight } from './cors.ts';
 import { randomToken } from './crypto.ts';
+import { getClient } from './db/clients.ts';
 import type { Env } from './env.ts';
+import { answerSecret, type Claim, claim, idempotencyKeyOf, release, requestHash, settle } from './idempotency.ts';
 import { ApiError, problemResponse } from './problem.ts';
-import type { RouteSpec } from './route.ts';
+import { json, type RouteSpec } from './route.ts';
 import { routes } from './routes/index.ts';
+import { parseQuery, parseValue, pathId, readJson, readText } from './validate.ts';
 
 type RequestState = IRequest;
 
@@ -17,14 +20,64 @@ const stateOf = (request: Request) => state.get(request) ?? { requestId: 'req_un
 const patternOf = (path: string) => new RegExp(`^${path.replace(/:[^/]+/g, '[^/]+')}$`);
 const patterns = routes.map((r) => ({ method: r.method, re: patternOf(r.path) }));
 
+/** Validates what the spec declares (path parameters, query, body) in that order, before the handler runs. */
+async function readInput(spec: RouteSpec, request: RequestState) {
+  const params: Record<string, string> = {};
+  for (const [name, schema] of Object.entries(spec.params ?? {})) params[name] = pathId(request, name, schema);
+  const query = spec.query ? parseQuery(request, spec.query) : undefined;
+  let raw: unknown;
+  let body: unknown;
+  if (spec.body) {
+    raw = spec.bodyMediaType ? await readText(request, spec.bodyMediaType) : await readJson(request);
+    body = parseValue(raw, spec.body);
+  }
+  return { raw, parsed: { params, query, body } };
+}
+
+/** A widget session limited to one client or one manager reaches only routes that honour that limit. */
+async function enforceSessionScope(spec: RouteSpec, auth: AuthContext, params: Record<string, string>, db: D1Database): Promise<void> {
+  const session = auth.session;
+  if (!session || (session.manager === null && session.clientId === null)) return;
+  const rule = spec.widgetScope;
+  if (rule === 'stateless' || rule === 'filtered') return;
+  if (!rule) {
+    throw new ApiError(403, `This widget session is limited to ${session.clientId !== null ? 'one client' : "one manager's clients"}; this endpoint reads the whole workspace`);
+  }
+  const clientId = params[rule.clientParam] ?? '';
+  // The same answer as for a client that does not exist: a scoped session learns nothing beyond its scope.
+  const notFound = new ApiError(404, `No client ${JSON.stringify(clientId)} in this workspace`);
+  if (session.clientId !== null && clientId !== session.clientId) throw notFound;
+  if (session.manager !== null && (await getClient(db, auth.workspace.id, clientId))?.attributes.manager !== session.manager) throw notFound;
+}
+
+const toResponse = (result: unknown) => (result instanceof Response ? result : json(result));
+
 function handlerFor(spec: RouteSpec) {
   return async (request: RequestState, env: Env, ctx: ExecutionContext) => {
     const now = new Date().toISOString();
+    let auth: AuthContext | undefined;
     if (spec.access === 'admin') await requireAdmin(request, env);
-    if (spec.access === 'public' || spec.access === 'admin') return spec.handle({ request, env, ctx, now } as never);
-    const auth = await authenticate(request, env, spec.access);
-    stateOf(request).allowedOrigins = auth.workspace.allowedOrigins;
-    return spec.handle({ request, env, ctx, now, auth } as never);
+    else if (spec.access !== 'public') {
+      auth = await authenticate(request, env, spec.access, now);
+      stateOf(request).allowedOrigins = auth.workspace.allowedOrigins;
+    }
+    const { raw, parsed } = await readInput(spec, request);
+    if (auth) await enforceSessionScope(spec, auth, parsed.params, env.DB);
+    const run = async () => spec.handle({ request, env, ctx, now, auth, ...parsed } as never);
+
+    const key = spec.idempotent ? idempotencyKeyOf(request) : null;
+    if (key === null) return run();
+    const c: Claim = { scope: auth?.workspace.id ?? 'admin', key, requestHash: await requestHash(request.method, new URL(request.url).pathname, raw), secret: answerSecret(env) };
+    const replay = await claim(env.DB, c, now);
+    if (replay) return replay;
+    let response: Response;
+    try {
+      response = toResponse(await run());
+    } catch (error) {
+      await release(env.DB, c);
+      throw error;
+    }
+    return settle(env.DB, c, response);
   };
 }
 
