@@ -38,8 +38,9 @@ export function buildTypeContext(snapshots: readonly Snapshot[], settings: Segme
   const windowOrders: number[] = [];
   const windowChecks: number[] = [];
   const checks: number[] = [];
-  const productFirstSale = new Map<string, number>();
-  let firstSaleMs: number | null = null;
+  // Instants are stored normalised (`toISOString`), so they compare as strings: parse only the minima.
+  const productFirstSale = new Map<string, string>();
+  let firstSale: string | null = null;
 
   for (const s of snapshots) {
     const f = windowFigures(s, window);
@@ -50,14 +51,11 @@ export function buildTypeContext(snapshots: readonly Snapshot[], settings: Segme
     }
     const a = s.aggregates;
     if (a.orders > 0) checks.push(a.revenue / a.orders);
-    if (a.firstPurchaseAt !== null) {
-      const ms = Date.parse(a.firstPurchaseAt);
-      if (firstSaleMs === null || ms < firstSaleMs) firstSaleMs = ms;
-    }
+    if (a.firstPurchaseAt !== null && (firstSale === null || a.firstPurchaseAt < firstSale)) firstSale = a.firstPurchaseAt;
     for (const product in a.productFirstPurchase) {
-      const ms = Date.parse(a.productFirstPurchase[product]!);
+      const at = a.productFirstPurchase[product]!;
       const known = productFirstSale.get(product);
-      if (known === undefined || ms < known) productFirstSale.set(product, ms);
+      if (known === undefined || at < known) productFirstSale.set(product, at);
     }
   }
 
@@ -73,8 +71,8 @@ export function buildTypeContext(snapshots: readonly Snapshot[], settings: Segme
     superOrders: topCut(sortedDescending(windowOrders), share),
     medianWindowCheck: medianOfSorted(sortedDescending(windowChecks)),
     medianCheck: medianOfSorted(sortedDescending(checks)),
-    productFirstSale,
-    firstSaleMs,
+    productFirstSale: new Map([...productFirstSale].map(([product, at]) => [product, Date.parse(at)])),
+    firstSaleMs: firstSale === null ? null : Date.parse(firstSale),
   };
 }
 
@@ -82,19 +80,21 @@ const daysBetween = (fromMs: number, toMs: number) => (toMs - fromMs) / DAY_MS;
 const wholeDays = (fromMs: number, toMs: number) => Math.max(0, Math.floor(daysBetween(fromMs, toMs)));
 const quote = (s: string) => `“${s}”`;
 
-type Rule = (s: Snapshot, ctx: TypeContext, f: WindowFigures, tags: ReadonlySet<string>) => string[];
+type Rule = (s: Snapshot, ctx: TypeContext, f: WindowFigures, tags: ReadonlySet<string>) => readonly string[];
+/** What a rule that does not fire returns: fifteen rules per client would otherwise allocate fifteen arrays. */
+const NO: readonly string[] = Object.freeze([]);
 
-const tagReasons = (tags: ReadonlySet<string>, wanted: readonly string[]) =>
-  wanted.filter((t) => tags.has(t.toLowerCase())).map((t) => `tagged ${quote(t)}`);
+const tagReasons = (tags: ReadonlySet<string>, wanted: readonly string[]): string[] =>
+  tags.size === 0 ? [] : wanted.filter((t) => tags.has(t.toLowerCase())).map((t) => `tagged ${quote(t)}`);
 
 const golden: Rule = (_s, ctx, f) => keyClientReasons(f, ctx.ranking, ctx.settings);
 
 const superConsumer: Rule = (_s, ctx, f) => {
   const cfg = ctx.settings.types.superConsumer;
   const median = ctx.medianWindowCheck;
-  if (!ctx.superRevenue || !ctx.superOrders || median === null || f.orders === 0) return [];
+  if (!ctx.superRevenue || !ctx.superOrders || median === null || f.orders === 0) return NO;
   const check = f.revenue / f.orders;
-  if (f.revenue < ctx.superRevenue.cut || f.orders < ctx.superOrders.cut || check <= cfg.minCheckRatio * median) return [];
+  if (f.revenue < ctx.superRevenue.cut || f.orders < ctx.superOrders.cut || check <= cfg.minCheckRatio * median) return NO;
   const top = fmtShare(cfg.topShare);
   return [
     `revenue ${fmtMoney(f.revenue)} in the window (top ${top} from ${fmtMoney(ctx.superRevenue.cut)})`,
@@ -106,12 +106,12 @@ const superConsumer: Rule = (_s, ctx, f) => {
 const loyal: Rule = (s, ctx) => {
   const cfg = ctx.settings.types.loyal;
   const a = s.aggregates;
-  if (a.firstPurchaseAt === null || a.lastPurchaseAt === null || a.medianGapDays === null) return [];
-  if (s.stage === 'sleeping' || s.stage === 'lost' || s.stage === 're_engagement') return [];
+  if (a.firstPurchaseAt === null || a.lastPurchaseAt === null || a.medianGapDays === null) return NO;
+  if (s.stage === 'sleeping' || s.stage === 'lost' || s.stage === 're_engagement') return NO;
   const tenure = daysBetween(Date.parse(a.firstPurchaseAt), ctx.asOfMs);
   const since = wholeDays(Date.parse(a.lastPurchaseAt), ctx.asOfMs);
   const allowance = Math.max(cfg.maxGapMultiple * a.medianGapDays, cfg.graceDays);
-  if (tenure < cfg.minTenureDays || a.purchaseDays < cfg.minPurchaseDays || since > allowance) return [];
+  if (tenure < cfg.minTenureDays || a.purchaseDays < cfg.minPurchaseDays || since > allowance) return NO;
   return [
     `with us ${fmtDuration(tenure)} (first purchase ${fmtDay(a.firstPurchaseAt)})`,
     `${plural(a.purchaseDays, 'purchase day')}, a median ${plural(a.medianGapDays, 'day')} apart`,
@@ -121,7 +121,7 @@ const loyal: Rule = (s, ctx) => {
 
 const pioneer: Rule = (s, ctx) => {
   const cfg = ctx.settings.types.pioneer;
-  if (ctx.firstSaleMs === null) return [];
+  if (ctx.firstSaleMs === null) return NO;
   const hits: { product: string; days: number; launch: number }[] = [];
   for (const product in s.aggregates.productFirstPurchase) {
     const launch = ctx.productFirstSale.get(product);
@@ -143,7 +143,7 @@ const fan: Rule = (s, ctx) => {
   const cfg = ctx.settings.types.fan;
   const a = s.aggregates;
   // A client who runs us down as often as it praises us is no fan, whatever it tells its friends.
-  if (a.negativeReviews > a.positiveReviews) return [];
+  if (a.negativeReviews > a.positiveReviews) return NO;
   const reasons: string[] = [];
   if (a.referrals >= cfg.minReferrals) reasons.push(plural(a.referrals, 'referral'));
   if (a.positiveReviews >= cfg.minPositiveReviews) reasons.push(`${plural(a.positiveReviews, 'positive review')} (rating 4–5)`);
@@ -153,9 +153,9 @@ const fan: Rule = (s, ctx) => {
 const smallFry: Rule = (s, ctx) => {
   const a = s.aggregates;
   const median = ctx.medianCheck;
-  if (a.orders === 0 || median === null || median <= 0) return [];
+  if (a.orders === 0 || median === null || median <= 0) return NO;
   const check = a.revenue / a.orders;
-  if (check >= ctx.settings.types.smallFry.maxCheckRatio * median) return [];
+  if (check >= ctx.settings.types.smallFry.maxCheckRatio * median) return NO;
   return [`average check ${fmtMoney(check)} is ${fmtShare(check / median)} of the median buyer's ${fmtMoney(median)}`];
 };
 
@@ -188,7 +188,7 @@ const bad: Rule = (s, ctx, _f, tags) => {
 };
 
 const sleeping: Rule = (s, ctx) => {
-  if (s.stage !== 'sleeping' && s.stage !== 're_engagement') return [];
+  if (s.stage !== 'sleeping' && s.stage !== 're_engagement') return NO;
   const reasons = [`stage ${s.stage}${s.stageSince ? ` since ${fmtDay(s.stageSince)}` : ''}`];
   const last = s.aggregates.lastPurchaseAt;
   if (last !== null) reasons.push(`last purchase ${plural(wholeDays(Date.parse(last), ctx.asOfMs), 'day')} ago`);
@@ -202,9 +202,9 @@ const promises = (a: Snapshot['aggregates']) => a.meetings + a.offers + a.intere
 const falseClient: Rule = (s, ctx) => {
   const cfg = ctx.settings.types.falseClient;
   const a = s.aggregates;
-  if (a.orders > 0 || a.firstEventAt === null || promises(a) < cfg.minPromises) return [];
+  if (a.orders > 0 || a.firstEventAt === null || promises(a) < cfg.minPromises) return NO;
   const span = daysBetween(Date.parse(a.firstEventAt), ctx.asOfMs);
-  if (span < cfg.minDays) return [];
+  if (span < cfg.minDays) return NO;
   const parts = [
     a.meetings > 0 ? plural(a.meetings, 'meeting') : '',
     a.offers > 0 ? plural(a.offers, 'offer') : '',
@@ -215,7 +215,7 @@ const falseClient: Rule = (s, ctx) => {
 
 const nearClient: Rule = (s, ctx, f, tags) => {
   const a = s.aggregates;
-  if (a.orders > 0 || (a.meetings === 0 && a.offers === 0) || falseClient(s, ctx, f, tags).length > 0) return [];
+  if (a.orders > 0 || (a.meetings === 0 && a.offers === 0) || falseClient(s, ctx, f, tags).length > 0) return NO;
   const reasons: string[] = [];
   if (a.meetings > 0) reasons.push(`met us ${a.meetings === 1 ? 'once' : `${fmtNumber(a.meetings)} times`}`);
   if (a.offers > 0) reasons.push(`received ${plural(a.offers, 'offer')}`);
@@ -227,14 +227,14 @@ const nearClient: Rule = (s, ctx, f, tags) => {
 /** Contacted us without buying. Qualifying the lead (contact data, wish, budget) is left for later. */
 const inquirer: Rule = (s, ctx, f, tags) => {
   const a = s.aggregates;
-  if (a.orders > 0 || a.meetings > 0 || a.offers > 0 || falseClient(s, ctx, f, tags).length > 0) return [];
+  if (a.orders > 0 || a.meetings > 0 || a.offers > 0 || falseClient(s, ctx, f, tags).length > 0) return NO;
   const parts = [
     a.requests > 0 ? plural(a.requests, 'request') : '',
     a.responses > 0 ? plural(a.responses, 'response') : '',
     a.interests > 0 ? `${plural(a.interests, 'interest')} shown` : '',
     a.contacts > 0 ? plural(a.contacts, 'contact') : '',
   ].filter((p) => p !== '');
-  return parts.length === 0 ? [] : [`${parts.join(', ')}, no purchase yet`];
+  return parts.length === 0 ? NO : [`${parts.join(', ')}, no purchase yet`];
 };
 
 const competitors: Rule = (s, ctx, _f, tags) => {
@@ -252,14 +252,14 @@ const competitors: Rule = (s, ctx, _f, tags) => {
 const potential: Rule = (s, ctx, f, tags) => {
   const a = s.aggregates;
   const engaged = a.orders + a.responses + a.requests + a.interests + a.contacts + a.meetings + a.offers;
-  if (engaged > 0 || a.events === 0 || a.lastRefusal?.kind === 'non_target' || competitors(s, ctx, f, tags).length > 0) return [];
+  if (engaged > 0 || a.events === 0 || a.lastRefusal?.kind === 'non_target' || competitors(s, ctx, f, tags).length > 0) return NO;
   const reasons = [`no purchase and no response yet${a.outreaches > 0 ? ` after ${plural(a.outreaches, 'outreach', 'outreaches')}` : ''}`];
   if (a.lastRefusal?.kind === 'not_now') reasons.push(`refused for now: ${quote(a.lastRefusal.reason)}`);
   return reasons;
 };
 
-const leadUser: Rule = (_s, ctx, _f, tags) => tagReasons(tags, ctx.settings.types.leadUserTags);
-const status: Rule = (_s, ctx, _f, tags) => tagReasons(tags, ctx.settings.types.statusTags);
+const leadUser: Rule = (_s, ctx, _f, tags) => (tags.size === 0 ? NO : tagReasons(tags, ctx.settings.types.leadUserTags));
+const status: Rule = (_s, ctx, _f, tags) => (tags.size === 0 ? NO : tagReasons(tags, ctx.settings.types.statusTags));
 
 const RULES: Record<ClientType, Rule> = {
   golden,
@@ -280,6 +280,8 @@ const RULES: Record<ClientType, Rule> = {
 };
 
 export const MANUAL_REASON = 'set by hand';
+const NONE: ReadonlySet<string> = new Set();
+const KNOWN: ReadonlySet<string> = new Set(CLIENT_TYPES);
 
 /**
  * Every type the client carries, in the order of `CLIENT_TYPES`, then hand-made types. A type set by
@@ -288,16 +290,18 @@ export const MANUAL_REASON = 'set by hand';
  */
 export function classifyClient(snapshot: Snapshot, ctx: TypeContext): ClientTypeEntry[] {
   const f = windowFigures(snapshot, ctx.window);
-  const tags = new Set([...snapshot.tags, ...snapshot.aggregates.eventTags].map((t) => t.toLowerCase()));
-  const manual = new Set(snapshot.manualTypes);
+  // Most clients carry no tags and no hand-set types: share one empty set rather than build two.
+  const tagged = snapshot.tags.length + snapshot.aggregates.eventTags.length > 0;
+  const tags = tagged ? new Set([...snapshot.tags, ...snapshot.aggregates.eventTags].map((t) => t.toLowerCase())) : NONE;
+  const manual = snapshot.manualTypes.length > 0 ? new Set(snapshot.manualTypes) : NONE;
   const out: ClientTypeEntry[] = [];
   for (const type of CLIENT_TYPES) {
     const reasons = RULES[type](snapshot, ctx, f, tags);
     if (manual.has(type)) out.push({ type, source: 'manual', reasons: [MANUAL_REASON, ...reasons] });
-    else if (reasons.length > 0) out.push({ type, source: 'derived', reasons });
+    // A rule that fires returns a fresh array; only the shared empty one is frozen.
+    else if (reasons.length > 0) out.push({ type, source: 'derived', reasons: reasons as string[] });
   }
-  const known = new Set<string>(CLIENT_TYPES);
-  for (const type of manual) if (!known.has(type)) out.push({ type, source: 'manual', reasons: [MANUAL_REASON] });
+  for (const type of manual) if (!KNOWN.has(type)) out.push({ type, source: 'manual', reasons: [MANUAL_REASON] });
   return out;
 }
 

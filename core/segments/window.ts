@@ -1,10 +1,17 @@
 import type { ClientSnapshot } from '../../schema/clients.ts';
 
+const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
+
 /**
  * Calendar months as integers (year × 12 + month − 1), so that windows over the monthly buckets
- * are integer ranges and a bucket's place in a window is one subtraction.
+ * are integer ranges and a bucket's place in a window is one subtraction. Reads the digits of
+ * `YYYY-MM…` in place: this runs once per bucket of every client, and slicing allocated.
  */
-export const monthIndex = (isoOrMonth: string): number => Number(isoOrMonth.slice(0, 4)) * 12 + Number(isoOrMonth.slice(5, 7)) - 1;
+export const monthIndex = (isoOrMonth: string): number =>
+  (digit(isoOrMonth, 0) * 1000 + digit(isoOrMonth, 1) * 100 + digit(isoOrMonth, 2) * 10 + digit(isoOrMonth, 3)) * 12 +
+  digit(isoOrMonth, 5) * 10 +
+  digit(isoOrMonth, 6) -
+  1;
 
 /** Midnight UTC on the first day of the month with this index. */
 export const monthStartIso = (index: number): string => {
