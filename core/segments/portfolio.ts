@@ -1,7 +1,7 @@
 import type { ClientSnapshot } from '../../schema/clients.ts';
 import { DAY_MS } from '../../schema/common.ts';
 import type { Stage, StageModelName } from '../../schema/lifecycle.ts';
-import type { KeyClient, PortfolioResult, PortfolioWarning, SegmentSettings } from '../../schema/segments.ts';
+import type { KeyClient, PortfolioQuery, PortfolioResult, PortfolioWarning, SegmentSettings } from '../../schema/segments.ts';
 import { stageModel } from '../lifecycle/models.ts';
 import { round } from '../stats.ts';
 import { fmtDuration, fmtShare, plural } from './format.ts';
@@ -17,6 +17,13 @@ export interface PortfolioParams {
   months: number;
   model: StageModelName;
 }
+
+/** The query's asOf and window, or now and the workspace's `segments.windowMonths`. */
+export const portfolioParams = (query: PortfolioQuery, settings: Pick<SegmentSettings, 'windowMonths'>, model: StageModelName, now: string): PortfolioParams => ({
+  asOf: query.asOf ?? now,
+  months: query.months ?? settings.windowMonths,
+  model,
+});
 
 /** The stages each balance check reads, per model. */
 const ROLES: Record<StageModelName, { pipeline: Stage[]; regulars: Stage[]; asleep: Stage[] }> = {

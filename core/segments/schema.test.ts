@@ -1,15 +1,27 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { ClientTypeEntrySchema } from '../../schema/clients.ts';
 import { SettingsSchema } from '../../schema/settings.ts';
 import {
   AbcXyzQuerySchema,
+  AbcXyzResultSchema,
   ConversionQuerySchema,
+  ConversionResultSchema,
   PortfolioQuerySchema,
+  PortfolioResultSchema,
   RFM_PRESET,
   RfmQuerySchema,
+  RfmResultSchema,
   SegmentSettingsSchema,
+  TypeCountsResultSchema,
   TypesQuerySchema,
 } from '../../schema/segments.ts';
+import { abcXyz } from './abc-xyz.ts';
+import { classifyAll, countTypes } from './client-types.ts';
+import { segmentConversion } from './conversion.ts';
+import { monthly, snapshot } from './fixtures.ts';
+import { portfolio } from './portfolio.ts';
+import { rfm } from './rfm.ts';
 
 /** Each issue as `path: message`, the way the API's problem body names fields. */
 const issues = (schema: v.GenericSchema, input: unknown) => {
@@ -100,5 +112,30 @@ describe('segment settings', () => {
     { name: 'prospects is reserved', patch: { rfm: { rules: [{ segment: 'prospects', r: [1, 5], fm: [1, 5] }] } }, errors: ['rfm.rules.0.segment: is reserved for clients without a purchase'] },
   ])('$name', ({ patch, errors }) => {
     expect(issues(SegmentSettingsSchema, patch)).toEqual(errors);
+  });
+});
+
+describe('answers match their schemas (the OpenAPI document is generated from them)', () => {
+  const settings = v.parse(SegmentSettingsSchema, {});
+  const asOf = '2025-01-15T00:00:00.000Z';
+  const clients = [
+    snapshot('a', { stage: 'developed', attributes: { channel: 'ads' }, months: monthly('2024-01', Array(12).fill({ revenue: 100, margin: 30 })), aggregates: { firstDevelopedAt: '2024-03-01T00:00:00.000Z' } }),
+    snapshot('b', { stage: 'sleeping', months: { '2024-02': { revenue: 50, margin: -5 } }, aggregates: { payments: 3, latePayments: 2, maxDaysLate: 40 } }),
+    snapshot('c', { stage: 'prospect', manualTypes: ['status'] }),
+  ];
+  const strict = <T extends v.GenericSchema>(schema: T, output: unknown) => {
+    const r = v.safeParse(schema, output);
+    expect(r.success ? [] : r.issues.map((i) => `${(i.path ?? []).map((p) => String(p.key)).join('.')}: ${i.message}`)).toEqual([]);
+  };
+
+  it.each([
+    ['ABC-XYZ', AbcXyzResultSchema, () => abcXyz(clients, { from: '2024-01-01T00:00:00.000Z', to: '2025-01-01T00:00:00.000Z', period: 'month', measure: 'revenue' }, settings)],
+    ['RFM', RfmResultSchema, () => rfm(clients, asOf, settings)],
+    ['types', TypeCountsResultSchema, () => countTypes(classifyAll(clients, settings, asOf).values(), asOf)],
+    ['type entries', v.array(ClientTypeEntrySchema), () => [...classifyAll(clients, settings, asOf).values()].flat()],
+    ['portfolio', PortfolioResultSchema, () => portfolio(clients, { asOf, months: 12, model: 'portfolio' }, settings)],
+    ['conversion', ConversionResultSchema, () => segmentConversion(clients, { by: 'channel', sort: 'acquired' })],
+  ] as const)('%s', (_name, schema, run) => {
+    strict(schema, run());
   });
 });
