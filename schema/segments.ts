@@ -154,8 +154,9 @@ const KeyClientSettingsSchema = v.strictObject({
   /** …or at least this share of the window's margin (the low end of the source's 10–50% of profit). */
   marginShare: num(0.1, 0.001, 1),
   /**
-   * …or ranks in this top share of the buyers by revenue (at least the first one). 1%: in a shop
-   * with thousands of buyers nobody reaches 10%, yet its top hundredth is what "golden" means there.
+   * …or ranks in this top share of the buyers by revenue (at least the first one; 0 turns the rank
+   * rule off). 1%: in a shop with thousands of buyers nobody reaches 10%, yet its top hundredth is
+   * what "golden" means there.
    */
   topShare: num(0.01, 0, 1),
 });

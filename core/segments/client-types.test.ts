@@ -166,6 +166,8 @@ const cases: Case[] = [
   { name: 'false client: is not also a near-client', client: { aggregates: { meetings: 2, offers: 2, interests: 1, firstEventAt: at('2024-09-01') } }, type: 'near_client', reasons: null },
   // not ours
   { name: 'potential: known, silent', client: { aggregates: { events: 3, outreaches: 3 } }, type: 'potential', reasons: ['no purchase and no response yet after 3 outreaches'] },
+  { name: 'potential: entered by hand, no event yet', client: {}, type: 'potential', reasons: ['no purchase and no response yet'] },
+  { name: 'potential: a buyer is ours, not potential', client: { months: { '2024-04': 100 } }, type: 'potential', reasons: null },
   { name: 'potential: one who answered is an inquirer instead', client: { aggregates: { events: 2, outreaches: 1, responses: 1 } }, type: 'potential', reasons: null },
   {
     name: 'potential: a non-target refusal rules it out',

@@ -248,11 +248,15 @@ const competitors: Rule = (s, ctx, _f, tags) => {
   return reasons;
 };
 
-/** "Buys from nobody yet": known to us, silent, not anyone else's client, not ruled out as non-target. */
+/**
+ * "Buys from nobody yet": in our base (reached out to, or entered by hand without any event yet),
+ * silent, not anyone else's client, not ruled out as non-target.
+ */
 const potential: Rule = (s, ctx, f, tags) => {
   const a = s.aggregates;
-  const engaged = a.orders + a.responses + a.requests + a.interests + a.contacts + a.meetings + a.offers;
-  if (engaged > 0 || a.events === 0 || a.lastRefusal?.kind === 'non_target' || competitors(s, ctx, f, tags).length > 0) return NO;
+  const engaged =
+    a.orders + a.responses + a.requests + a.interests + a.contacts + a.meetings + a.offers + a.referrals + a.reviews + a.complaints + a.purchasesRefusedByClient;
+  if (engaged > 0 || a.lastRefusal?.kind === 'non_target' || competitors(s, ctx, f, tags).length > 0) return NO;
   const reasons = [`no purchase and no response yet${a.outreaches > 0 ? ` after ${plural(a.outreaches, 'outreach', 'outreaches')}` : ''}`];
   if (a.lastRefusal?.kind === 'not_now') reasons.push(`refused for now: ${quote(a.lastRefusal.reason)}`);
   return reasons;

@@ -25,7 +25,8 @@ export function buildRevenueRanking(figures: Iterable<WindowFigures>, settings: 
     if (f.revenue > 0) revenues.push(f.revenue);
   }
   const revenueDesc = sortedDescending(revenues);
-  return { totalRevenue, totalMargin, revenueDesc, top: topCut(revenueDesc, settings.keyClients.topShare) };
+  const share = settings.keyClients.topShare;
+  return { totalRevenue, totalMargin, revenueDesc, top: share > 0 ? topCut(revenueDesc, share) : null };
 }
 
 /**

@@ -150,6 +150,14 @@ describe('key clients and gold / silver / bronze', () => {
     expect(tier[id]).toMatchObject({ tier: expected, reason });
   });
 
+  it('topShare 0 leaves only the share rules', () => {
+    const shareOnly = portfolio(clients, PARAMS, segmentSettings({ keyClients: { topShare: 0 } }));
+    expect(shareOnly.keyClients.map((k) => [k.id, k.reasons])).toEqual([
+      ['anchor', ['35.1% of revenue (key from 10%)']],
+      ['rising', ['26.4% of revenue (key from 10%)']],
+    ]);
+  });
+
   it('counts the tiers over every buyer, largest first', () => {
     expect(r.tiers.counts).toEqual({ gold: 1, silver: 12, bronze: 9 });
     expect(r.tiers.clients.map((c) => c.id).slice(0, 3)).toEqual(['anchor', 'rising', 's119']);
