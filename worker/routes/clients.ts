@@ -1,13 +1,18 @@
 import { deriveClient } from '../../core/lifecycle/derive.ts';
 import { stagesAsOf } from '../../core/lifecycle/stages.ts';
-import { ClientListQuerySchema, ClientUpsertSchema } from '../../schema/clients.ts';
+import * as v from 'valibot';
+import { ClientAggregatesSchema, ClientListQuerySchema, ClientSchema, ClientTypeEntrySchema, ClientUpsertSchema } from '../../schema/clients.ts';
 import { IdSchema } from '../../schema/common.ts';
-import { HistoryQuerySchema } from '../../schema/lifecycle.ts';
+import { EventSchema } from '../../schema/events.ts';
+import { ClientHistorySchema, HistoryQuerySchema } from '../../schema/lifecycle.ts';
+import { AbcXyzClientSchema, RfmClientSchema } from '../../schema/segments.ts';
+import { ClientValueSchema } from '../../schema/value.ts';
 import { SECRET, WIDGET } from '../auth.ts';
-import { deleteClientStatements, getClient, listClients, stagesAt, upsertClientStatement } from '../db/clients.ts';
+import { getClient, listClients, stagesAt, upsertClientStatement } from '../db/clients.ts';
 import { clientEvents } from '../db/events.ts';
 import { withRetry } from '../db/retry.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { eraseClientStatements } from '../erasure.ts';
 import { ApiError } from '../problem.ts';
 import { clientProfile } from '../profile.ts';
 import { json, route } from '../route.ts';
@@ -15,12 +20,47 @@ import { parseJson, parseQuery, pathId } from '../validate.ts';
 
 const notFound = (id: string) => new ApiError(404, `No client ${JSON.stringify(id)} in this workspace`);
 
+// The profile as GET /v1/clients/{id} answers it, composed from its parts' schemas; its classes and
+// value fill in as segmentation and the models land. (Belongs in schema/clients.ts once settled.)
+const ClientProfileSchema = v.object({
+  ...ClientSchema.entries,
+  currency: v.string(),
+  types: v.array(ClientTypeEntrySchema),
+  rfm: v.nullable(v.pick(RfmClientSchema, ['r', 'f', 'm', 'segment'])),
+  abc: v.nullable(AbcXyzClientSchema.entries.abc),
+  xyz: v.nullable(AbcXyzClientSchema.entries.xyz),
+  clv: v.nullable(v.partial(ClientValueSchema)),
+  aggregates: ClientAggregatesSchema,
+  recentEvents: v.array(EventSchema),
+});
+const ClientPageSchema = v.object({ data: v.array(ClientSchema), nextCursor: v.nullable(v.string()) });
+const params = { id: IdSchema };
+const exampleClient = {
+  id: 'acme',
+  name: 'Acme Ltd',
+  attributes: { channel: 'referral', industry: 'manufacturing', region: 'EU', size: 'large', manager: 'olga' },
+  tags: ['key-account'],
+  manualTypes: ['status'],
+  acquisitionCost: 300,
+  createdAt: '2024-01-03T10:00:00.000Z',
+  updatedAt: '2024-02-01T00:00:00.000Z',
+  stage: 'developing',
+  stageSince: '2024-02-01T00:00:00.000Z',
+};
+
 export const clientRoutes = [
   route({
     method: 'PUT',
     path: '/v1/clients/:id',
     access: SECRET,
     summary: 'Create or update a client; fields left out keep their values',
+    params,
+    body: ClientUpsertSchema,
+    responses: { 200: ClientSchema, 201: ClientSchema },
+    examples: {
+      body: { name: 'Acme Ltd', attributes: { channel: 'referral', industry: 'manufacturing', region: 'EU', size: 'large', manager: 'olga' }, tags: ['key-account'], manualTypes: ['status'], acquisitionCost: 300 },
+      response: exampleClient,
+    },
     async handle({ request, env, auth, now }) {
       const id = pathId(request, 'id', IdSchema);
       const body = await parseJson(request, ClientUpsertSchema);
@@ -47,6 +87,9 @@ export const clientRoutes = [
     path: '/v1/clients/:id',
     access: WIDGET,
     summary: "A client's profile: stage, types with reasons, segments and value",
+    params,
+    responses: { 200: ClientProfileSchema },
+    widgetScope: { clientParam: 'id' },
     async handle({ request, env, auth, now }) {
       const id = pathId(request, 'id', IdSchema);
       const client = await getClient(env.DB, auth.workspace.id, id);
@@ -59,6 +102,10 @@ export const clientRoutes = [
     path: '/v1/clients',
     access: SECRET,
     summary: 'List clients, optionally by stage or type, with cursor pagination',
+    description: 'Keyset pagination by client id: pass `nextCursor` back as `cursor` until it is null. Clients added while you page appear at most once. A cursor works only for the workspace and filters it came from (else 400).',
+    query: ClientListQuerySchema,
+    responses: { 200: ClientPageSchema },
+    examples: { response: { data: [exampleClient], nextCursor: null } },
     async handle({ request, env, auth, now }) {
       const query = parseQuery(request, ClientListQuerySchema);
       const secret = env.ADMIN_TOKEN ?? 'clientfolio-dev';
@@ -76,11 +123,14 @@ export const clientRoutes = [
     path: '/v1/clients/:id',
     access: SECRET,
     summary: 'Erase a client with all its events and everything derived from them',
+    description: "Erasure, in one atomic step: the client, its events and every derived row go; other clients' referral events forget whom they referred; widget sessions scoped to the client end. See SECURITY.md.",
+    params,
+    responses: { 204: null },
     async handle({ request, env, auth }) {
       const id = pathId(request, 'id', IdSchema);
       const client = await getClient(env.DB, auth.workspace.id, id);
       if (!client) throw notFound(id);
-      await withRetry(() => env.DB.batch(deleteClientStatements(env.DB, auth.workspace.id, id)));
+      await withRetry(() => env.DB.batch(eraseClientStatements(env.DB, auth.workspace.id, id)));
       return new Response(null, { status: 204 });
     },
   }),
@@ -89,6 +139,9 @@ export const clientRoutes = [
     path: '/v1/clients/:id/history',
     access: SECRET,
     summary: "A client's stage timeline with its milestones",
+    params,
+    query: HistoryQuerySchema,
+    responses: { 200: ClientHistorySchema },
     async handle({ request, env, auth, now }) {
       const id = pathId(request, 'id', IdSchema);
       const { asOf = now } = parseQuery(request, HistoryQuerySchema);

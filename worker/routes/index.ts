@@ -1,15 +1,21 @@
+import { openApiRoutes } from '../openapi.ts';
 import type { RouteSpec } from '../route.ts';
 import { clientRoutes } from './clients.ts';
 import { eventRoutes } from './events.ts';
 import { healthRoutes } from './health.ts';
+import { keyRoutes } from './keys.ts';
 import { lifecycleRoutes } from './lifecycle.ts';
+import { sessionRoutes } from './sessions.ts';
 import { settingsRoutes } from './settings.ts';
 import { workspaceRoutes } from './workspaces.ts';
 
 /** Every route the API serves: the router and the OpenAPI document are both built from this list. */
 export const routes: RouteSpec[] = [
   ...healthRoutes,
+  ...openApiRoutes(() => routes),
   ...workspaceRoutes,
+  ...keyRoutes,
+  ...sessionRoutes,
   ...settingsRoutes,
   ...clientRoutes,
   ...eventRoutes,

@@ -1,7 +1,7 @@
 import { buildFunnel } from '../../core/lifecycle/funnel.ts';
 import { stageModel } from '../../core/lifecycle/models.ts';
 import { addDays } from '../../core/time.ts';
-import { FunnelQuerySchema, type Funnel } from '../../schema/lifecycle.ts';
+import { type Funnel, FunnelQuerySchema, FunnelSchema } from '../../schema/lifecycle.ts';
 import { WIDGET } from '../auth.ts';
 import { funnelCounts } from '../db/funnel.ts';
 import { route } from '../route.ts';
@@ -13,6 +13,8 @@ export const lifecycleRoutes = [
     path: '/v1/lifecycle/funnel',
     access: WIDGET,
     summary: 'Clients per stage at asOf, entries within [from, to), conversions and days in stage',
+    query: FunnelQuerySchema,
+    responses: { 200: FunnelSchema },
     async handle({ request, env, auth, now }): Promise<Funnel> {
       const q = parseQuery(request, FunnelQuerySchema);
       const asOf = q.asOf ?? now;

@@ -12,6 +12,7 @@ export const settingsRoutes = [
     path: '/v1/settings',
     access: SECRET,
     summary: "The workspace's settings: stage model and the thresholds of every rule",
+    responses: { 200: SettingsSchema },
     handle: ({ auth }) => auth.workspace.settings,
   }),
   route({
@@ -19,6 +20,10 @@ export const settingsRoutes = [
     path: '/v1/settings',
     access: SECRET,
     summary: 'Change settings with a JSON merge patch; lifecycle changes re-derive every client’s stages',
+    description: 'The patch (RFC 7396) is merged into the stored settings and the result validated whole, so errors name the merged field (e.g. `lifecycle.lostAfterDays`).',
+    body: SettingsPatchSchema,
+    responses: { 200: SettingsSchema },
+    examples: { body: { currency: 'EUR', lifecycle: { sleepingAfterDays: 60 } } },
     async handle({ request, env, ctx, auth }) {
       const patch = await parseJson(request, SettingsPatchSchema);
       const settings = parseValue(mergePatch(auth.workspace.settings, patch), SettingsSchema);

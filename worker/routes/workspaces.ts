@@ -1,5 +1,5 @@
 import { SettingsSchema } from '../../schema/settings.ts';
-import { WorkspaceCreateSchema } from '../../schema/workspaces.ts';
+import { WorkspaceCreatedSchema, WorkspaceCreateSchema } from '../../schema/workspaces.ts';
 import { randomToken } from '../crypto.ts';
 import { insertKeyStatement } from '../db/keys.ts';
 import { insertWorkspaceStatements } from '../db/workspaces.ts';
@@ -13,6 +13,13 @@ export const workspaceRoutes = [
     path: '/v1/workspaces',
     access: 'admin',
     summary: 'Create a workspace and its first secret and publishable keys (shown once)',
+    body: WorkspaceCreateSchema,
+    responses: { 201: WorkspaceCreatedSchema },
+    idempotent: true,
+    examples: {
+      body: { name: 'Northwind Trading', allowedOrigins: ['https://intranet.northwind.example'], settings: { currency: 'EUR' } },
+      response: { id: 'ws_q1W2e3R4t5Y6', name: 'Northwind Trading', allowedOrigins: ['https://intranet.northwind.example'], secretKey: 'sk_9dF3kLm2Qp8Zx1Vb7Nc4Tr6Hy0Ws', publishableKey: 'pk_2Gh5Jk8Lm1Nb4Vc7Xz0Qw3Er6Ty9U' },
+    },
     async handle({ request, env, now }) {
       const body = await parseJson(request, WorkspaceCreateSchema);
       const settings = body.settings ?? parseValue({}, SettingsSchema);
