@@ -93,6 +93,13 @@ describe('conditional expectation E[Y(t) | x, tx, T] (eq. 10)', () => {
     ['a < 1, b < 1', { r: 0.5, alpha: 6, a: 0.3, b: 0.5 }, { x: 3, tx: 10, T: 20 }, 30, 2.1069764855311248],
     ['a hair above 1, where (a−1) in the denominator cancels', { r: 0.5, alpha: 6, a: 1.0000001, b: 2 }, { x: 3, tx: 10, T: 20 }, 30, 1.2342276152237286],
     ['a = 1 exactly (the limit)', { r: 0.5, alpha: 6, a: 1, b: 2 }, { x: 3, tx: 10, T: 20 }, 30, 1.2342277188349057],
+    ['a = 2, where the evaluation switches form', { r: 0.5, alpha: 6, a: 2, b: 3 }, { x: 3, tx: 10, T: 20 }, 30, 0.77902989217826678],
+    ['a > 2 and a very heavy buyer (log-space textbook series)', { r: 0.243, alpha: 4.414, a: 5, b: 12 }, { x: 400, tx: 37, T: 38 }, 520, 0.60536094454774083],
+    // fits of small samples can drift to a degenerate Beta (a, b in the millions) or to p ≈ 0
+    ['a degenerate Beta, one-time buyer', { r: 0.3, alpha: 8.25, a: 575919, b: 748082 }, { x: 0, tx: 0, T: 22.89 }, 52, 0.34735440383745143],
+    ['a degenerate Beta, repeat buyer', { r: 0.3, alpha: 8.25, a: 575919, b: 748082 }, { x: 3, tx: 10, T: 20 }, 52, 0.46267895339162697],
+    ['almost no dropout (a tiny, b huge), one-time buyer', { r: 0.33, alpha: 9.66, a: 0.00022, b: 146961 }, { x: 0, tx: 0, T: 13.42 }, 52, 0.74350086488354887],
+    ['almost no dropout, repeat buyer', { r: 0.33, alpha: 9.66, a: 0.00022, b: 146961 }, { x: 5, tx: 12, T: 13.42 }, 52, 12.008665357866762],
   ])('%s', (_name, p, c, t, want) => {
     expect(Math.abs(expectedPurchases(p, c, t) - want)).toBeLessThanOrEqual(1e-9 * want);
   });

@@ -3,7 +3,7 @@
 import type { BgNbdParams } from '../../schema/value.ts';
 import { logScaleStandardErrors } from './information.ts';
 import { minimize } from './optimize.ts';
-import { hypergeometricMinTerms, logGamma, softplus, sumSeries } from './special.ts';
+import { logGamma, logHyp2f1Positive, softplus, sumRatioSeries } from './special.ts';
 
 /** What BG/NBD reads of a customer: x repeat transactions, the last at tx, observed for T. */
 export interface Frequency {
@@ -40,22 +40,31 @@ function negLogLikelihood(rows: readonly Row[]): (theta: number[]) => number {
   const xs = [...new Set(rows.map((row) => row.x))];
   const slot = new Map(xs.map((x, i) => [x, i]));
   const rowSlot = rows.map((row) => slot.get(row.x)!);
+  // Per distinct x: the gamma terms, and ln(a/(b+x−1)) of the dropout branch.
   const common = new Float64Array(xs.length);
+  const dropout = new Float64Array(xs.length);
+  // Columns as typed arrays: the row loop is the whole cost of a fit at scale.
+  const X = Float64Array.from(rows, (row) => row.x);
+  const TX = Float64Array.from(rows, (row) => row.tx);
+  const TT = Float64Array.from(rows, (row) => row.T);
+  const W = Float64Array.from(rows, (row) => row.weight);
+  const S = Int32Array.from(rowSlot);
   return (theta) => {
     const [r, alpha, a, b] = theta.map(Math.exp) as [number, number, number, number];
     const base = -logGamma(r) - logGamma(b) + logGamma(a + b) + r * Math.log(alpha);
     for (let i = 0; i < xs.length; i++) {
       const x = xs[i]!;
       common[i] = base + logGamma(r + x) + logGamma(b + x) - logGamma(a + b + x);
+      dropout[i] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : 0;
     }
-    const logA = Math.log(a);
     let ll = 0;
-    for (let i = 0; i < rows.length; i++) {
-      const { x, tx, T, weight } = rows[i]!;
-      const logAlphaT = Math.log(alpha + T);
-      let value = common[rowSlot[i]!]! - (r + x) * logAlphaT;
-      if (x > 0) value += softplus(logA - Math.log(b + x - 1) + (r + x) * (logAlphaT - Math.log(alpha + tx)));
-      ll += weight * value;
+    for (let i = 0; i < X.length; i++) {
+      const x = X[i]!;
+      const slot = S[i]!;
+      const logAlphaT = Math.log(alpha + TT[i]!);
+      let value = common[slot]! - (r + x) * logAlphaT;
+      if (x > 0) value += softplus(dropout[slot]! + (r + x) * (logAlphaT - Math.log(alpha + TX[i]!)));
+      ll += W[i]! * value;
     }
     return -ll;
   };
@@ -128,26 +137,35 @@ export function pAlive(p: BgNbdParams, c: Frequency): number {
 
 /**
  * E[Y(t) | x, tx, T], the expected number of transactions in the next t (eq. 10):
- *   (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; z)] · P(alive),
- *   z = t/(α+T+t).
- * Evaluated without its two numerical traps. Euler's transformation turns the bracket into
- * 1 − (1−z)^(a−1) ₂F₁(a+b−1−r, a−1; a+b+x−1; z), whose terms no longer grow like (1−z)^−(r+x)
- * (that overflows for heavy buyers over long horizons). And because its second parameter is
- * ε = a−1, ₂F₁ = 1 + ε·G with G = Σ_{n≥1} (A)_n (1+ε)_(n−1) / ((C)_n n!) zⁿ, so the division by
- * a − 1 is done analytically:
- *   bracket/(a−1) = −expm1(ε ln(1−z))/ε − (1−z)^ε G,
- * which is smooth through a = 1 (where it becomes −ln(1−z) − G).
+ *   (a+b+x−1)/(a−1) · [1 − (1−z)^(r+x) ₂F₁(r+x, b+x; a+b+x−1; z)] · P(alive),  z = t/(α+T+t).
+ * Evaluated in one of two forms, chosen so that the series never grows and nothing cancels.
+ *
+ * For a < 2, Euler's transformation turns the bracket into 1 − (1−z)^ε ₂F₁(A, ε; C; z) with
+ * ε = a−1, A = a+b−1−r, C = a+b+x−1, and since ₂F₁(A, ε; C; z) = 1 + ε·G with
+ *   G = Σ_{n≥1} (A)_n (1+ε)_(n−1) / ((C)_n n!) zⁿ,
+ * the division by a−1 is done analytically: bracket/(a−1) = −expm1(ε ln(1−z))/ε − (1−z)^ε G,
+ * smooth through a = 1 (where it is −ln(1−z) − G). Every ratio of G's terms is below z (ε < 1 and
+ * A < C), so the terms only shrink, even for heavy buyers over long horizons, where the textbook
+ * ₂F₁ passes 1e300.
+ *
+ * For a ≥ 2 (dropout probabilities concentrated, up to a degenerate Beta with a and b in the
+ * millions) G's terms would grow like e^(εz); there the textbook series is the tame one (its
+ * third parameter is large), summed in log space, and 1 − (1−z)^(r+x) ₂F₁ is taken with expm1.
  */
 export function expectedPurchases(p: BgNbdParams, c: Frequency, t: number): number {
   if (!(t > 0)) return 0;
   const z = t / (p.alpha + c.T + t);
   const logOneMinusZ = -Math.log1p(t / (p.alpha + c.T));
+  const C = p.a + p.b + c.x - 1;
+  if (p.a >= 2) {
+    const logProduct = (p.r + c.x) * logOneMinusZ + logHyp2f1Positive(p.r + c.x, p.b + c.x, C, z);
+    return (C / (p.a - 1)) * -Math.expm1(logProduct) * pAlive(p, c);
+  }
   const eps = p.a - 1;
   const A = p.a + p.b - 1 - p.r;
-  const C = p.a + p.b + c.x - 1;
-  const G = sumSeries((A / C) * z, (m) => (((A + m) * (eps + m)) / ((C + m) * (m + 1))) * z, z, hypergeometricMinTerms(A, eps, C));
+  const G = sumRatioSeries((A / C) * z, { p: A, q: eps, u: C, w: 1, z });
   const head = eps === 0 ? -logOneMinusZ : -Math.expm1(eps * logOneMinusZ) / eps;
-  return C * (head - Math.exp(eps * logOneMinusZ) * G) * pAlive(p, c);
+  return C * (head - Math.exp(eps * logOneMinusZ) * G.mantissa * Math.exp(G.logScale)) * pAlive(p, c);
 }
 
 /** E[X(t)], the expected repeat transactions of a customer in the first t after the first purchase (eq. 9). */

@@ -32,40 +32,61 @@ export interface SeriesOptions {
   maxTerms?: number;
 }
 
+/** A sum held as mantissa·e^logScale, so that series whose terms pass 1e308 stay finite. */
+export interface ScaledSum {
+  mantissa: number;
+  logScale: number;
+}
+
+const RESCALE_ABOVE = 1e250;
+
 /**
- * Sums t_0 + t_1 + … where t_n = t_{n−1}·ratio(n), stopping when a bound on the whole tail is
- * below the tolerance. `limit` is the limit of |ratio(n)|: while the ratios still climb towards
- * it, the tail is bounded with the limit rather than the current ratio. Before `minTerms` no stop
- * is allowed: the ratios of a hypergeometric series can dip and then climb far above 1 (large
- * parameters), and a near-zero early term would otherwise end the sum before its bulk.
- * Throws when the series has not converged within `maxTerms`, rather than return a silently
- * wrong number.
+ * Sums t_0 + t_1 + … where t_0 = `first` and t_n / t_(n−1) = z·(p+n)(q+n) / ((u+n)(w+n)), the
+ * shape of every hypergeometric series here. The stop is rigorous rather than heuristic: once all
+ * four factors are positive from the next term on, each of (p+j)/(w+j) and (q+j)/(u+j) is
+ * monotone in j and tends to 1, so z·max(1, (p+n+1)/(w+n+1))·max(1, (q+n+1)/(u+n+1)) bounds every
+ * later ratio (as does the same with u and w swapped; the smaller of the two is taken as ρ) and
+ * the tail is at most |t_n|·ρ/(1−ρ). Terms are rescaled before they
+ * overflow. Throws when the series has not converged within `maxTerms` (rather than return a
+ * silently wrong number).
  */
-export function sumSeries(
+export function sumRatioSeries(
   first: number,
-  ratio: (n: number) => number,
-  limit: number,
-  minTerms: number,
+  ratio: { p: number; q: number; u: number; w: number; z: number },
   options: SeriesOptions = {},
-): number {
+): ScaledSum {
   const tolerance = options.tolerance ?? 1e-15;
   const maxTerms = options.maxTerms ?? 200_000;
+  const { p, q, u, w, z } = ratio;
+  const positiveFrom = -Math.min(p, q, u, w);
   let term = first;
   let sum = first;
+  let logScale = 0;
   for (let n = 1; n < maxTerms; n++) {
-    const rho = ratio(n);
-    term *= rho;
+    if (term === 0) return { mantissa: sum, logScale }; // a terminating series
+    term *= (z * (p + n) * (q + n)) / ((u + n) * (w + n));
     sum += term;
-    if (term === 0) return sum; // a terminating series (a parameter is a non-positive integer)
-    const bound = Math.max(Math.abs(rho), limit);
-    if (n >= minTerms && bound < 1 && (Math.abs(term) * bound) / (1 - bound) <= tolerance * Math.abs(sum)) return sum;
+    if (Math.abs(sum) > RESCALE_ABOVE) {
+      sum /= RESCALE_ABOVE;
+      term /= RESCALE_ABOVE;
+      logScale += Math.log(RESCALE_ABOVE);
+    }
+    if (n + 1 > positiveFrom) {
+      const j = n + 1;
+      const sup = (num: number, den: number) => Math.max(1, (num + j) / (den + j));
+      const rho = Math.abs(z) * Math.min(sup(p, w) * sup(q, u), sup(p, u) * sup(q, w));
+      if (rho < 1 && (Math.abs(term) * rho) / (1 - rho) <= tolerance * Math.abs(sum)) return { mantissa: sum, logScale };
+    }
     if (!Number.isFinite(sum)) break;
   }
   throw new RangeError(`series did not converge within ${maxTerms} terms`);
 }
 
-/** Past this many terms the ratios of a ₂F₁ series no longer climb: they head to their limit. */
-export const hypergeometricMinTerms = (a: number, b: number, c: number): number => Math.ceil(2 * (Math.abs(a) + Math.abs(b) + Math.abs(c))) + 2;
+/** ln ₂F₁(a, b; c; z) for a, b, c > 0 and 0 ≤ z < 1, where every term is positive: never overflows. */
+export function logHyp2f1Positive(a: number, b: number, c: number, z: number, options: SeriesOptions = {}): number {
+  const { mantissa, logScale } = sumRatioSeries(1, { p: a - 1, q: b - 1, u: c - 1, w: 0, z }, options);
+  return Math.log(mantissa) + logScale;
+}
 
 /**
  * Gauss's hypergeometric function ₂F₁(a, b; c; z) for real z < 1 and c not a non-positive
@@ -79,5 +100,6 @@ export function hyp2f1(a: number, b: number, c: number, z: number, options: Seri
   if (c <= 0 && Number.isInteger(c)) throw new RangeError('hyp2f1 needs c not a non-positive integer');
   if (z < 0) return (1 - z) ** -a * hyp2f1(a, c - b, c, z / (z - 1), options);
   if (z === 0) return 1;
-  return sumSeries(1, (n) => (((a + n - 1) * (b + n - 1)) / ((c + n - 1) * n)) * z, z, hypergeometricMinTerms(a, b, c), options);
+  const { mantissa, logScale } = sumRatioSeries(1, { p: a - 1, q: b - 1, u: c - 1, w: 0, z }, options);
+  return mantissa * Math.exp(logScale);
 }
