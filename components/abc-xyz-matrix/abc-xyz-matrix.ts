@@ -60,7 +60,7 @@ export class AbcXyzMatrix extends FolioElement {
     measure: {},
     selected: { reflect: true },
     showTable: { type: Boolean, attribute: 'show-table', reflect: true },
-    active: { state: true },
+    active: { state: true, attribute: false },
   };
 
   /** Exactly the JSON of `GET /v1/segments/abc-xyz`. When set, nothing is fetched. */
@@ -78,7 +78,7 @@ export class AbcXyzMatrix extends FolioElement {
   declare selected?: MatrixCell;
   /** Shows the data table that is otherwise only read by screen readers. */
   declare showTable: boolean;
-  /** The cell that takes the Tab stop (roving tabindex). */
+  /** The cell that takes the Tab stop (roving tabindex). @internal */
   declare private active: MatrixCell;
 
   static override styles = [baseStyles, tableStyles, matrixStyles];

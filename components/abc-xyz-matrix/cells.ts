@@ -1,8 +1,16 @@
-import { ABC_CLASSES, MATRIX_CELLS, XYZ_CLASSES, type AbcXyzResult, type MatrixCell } from '../../schema/segments.ts';
+import type { AbcXyzClient, AbcXyzResult, MatrixCell } from '../../schema/segments.ts';
 
-export type Abc = (typeof ABC_CLASSES)[number];
-export type Xyz = (typeof XYZ_CLASSES)[number];
-export { ABC_CLASSES, MATRIX_CELLS, XYZ_CLASSES, type MatrixCell };
+export type Abc = AbcXyzClient['abc'];
+export type Xyz = AbcXyzClient['xyz'];
+export type { MatrixCell };
+
+// The schema module's own arrays would drag every segment schema into the one-file bundle (its
+// helpers are not marked pure), so the grid's axes are restated here; `Exhaustive` makes the
+// compiler reject a list that misses or invents a class.
+type Exhaustive<T, L extends readonly T[]> = [T] extends [L[number]] ? L : never;
+export const ABC_CLASSES: Exhaustive<Abc, readonly ['A', 'B', 'C']> = ['A', 'B', 'C'];
+export const XYZ_CLASSES: Exhaustive<Xyz, readonly ['X', 'Y', 'Z']> = ['X', 'Y', 'Z'];
+export const MATRIX_CELLS = ABC_CLASSES.flatMap((a) => XYZ_CLASSES.map((x) => `${a}${x}` as MatrixCell));
 
 /** The answer of `GET /v1/segments/abc-xyz`; older or trimmed answers may lack `cells`. */
 export type AbcXyzData = Omit<AbcXyzResult, 'cells' | 'matrix'> &

@@ -46,7 +46,7 @@ export class ClientBadge extends FolioElement {
     clientId: { attribute: 'client-id' },
     apiBase: { attribute: 'api-base' },
     key: {},
-    dismissed: { state: true },
+    dismissed: { state: true, attribute: false },
   };
 
   /** The profile's `types` array. When set, nothing is fetched. */
@@ -57,7 +57,7 @@ export class ClientBadge extends FolioElement {
   declare apiBase?: string;
   /** A publishable key (`pk_…`) or a widget session token. */
   declare key?: string;
-  /** The tooltip the user closed with Escape, until the pointer or focus leaves it. */
+  /** The tooltip the user closed with Escape, until the pointer or focus leaves it. @internal */
   declare private dismissed: number | null;
 
   static override styles = [baseStyles, badgeStyles];

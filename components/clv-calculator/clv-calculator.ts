@@ -56,7 +56,7 @@ export class ClvCalculator extends FolioElement {
     targetRatio: { type: Number, reflect: true, attribute: 'target-ratio' },
     basis: { reflect: true },
     period: { reflect: true },
-    typed: { state: true },
+    typed: { state: true, attribute: false },
   };
 
   /** Average order value, in the currency. Default 100. */
@@ -79,7 +79,7 @@ export class ClvCalculator extends FolioElement {
   declare basis: Basis;
   /** What one period is, for the labels: `week`, `month` (default) or `year`. */
   declare period: Period;
-  /** The text of each input as typed, kept while it still means the property's value. */
+  /** The text of each input as typed, kept while it still means the property's value. @internal */
   declare private typed: Partial<Record<Field, string>>;
 
   static override styles = [baseStyles, calculatorStyles];

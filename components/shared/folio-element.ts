@@ -23,6 +23,7 @@ export class FolioElement extends LitElement {
 
   /** ISO 4217 code used when the data names no currency; USD by default. */
   declare currency?: string;
+  /** The `lang` attribute: `ru…` for Russian, anything else English; without it, the nearest ancestor's `lang` rules. */
   declare protected langAttribute?: string;
 
   protected i18n(dataCurrency?: unknown): I18n {
