@@ -105,6 +105,10 @@ export const ClientAggregatesSchema = v.object({
   lastReferralAt: v.nullable(v.string()),
   eventTags: v.array(v.string()),
   reactivations: v.number(),
+  /** The last time we touched the client ourselves: a contact, meeting, outreach or offer. */
+  lastTouchAt: v.nullable(v.string()),
+  /** Per work-list kind, when an item of that kind was last marked done (`action_done` events). */
+  actionsDone: v.record(v.string(), v.string()),
 });
 export type ClientAggregates = v.InferOutput<typeof ClientAggregatesSchema>;
 

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ActionIdSchema, ActionKindSchema } from './actions.ts';
 import { IdSchema, InstantSchema, MoneySchema, ShortTextSchema, SignedMoneySchema } from './common.ts';
 
 export const EVENT_TYPES = [
@@ -18,6 +19,7 @@ export const EVENT_TYPES = [
   'referral',
   'tag',
   'stage_override',
+  'action_done',
 ] as const;
 export const EventTypeSchema = v.picklist(EVENT_TYPES, `must be one of ${EVENT_TYPES.join(', ')}`);
 export type EventType = v.InferOutput<typeof EventTypeSchema>;
@@ -86,6 +88,8 @@ export const EventSchema = v.variant(
     v.strictObject({ ...base, type: v.literal('referral'), referredClientId: v.optional(IdSchema) }),
     v.strictObject({ ...base, type: v.literal('tag'), tag: v.pipe(ShortTextSchema, v.minLength(1, 'must not be empty')) }),
     v.strictObject({ ...base, type: v.literal('stage_override'), stage: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) }),
+    /** A work-list item was done (`POST /v1/actions/{id}/done` records one): our bookkeeping, not the client's activity. */
+    v.strictObject({ ...base, type: v.literal('action_done'), actionKind: ActionKindSchema, actionId: v.optional(ActionIdSchema) }),
   ],
   `must be one of ${EVENT_TYPES.join(', ')}`,
 );

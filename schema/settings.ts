@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ActionSettingsSchema } from './actions.ts';
 import { LifecycleSettingsSchema } from './lifecycle.ts';
 import { SegmentSettingsSchema } from './segments.ts';
 import { ValueSettingsSchema } from './value.ts';
@@ -12,6 +13,7 @@ export const SettingsSchema = v.strictObject({
   lifecycle: v.optional(LifecycleSettingsSchema, {}),
   segments: v.optional(SegmentSettingsSchema, {}),
   value: v.optional(ValueSettingsSchema, {}),
+  actions: v.optional(ActionSettingsSchema, {}),
 });
 export type Settings = v.InferOutput<typeof SettingsSchema>;
 

@@ -52,6 +52,8 @@ export const emptyAggregates = (): ClientAggregates => ({
   lastReferralAt: null,
   eventTags: [],
   reactivations: 0,
+  lastTouchAt: null,
+  actionsDone: {},
 });
 
 // Money sums are kept to the cent so that sums do not drift with the order of additions.
@@ -80,9 +82,15 @@ export function aggregateEvents(
   let firstDay: string | null = null;
 
   for (const e of chronological(events)) {
+    if (e.type === 'action_done') {
+      // Our own bookkeeping: it says what we did, not what the client did, so it counts as no event.
+      a.actionsDone[e.actionKind] = e.at;
+      continue;
+    }
     a.events += 1;
     a.firstEventAt ??= e.at;
     a.lastEventAt = e.at;
+    if (e.type === 'contact' || e.type === 'meeting' || e.type === 'outreach' || e.type === 'offer') a.lastTouchAt = e.at;
     switch (e.type) {
       case 'outreach': a.outreaches += 1; break;
       case 'response': a.responses += 1; break;
