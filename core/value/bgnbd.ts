@@ -111,7 +111,7 @@ export function fitBgNbd(customers: readonly Frequency[], options: { start?: BgN
   const meanX = customers.reduce((s, c) => s + c.x, 0) / n;
   const meanT = customers.reduce((s, c) => s + c.T, 0) / n;
   const start = options.start ?? { r: 1, alpha: Math.min(1e5, Math.max(1e-3, meanT / Math.max(meanX, 1e-3))), a: 1, b: 1 };
-  const result = minimize(mean, toTheta(start), { lower: [LOWER, LOWER, LOWER, LOWER], upper: [UPPER, UPPER, UPPER, UPPER], tolF: 1e-11 / Math.max(1, Math.log10(n)) });
+  const result = minimize(mean, toTheta(start), { lower: [LOWER, LOWER, LOWER, LOWER], upper: [UPPER, UPPER, UPPER, UPPER], tolF: 1e-11 });
   const se = logScaleStandardErrors(total, result.x);
   return {
     params: toParams(result.x),

@@ -4,7 +4,7 @@ import { ClvModelSchema, MIN_CUSTOMERS, MIN_REPEAT_BUYERS } from '../../schema/v
 import { cdnowSummaryWithSpend } from '../../test/fixtures/cdnow/cdnow.ts';
 import { expectedPurchases, fitBgNbd } from './bgnbd.ts';
 import { expectedSpend, fitGammaGamma } from './gamma-gamma.ts';
-import { checkMinimumData, fitValueModel } from './model.ts';
+import { checkMinimumData, fitValueModel, resolveFitRequest } from './model.ts';
 import { simulateCustomers } from './simulate.ts';
 import type { CustomerSummary } from './summary.ts';
 
@@ -30,6 +30,29 @@ describe('fitValueModel', () => {
     const result = fitValueModel(cdnow.slice(0, MIN_CUSTOMERS - 1), { asOf: '1997-10-01T00:00:00.000Z', timeUnit: 'week' });
     expect(result).toMatchObject({ status: 'insufficient_data', minimum: { customers: MIN_CUSTOMERS, repeatBuyers: MIN_REPEAT_BUYERS }, observed: { customers: MIN_CUSTOMERS - 1 } });
     if ('reason' in result) expect(result.reason).toMatch(/299 customers with a purchase \(at least 300 needed\)/);
+  });
+});
+
+describe('resolveFitRequest', () => {
+  const settings = { timeUnit: 'day' as const, minCustomers: 500, minRepeatBuyers: 150 };
+  const now = '2024-06-01T12:00:00.000Z';
+
+  it('defaults asOf to now and the unit and minimum to the workspace’s settings', () => {
+    expect(resolveFitRequest({}, settings, now)).toEqual({
+      ok: true,
+      value: { asOf: now, timeUnit: 'day', holdoutFrom: null, minimum: { customers: 500, repeatBuyers: 150 } },
+    });
+    expect(resolveFitRequest({ timeUnit: 'week', asOf: '2024-01-01T00:00:00.000Z' }, settings, now)).toMatchObject({ ok: true, value: { timeUnit: 'week', asOf: '2024-01-01T00:00:00.000Z' } });
+  });
+
+  it.each<[string, Parameters<typeof resolveFitRequest>[0], string[]]>([
+    ['an asOf in the future', { asOf: '2024-06-02T00:00:00.000Z' }, ['asOf']],
+    ['a holdout from the future when asOf is now', { holdoutFrom: '2024-07-01T00:00:00.000Z' }, ['holdoutFrom']],
+    ['both', { asOf: '2025-01-01T00:00:00.000Z', holdoutFrom: '2025-02-01T00:00:00.000Z' }, ['asOf', 'holdoutFrom']],
+  ])('refuses %s, naming the field', (_name, request, want) => {
+    const result = resolveFitRequest(request, settings, now);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors.map((e) => e.path)).toEqual(want);
   });
 });
 

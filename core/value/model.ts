@@ -1,4 +1,4 @@
-import { MIN_CUSTOMERS, MIN_REPEAT_BUYERS, type ClvModel, type InsufficientData, type TimeUnit } from '../../schema/value.ts';
+import { MIN_CUSTOMERS, MIN_REPEAT_BUYERS, type ClvFitRequest, type ClvModel, type InsufficientData, type TimeUnit, type ValueSettings } from '../../schema/value.ts';
 import { fitBgNbd } from './bgnbd.ts';
 import { fitGammaGamma, isSpendCustomer } from './gamma-gamma.ts';
 import type { CustomerSummary } from './summary.ts';
@@ -21,6 +21,39 @@ export function checkMinimumData(customers: readonly CustomerSummary[], minimum:
   if (observed.repeatBuyers < minimum.repeatBuyers) short.push(`${observed.repeatBuyers} repeat buyers with a positive spend (at least ${minimum.repeatBuyers} needed)`);
   if (short.length === 0) return null;
   return { status: 'insufficient_data', reason: `Too little purchase history for a predictive model: ${short.join('; ')}.`, minimum: { ...minimum }, observed };
+}
+
+export interface ResolvedFitRequest {
+  asOf: string;
+  timeUnit: TimeUnit;
+  holdoutFrom: string | null;
+  minimum: MinimumData;
+}
+
+/**
+ * Fills a validated fit request with its defaults (asOf = now, the workspace's time unit and
+ * minimum) and checks what the schema cannot know: that neither instant lies in the future and
+ * that the holdout starts before asOf. Errors name the field, for the 400.
+ */
+export function resolveFitRequest(
+  request: ClvFitRequest,
+  settings: Pick<ValueSettings, 'timeUnit' | 'minCustomers' | 'minRepeatBuyers'>,
+  now: string,
+): { ok: true; value: ResolvedFitRequest } | { ok: false; errors: { path: string; message: string }[] } {
+  const asOf = request.asOf ?? now;
+  const errors: { path: string; message: string }[] = [];
+  if (Date.parse(asOf) > Date.parse(now)) errors.push({ path: 'asOf', message: 'must not be in the future' });
+  if (request.holdoutFrom !== undefined && !(Date.parse(request.holdoutFrom) < Date.parse(asOf))) errors.push({ path: 'holdoutFrom', message: 'must be before asOf' });
+  if (errors.length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      asOf,
+      timeUnit: request.timeUnit ?? settings.timeUnit,
+      holdoutFrom: request.holdoutFrom ?? null,
+      minimum: { customers: settings.minCustomers, repeatBuyers: settings.minRepeatBuyers },
+    },
+  };
 }
 
 export interface FitOptions {

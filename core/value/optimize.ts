@@ -121,7 +121,7 @@ export function minimize(f: (x: number[]) => number, x0: readonly number[], opti
     iterations += next.iterations;
     evaluations += next.evaluations;
     const improved = run.f - next.f;
-    if (next.f <= run.f) run = { ...next, converged: run.converged && next.converged };
+    if (next.f <= run.f) run = next;
     if (next.converged && improved <= o.tolF) {
       converged = true;
       break;
