@@ -3,6 +3,8 @@ import type { ClientRow } from './db/clients.ts';
 import { loadSnapshots } from './db/clients.ts';
 import { clientEvents } from './db/events.ts';
 import type { WorkspaceRow } from './db/workspaces.ts';
+import { classifyClient } from '../core/segments/client-types.ts';
+import { classesFor, typeContextFor } from './segmentation.ts';
 
 const RECENT_EVENTS = 10;
 
@@ -11,9 +13,11 @@ const RECENT_EVENTS = 10;
  * worth, read from the maintained aggregates plus its last few events.
  */
 export async function clientProfile(db: D1Database, workspace: WorkspaceRow, client: ClientRow, now: string) {
-  const [[snapshot], recent] = await Promise.all([
+  const [[snapshot], recent, context, classes] = await Promise.all([
     loadSnapshots(db, workspace.id, [client], now),
     clientEvents(db, workspace.id, client.id, { limit: RECENT_EVENTS, newestFirst: true }),
+    typeContextFor(db, workspace, now),
+    classesFor(db, workspace, now),
   ]);
   const s = snapshot!;
   const a = s.aggregates;
@@ -21,10 +25,10 @@ export async function clientProfile(db: D1Database, workspace: WorkspaceRow, cli
   return {
     ...base,
     currency: workspace.settings.currency,
-    types: s.manualTypes.map((type) => ({ type, source: 'manual' as const, reasons: ['set by hand'] })),
-    rfm: null,
-    abc: null,
-    xyz: null,
+    types: classifyClient(s, context),
+    rfm: classes.rfm.get(s.id) ?? null,
+    abc: classes.abc.get(s.id)?.abc ?? null,
+    xyz: classes.abc.get(s.id)?.xyz ?? null,
     clv: {
       historicClv: a.revenue,
       historicMargin: a.margin,

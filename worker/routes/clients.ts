@@ -15,6 +15,7 @@ import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { eraseClientStatements } from '../erasure.ts';
 import { ApiError } from '../problem.ts';
 import { clientProfile } from '../profile.ts';
+import { classifiedPortfolio } from '../segmentation.ts';
 import { json, route } from '../route.ts';
 import { parseJson, parseQuery, pathId } from '../validate.ts';
 
@@ -111,6 +112,14 @@ export const clientRoutes = [
       const secret = env.ADMIN_TOKEN ?? 'clientfolio-dev';
       const scope = `clients:${query.stage ?? ''}:${query.type ?? ''}`;
       const afterId = query.cursor ? await decodeCursor(secret, auth.workspace.id, scope, query.cursor) : '';
+      if (query.type !== undefined) {
+        // Types are derived over the whole portfolio, so the filter classifies it and pages the result.
+        const { snapshots, types } = await classifiedPortfolio(env.DB, auth.workspace, now);
+        const matching = snapshots.filter((s) => s.id > afterId && (!query.stage || s.stage === query.stage) && types.get(s.id)?.some((t) => t.type === query.type));
+        const data = matching.slice(0, query.limit).map(({ aggregates: _a, periods: _p, ...c }) => c);
+        const last = data.at(-1);
+        return { data, nextCursor: matching.length > query.limit && last ? await encodeCursor(secret, auth.workspace.id, scope, last.id) : null };
+      }
       const page = await listClients(env.DB, auth.workspace.id, { afterId, limit: query.limit, stage: query.stage, asOf: now });
       const stages = await stagesAt(env.DB, auth.workspace.id, page.rows.map((r) => r.id), now);
       const data = page.rows.map(({ version: _v, ...c }) => ({ ...c, stage: stages.get(c.id)?.stage ?? null, stageSince: stages.get(c.id)?.since ?? null }));

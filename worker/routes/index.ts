@@ -5,6 +5,7 @@ import { eventRoutes } from './events.ts';
 import { healthRoutes } from './health.ts';
 import { keyRoutes } from './keys.ts';
 import { lifecycleRoutes } from './lifecycle.ts';
+import { segmentRoutes } from './segments.ts';
 import { sessionRoutes } from './sessions.ts';
 import { settingsRoutes } from './settings.ts';
 import { workspaceRoutes } from './workspaces.ts';
@@ -20,4 +21,5 @@ export const routes: RouteSpec[] = [
   ...clientRoutes,
   ...eventRoutes,
   ...lifecycleRoutes,
+  ...segmentRoutes,
 ];
