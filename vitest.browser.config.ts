@@ -1,11 +1,30 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 
+interface BuildResult {
+  sizes: { name: string; minified: number; gzip: number }[];
+  files: Map<string, Uint8Array>;
+}
+interface BuildModule {
+  buildComponents(options: { write: boolean }): Promise<BuildResult>;
+  BUDGET_BYTES: number;
+  ENTRIES: Record<string, string>;
+}
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+// The components in real Chromium (Debian's, never a downloaded one), plus two commands that
+// the packaging test runs on the Node side: build the bundle in memory, and import the modules
+// in a plain Node process where there is no DOM.
 export default defineConfig({
-  optimizeDeps: { include: ['lit', 'axe-core', 'react', 'react-dom/client'] },
+  // Pre-bundled up front: discovering them mid-run would make Vite reload the page.
+  optimizeDeps: { include: ['lit', 'axe-core', 'react', 'react-dom', 'react-dom/client'] },
   test: {
     name: 'components',
     include: ['components/**/*.test.ts', 'test/react/**/*.test.ts'],
+    attachmentsDir: 'test/.tmp/vitest-attachments',
     browser: {
       enabled: true,
       headless: true,
@@ -16,6 +35,21 @@ export default defineConfig({
         },
       }),
       instances: [{ browser: 'chromium' }],
+      commands: {
+        async buildBundle() {
+          const build = (await import(new URL('./scripts/build-components.mjs', import.meta.url).href)) as BuildModule;
+          const { sizes, files } = await build.buildComponents({ write: false });
+          return { sizes, budget: build.BUDGET_BYTES, entries: Object.keys(build.ENTRIES), code: new TextDecoder().decode(files.get('clientfolio.js')) };
+        },
+        importWithoutDom() {
+          const modules = ['components/index.ts', 'components/clientfolio.ts', 'components/stage-funnel/folio-stage-funnel.ts', 'components/client-card/folio-client-card.ts'];
+          const script = `for (const m of ${JSON.stringify(modules.map((m) => new URL(m, import.meta.url).href))}) await import(m);
+            console.log(JSON.stringify({ document: typeof document, window: typeof window }));`;
+          // A fresh Node process (the one running the tests has Vite's globals around it).
+          const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: here('.'), encoding: 'utf8' });
+          return { status: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
+        },
+      },
     },
   },
 });

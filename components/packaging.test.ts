@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { commands } from 'vitest/browser';
+
+interface Size {
+  name: string;
+  minified: number;
+  gzip: number;
+}
+declare module 'vitest/browser' {
+  interface BrowserCommands {
+    buildBundle(): Promise<{ sizes: Size[]; budget: number; entries: string[]; code: string }>;
+    importWithoutDom(): Promise<{ status: number | null; stdout: string; stderr: string }>;
+  }
+}
+
+const TAGS = ['folio-stage-funnel', 'folio-client-badge', 'folio-clv-calculator', 'folio-abc-xyz-matrix', 'folio-client-card'];
+
+// One build for the whole file: it is the slow part.
+const built = commands.buildBundle();
+
+afterEach(() => document.body.replaceChildren());
+
+/** Loads an HTML page in an iframe, so that its custom element registry is its own. */
+async function page(html: string): Promise<Window> {
+  const frame = document.createElement('iframe');
+  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  frame.srcdoc = html;
+  document.body.appendChild(frame);
+  await loaded;
+  return frame.contentWindow!;
+}
+
+describe('the one-file bundle dist/clientfolio.js', () => {
+  test('is under the budget of 25 KB min+gzip, and every entry point is measured', async () => {
+    const { sizes, budget, entries } = await built;
+    const whole = sizes.find((s) => s.name === 'clientfolio.js')!;
+    expect(budget).toBe(25 * 1024);
+    expect(whole.gzip).toBeLessThan(budget);
+    expect(sizes.map((s) => s.name).sort()).toEqual(['clientfolio.js', ...entries.map((e) => `standalone/${e}.js`)].sort());
+    for (const entry of sizes) expect(entry.gzip).toBeLessThanOrEqual(whole.gzip);
+  });
+
+  test('carries Lit inside: a plain page with one script tag defines every tag, and a second copy is harmless', async () => {
+    const { code } = await built;
+    const [first, second] = [0, 1].map(() => URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+    const win = await page(`<!doctype html><html lang="ru"><body>
+      <folio-clv-calculator></folio-clv-calculator>
+      <script type="module" src="${first}"></script>
+      <script type="module" src="${second}"></script>`);
+    for (const tag of TAGS) expect(win.customElements.get(tag), tag).toBeDefined();
+    const calculator = win.document.querySelector('folio-clv-calculator') as HTMLElementTagNameMap['folio-clv-calculator'];
+    await calculator.updateComplete;
+    expect(calculator.shadowRoot!.querySelector('[part=headline]')!.textContent).toBe('637\u00a0$');
+    expect(calculator.shadowRoot!.querySelector('label')!.textContent).toBe('Средний чек');
+  });
+});
+
+test('every module imports where there is no DOM, without touching document or window', async () => {
+  const { status, stdout, stderr } = await commands.importWithoutDom();
+  expect(stderr).toBe('');
+  expect(status).toBe(0);
+  expect(JSON.parse(stdout)).toEqual({ document: 'undefined', window: 'undefined' });
+});
