@@ -41,7 +41,9 @@ describe('<folio-stage-funnel> from the data property', () => {
     expect(buttons.map((b) => text(b.querySelector('[part=label]')))).toEqual(['Prospect', 'Potential', 'Developing', 'Developed', 'Sleeping', 'Lost']);
     expect(buttons.map((b) => text(b.querySelector('[part=count]')))).toEqual(['1,234', '120', '80', '40', '20', '6']);
     expect(text(buttons[0]!.querySelector('[part=meta]'))).toBe('45.5% move on · median 12.5 days');
-    expect(text(buttons[2]!.querySelector('[part=meta]'))).toBe('50% move on · median —');
+    expect(text(buttons[2]!.querySelector('[part=meta]'))).toBe('50% move on');
+    expect(text(buttons[4]!.querySelector('[part=meta]'))).toBe('median 90 days');
+    expect(buttons[5]!.querySelector('[part=meta]')).toBeNull();
     expect(buttons[0]!.style.getPropertyValue('--size')).toBe('1');
     expect(Number(buttons[1]!.style.getPropertyValue('--size'))).toBeCloseTo(120 / 1234);
     expect(text(part(el, 'summary'))).toBe('1,500 clients, as of Mar 1, 2025');

@@ -118,12 +118,12 @@ export class StageFunnel extends FolioElement {
     return html`<p part="summary" class="summary">${summary}</p>
       <ol part="stages" class="stages" aria-label=${t['funnel.title']}>
         ${rows.map(
-          ({ s, name, conversion, median }) => html`<li>
+          ({ s, name, meta }) => html`<li>
             <button type="button" part="stage" class="stage" style="--size:${s.count / max}" aria-current=${s.stage === this.selected ? 'true' : 'false'} data-stage=${s.stage} @click=${() => this.select(s.stage)}>
               <span part="label" class="label">${name}</span>
               <span class="track"><span part="bar" class="bar"></span></span>
               <span part="count" class="count">${f.number(s.count, 0)}</span>
-              <span part="meta" class="meta">${fill(t['funnel.moveOn'], conversion)} · ${fill(t['funnel.medianShort'], median)}</span>
+              ${meta ? html`<span part="meta" class="meta">${meta}</span>` : nothing}
             </button>
           </li>`,
         )}
@@ -174,9 +174,13 @@ function stageName(s: FunnelStage, { t }: I18n): string {
 }
 
 function figures(s: FunnelStage, { t, f }: I18n) {
+  const conversion = s.conversionToNext == null ? null : f.percent(s.conversionToNext);
+  const median = s.medianDays == null ? null : f.duration(s.medianDays, 'day');
   return {
-    conversion: s.conversionToNext == null ? t.none : f.percent(s.conversionToNext),
-    median: s.medianDays == null ? t.none : f.duration(s.medianDays, 'day'),
+    conversion: conversion ?? t.none,
+    median: median ?? t.none,
+    // Under the bar, only what is known: the last stages have no next one to convert to.
+    meta: [conversion && fill(t['funnel.moveOn'], conversion), median && fill(t['funnel.medianShort'], median)].filter(Boolean).join(' · '),
   };
 }
 
