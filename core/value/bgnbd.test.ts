@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { BgNbdParams } from '../../schema/value.ts';
 import { CDNOW_CALIBRATION_END, cdnowSummary, cdnowTransactions } from '../../test/fixtures/cdnow/cdnow.ts';
-import { bgnbdLogLikelihood, expectedPurchases, expectedPurchasesNew, fitBgNbd, pAlive, type Frequency } from './bgnbd.ts';
+import {
+  bgnbdLogLikelihood,
+  expectedPurchases,
+  expectedPurchasesByQuadrature,
+  expectedPurchasesBySeries,
+  expectedPurchasesNew,
+  fitBgNbd,
+  pAlive,
+  type Frequency,
+} from './bgnbd.ts';
 import { hyp2f1, logGamma } from './special.ts';
 import { summariseTransactions } from './summary.ts';
 
@@ -102,6 +111,33 @@ describe('conditional expectation E[Y(t) | x, tx, T] (eq. 10)', () => {
     ['almost no dropout, repeat buyer', { r: 0.33, alpha: 9.66, a: 0.00022, b: 146961 }, { x: 5, tx: 12, T: 13.42 }, 52, 12.008665357866762],
   ])('%s', (_name, p, c, t, want) => {
     expect(Math.abs(expectedPurchases(p, c, t) - want)).toBeLessThanOrEqual(1e-9 * want);
+  });
+
+  // Horizons far beyond α+T (z > 0.99), where a series would need 35/(1−z) terms.
+  it.each<[string, BgNbdParams, Frequency, number, number]>([
+    ['a new customer, α of a hundredth of a day, ten years', { r: 0.9, alpha: 0.01, a: 0.5, b: 12 }, { x: 0, tx: 0, T: 0 }, 3650, 3416.4307862888301],
+    ['the same with a > 1', { r: 0.9, alpha: 0.01, a: 1.5, b: 12 }, { x: 0, tx: 0, T: 0 }, 3650, 24.710215012247736],
+    ['CDNOW’s a and b, α of half a day', { r: 0.2, alpha: 0.5, a: 0.793, b: 2.426 }, { x: 0, tx: 0, T: 0 }, 3650, 18.851564282842881],
+    ['a > 2, α of half a day', { r: 0.2, alpha: 0.5, a: 5, b: 12 }, { x: 0, tx: 0, T: 0 }, 3650, 3.0874444766292327],
+    ['a young repeat buyer', { r: 0.2, alpha: 0.5, a: 0.793, b: 2.426 }, { x: 3, tx: 1.5, T: 2 }, 365, 27.979171433399308],
+    ['a < 1 and b < 1', { r: 0.5, alpha: 6, a: 0.3, b: 0.5 }, { x: 0, tx: 0, T: 0 }, 5000, 54.050422907662911],
+  ])('z near 1: %s', (_name, p, c, t, want) => {
+    expect(Math.abs(expectedPurchases(p, c, t) / want - 1)).toBeLessThanOrEqual(1e-9);
+  });
+
+  it('series and quadrature agree wherever both work, and each covers the other’s weak spot', () => {
+    const cdnow = { r: 0.2425929, alpha: 4.413532, a: 0.7928861, b: 2.425754 };
+    for (const [p, c, t] of [
+      [cdnow, { x: 2, tx: 30.43, T: 38.86 }, 39],
+      [cdnow, { x: 12, tx: 30, T: 39 }, 104],
+      [{ r: 0.5, alpha: 6, a: 3, b: 5 }, { x: 3, tx: 10, T: 20 }, 30],
+      [{ r: 0.33, alpha: 9.66, a: 0.00022, b: 146961 }, { x: 5, tx: 12, T: 13.42 }, 52],
+    ] as const) {
+      expect(expectedPurchasesByQuadrature(p, c, t) / expectedPurchasesBySeries(p, c, t) - 1).toBeLessThan(1e-8);
+    }
+    // the series gives up near z = 1; the quadrature cannot resolve a degenerate Beta
+    expect(() => expectedPurchasesBySeries({ r: 0.9, alpha: 0.01, a: 0.5, b: 12 }, { x: 0, tx: 0, T: 0 }, 3650)).toThrow(RangeError);
+    expect(() => expectedPurchasesByQuadrature({ r: 0.3, alpha: 8.25, a: 575919, b: 748082 }, { x: 3, tx: 10, T: 20 }, 52)).toThrow(RangeError);
   });
 
   it('agrees with the textbook form through the general ₂F₁ where that one is finite', () => {

@@ -3,7 +3,8 @@
 import type { BgNbdParams } from '../../schema/value.ts';
 import { logScaleStandardErrors } from './information.ts';
 import { minimize } from './optimize.ts';
-import { logGamma, logHyp2f1Positive, softplus, sumRatioSeries } from './special.ts';
+import { integrateUnitInterval, tanhSinhReach } from './quadrature.ts';
+import { logBeta, logGamma, logHyp2f1Positive, softplus, sumRatioSeries } from './special.ts';
 
 /** What BG/NBD reads of a customer: x repeat transactions, the last at tx, observed for T. */
 export interface Frequency {
@@ -136,6 +137,12 @@ export function pAlive(p: BgNbdParams, c: Frequency): number {
 }
 
 /**
+ * Beyond this z (a horizon more than 99 times α+T: a customer just acquired in a population of
+ * frequent buyers, over years) a series needs about 35/(1−z) terms; the integral takes over.
+ */
+const SERIES_MAX_Z = 0.99;
+
+/**
  * E[Y(t) | x, tx, T], the expected number of transactions in the next t (eq. 10):
  *   (a+b+x−1)/(a−1) · [1 − (1−z)^(r+x) ₂F₁(r+x, b+x; a+b+x−1; z)] · P(alive),  z = t/(α+T+t).
  * Evaluated in one of two forms, chosen so that the series never grows and nothing cancels.
@@ -151,8 +158,26 @@ export function pAlive(p: BgNbdParams, c: Frequency): number {
  * For a ≥ 2 (dropout probabilities concentrated, up to a degenerate Beta with a and b in the
  * millions) G's terms would grow like e^(εz); there the textbook series is the tame one (its
  * third parameter is large), summed in log space, and 1 − (1−z)^(r+x) ₂F₁ is taken with expm1.
+ *
+ * Either series needs about 35/(1−z) terms, so for z > 0.99 (a horizon beyond 99·(α+T): a customer
+ * just acquired, in a population of frequent buyers, over years) the integral form takes over.
  */
 export function expectedPurchases(p: BgNbdParams, c: Frequency, t: number): number {
+  if (!(t > 0)) return 0;
+  // Each method covers the other's weak spot: the series slows as z → 1, the quadrature cannot
+  // resolve a near-degenerate Beta (a and b in the millions). Both failing throws.
+  const z = t / (p.alpha + c.T + t);
+  const [first, second] = z > SERIES_MAX_Z ? [expectedPurchasesByQuadrature, expectedPurchasesBySeries] : [expectedPurchasesBySeries, expectedPurchasesByQuadrature];
+  try {
+    return first(p, c, t);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return second(p, c, t);
+  }
+}
+
+/** E[Y(t) | x, tx, T] by the series of eq. 10 in the better-behaved of its two forms (see `expectedPurchases`). */
+export function expectedPurchasesBySeries(p: BgNbdParams, c: Frequency, t: number): number {
   if (!(t > 0)) return 0;
   const z = t / (p.alpha + c.T + t);
   const logOneMinusZ = -Math.log1p(t / (p.alpha + c.T));
@@ -166,6 +191,33 @@ export function expectedPurchases(p: BgNbdParams, c: Frequency, t: number): numb
   const G = sumRatioSeries((A / C) * z, { p: A, q: eps, u: C, w: 1, z });
   const head = eps === 0 ? -logOneMinusZ : -Math.expm1(eps * logOneMinusZ) / eps;
   return C * (head - Math.exp(eps * logOneMinusZ) * G.mantissa * Math.exp(G.logScale)) * pAlive(p, c);
+}
+
+/**
+ * The same expectation as an integral over the dropout probability, valid for every z. Given
+ * alive, λ ~ Gamma(r+x, α+T) and p ~ Beta(a, b+x), and a customer with (λ, p) makes
+ * (1 − e^(−λpt))/p purchases in t on average; integrating λ out leaves
+ *   E[Y(t) | x, tx, T] = P(alive) · E_p[(1 − (1 + p·t/(α+T))^−(r+x)) / p],
+ * a bounded function (its limit at p = 0 is (r+x)·t/(α+T)) against the Beta density, integrated by
+ * tanh-sinh quadrature, which copes with the density's singular ends.
+ */
+export function expectedPurchasesByQuadrature(p: BgNbdParams, c: Frequency, t: number): number {
+  if (!(t > 0)) return 0;
+  const k = p.r + c.x;
+  const shape = p.b + c.x;
+  const logS = Math.log(t / (p.alpha + c.T));
+  const logKS = Math.log(k) + logS;
+  const logNorm = logBeta(p.a, shape);
+  const integral = integrateUnitInterval(
+    (_p, logP, logQ) => {
+      const ps = Math.exp(logP + logS);
+      // (1 − (1+ps)^−k)/p, with its expansion k·s·(1 − (k+1)ps/2) where ps is too small to difference
+      const logH = ps < 1e-10 ? logKS - ((k + 1) * ps) / 2 : Math.log(-Math.expm1(-k * Math.log1p(ps))) - logP;
+      return logH + (p.a - 1) * logP + (shape - 1) * logQ - logNorm;
+    },
+    { reach: { low: tanhSinhReach(p.a), high: tanhSinhReach(shape) } },
+  );
+  return integral * pAlive(p, c);
 }
 
 /** E[X(t)], the expected repeat transactions of a customer in the first t after the first purchase (eq. 9). */

@@ -107,7 +107,14 @@ export function clientValue(input: {
   const [summary] = summariseAggregates([{ id: input.id, aggregates: a }], { asOf, timeUnit: model.timeUnit }).customers;
   if (!summary) return fallback('The client has purchases after asOf.');
 
-  const p = predictCustomer(model, summary, settings);
+  let p: CustomerPrediction;
+  try {
+    p = predictCustomer(model, summary, settings);
+  } catch {
+    // Both evaluations of the expectation failed (parameters far outside any real fit): a
+    // profile must still answer.
+    return fallback('The prediction could not be computed for this history; predictions are withheld.');
+  }
   if (p.predictedClv === null) return fallback('The spend model has no finite mean (q ≤ 1); predictions are withheld.');
   return {
     ...historic,
