@@ -1,6 +1,8 @@
 import { openApiRoutes } from '../openapi.ts';
 import type { RouteSpec } from '../route.ts';
+import { actionRoutes } from './actions.ts';
 import { clientRoutes } from './clients.ts';
+import { dossierRoutes } from './dossier.ts';
 import { eventRoutes } from './events.ts';
 import { healthRoutes } from './health.ts';
 import { keyRoutes } from './keys.ts';
@@ -22,4 +24,6 @@ export const routes: RouteSpec[] = [
   ...eventRoutes,
   ...lifecycleRoutes,
   ...segmentRoutes,
+  ...actionRoutes,
+  ...dossierRoutes,
 ];
