@@ -15,9 +15,9 @@ interface BuildModule {
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
-// The components in real Chromium (Debian's, never a downloaded one), plus two commands that
-// the packaging test runs on the Node side: build the bundle in memory, and import the modules
-// in a plain Node process where there is no DOM.
+// The components in real Chromium (Debian's, never a downloaded one), plus commands that tests
+// run on the Node side: build the bundle in memory, import the modules in a plain Node process
+// where there is no DOM, and emulate prefers-reduced-motion.
 export default defineConfig({
   // Pre-bundled up front: discovering them mid-run would make Vite reload the page.
   optimizeDeps: { include: ['lit', 'axe-core', 'react', 'react-dom', 'react-dom/client'] },
@@ -40,6 +40,10 @@ export default defineConfig({
           const build = (await import(new URL('./scripts/build-components.mjs', import.meta.url).href)) as BuildModule;
           const { sizes, files } = await build.buildComponents({ write: false });
           return { sizes, budget: build.BUDGET_BYTES, entries: Object.keys(build.ENTRIES), code: new TextDecoder().decode(files.get('clientfolio.js')) };
+        },
+        // Playwright's media emulation, for the prefers-reduced-motion styles.
+        async reduceMotion({ page }, reduce: boolean) {
+          await page.emulateMedia({ reducedMotion: reduce ? 'reduce' : 'no-preference' });
         },
         importWithoutDom() {
           const modules = ['components/index.ts', 'components/clientfolio.ts', 'components/stage-funnel/folio-stage-funnel.ts', 'components/client-card/folio-client-card.ts'];

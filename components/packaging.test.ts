@@ -1,18 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { commands } from 'vitest/browser';
 
-interface Size {
-  name: string;
-  minified: number;
-  gzip: number;
-}
-declare module 'vitest/browser' {
-  interface BrowserCommands {
-    buildBundle(): Promise<{ sizes: Size[]; budget: number; entries: string[]; code: string }>;
-    importWithoutDom(): Promise<{ status: number | null; stdout: string; stderr: string }>;
-  }
-}
-
 const TAGS = ['folio-stage-funnel', 'folio-client-badge', 'folio-clv-calculator', 'folio-abc-xyz-matrix', 'folio-client-card'];
 
 // One build for the whole file: it is the slow part.

@@ -21,6 +21,13 @@ export class FolioElement extends LitElement {
     langAttribute: { attribute: 'lang' },
   };
 
+  static {
+    // A fetch starts after an update (never during render) when api-base, key or the query
+    // change, so showing its loading state takes one more update: intended, not the waste Lit's
+    // development build warns about.
+    this.disableWarning?.('change-in-update');
+  }
+
   /** ISO 4217 code used when the data names no currency; USD by default. */
   declare currency?: string;
   /** The `lang` attribute: `ru…` for Russian, anything else English; without it, the nearest ancestor's `lang` rules. */

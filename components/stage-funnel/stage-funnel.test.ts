@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { userEvent } from 'vitest/browser';
+import { commands, userEvent } from 'vitest/browser';
 import type { Funnel } from '../../schema/lifecycle.ts';
 import { cleanup, collect, deferred, expectAccessible, headerOf, json, mount, part, parts, problem, root, stubFetch, text } from '../shared/testing.ts';
 import './folio-stage-funnel.ts';
@@ -104,6 +104,18 @@ describe('<folio-stage-funnel> from the data property', () => {
     const el = await mount('folio-stage-funnel', (e) => (e.data = funnel));
     await expectAccessible(el);
   });
+
+  test('animates the bars unless the user prefers reduced motion', async () => {
+    const el = await mount('folio-stage-funnel', (e) => (e.data = funnel));
+    const duration = () => getComputedStyle(parts(el, 'bar')[0]!).transitionDuration;
+    expect(duration()).toBe('0.15s, 0.15s');
+    await commands.reduceMotion(true);
+    try {
+      expect(duration()).toBe('0s');
+    } finally {
+      await commands.reduceMotion(false);
+    }
+  });
 });
 
 describe('<folio-stage-funnel> events', () => {
@@ -174,6 +186,17 @@ describe('<folio-stage-funnel> from the API', () => {
     expect(error.getAttribute('role')).toBe('alert');
     expect(text(error)).toBe('Could not load the data. This origin is not allowed for the key.');
     await expectAccessible(el);
+  });
+
+  test.each([
+    ['the detail of a problem', () => problem(401, 'Unauthorized', 'The key is not valid.'), 'Could not load the data. The key is not valid.'],
+    ['the title of a problem without detail', () => json({ type: 'about:blank', title: 'Too Many Requests', status: 429 }, 429, 'application/problem+json'), 'Could not load the data. Too Many Requests'],
+    ['nothing more for a body that is not JSON', () => new Response('<html>Bad gateway</html>', { status: 502 }), 'Could not load the data.'],
+  ])('an error answer shows %s', async (_, answer, shown) => {
+    stubFetch(answer);
+    const el = await mount('folio-stage-funnel', undefined, { attrs });
+    await el.dataComplete;
+    expect(text(part(el, 'error'))).toBe(shown);
   });
 
   test('a network failure shows the generic error', async () => {
