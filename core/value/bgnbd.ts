@@ -166,8 +166,12 @@ export function expectedPurchases(p: BgNbdParams, c: Frequency, t: number): numb
   if (!(t > 0)) return 0;
   // Each method covers the other's weak spot: the series slows as z → 1, the quadrature cannot
   // resolve a near-degenerate Beta (a and b in the millions). Both failing throws.
+  // A Beta concentrated in the interior (a, b+x large) is a spike no quadrature resolves cheaply,
+  // while the textbook series then converges fast for any z: it goes first.
   const z = t / (p.alpha + c.T + t);
-  const [first, second] = z > SERIES_MAX_Z ? [expectedPurchasesByQuadrature, expectedPurchasesBySeries] : [expectedPurchasesBySeries, expectedPurchasesByQuadrature];
+  const concentrated = p.a >= 2 && p.a + p.b + c.x > 1000;
+  const [first, second] =
+    z > SERIES_MAX_Z && !concentrated ? [expectedPurchasesByQuadrature, expectedPurchasesBySeries] : [expectedPurchasesBySeries, expectedPurchasesByQuadrature];
   try {
     return first(p, c, t);
   } catch (error) {
