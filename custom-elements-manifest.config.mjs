@@ -30,7 +30,7 @@ function dropLitState() {
 
 export default {
   globs: ['components/**/*.ts'],
-  exclude: ['components/**/*.test.ts', 'components/shared/testing.ts', 'components/**/*.styles.ts'],
+  exclude: ['components/**/*.test.ts', 'components/**/*.d.ts', 'components/shared/testing.ts', 'components/**/*.styles.ts'],
   outdir: 'dist',
   litelement: true,
   plugins: [dropLitState()],
