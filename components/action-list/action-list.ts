@@ -1,0 +1,299 @@
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import type { ActionItem, ActionList as ActionListData } from '../../schema/actions.ts';
+import { ApiController, urlOf } from '../shared/api.ts';
+import { emit } from '../shared/events.ts';
+import { FolioElement } from '../shared/folio-element.ts';
+import type { Format } from '../shared/format.ts';
+import { fill } from '../shared/messages.ts';
+import { baseStyles } from '../shared/styles.ts';
+import { stateTemplate, viewOf } from '../shared/view.ts';
+import { actionListStyles } from './action-list.styles.ts';
+import { dueBucket, dueText, type GroupBy, groupItems, kindLabel, reasonText } from './groups.ts';
+import { type ActionMessages, actionMessagesFor } from './messages.ts';
+
+export interface ActionDoneDetail {
+  id: string;
+  kind: ActionItem['kind'];
+  clientId: string | null;
+  /** The API's answer to the POST, or null when the list has no `api-base` (the page records it). */
+  result: unknown;
+}
+
+type Marking = { state: 'pending' } | { state: 'failed'; message: string | null };
+
+/**
+ * A manager's work list: what to do next for which client, and why, grouped by due date or by
+ * kind. Each item shows the rule's reason and a "done" button that records it through the API.
+ * Arrow keys move between items; Tab reaches the current item's button.
+ *
+ * @summary The work list (`GET /v1/actions`) with reasons and a done button per item.
+ * @tag folio-action-list
+ *
+ * @event folio-action-done - The user marked an item done and the API accepted it (or, without `api-base`, the user asked to). `detail: { id, kind, clientId, result }`.
+ *
+ * @csspart base - The outer box.
+ * @csspart summary - The count of items and the date of the list.
+ * @csspart group - One group of items.
+ * @csspart group-heading - A group's heading with its count.
+ * @csspart items - The list of a group's items.
+ * @csspart item - One item; also `priority-1`, `priority-2` or `priority-3`, and `overdue` when it is.
+ * @csspart kind - What to do.
+ * @csspart client - The client (or, for a manager's item, the manager).
+ * @csspart priority - The priority badge.
+ * @csspart due - The due date, or how long it is overdue.
+ * @csspart reason - Why: the rule and the figures that fired.
+ * @csspart done-button - The button that marks the item done.
+ * @csspart item-error - Why marking an item done failed.
+ * @csspart more - The note that more items wait on the next page.
+ * @csspart loading - The loading message.
+ * @csspart empty - The message shown when there is nothing to do.
+ * @csspart error - The error message, with the API's problem detail.
+ *
+ * @cssproperty --folio-color-accent - Buttons, focus ring and the current item. Default `#2558c7`.
+ * @cssproperty --folio-color-surface - Item background. Default `#fff`.
+ * @cssproperty --folio-color-text - Text colour. Default `#1f2933`.
+ * @cssproperty --folio-color-muted - Secondary text. Default `#52606d`.
+ * @cssproperty --folio-color-border - Item borders. Default `#cbd2d9`.
+ * @cssproperty --folio-color-danger - Overdue dates and errors. Default `#b42318`.
+ * @cssproperty --folio-action-priority-1 - Colour of high priority. Default `#b42318`.
+ * @cssproperty --folio-action-priority-2 - Colour of normal priority. Default `#8a5a00`.
+ * @cssproperty --folio-action-priority-3 - Colour of low priority. Default `#52606d`.
+ * @cssproperty --folio-font-family - Font. Inherited from the page by default.
+ * @cssproperty --folio-font-size - Base font size. Default `0.875rem`.
+ * @cssproperty --folio-radius - Corner radius. Default `6px`.
+ * @cssproperty --folio-gap - Spacing unit. Default `0.5rem`.
+ */
+export class ActionList extends FolioElement {
+  static override properties: PropertyDeclarations = {
+    data: { attribute: false },
+    apiBase: { attribute: 'api-base' },
+    key: {},
+    manager: {},
+    kind: {},
+    clientId: { attribute: 'client-id' },
+    asOf: { attribute: 'as-of' },
+    limit: { type: Number },
+    groupBy: { attribute: 'group-by', reflect: true },
+    readonly: { type: Boolean, reflect: true },
+    marking: { state: true },
+    done: { state: true },
+    current: { state: true },
+    announcement: { state: true },
+  };
+
+  /** Exactly the JSON of `GET /v1/actions`. When set, nothing is fetched. */
+  declare data: ActionListData | null;
+  /** Base URL of the Clientfolio API, e.g. `https://api.example.com`. */
+  declare apiBase?: string;
+  /** A restricted key (`rk_…`) for the manager, or a publishable key or widget session to read only. */
+  declare key?: string;
+  /** Filters of the list: a manager, one kind or several (comma-separated), a client, the date of the list. */
+  declare manager?: string;
+  declare kind?: string;
+  declare clientId?: string;
+  declare asOf?: string;
+  /** Items per request (1–500). Default 100. */
+  declare limit: number;
+  /** `due` (overdue, today, next 7 days, later) or `kind`. */
+  declare groupBy: GroupBy;
+  /** Hides the done buttons, e.g. for a supervisor's overview or a read-only key. */
+  declare readonly: boolean;
+
+  /** Items being marked or whose marking failed. @internal */
+  declare protected marking: ReadonlyMap<string, Marking>;
+  /** Items marked done since the data arrived. @internal */
+  declare protected done: ReadonlySet<string>;
+  /** The item that takes the Tab stop (roving tabindex). @internal */
+  declare protected current: string | null;
+  /** What the polite live region says after an item is marked. @internal */
+  declare protected announcement: string;
+
+  static override styles = [baseStyles, actionListStyles];
+
+  private api = new ApiController<ActionListData>(this, () => {
+    if (this.data != null || !this.apiBase) return null;
+    const query = new URLSearchParams();
+    if (this.manager) query.set('manager', this.manager);
+    if (this.kind) query.set('kind', this.kind);
+    if (this.clientId) query.set('clientId', this.clientId);
+    if (this.asOf) query.set('asOf', this.asOf);
+    query.set('limit', String(this.limit));
+    return { base: this.apiBase, path: `/v1/actions?${query}`, key: this.key };
+  });
+
+  constructor() {
+    super();
+    this.data = null;
+    this.limit = 100;
+    this.groupBy = 'due';
+    this.readonly = false;
+    this.marking = new Map();
+    this.done = new Set();
+    this.current = null;
+    this.announcement = '';
+  }
+
+  /** Resolves once the list being fetched (if any) has arrived and been rendered. */
+  get dataComplete(): Promise<boolean> {
+    return this.api.settled.then(() => this.updateComplete);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // New data starts afresh: what was marked belongs to the old list.
+    if (changed.has('data')) {
+      this.done = new Set();
+      this.marking = new Map();
+    }
+  }
+
+  private source(): ActionListData | null {
+    if (this.data != null) return this.data;
+    return this.api.state.status === 'ready' ? this.api.state.value : null;
+  }
+
+  override render() {
+    const view = viewOf(this.data, this.api.state, (d) => d.data.filter((i) => !this.done.has(i.id)).length === 0);
+    const i = this.i18n();
+    const m = actionMessagesFor(i.lang);
+    return html`<section part="base" aria-label=${m.title} aria-busy=${view.kind === 'loading'}>
+      ${stateTemplate(view, i.t, m.empty)}
+      <p class="sr-only" role="status" aria-live="polite">${this.announcement}</p>
+      ${view.kind === 'data' ? this.renderList(view.value, m, i.f) : nothing}
+    </section>`;
+  }
+
+  private renderList(list: ActionListData, m: ActionMessages, f: Format) {
+    const items = list.data.filter((i) => !this.done.has(i.id));
+    const current = items.some((i) => i.id === this.current) ? this.current : (items[0]?.id ?? null);
+    const groups = groupItems(items, this.groupBy === 'kind' ? 'kind' : 'due', list.asOf, m);
+    return html`<p part="summary" class="summary">${fill(m.summary, f.number(items.length, 0), f.date(list.asOf))}</p>
+      ${groups.map(
+        (g, gi) => html`<section part="group" class="group" data-group=${g.key}>
+          <h3 part="group-heading" id="group-${gi}">${g.label} <span class="count">(${f.number(g.items.length, 0)})</span></h3>
+          <ul part="items" class="items" aria-labelledby="group-${gi}" @keydown=${this.onKeydown}>
+            ${g.items.map((item) => this.renderItem(item, item.id === current, list.asOf, m, f))}
+          </ul>
+        </section>`,
+      )}
+      ${list.nextCursor ? html`<p part="more" class="muted">${m.more}</p>` : nothing}`;
+  }
+
+  private renderItem(item: ActionItem, isCurrent: boolean, asOf: string, m: ActionMessages, f: Format) {
+    const marking = this.marking.get(item.id);
+    const overdue = item.overdueDays > 0 || (item.kind !== 'respect_pause' && dueBucket(item, asOf) === 'overdue');
+    const who = item.clientName ?? item.clientId ?? (item.manager ? fill(m.manager, item.manager) : '');
+    const what = kindLabel(item.kind, m);
+    const reasonId = `reason-${cssId(item.id)}`;
+    const canMark = item.canMarkDone && !this.readonly;
+    return html`<li
+      part="item priority-${item.priority}${overdue ? ' overdue' : ''}"
+      class="item"
+      data-id=${item.id}
+      tabindex=${isCurrent ? 0 : -1}
+      aria-describedby=${reasonId}
+      @focus=${() => (this.current = item.id)}
+    >
+      <div class="head">
+        <span part="kind" class="kind">${what}</span>
+        <span part="client" class="client">${who}</span>
+        <span part="priority" class="priority p${item.priority}">${m[`priority.${item.priority}`]}</span>
+        <span part="due" class="due${overdue ? ' late' : ''}"><time datetime=${item.dueAt}>${dueText(item, m, f)}</time></span>
+      </div>
+      <p part="reason" class="reason" id=${reasonId}>${reasonText(item, m, f)}</p>
+      ${canMark
+        ? html`<button
+            type="button"
+            part="done-button"
+            class="done"
+            tabindex=${isCurrent ? 0 : -1}
+            aria-label=${fill(m.doneLabel, what, who)}
+            aria-disabled=${marking?.state === 'pending' ? 'true' : 'false'}
+            @click=${() => this.markDone(item, m)}
+          >${m.done}</button>`
+        : nothing}
+      ${marking?.state === 'failed'
+        ? html`<p part="item-error" class="error" role="alert">${m.failed}${marking.message ? ` ${marking.message}` : ''}</p>`
+        : nothing}
+    </li>`;
+  }
+
+  /** Up and Down move between items (across groups), Home and End to the ends. */
+  private onKeydown = (e: KeyboardEvent) => {
+    const all = [...this.renderRoot.querySelectorAll<HTMLElement>('li.item')];
+    const from = all.findIndex((li) => li === (e.target as Element).closest('li.item'));
+    if (from === -1) return;
+    const to = e.key === 'ArrowDown' ? Math.min(all.length - 1, from + 1) : e.key === 'ArrowUp' ? Math.max(0, from - 1) : e.key === 'Home' ? 0 : e.key === 'End' ? all.length - 1 : null;
+    if (to === null) return;
+    e.preventDefault();
+    this.focusItem(all[to]!.dataset.id!);
+  };
+
+  private async focusItem(id: string): Promise<void> {
+    this.current = id;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`li.item[data-id="${CSS.escape(id)}"]`)?.focus();
+  }
+
+  private async markDone(item: ActionItem, m: ActionMessages): Promise<void> {
+    if (this.marking.get(item.id)?.state === 'pending') return;
+    const who = item.clientName ?? item.clientId ?? item.manager ?? '';
+    let result: unknown = null;
+    if (this.apiBase) {
+      this.setMarking(item.id, { state: 'pending' });
+      const outcome = await this.post(item.id);
+      if (!outcome.ok) {
+        this.setMarking(item.id, { state: 'failed', message: outcome.message });
+        return;
+      }
+      result = outcome.body;
+    }
+    // Keep the keyboard where it was: on the next item, or the previous one at the end of the list.
+    const order = [...this.renderRoot.querySelectorAll<HTMLElement>('li.item')].map((li) => li.dataset.id!);
+    const at = order.indexOf(item.id);
+    const next = order[at + 1] ?? order[at - 1] ?? null;
+    const hadFocus = this.renderRoot.querySelector(`li.item[data-id="${CSS.escape(item.id)}"]`)?.contains((this.renderRoot as ShadowRoot).activeElement) ?? false;
+    this.setMarking(item.id, null);
+    this.done = new Set([...this.done, item.id]);
+    this.announcement = fill(m.marked, kindLabel(item.kind, m), who);
+    emit(this, 'folio-action-done', { id: item.id, kind: item.kind, clientId: item.clientId, result });
+    if (next && hadFocus) await this.focusItem(next);
+  }
+
+  private async post(id: string): Promise<{ ok: true; body: unknown } | { ok: false; message: string | null }> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    if (this.key) headers.authorization = `Bearer ${this.key}`;
+    try {
+      const res = await fetch(urlOf({ base: this.apiBase!, path: `/v1/actions/${encodeURIComponent(id)}/done` }), { method: 'POST', headers, body: '{}' });
+      const body: unknown = await res.json().catch(() => null);
+      if (res.ok) return { ok: true, body };
+      const problem = body as { detail?: unknown; title?: unknown } | null;
+      return { ok: false, message: typeof problem?.detail === 'string' ? problem.detail : typeof problem?.title === 'string' ? problem.title : null };
+    } catch {
+      return { ok: false, message: null };
+    }
+  }
+
+  private setMarking(id: string, value: Marking | null): void {
+    const next = new Map(this.marking);
+    if (value) next.set(id, value);
+    else next.delete(id);
+    this.marking = next;
+  }
+
+  /** The list as currently shown (the data or the fetched answer, less the items marked done). */
+  get items(): ActionItem[] {
+    return (this.source()?.data ?? []).filter((i) => !this.done.has(i.id));
+  }
+}
+
+/** Item ids hold any character a client id may; element ids get a safe form. */
+const cssId = (id: string) => id.replace(/[^A-Za-z0-9_-]/g, (c) => `_${c.codePointAt(0)!.toString(16)}`);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'folio-action-list': ActionList;
+  }
+  interface HTMLElementEventMap {
+    'folio-action-done': CustomEvent<ActionDoneDetail>;
+  }
+}
