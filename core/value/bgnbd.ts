@@ -85,6 +85,9 @@ export const bgnbdLogLikelihood = (params: BgNbdParams, customers: Iterable<Freq
 // that hardly ever drops out (b large), narrow enough to keep every term finite.
 const LOWER = Math.log(1e-5);
 const UPPER = Math.log(1e6);
+// Regular fits take about 300 iterations; one still going at 2,000 is walking a ridge to infinity
+// (a parameter the data cannot identify), which more iterations would not cure.
+const MAX_ITERATIONS = 2000;
 
 export interface BgNbdFit {
   params: BgNbdParams;
@@ -112,7 +115,7 @@ export function fitBgNbd(customers: readonly Frequency[], options: { start?: BgN
   const meanX = customers.reduce((s, c) => s + c.x, 0) / n;
   const meanT = customers.reduce((s, c) => s + c.T, 0) / n;
   const start = options.start ?? { r: 1, alpha: Math.min(1e5, Math.max(1e-3, meanT / Math.max(meanX, 1e-3))), a: 1, b: 1 };
-  const result = minimize(mean, toTheta(start), { lower: [LOWER, LOWER, LOWER, LOWER], upper: [UPPER, UPPER, UPPER, UPPER], tolF: 1e-11 });
+  const result = minimize(mean, toTheta(start), { lower: [LOWER, LOWER, LOWER, LOWER], upper: [UPPER, UPPER, UPPER, UPPER], tolF: 1e-11, maxIterations: MAX_ITERATIONS });
   const se = logScaleStandardErrors(total, result.x);
   return {
     params: toParams(result.x),

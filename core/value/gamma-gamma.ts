@@ -47,6 +47,9 @@ function negLogLikelihood(customers: readonly Spend[]): (theta: number[]) => num
 const toTheta = (g: GammaGammaParams) => [g.p, g.q, g.v].map(Math.log);
 const LOWER = Math.log(1e-5);
 const UPPER = Math.log(1e7);
+// Regular fits take about 200 iterations; one still going at 2,000 is walking a ridge to infinity
+// (spend heterogeneity the data cannot identify), which more iterations would not cure.
+const MAX_ITERATIONS = 2000;
 
 /** Log-likelihood of the spend customers (see `isSpendCustomer`; others are ignored). */
 export const gammaGammaLogLikelihood = (params: GammaGammaParams, customers: readonly Spend[]): number =>
@@ -75,7 +78,7 @@ export function fitGammaGamma(all: readonly Spend[], options: { start?: GammaGam
   const mean = (theta: number[]) => total(theta) / n;
   const meanZ = customers.reduce((s, c) => s + c.zbar, 0) / n;
   const start = options.start ?? { p: 2, q: 3, v: meanZ };
-  const result = minimize(mean, toTheta(start), { lower: [LOWER, LOWER, LOWER], upper: [UPPER, UPPER, UPPER], tolF: 1e-12 });
+  const result = minimize(mean, toTheta(start), { lower: [LOWER, LOWER, LOWER], upper: [UPPER, UPPER, UPPER], tolF: 1e-12, maxIterations: MAX_ITERATIONS });
   const se = logScaleStandardErrors(total, result.x);
   const [p, q, v] = result.x.map(Math.exp) as [number, number, number];
   return {
