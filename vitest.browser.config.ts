@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
@@ -16,8 +17,8 @@ interface BuildModule {
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
 // The components in real Chromium (Debian's, never a downloaded one), plus commands that tests
-// run on the Node side: build the bundle in memory, import the modules in a plain Node process
-// where there is no DOM, and emulate prefers-reduced-motion.
+// run on the Node side: build the bundle in memory, generate the custom elements manifest, import
+// the modules in a plain Node process where there is no DOM, and emulate prefers-reduced-motion.
 export default defineConfig({
   // Pre-bundled up front: discovering them mid-run would make Vite reload the page.
   optimizeDeps: { include: ['lit', 'axe-core', 'react', 'react-dom', 'react-dom/client'] },
@@ -40,6 +41,17 @@ export default defineConfig({
           const build = (await import(new URL('./scripts/build-components.mjs', import.meta.url).href)) as BuildModule;
           const { sizes, files } = await build.buildComponents({ write: false });
           return { sizes, budget: build.BUDGET_BYTES, entries: Object.keys(build.ENTRIES), code: new TextDecoder().decode(files.get('clientfolio.js')) };
+        },
+        analyzeManifest() {
+          // Into a folder of its own, so that a test run never rewrites dist/ under someone's build.
+          const outdir = `test/.tmp/cem-${process.pid}`;
+          const r = spawnSync(process.execPath, [here('node_modules/@custom-elements-manifest/analyzer/cem.js'), 'analyze', '--outdir', outdir], { cwd: here('.'), encoding: 'utf8' });
+          try {
+            if (r.status !== 0) throw new Error(r.stderr);
+            return readFileSync(here(`${outdir}/custom-elements.json`), 'utf8');
+          } finally {
+            rmSync(here(outdir), { recursive: true, force: true });
+          }
         },
         // Playwright's media emulation, for the prefers-reduced-motion styles.
         async reduceMotion({ page }, reduce: boolean) {

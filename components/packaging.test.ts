@@ -49,3 +49,24 @@ test('every module imports where there is no DOM, without touching document or w
   expect(status).toBe(0);
   expect(JSON.parse(stdout)).toEqual({ document: 'undefined', window: 'undefined' });
 });
+
+test('the custom elements manifest describes every tag: attributes, events, parts and custom properties', async () => {
+  const manifest = JSON.parse(await commands.analyzeManifest()) as {
+    modules: { path: string; declarations?: Record<string, unknown>[]; exports?: { kind: string; name: string }[] }[];
+  };
+  const defined = manifest.modules.flatMap((m) => (m.exports ?? []).filter((e) => e.kind === 'custom-element-definition').map((e) => e.name));
+  expect(defined).toEqual(expect.arrayContaining(TAGS));
+  const declarations = manifest.modules.flatMap((m) => m.declarations ?? []);
+  const of = (tag: string) => declarations.find((d) => d.tagName === tag) as { attributes: { name: string }[]; events?: { name: string }[]; cssParts: { name: string }[]; cssProperties: { name: string }[]; summary: string };
+  const names = (list: { name: string }[] | undefined) => (list ?? []).map((x) => x.name);
+  expect(names(of('folio-stage-funnel').events)).toEqual(['folio-stage-select']);
+  expect(names(of('folio-abc-xyz-matrix').events)).toEqual(['folio-segment-select']);
+  expect(names(of('folio-clv-calculator').events)).toEqual(['folio-clv-change']);
+  expect(names(of('folio-clv-calculator').attributes)).toEqual(expect.arrayContaining(['average-order-value', 'retention-rate', 'target-ratio', 'basis', 'lang', 'currency']));
+  expect(names(of('folio-client-card').attributes)).toEqual(expect.arrayContaining(['api-base', 'key', 'client-id']));
+  for (const tag of TAGS) {
+    expect(of(tag).summary, tag).toBeTruthy();
+    expect(names(of(tag).cssParts), tag).toContain('base');
+    expect(names(of(tag).cssProperties), tag).toContain('--folio-color-accent');
+  }
+});
