@@ -33,5 +33,8 @@ export default {
   exclude: ['components/**/*.test.ts', 'components/**/*.d.ts', 'components/shared/testing.ts', 'components/**/*.styles.ts'],
   outdir: 'dist',
   litelement: true,
+  // package.json already points at dist/; the analyzer must not rewrite it (the tests generate
+  // the manifest into a temporary folder).
+  packagejson: false,
   plugins: [dropLitState()],
 };
