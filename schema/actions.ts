@@ -125,6 +125,28 @@ export const SupervisorsSchema = v.pipe(
   }),
 );
 
+/**
+ * What a restricted key (`rk_…`) may see: one manager's clients, a supervisor's team (the managers
+ * `supervisors` lists for them, read at request time, plus their own clients), or a fixed list of
+ * managers. It reads and writes only the work list, the managers overview, dossiers and lead
+ * qualification of those clients.
+ */
+export const RestrictedScopeSchema = v.union(
+  [
+    v.strictObject({ manager: PersonSchema }),
+    v.strictObject({ supervisor: PersonSchema }),
+    v.strictObject({ supervisorOf: v.pipe(v.array(PersonSchema), v.minLength(1, 'must list at least one manager'), v.maxLength(200, 'must list at most 200 managers')) }),
+  ],
+  'must be { manager }, { supervisor } or { supervisorOf: [managers] }',
+);
+
+/** `POST /v1/keys` for a restricted key: the other kinds keep their own schema in schema/keys.ts. */
+export const RestrictedKeyCreateSchema = v.strictObject({
+  kind: v.literal('restricted'),
+  label: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(200, 'must be at most 200 characters'))),
+  scope: RestrictedScopeSchema,
+});
+
 /** Thresholds of the work list; `{}` parses to DOMAIN.md's defaults. */
 export const ActionSettingsSchema = v.strictObject({
   /** List an item this many days before it falls due (0: once due). The pause and the period rules open on their own dates. */

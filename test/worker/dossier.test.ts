@@ -150,6 +150,34 @@ describe('who may read and write the dossier', () => {
   });
 });
 
+describe('restricted keys from POST /v1/keys', () => {
+  it('a secret key issues one for a manager or a supervisor; it works at once and is listed as restricted', async () => {
+    const made = await callJson('/v1/keys', { key: ws.secretKey, body: { kind: 'restricted', label: 'Anna, sales', scope: { manager: 'anna' } } });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ kind: 'restricted', label: 'Anna, sales', key: expect.stringMatching(/^rk_/) });
+    expect((await get('acme', made.body.key)).status).toBe(200);
+    await expectProblem(await get('globex', made.body.key), 404);
+    const boss = await callJson('/v1/keys', { key: ws.secretKey, body: { kind: 'restricted', scope: { supervisor: 'irina' } } });
+    expect((await get('acme', boss.body.key)).status).toBe(200);
+    const listed = (await callJson('/v1/keys', { key: ws.secretKey })).body.data.filter((k: { id: string }) => k.id === made.body.id);
+    expect(listed).toMatchObject([{ kind: 'restricted', revokedAt: null }]);
+  });
+
+  it.each([
+    ['no scope', { kind: 'restricted' }, ['scope']],
+    ['an empty manager', { kind: 'restricted', scope: { manager: '' } }, ['scope.manager']],
+    ['an unknown scope', { kind: 'restricted', scope: { team: 'x' } }, ['scope']],
+    ['an empty supervisorOf', { kind: 'restricted', scope: { supervisorOf: [] } }, ['scope.supervisorOf']],
+    ['an unknown kind', { kind: 'admin' }, ['kind']],
+  ])('%s is a 400 naming the field', async (_label, body, fields) => {
+    await expectProblem(await call('/v1/keys', { key: ws.secretKey, body }), 400, fields);
+  });
+
+  it('a restricted key may not issue keys', async () => {
+    await expectProblem(await call('/v1/keys', { key: keys.anna, body: { kind: 'restricted', scope: { manager: 'anna' } } }), 403);
+  });
+});
+
 describe('the review on the work list', () => {
   const reviewItems = async (asOf: string) =>
     (await callJson(`/v1/actions?kind=review_dossier&clientId=acme&asOf=${asOf}`, { key: ws.secretKey })).body.data as { id: string; overdueDays: number }[];

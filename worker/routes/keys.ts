@@ -1,3 +1,5 @@
+import * as v from 'valibot';
+import { RestrictedKeyCreateSchema } from '../../schema/actions.ts';
 import { type Key, KeyCreatedSchema, KeyCreateSchema, KeyIdSchema, KeyListSchema, KeySchema } from '../../schema/keys.ts';
 import { SECRET } from '../auth.ts';
 import { insertKeyStatement, type KeyRow } from '../db/keys.ts';
@@ -48,16 +50,17 @@ export const keyRoutes = [
     method: 'POST',
     path: '/v1/keys',
     access: SECRET,
-    summary: 'Create a secret or publishable key; the key is shown in this answer only',
+    summary: 'Create a secret, publishable or restricted key; the key is shown in this answer only',
     description:
-      'Rotation is create-then-revoke: create a new key, deploy it where the old one was used, then revoke the old one with `DELETE /v1/keys/{id}`. Only a SHA-256 hash of the key is stored.',
+      'Rotation is create-then-revoke: create a new key, deploy it where the old one was used, then revoke the old one with `DELETE /v1/keys/{id}`. Only a SHA-256 hash of the key is stored. ' +
+      "A restricted key (`rk_…`, `kind: 'restricted'`) is issued for a manager (`scope: { manager }`), a supervisor (`scope: { supervisor }`, whose team is `actions.supervisors`) or a list of managers (`scope: { supervisorOf: [...] }`): it reads and writes only those managers' work list, dossiers and lead qualification.",
     tags: ['keys'],
-    body: KeyCreateSchema,
+    body: v.variant('kind', [KeyCreateSchema, RestrictedKeyCreateSchema], 'must be secret, publishable or restricted'),
     responses: { 201: KeyCreatedSchema },
     idempotent: true,
     examples: { body: { kind: 'publishable', label: 'intranet widgets' }, response: { ...example, key: 'pk_4J8p0c1mZ2h3Qk5Lr7sT9vWxYz' } },
     async handle({ env, auth, now, body }) {
-      const minted = await mintKey(auth.workspace.id, body.kind, now, { label: body.label ?? null });
+      const minted = await mintKey(auth.workspace.id, body.kind, now, { label: body.label ?? null, ...(body.kind === 'restricted' && { scope: body.scope }) });
       await withRetry(() => insertKeyStatement(env.DB, minted.row, minted.hash).run());
       return json({ ...publicView(minted.row), key: minted.plain }, { status: 201 });
     },
