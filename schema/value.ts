@@ -167,6 +167,15 @@ export const BacktestSchema = v.object({
 });
 export type Backtest = v.InferOutput<typeof BacktestSchema>;
 
+/** Below the minimum data, the fit says so rather than fitting noise. */
+export const InsufficientDataSchema = v.object({
+  status: v.literal('insufficient_data'),
+  reason: v.string(),
+  minimum: v.object({ customers: v.number(), repeatBuyers: v.number() }),
+  observed: v.object({ customers: v.number(), repeatBuyers: v.number() }),
+});
+export type InsufficientData = v.InferOutput<typeof InsufficientDataSchema>;
+
 /** The fitted model, as `GET /v1/clv/model` answers and the fit endpoint stores it. */
 export const ClvModelSchema = v.object({
   asOf: v.string(),
@@ -193,18 +202,11 @@ export const ClvModelSchema = v.object({
     standardErrors: v.nullable(v.object({ params: BgNbdParamsSchema, spend: v.nullable(GammaGammaParamsSchema) })),
     fitMs: v.number(),
   }),
-  backtest: v.optional(BacktestSchema),
+  /** Present when the fit was asked for one (`holdoutFrom`); the calibration part may lack data. */
+  backtest: v.optional(v.union([BacktestSchema, InsufficientDataSchema])),
 });
 export type ClvModel = v.InferOutput<typeof ClvModelSchema>;
 
-/** Below the minimum data, the fit says so rather than fitting noise. */
-export const InsufficientDataSchema = v.object({
-  status: v.literal('insufficient_data'),
-  reason: v.string(),
-  minimum: v.object({ customers: v.number(), repeatBuyers: v.number() }),
-  observed: v.object({ customers: v.number(), repeatBuyers: v.number() }),
-});
-export type InsufficientData = v.InferOutput<typeof InsufficientDataSchema>;
 
 /**
  * A client's value in the profile, with Klaviyo's field names. `basis` says where the predictive

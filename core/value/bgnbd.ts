@@ -71,7 +71,7 @@ function negLogLikelihood(rows: readonly Row[]): (theta: number[]) => number {
   };
 }
 
-export const toParams = (theta: readonly number[]): BgNbdParams => {
+const toParams = (theta: readonly number[]): BgNbdParams => {
   const [r, alpha, a, b] = theta.map(Math.exp) as [number, number, number, number];
   return { r, alpha, a, b };
 };

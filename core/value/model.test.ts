@@ -4,6 +4,7 @@ import { ClvModelSchema, MIN_CUSTOMERS, MIN_REPEAT_BUYERS } from '../../schema/v
 import { cdnowSummaryWithSpend } from '../../test/fixtures/cdnow/cdnow.ts';
 import { expectedPurchases, fitBgNbd } from './bgnbd.ts';
 import { expectedSpend, fitGammaGamma } from './gamma-gamma.ts';
+import { backtest } from './backtest.ts';
 import { checkMinimumData, fitValueModel, resolveFitRequest } from './model.ts';
 import { simulateCustomers } from './simulate.ts';
 import type { CustomerSummary } from './summary.ts';
@@ -24,6 +25,20 @@ describe('fitValueModel', () => {
     expect(model.logLikelihood).toBeCloseTo(-9582.4, 1);
     expect(model.diagnostics).toMatchObject({ repeatBuyers: 946, spendCustomers: 946, bgnbdConverged: true, spendConverged: true, fitMs: 250 });
     expect(model.diagnostics.standardErrors?.params.r).toBeGreaterThan(0);
+  });
+
+  it('carries a backtest, or the backtest’s lack of data, in the same shape', () => {
+    const result = fitValueModel(cdnow, { asOf: '1997-10-01T00:00:00.000Z', timeUnit: 'week' });
+    if (result.status !== 'fitted') throw new Error('expected a fit');
+    const buy = (clientId: string, at: string) => ({ clientId, at, amount: 10 });
+    const tx = [buy('a', '1997-01-01'), buy('a', '1997-02-01'), buy('a', '1997-03-01'), buy('b', '1997-01-05'), buy('b', '1997-03-10')].map((t) => ({ ...t, at: `${t.at}T00:00:00.000Z` }));
+    const window = { holdoutFrom: '1997-02-15T00:00:00.000Z', end: '1997-04-01T00:00:00.000Z', timeUnit: 'week' as const };
+    const lacking = backtest(tx, window);
+    const enough = backtest(tx, { ...window, minimum: { customers: 1, repeatBuyers: 0 } });
+    expect(lacking).toMatchObject({ status: 'insufficient_data' });
+    expect(enough).toMatchObject({ actual: 2 });
+    expect(v.is(ClvModelSchema, { ...result.model, backtest: lacking })).toBe(true);
+    expect(v.is(ClvModelSchema, { ...result.model, backtest: enough })).toBe(true);
   });
 
   it('fits nothing below the minimum and says what is missing', () => {
