@@ -61,7 +61,8 @@ describe('keys: create, list, revoke, rotate', () => {
   });
 
   it.each([
-    ['a restricted key', { kind: 'restricted' }, ['kind']],
+    ['an unknown kind', { kind: 'master' }, ['kind']],
+    ['a restricted key without its scope', { kind: 'restricted' }, ['scope']],
     ['an unknown field', { kind: 'secret', scopes: ['*'] }, ['scopes']],
     ['an empty label', { kind: 'secret', label: '' }, ['label']],
     ['a label of 201 characters', { kind: 'publishable', label: 'x'.repeat(201) }, ['label']],
