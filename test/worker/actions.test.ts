@@ -196,6 +196,18 @@ describe('who sees what', () => {
     expect(dina.body.data.map((i: { clientId: string }) => i.clientId)).toEqual(['sleepy']);
   });
 
+  it("the manager's restricted key works from the intranet page, as <folio-action-list> uses it", async () => {
+    const boris = await restrictedKey(ws.id, { manager: 'boris' });
+    const preflight = await call('/v1/actions/x/done', { method: 'OPTIONS', origin: ORIGIN, headers: { 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+    const page = await list('asOf=2025-03-15', boris, ORIGIN);
+    expect(page.res.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    const id = page.body.data.find((i: { kind: string }) => i.kind === 'ask_referral').id as string;
+    const res = await call(`/v1/actions/${encodeURIComponent(id)}/done`, { key: boris, origin: ORIGIN, body: { at: '2025-03-15' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+  });
+
   it('a restricted key reaches no other route', async () => {
     const anna = await restrictedKey(ws.id, { manager: 'anna' });
     await expectProblem(await call('/v1/settings', { key: anna }), 403);
