@@ -146,6 +146,15 @@ describe('POST /v1/actions/{id}/done', () => {
     expect(again.body).toMatchObject({ duplicate: true, doneAt: '2025-03-12T10:00:00.000Z', eventId: res.body.eventId });
   });
 
+  it('ids carry any client id: slashes, spaces, colons and non-ASCII survive the path', async () => {
+    const odd = 'acme/north: ü 1';
+    await postEvents(ws.secretKey, ['2024-09-10', '2024-10-10', '2024-11-10'].map((at, i) => ({ id: `odd-${i}`, clientId: odd, type: 'purchase', at, amount: 5 })));
+    const item = (await list(`kind=wake_sleeping&clientId=${encodeURIComponent(odd)}&asOf=2025-03-15`)).body.data[0];
+    expect(item.id).toBe(`wake_sleeping:${item.dueAt.slice(0, 10)}:${odd}`);
+    const res = await done(item.id, { at: '2025-03-15' });
+    expect(res.body).toMatchObject({ clientId: odd, duplicate: false });
+  });
+
   it('an action_done sent through POST /v1/events counts the same', async () => {
     const res = await postEvents(ws.secretKey, [{ id: 'manual-done', clientId: 'k-anna-1', type: 'action_done', at: '2025-03-12T00:00:00Z', actionKind: 'keep_cadence' }]);
     expect(res.status).toBe(200);
