@@ -253,9 +253,10 @@ describe('<folio-action-list> from the API', () => {
     expect(text(part(el, 'loading'))).toBe('Loading…');
     expect(part(el, 'base')!.getAttribute('aria-busy')).toBe('true');
     await expectAccessible(el);
-    answer.resolve(json({ ...list, nextCursor: 'abc' }));
+    answer.resolve(json({ ...list, total: 12, nextCursor: 'abc' }));
     await el.dataComplete;
     expect(text(part(el, 'more'))).toBe('More items are waiting on the next page.');
+    expect(text(part(el, 'summary'))).toBe('12 to do, as of Mar 13, 2025');
   });
 
   test("shows the problem's detail in an alert when the API refuses", async () => {

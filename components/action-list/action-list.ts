@@ -166,7 +166,9 @@ export class ActionList extends FolioElement {
     const items = list.data.filter((i) => !this.done.has(i.id));
     const current = items.some((i) => i.id === this.current) ? this.current : (items[0]?.id ?? null);
     const groups = groupItems(items, this.groupBy === 'kind' ? 'kind' : 'due', list.asOf, m);
-    return html`<p part="summary" class="summary">${fill(m.summary, f.number(items.length, 0), f.date(list.asOf))}</p>
+    // `total` counts every page; the items marked here are gone from it too.
+    const total = Math.max(items.length, (list.total ?? list.data.length) - (list.data.length - items.length));
+    return html`<p part="summary" class="summary">${fill(m.summary, f.number(total, 0), f.date(list.asOf))}</p>
       ${groups.map(
         (g, gi) => html`<section part="group" class="group" data-group=${g.key}>
           <h3 part="group-heading" id="group-${gi}">${g.label} <span class="count">(${f.number(g.items.length, 0)})</span></h3>
