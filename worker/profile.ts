@@ -5,6 +5,8 @@ import { clientEvents } from './db/events.ts';
 import type { WorkspaceRow } from './db/workspaces.ts';
 import { classifyClient } from '../core/segments/client-types.ts';
 import { classesFor, typeContextFor } from './segmentation.ts';
+import { clientValue } from '../core/value/predict.ts';
+import { getModel } from './db/value.ts';
 
 const RECENT_EVENTS = 10;
 
@@ -13,11 +15,12 @@ const RECENT_EVENTS = 10;
  * worth, read from the maintained aggregates plus its last few events.
  */
 export async function clientProfile(db: D1Database, workspace: WorkspaceRow, client: ClientRow, now: string) {
-  const [[snapshot], recent, context, classes] = await Promise.all([
+  const [[snapshot], recent, context, classes, model] = await Promise.all([
     loadSnapshots(db, workspace.id, [client], now),
     clientEvents(db, workspace.id, client.id, { limit: RECENT_EVENTS, newestFirst: true }),
     typeContextFor(db, workspace, now),
     classesFor(db, workspace, now),
+    getModel(db, workspace.id),
   ]);
   const s = snapshot!;
   const a = s.aggregates;
@@ -29,12 +32,7 @@ export async function clientProfile(db: D1Database, workspace: WorkspaceRow, cli
     rfm: classes.rfm.get(s.id) ?? null,
     abc: classes.abc.get(s.id)?.abc ?? null,
     xyz: classes.abc.get(s.id)?.xyz ?? null,
-    clv: {
-      historicClv: a.revenue,
-      historicMargin: a.margin,
-      orders: a.orders,
-      averageOrderValue: a.orders > 0 ? Math.round((a.revenue / a.orders) * 100) / 100 : null,
-    },
+    clv: clientValue({ id: s.id, aggregates: a, asOf: now, model, settings: workspace.settings.value }),
     aggregates: a,
     recentEvents: recent.events,
   };

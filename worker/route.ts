@@ -51,6 +51,8 @@ export interface RouteSpec<A extends Access = Access, B extends Schema | null | 
   body?: B;
   /** Media type of the body when it is not JSON (e.g. `text/csv`; the schema then validates the text). */
   bodyMediaType?: string;
+  /** The handler reads the body as a stream itself (large uploads); `body` then only documents it. */
+  streamed?: boolean;
   /** Success answers: status → body schema (`null` for an empty body, e.g. 204). */
   responses?: Partial<Record<200 | 201 | 202 | 204, Schema | null>>;
   /** Errors specific to this route beyond those the router documents itself (400, 401, 403, 404, 413, 415…), with when they happen. */

@@ -27,7 +27,7 @@ async function readInput(spec: RouteSpec, request: RequestState) {
   const query = spec.query ? parseQuery(request, spec.query) : undefined;
   let raw: unknown;
   let body: unknown;
-  if (spec.body) {
+  if (spec.body && !spec.streamed) {
     raw = spec.bodyMediaType ? await readText(request, spec.bodyMediaType) : await readJson(request);
     body = parseValue(raw, spec.body);
   }

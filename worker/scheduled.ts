@@ -1,16 +1,26 @@
 import * as v from 'valibot';
+import { resolveFitRequest } from '../core/value/model.ts';
 import { SettingsSchema } from '../schema/settings.ts';
 import type { Env } from './env.ts';
 import { restageWorkspace } from './restage.ts';
+import { fitWorkspaceModel, sleepRuleFor } from './value.ts';
 
 /**
- * Nightly upkeep: re-derives every workspace's stage histories so that changes of rules and
- * models reach every client. (Time-driven transitions need no job: they are stored ahead.)
+ * Nightly upkeep, never inside a user's request: refit each workspace's CLV model on its whole
+ * history (below the minimum data it records why and changes nothing else), then re-derive the
+ * stage histories so that rule changes and a new model's P(alive) reach every client.
+ * (Time-driven transitions need no job: they are stored ahead of time.)
  */
-export async function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+export async function nightly(env: Env, now: string): Promise<void> {
   const workspaces = await env.DB.prepare('SELECT id, settings FROM workspaces').all<{ id: string; settings: string }>();
-  const now = new Date().toISOString();
   for (const ws of workspaces.results) {
-    ctx.waitUntil(restageWorkspace(env.DB, ws.id, v.parse(SettingsSchema, JSON.parse(ws.settings)), now));
+    const settings = v.parse(SettingsSchema, JSON.parse(ws.settings));
+    const request = resolveFitRequest({}, settings.value, now);
+    if (request.ok) await fitWorkspaceModel(env.DB, ws.id, request.value, now);
+    await restageWorkspace(env.DB, ws.id, settings, now, await sleepRuleFor(env.DB, ws.id, settings));
   }
+}
+
+export async function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+  ctx.waitUntil(nightly(env, new Date().toISOString()));
 }

@@ -8,3 +8,9 @@ declare namespace Cloudflare {
     mainModule: typeof import('../../worker/index.ts');
   }
 }
+
+/** Vite's `?raw` imports: a file's text, bundled into the test (workerd has no file system). */
+declare module '*?raw' {
+  const text: string;
+  export default text;
+}

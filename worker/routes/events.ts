@@ -2,6 +2,7 @@ import { EventBatchResultSchema, EventBatchSchema } from '../../schema/events.ts
 import { SECRET } from '../auth.ts';
 import { ingestEvents } from '../ingest.ts';
 import { route } from '../route.ts';
+import { sleepRuleFor } from '../value.ts';
 import { parseJson } from '../validate.ts';
 
 export const eventRoutes = [
@@ -25,7 +26,8 @@ export const eventRoutes = [
     },
     async handle({ request, env, auth, now }) {
       const { events } = await parseJson(request, EventBatchSchema);
-      return ingestEvents(env.DB, auth.workspace.id, auth.workspace.settings, events, { now });
+      const sleepRule = await sleepRuleFor(env.DB, auth.workspace.id, auth.workspace.settings);
+      return ingestEvents(env.DB, auth.workspace.id, auth.workspace.settings, events, { now, sleepRule });
     },
   }),
 ];

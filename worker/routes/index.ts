@@ -8,6 +8,8 @@ import { healthRoutes } from './health.ts';
 import { keyRoutes } from './keys.ts';
 import { lifecycleRoutes } from './lifecycle.ts';
 import { segmentRoutes } from './segments.ts';
+import { clvRoutes } from './clv.ts';
+import { importRoutes } from './import.ts';
 import { sessionRoutes } from './sessions.ts';
 import { settingsRoutes } from './settings.ts';
 import { workspaceRoutes } from './workspaces.ts';
@@ -24,6 +26,8 @@ export const routes: RouteSpec[] = [
   ...eventRoutes,
   ...lifecycleRoutes,
   ...segmentRoutes,
+  ...clvRoutes,
+  ...importRoutes,
   ...actionRoutes,
   ...dossierRoutes,
 ];

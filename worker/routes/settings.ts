@@ -4,6 +4,7 @@ import { SECRET } from '../auth.ts';
 import { updateSettings } from '../db/workspaces.ts';
 import { route } from '../route.ts';
 import { restageWorkspace } from '../restage.ts';
+import { sleepRuleFor } from '../value.ts';
 import { parseJson, parseValue } from '../validate.ts';
 
 export const settingsRoutes = [
@@ -30,7 +31,7 @@ export const settingsRoutes = [
       await updateSettings(env.DB, auth.workspace.id, settings);
       if (JSON.stringify(settings.lifecycle) !== JSON.stringify(auth.workspace.settings.lifecycle)) {
         // Stage rules changed: every stored history is re-derived, off the response path.
-        ctx.waitUntil(restageWorkspace(env.DB, auth.workspace.id, settings, new Date().toISOString()));
+        ctx.waitUntil(sleepRuleFor(env.DB, auth.workspace.id, settings).then((rule) => restageWorkspace(env.DB, auth.workspace.id, settings, new Date().toISOString(), rule)));
       }
       return settings;
     },
