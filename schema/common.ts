@@ -23,6 +23,12 @@ export const InstantSchema = v.pipe(
   v.string(),
   v.maxLength(40, 'must be an ISO 8601 date or date-time'),
   v.regex(ISO_INSTANT, 'must be an ISO 8601 date or date-time'),
+  v.check((s) => {
+    // Date.parse rolls 2024-02-31 over into March; a calendar date must exist as written.
+    if (!ISO_INSTANT.test(s)) return true; // already reported by the regex
+    const [y, m, d] = [Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10))];
+    return m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+  }, 'is not a calendar date'),
   v.transform((s) => {
     const withZone = /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s;
     const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/.test(withZone) ? withZone : `${withZone}Z`;
