@@ -83,8 +83,10 @@ function setAt(root: unknown, path: Path, fn: (parent: any, key: string | number
 
 /** Schemas the route validates with; PATCH /v1/settings validates its merge with the stored (here default) settings. */
 function bodyRejected(spec: RouteSpec, body: unknown): boolean {
-  if (!spec.body || v.safeParse(spec.body, body).success === false) return true;
-  if (spec.method === 'PATCH' && spec.path === '/v1/settings') return !v.safeParse(SettingsSchema, mergePatch(defaultSettings(), body as Record<string, unknown>)).success;
+  const parsed = spec.body ? v.safeParse(spec.body, body) : null;
+  if (!parsed?.success) return true;
+  // The handler merges the schema's output (not the raw JSON) into the stored settings.
+  if (spec.method === 'PATCH' && spec.path === '/v1/settings') return !v.safeParse(SettingsSchema, mergePatch(defaultSettings(), parsed.output)).success;
   return false;
 }
 

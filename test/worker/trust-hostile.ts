@@ -22,7 +22,7 @@ async function send(h: HostileRequest): Promise<string | null> {
   const res = await exports.default.fetch(new Request(`https://api.test${h.path}`, { method: h.method, headers: h.headers, body: h.body }));
   const text = await res.text();
   const where = `${h.family} ${h.method} ${h.path.slice(0, 120)} → ${res.status}`;
-  if (res.status < 400 || res.status >= 500) return `${where}: ${text.slice(0, 200)}`;
+  if (res.status < 400 || res.status >= 500) return `${where}: ${text.slice(0, 200)} (sent ${h.body?.slice(0, 300) ?? 'no body'})`;
   if (!res.headers.get('content-type')?.startsWith('application/problem+json')) return `${where}: content-type ${res.headers.get('content-type')}`;
   try {
     const body = JSON.parse(text) as { status?: number; type?: string; title?: string };
