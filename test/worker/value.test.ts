@@ -1,18 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-// The CDNOW sample (see test/fixtures/cdnow/README.md), bundled as text: workerd has no file system.
-import sample from '../fixtures/cdnow/CDNOW_sample.txt?raw';
+import { cdnowCsv } from './cdnow-csv.ts';
 import { call, callJson, createWorkspace, expectProblem, postEvents, tableCounts } from './helpers.ts';
-
-const cdnowCsv = () =>
-  `client_id,date,amount\n${sample
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const [, id, d, , dollars] = line.trim().split(/\s+/) as string[];
-      return `${Number(id)},${d!.slice(0, 4)}-${d!.slice(4, 6)}-${d!.slice(6, 8)},${dollars}`;
-    })
-    .join('\n')}\n`;
 
 const importCsv = (key: string, csv: string, contentType = 'text/csv') => call('/v1/import/transactions', { key, raw: csv, contentType });
 

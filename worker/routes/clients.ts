@@ -16,6 +16,7 @@ import { eraseClientStatements } from '../erasure.ts';
 import { ApiError } from '../problem.ts';
 import { clientProfile } from '../profile.ts';
 import { classifiedPortfolio } from '../segmentation.ts';
+import { sleepRuleFor } from '../value.ts';
 import { json, route } from '../route.ts';
 import { parseJson, parseQuery, pathId } from '../validate.ts';
 
@@ -158,7 +159,7 @@ export const clientRoutes = [
       if (!client) throw notFound(id);
       const { events } = await clientEvents(env.DB, auth.workspace.id, id);
       const settings = auth.workspace.settings.lifecycle;
-      const derived = deriveClient(events, settings);
+      const derived = deriveClient(events, settings, await sleepRuleFor(env.DB, auth.workspace.id, auth.workspace.settings));
       const clipped = stagesAsOf(derived.stages, asOf);
       return {
         clientId: id,
