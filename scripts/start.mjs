@@ -98,10 +98,19 @@ try {
     path.join(root, 'demo', 'demo-config.js'),
     `// Written by npm start for the local demo workspace; not committed.\nexport const apiBase = ${JSON.stringify(base)};\nexport const publishableKey = ${JSON.stringify(demo.publishableKey)};\n`,
   );
+  // The plain embed page with the demo key in place of the placeholder, ready to open. A browser
+  // sends no Origin header on a same-origin GET and the API refuses a publishable key without one,
+  // so this copy reads the API through the other loopback name (an allowed origin too).
+  const embed = readFileSync(path.join(root, 'demo', 'embed.html'), 'utf8')
+    .replaceAll('pk_your_publishable_key', demo.publishableKey)
+    .replaceAll('api-base="/"', `api-base="http://127.0.0.1:${port}"`);
+  mkdirSync(path.join(root, 'demo', 'local'), { recursive: true });
+  writeFileSync(path.join(root, 'demo', 'local', 'embed.html'), embed);
   console.log(`
 Clientfolio is running on ${base}
   demo dashboard   ${base}/
   plain embed      ${base}/embed.html
+  embed, your key  ${base}/local/embed.html
   OpenAPI          ${base}/openapi.json
 
   admin token      ${token}        (from .dev.vars)
