@@ -224,6 +224,25 @@ describe('who sees what', () => {
   });
 });
 
+describe('settings', () => {
+  it('every threshold is a setting; a bad one is a 400 naming it and changes nothing', async () => {
+    const patch = (body: unknown) => call('/v1/settings', { method: 'PATCH', key: ws.secretKey, body });
+    await expectProblem(await patch({ actions: { rules: { keep_cadence: { days: 0 } } } }), 400, ['actions.rules.keep_cadence.days']);
+    await expectProblem(await patch({ actions: { rules: { loyal_touch: { period: 'decade' } } } }), 400, ['actions.rules.loyal_touch.period']);
+    await expectProblem(await patch({ actions: { supervisors: { irina: ['anna'], oleg: ['anna'] } } }), 400, ['actions.supervisors']);
+    const { body } = await callJson('/v1/settings', { key: ws.secretKey });
+    expect(body.actions.rules.keep_cadence).toEqual({ enabled: true, priority: 1, days: 10 });
+    expect(body.actions.supervisors).toEqual({ irina: ['anna', 'boris'] });
+  });
+
+  it('a changed cadence moves the due dates', async () => {
+    await callJson('/v1/settings', { method: 'PATCH', key: ws.secretKey, body: { actions: { rules: { keep_cadence: { days: 7 } } } } });
+    const { body } = await list('kind=keep_cadence&clientId=k-anna-3&asOf=2025-03-08T09:00:00Z');
+    expect(body.data).toMatchObject([{ dueAt: '2025-03-08T09:00:00.000Z', reason: { numbers: { cadenceDays: 7 } } }]);
+    await callJson('/v1/settings', { method: 'PATCH', key: ws.secretKey, body: { actions: { rules: { keep_cadence: { days: 10 } } } } });
+  });
+});
+
 describe('GET /v1/managers', () => {
   it('shows the key clients per manager and warns about the manager over the limit', async () => {
     const { status, body } = await callJson('/v1/managers?asOf=2025-03-15', { key: ws.secretKey });
