@@ -13,8 +13,10 @@ export function replaceDerivedStatements(db: D1Database, workspaceId: string, de
       statements.push(db.prepare(`DELETE FROM ${table} WHERE workspace_id = ?1 AND client_id IN (${placeholders(part.length)})`).bind(workspaceId, ...part));
     }
   }
-  const spells = [...derived].flatMap(([id, d]) => d.stages.map((s, seq) => [workspaceId, id, seq, s.stage, s.enteredAt, s.leftAt, s.eventId]));
-  statements.push(...planInsert(db, 'INSERT INTO stage_spells (workspace_id, client_id, seq, stage, entered_at, left_at, event_id)', 7, spells));
+  const spells = [...derived].flatMap(([id, d]) =>
+    d.stages.map((s, seq) => [workspaceId, id, seq, s.stage, s.enteredAt, s.leftAt, s.eventId, Date.parse(s.enteredAt), s.leftAt === null ? null : Date.parse(s.leftAt)]),
+  );
+  statements.push(...planInsert(db, 'INSERT INTO stage_spells (workspace_id, client_id, seq, stage, entered_at, left_at, event_id, entered_ms, left_ms)', 9, spells));
   const periods = [...derived].flatMap(([id, d]) => d.periods.map((p) => [workspaceId, id, p.period, p.revenue, p.margin, p.orders]));
   statements.push(...planInsert(db, 'INSERT INTO client_periods (workspace_id, client_id, period, revenue, margin, orders)', 6, periods));
   const aggregates = [...derived].map(([id, d]) => {

@@ -15,11 +15,12 @@ export async function funnelCounts(
   path: readonly Stage[],
   window: { asOf: string; from: string; to: string },
 ): Promise<{ counts: Map<Stage, StageCounts>; furthest: Map<Stage, number>; total: number }> {
+  const asOfMs = Date.parse(window.asOf);
   const rankCase = `CASE stage ${path.map((_, i) => `WHEN ?${i + 3} THEN ${i}`).join(' ')} ELSE -1 END`;
   const [current, entered, ever, furthest, inStage, toReach, total] = await db.batch<Record<string, unknown>>([
     db
-      .prepare('SELECT stage, COUNT(*) AS n FROM stage_spells WHERE workspace_id = ?1 AND entered_at <= ?2 AND (left_at IS NULL OR left_at > ?2) GROUP BY stage')
-      .bind(workspaceId, window.asOf),
+      .prepare('SELECT stage, COUNT(*) AS n FROM stage_spells WHERE workspace_id = ?1 AND entered_ms <= ?2 AND (left_ms IS NULL OR left_ms > ?2) GROUP BY stage')
+      .bind(workspaceId, asOfMs),
     db
       .prepare('SELECT stage, COUNT(DISTINCT client_id) AS n FROM stage_spells WHERE workspace_id = ?1 AND entered_at >= ?2 AND entered_at < ?3 AND entered_at <= ?4 GROUP BY stage')
       .bind(workspaceId, window.from, window.to, window.asOf),
@@ -34,19 +35,21 @@ export async function funnelCounts(
     db
       .prepare(
         `WITH spells AS (
-           SELECT stage, julianday(MIN(COALESCE(left_at, ?2), ?2)) - julianday(entered_at) AS days
-           FROM stage_spells WHERE workspace_id = ?1 AND entered_at <= ?2
+           SELECT stage, (MIN(COALESCE(left_ms, ?2), ?2) - entered_ms) / 86400000.0 AS days
+           FROM stage_spells WHERE workspace_id = ?1 AND entered_ms <= ?2
          ), ${median('spells')}`,
       )
-      .bind(workspaceId, window.asOf),
+      .bind(workspaceId, asOfMs),
     db
       .prepare(
-        `WITH s AS (SELECT client_id, stage, entered_at FROM stage_spells WHERE workspace_id = ?1 AND entered_at <= ?2),
-         firsts AS (SELECT client_id, MIN(entered_at) AS first_at FROM s GROUP BY client_id),
-         reach AS (SELECT s.stage, julianday(MIN(s.entered_at)) - julianday(f.first_at) AS days FROM s JOIN firsts f USING (client_id) GROUP BY s.client_id, s.stage),
+        `WITH s AS (
+           SELECT client_id, stage, entered_ms, MIN(entered_ms) OVER (PARTITION BY client_id) AS first_ms
+           FROM stage_spells WHERE workspace_id = ?1 AND entered_ms <= ?2
+         ),
+         reach AS (SELECT stage, (MIN(entered_ms) - first_ms) / 86400000.0 AS days FROM s GROUP BY client_id, stage),
          ${median('reach')}`,
       )
-      .bind(workspaceId, window.asOf),
+      .bind(workspaceId, asOfMs),
     db.prepare('SELECT COUNT(DISTINCT client_id) AS n FROM stage_spells WHERE workspace_id = ?1 AND entered_at <= ?2').bind(workspaceId, window.asOf),
   ]);
   const byStage = (r: D1Result<Record<string, unknown>> | undefined, field: string) =>
