@@ -286,6 +286,7 @@ export function documentationGaps(routes: readonly RouteSpec[]): string[] {
     if (successes.length === 0) gaps.push(`${name}: no success response; add responses: { 200: XSchema } (or 204: null) to its route spec`);
     for (const param of pathParams(spec.path)) if (!spec.params?.[param]) gaps.push(`${name}: path parameter :${param} has no schema; add params: { ${param}: XSchema }`);
     if (spec.method !== 'GET' && spec.method !== 'DELETE' && spec.body === undefined) gaps.push(`${name}: no body schema; add body: XSchema (or body: null if it takes none)`);
+    if (spec.idempotent && spec.streamed) gaps.push(`${name}: idempotent and streamed do not combine: an Idempotency-Key is matched on the request body, which a streamed route never buffers`);
     if (spec.body && spec.examples?.body === undefined) gaps.push(`${name}: no request example; add examples: { body: … }`);
     if (spec.body && spec.examples?.body !== undefined) {
       const check = v.safeParse(spec.body, spec.examples.body);
