@@ -64,10 +64,30 @@ const CONVERSION: ConversionConfig = {
   overrideAction: ({ valibotAction, jsonSchema }) => withRule(jsonSchema, (valibotAction as { message?: unknown }).message),
 };
 
-function convert(schema: Schema, inline = false): Json {
-  const { $schema: _s, $defs: _d, ...rest } = toJsonSchema(schema, inline ? { ...CONVERSION, definitions: undefined } : CONVERSION) as Json;
+/** Inline (no component refs): for query strings, whose properties each become a parameter. */
+function convertInline(schema: Schema): Json {
+  const { $schema: _s, $defs: _d, ...rest } = toJsonSchema(schema, { ...CONVERSION, definitions: undefined }) as Json;
   return rest;
 }
+
+type Convert = (schema: Schema) => Json;
+
+/**
+ * Converts every schema the document needs in one pass: each conversion with definitions also
+ * converts all the definitions, so one call over a wrapper object costs a fraction of one per schema.
+ */
+function converterFor(schemas: readonly Schema[]): Convert {
+  const unique = [...new Set(schemas)];
+  const root = toJsonSchema(v.object(Object.fromEntries(unique.map((schema, i) => [`s${i}`, schema]))), CONVERSION) as { properties: Record<string, Json> };
+  const converted = new Map(unique.map((schema, i) => [schema, root.properties[`s${i}`]!]));
+  return (schema) => converted.get(schema) ?? convertInline(schema);
+}
+
+const schemasOf = (spec: RouteSpec): Schema[] => [
+  ...Object.values(spec.params ?? {}),
+  ...(spec.body ? [spec.body] : []),
+  ...Object.values(spec.responses ?? {}).filter((x): x is Schema => x !== null && x !== undefined),
+];
 
 const problem = (status: number, detail: string, errors?: { path: string; message: string }[]) => ({
   type: problemType(status),
@@ -132,14 +152,14 @@ function errorStatuses(spec: RouteSpec): number[] {
 
 const requestIdHeader = { description: 'Identifies the request in the server logs; quote it when reporting a problem', schema: { type: 'string' } };
 
-function operation(spec: RouteSpec): Json {
+function operation(spec: RouteSpec, convert: Convert): Json {
   const parameters: Json[] = pathParams(spec.path).map((name) => {
     const schema = spec.params?.[name];
     return { name, in: 'path', required: true, schema: schema ? convert(schema) : { type: 'string' } };
   });
   if (spec.query) {
     // Inline, so that each property becomes its own parameter even when the query schema is named.
-    const query = convert(spec.query, true) as { properties?: Record<string, Json>; required?: string[] };
+    const query = convertInline(spec.query) as { properties?: Record<string, Json>; required?: string[] };
     for (const [name, schema] of Object.entries(query.properties ?? {})) {
       parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema, ...(typeof schema.description === 'string' && { description: schema.description }) });
     }
@@ -246,10 +266,11 @@ Strings must be well-formed Unicode (a lone surrogate is a 400). The same limits
 
 /** Builds the whole document from the route specs. */
 export function buildOpenApi(routes: readonly RouteSpec[]): Json {
+  const convert = converterFor([keys.IdempotencyKeySchema, ...routes.flatMap(schemasOf)]);
   const paths: Record<string, Json> = {};
   for (const spec of routes) {
     const path = openApiPath(spec.path);
-    paths[path] = { ...paths[path], [spec.method.toLowerCase()]: operation(spec) };
+    paths[path] = { ...paths[path], [spec.method.toLowerCase()]: operation(spec, convert) };
   }
   const responses = Object.fromEntries(
     Object.entries(ROUTER_ERRORS).map(([status, { description, example }]) => [
