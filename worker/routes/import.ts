@@ -84,6 +84,10 @@ export const importRoutes = [
     bodyMediaType: 'text/csv',
     streamed: true,
     responses: { 200: ImportResultSchema },
+    examples: {
+      body: 'client_id,date,amount\nacme,2024-01-15,1200.00\nacme,2024-03-02,450.50\nglobex,2024-02-10T09:30:00Z,99.90\n',
+      response: { imported: 3, duplicates: 0, rows: 3, clients: 2 },
+    },
     async handle({ request, env, auth, now }) {
       const events = await readPurchases(request);
       events.sort((a, b) => (a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : a.at < b.at ? -1 : 1));
