@@ -15,7 +15,7 @@ export async function preflight(request: Request, env: Env): Promise<Response> {
   const headers = new Headers({ vary: 'Origin' });
   if (origin && (await isKnownOrigin(env.DB, origin))) {
     headers.set('access-control-allow-origin', origin);
-    headers.set('access-control-allow-methods', 'GET, POST, OPTIONS');
+    headers.set('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
     headers.set('access-control-allow-headers', ALLOW_HEADERS);
     headers.set('access-control-max-age', '600');
   }

@@ -92,6 +92,10 @@ describe('portfolio model transitions', () => {
     const third = [...events, buy('2024-03-01')];
     expect(path(third).slice(0, 3)).toEqual([['developing', '2024-01-01'], ['developed', '2024-01-10'], ['sleeping', '2024-05-30']]);
   });
+  it('a work-list item marked done moves no stage', () => {
+    expect(path([ev('action_done', '2024-01-01', { actionKind: 'wake_sleeping' })])).toEqual([]);
+    expect(path([buy('2024-01-01'), ev('action_done', '2024-02-01', { actionKind: 'wake_sleeping' })]).slice(0, 1)).toEqual([['developing', '2024-01-01']]);
+  });
   it('an override to a stage outside the model is ignored', () => {
     expect(path([buy('2024-01-01'), ev('stage_override', '2024-01-10', { stage: 'loyalty' })]).slice(0, 2)).toEqual([['developing', '2024-01-01'], ['sleeping', '2024-03-31']]);
   });

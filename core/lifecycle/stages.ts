@@ -83,6 +83,8 @@ export function replayStages(
   };
 
   for (const e of chronological(events)) {
+    // Our own bookkeeping (a work-list item marked done) says nothing about the relationship.
+    if (e.type === 'action_done') continue;
     const atMs = toMs(e.at);
     passTime(atMs);
     state.known = true;
