@@ -6,3 +6,4 @@ import './clv-calculator/folio-clv-calculator.ts';
 import './stage-funnel/folio-stage-funnel.ts';
 
 export * from './index.ts';
+import './action-list/folio-action-list.ts';

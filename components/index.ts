@@ -6,3 +6,4 @@ export { ClientCard } from './client-card/client-card.ts';
 export { ClvCalculator, type ClvChangeDetail } from './clv-calculator/clv-calculator.ts';
 export { StageFunnel, type StageSelectDetail } from './stage-funnel/stage-funnel.ts';
 export type { ClientProfile, ClientTypeEntry } from './shared/profile.ts';
+export { ActionList, type ActionDoneDetail } from './action-list/action-list.ts';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { commands } from 'vitest/browser';
 
-const TAGS = ['folio-stage-funnel', 'folio-client-badge', 'folio-clv-calculator', 'folio-abc-xyz-matrix', 'folio-client-card'];
+const TAGS = ['folio-stage-funnel', 'folio-client-badge', 'folio-clv-calculator', 'folio-abc-xyz-matrix', 'folio-client-card', 'folio-action-list'];
 
 // One build for the whole file: it is the slow part.
 const built = commands.buildBundle();

@@ -21,6 +21,7 @@ export const ENTRIES = {
   'folio-clv-calculator': 'components/clv-calculator/folio-clv-calculator.ts',
   'folio-abc-xyz-matrix': 'components/abc-xyz-matrix/folio-abc-xyz-matrix.ts',
   'folio-client-card': 'components/client-card/folio-client-card.ts',
+  'folio-action-list': 'components/action-list/folio-action-list.ts',
 };
 
 /** The budget of the whole standalone bundle, minified and gzipped. */
