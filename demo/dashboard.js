@@ -143,6 +143,8 @@ const state = {
   cell: null,
   client: null,
   currency: 'USD',
+  /** The client whose history fills the calculator, if any. */
+  modelled: null,
 };
 
 const t = (key, ...args) => (TEXT[state.lang][key] ?? TEXT.en[key] ?? key).replace(/\{(\d)\}/g, (_, i) => args[Number(i)] ?? '');
@@ -227,6 +229,7 @@ function setLang(lang) {
   renderKeyClients();
   renderChips();
   renderSelectionStatus();
+  if (state.modelled) $('clv-source').textContent = t('clv.from', state.modelled);
   rerenderElements(document);
 }
 
@@ -563,9 +566,10 @@ function calculatorInputs(profile) {
 function modelClient(profile, inputs) {
   const calculator = $('calculator');
   Object.assign(calculator, inputs);
+  state.modelled = profile.name || profile.id;
   const hint = $('clv-source');
   delete hint.dataset.i18n;
-  hint.textContent = t('clv.from', profile.name || profile.id);
+  hint.textContent = t('clv.from', state.modelled);
   const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
   calculator.closest('section').scrollIntoView({ behavior: still ? 'auto' : 'smooth', block: 'center' });
 }
@@ -619,7 +623,8 @@ function restoreFromHash() {
   const params = new URLSearchParams(location.hash.slice(1));
   setTheme(params.get('theme') ?? 'calm');
   setLang(params.get('lang') ?? 'en');
-  return { stage: params.get('stage'), cell: params.get('cell'), client: params.get('client') };
+  const cell = params.get('cell');
+  return { stage: params.get('stage'), cell: /^[ABC][XYZ]$/.test(cell ?? '') ? cell : null, client: params.get('client') };
 }
 
 async function main() {
