@@ -104,6 +104,9 @@ export async function release(db: D1Database, c: Claim): Promise<void> {
   await db.prepare('DELETE FROM idempotency_keys WHERE scope = ?1 AND key = ?2 AND request_hash = ?3 AND status IS NULL').bind(c.scope, c.key, c.requestHash).run();
 }
 
+/** Records past their 24 hours, of every scope; for the nightly job (a reused key takes over its own anyway). */
+export const purgeExpiredIdempotencyStatement = (db: D1Database, now: string) => db.prepare('DELETE FROM idempotency_keys WHERE expires_at <= ?1').bind(now);
+
 /** Forgets a workspace's records (erasure: a stored answer may quote the erased client). */
 export const forgetScopeStatement = (db: D1Database, scope: string) => db.prepare('DELETE FROM idempotency_keys WHERE scope = ?1').bind(scope);
 

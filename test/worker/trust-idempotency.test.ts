@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { requestHash } from '../../worker/idempotency.ts';
+import { purgeAllExpiredSessionsStatement } from '../../worker/db/sessions.ts';
+import { purgeExpiredIdempotencyStatement, requestHash } from '../../worker/idempotency.ts';
 import { ADMIN, call, callJson, createWorkspace, expectProblem } from './helpers.ts';
 
 const count = async (sql: string, ...args: unknown[]) => (await env.DB.prepare(sql).bind(...args).first<{ n: number }>())?.n ?? 0;
@@ -114,5 +115,19 @@ describe('Idempotency-Key on creating POSTs', () => {
     const events = { events: [{ id: 'e1', clientId: 'c', type: 'outreach', at: '2024-01-01' }] };
     expect((await callJson('/v1/events', { key: ws.secretKey, headers: withKey('ev'), body: events })).body).toEqual({ accepted: 1, duplicates: 0 });
     expect((await callJson('/v1/events', { key: ws.secretKey, headers: withKey('ev'), body: events })).body).toEqual({ accepted: 0, duplicates: 1 });
+  });
+
+  it('lets the nightly job purge expired records and sessions of every workspace, and nothing else', async () => {
+    const ws = await createWorkspace();
+    await call('/v1/keys', { key: ws.secretKey, headers: withKey('purge-old'), body: { kind: 'secret' } });
+    await call('/v1/keys', { key: ws.secretKey, headers: withKey('purge-new'), body: { kind: 'secret' } });
+    const session = await callJson('/v1/widget-sessions', { key: ws.secretKey, body: {} });
+    await callJson('/v1/widget-sessions', { key: ws.secretKey, body: {} });
+    await env.DB.prepare("UPDATE idempotency_keys SET expires_at = '2020-01-02T00:00:00.000Z' WHERE scope = ?1 AND key = 'purge-old'").bind(ws.id).run();
+    await env.DB.prepare("UPDATE widget_sessions SET expires_at = '2020-01-02T00:00:00.000Z' WHERE id = ?1").bind(session.body.id).run();
+    const now = new Date().toISOString();
+    await env.DB.batch([purgeExpiredIdempotencyStatement(env.DB, now), purgeAllExpiredSessionsStatement(env.DB, now)]);
+    expect((await env.DB.prepare('SELECT key FROM idempotency_keys WHERE scope = ?1').bind(ws.id).all()).results).toEqual([{ key: 'purge-new' }]);
+    expect(await count('SELECT COUNT(*) AS n FROM widget_sessions WHERE workspace_id = ?1', ws.id)).toBe(1);
   });
 });

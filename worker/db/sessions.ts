@@ -46,3 +46,6 @@ export function insertSessionStatement(db: D1Database, s: WidgetSessionRow, toke
 export function purgeExpiredSessionsStatement(db: D1Database, workspaceId: string, now: string): D1PreparedStatement {
   return db.prepare('DELETE FROM widget_sessions WHERE workspace_id = ?1 AND expires_at <= ?2').bind(workspaceId, now);
 }
+
+/** Expired sessions of every workspace; for the nightly job. */
+export const purgeAllExpiredSessionsStatement = (db: D1Database, now: string) => db.prepare('DELETE FROM widget_sessions WHERE expires_at <= ?1').bind(now);
