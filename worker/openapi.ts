@@ -295,6 +295,12 @@ export function buildOpenApi(routes: readonly RouteSpec[]): Json {
   };
 }
 
+/** Examples a schema carries itself (`v.examples([…])` or `v.metadata({ examples })` in its pipe). */
+function schemaExamples(schema: Schema): unknown[] {
+  const pipe = (schema as { pipe?: readonly { type?: string; examples?: unknown[]; metadata?: { examples?: unknown[] } }[] }).pipe ?? [];
+  return pipe.flatMap((item) => (item.type === 'examples' ? (item.examples ?? []) : item.type === 'metadata' ? (item.metadata?.examples ?? []) : []));
+}
+
 /**
  * Why a route would be missing from the document or documented wrongly: one line per gap, naming
  * the route and the field to add, so a new route without schemas fails its test with a clear message.
@@ -308,9 +314,10 @@ export function documentationGaps(routes: readonly RouteSpec[]): string[] {
     for (const param of pathParams(spec.path)) if (!spec.params?.[param]) gaps.push(`${name}: path parameter :${param} has no schema; add params: { ${param}: XSchema }`);
     if (spec.method !== 'GET' && spec.method !== 'DELETE' && spec.body === undefined) gaps.push(`${name}: no body schema; add body: XSchema (or body: null if it takes none)`);
     if (spec.idempotent && spec.streamed) gaps.push(`${name}: idempotent and streamed do not combine: an Idempotency-Key is matched on the request body, which a streamed route never buffers`);
-    if (spec.body && spec.examples?.body === undefined) gaps.push(`${name}: no request example; add examples: { body: … }`);
-    if (spec.body && spec.examples?.body !== undefined) {
-      const check = v.safeParse(spec.body, spec.examples.body);
+    const bodyExamples = spec.body ? (spec.examples?.body !== undefined ? [spec.examples.body] : schemaExamples(spec.body)) : [];
+    if (spec.body && bodyExamples.length === 0) gaps.push(`${name}: no request example; add examples: { body: … } (or v.examples([…]) to the body schema)`);
+    for (const example of spec.body ? bodyExamples : []) {
+      const check = v.safeParse(spec.body!, example);
       if (!check.success) gaps.push(`${name}: examples.body does not pass the body schema: ${check.issues.map((i) => i.message).join('; ')}`);
     }
     const [, responseSchema] = successes[0] ?? [];

@@ -31,13 +31,14 @@ describe('the OpenAPI document', () => {
   it('names a route without schemas, parameter schemas or a valid example', () => {
     const bare = { method: 'POST', path: '/v1/things/:thingId', access: 'public', summary: 'x', handle: () => null } as const;
     const events = routes.find((r) => r.path === '/v1/events')!;
-    const gaps = documentationGaps([bare as never, { ...events, examples: { body: { events: [] } } }, { ...events, idempotent: true, streamed: true }]);
+    const gaps = documentationGaps([bare as never, { ...events, examples: { body: { events: [] } } }, { ...events, idempotent: true, streamed: true }, { ...events, examples: {} }]);
     expect(gaps).toEqual([
       expect.stringContaining('POST /v1/things/:thingId: no success response'),
       expect.stringContaining('path parameter :thingId has no schema'),
       expect.stringContaining('POST /v1/things/:thingId: no body schema'),
       expect.stringContaining('POST /v1/events: examples.body does not pass the body schema'),
       expect.stringContaining('POST /v1/events: idempotent and streamed do not combine'),
+      expect.stringContaining('POST /v1/events: no request example'),
     ]);
   });
 
