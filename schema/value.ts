@@ -1,10 +1,12 @@
 import * as v from 'valibot';
 import { IdSchema, InstantSchema, MoneySchema } from './common.ts';
 
-const finite = () => v.pipe(v.number(), v.finite('must be a finite number'));
-const between = (min: number, max: number) =>
+// Marked free of side effects so that a bundle using one schema of this file (the components use
+// the calculator's) can drop the others built with these helpers.
+const finite = /* @__NO_SIDE_EFFECTS__ */ () => v.pipe(v.number(), v.finite('must be a finite number'));
+const between = /* @__NO_SIDE_EFFECTS__ */ (min: number, max: number) =>
   v.pipe(finite(), v.minValue(min, `must be between ${min} and ${max}`), v.maxValue(max, `must be between ${min} and ${max}`));
-const wholeBetween = (min: number, max: number) =>
+const wholeBetween = /* @__NO_SIDE_EFFECTS__ */ (min: number, max: number) =>
   v.pipe(finite(), v.integer(`must be a whole number from ${min} to ${max}`), v.minValue(min, `must be a whole number from ${min} to ${max}`), v.maxValue(max, `must be a whole number from ${min} to ${max}`));
 
 // ---------------------------------------------------------------------------------------------
