@@ -49,6 +49,9 @@ const common = {
   format: 'esm',
   target: 'es2022',
   legalComments: 'none',
+  // Module scripts are always decoded as UTF-8, so text can stay as it is: escaping every Cyrillic
+  // letter as \uXXXX would take six bytes instead of two.
+  charset: 'utf8',
   logLevel: 'silent',
 };
 
