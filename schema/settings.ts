@@ -18,6 +18,11 @@ export const SettingsSchema = v.strictObject({
 export type Settings = v.InferOutput<typeof SettingsSchema>;
 
 /** Any JSON object nested up to a sane depth; the merge result is what gets validated. */
-export const SettingsPatchSchema = v.record(v.string(), v.unknown());
+// Checked before the record schema, which would read an array as an object keyed 0, 1, …
+export const SettingsPatchSchema = v.pipe(
+  v.unknown(),
+  v.check((x) => typeof x === 'object' && x !== null && !Array.isArray(x), 'must be a JSON object'),
+  v.record(v.string(), v.unknown()),
+);
 
 export const defaultSettings = (): Settings => v.parse(SettingsSchema, {});

@@ -87,8 +87,18 @@ async function authenticateSession(request: Request, env: Env, access: { keys: r
   };
 }
 
-function requireAllowedOrigin(request: Request, workspace: WorkspaceRow, what: string): void {
+/**
+ * The page's origin: the Origin header, or for a same-origin GET (where browsers send none) the
+ * request's own origin, vouched for by Sec-Fetch-Site, which page scripts cannot set.
+ */
+export function requestOrigin(request: Request): string | null {
   const origin = request.headers.get('origin');
+  if (origin !== null) return origin;
+  return request.headers.get('sec-fetch-site') === 'same-origin' ? new URL(request.url).origin : null;
+}
+
+function requireAllowedOrigin(request: Request, workspace: WorkspaceRow, what: string): void {
+  const origin = requestOrigin(request);
   if (origin === null || !workspace.allowedOrigins.includes(origin)) {
     throw new ApiError(403, `${what} works only from the workspace's allowed origins${origin ? `; ${origin} is not one of them` : ''}`);
   }

@@ -25,7 +25,7 @@ export async function preflight(request: Request, env: Env): Promise<Response> {
 /** Adds CORS headers to a response when the request came from an origin its workspace allows. */
 export function corsify(response: Response, origin: string | null, allowedOrigins: readonly string[] | null): Response {
   const headers = new Headers(response.headers);
-  headers.append('vary', 'Origin');
+  if (!/\borigin\b/i.test(headers.get('vary') ?? '')) headers.append('vary', 'Origin');
   if (origin && allowedOrigins?.includes(origin)) {
     headers.set('access-control-allow-origin', origin);
     headers.set('access-control-expose-headers', EXPOSE_HEADERS);

@@ -96,7 +96,8 @@ async function missing(_response: undefined, request: RequestState, env: Env): P
     return problemResponse(405, `${request.method} is not allowed on ${pathname}; use ${allowed.join(', ')}`, { headers: { allow: allowed.join(', ') } });
   }
   if (env.ASSETS && request.method === 'GET' && !pathname.startsWith('/v1/')) {
-    const asset = await env.ASSETS.fetch(request);
+    // itty-router hands handlers a Proxy of the request; the assets binding needs a real one.
+    const asset = await env.ASSETS.fetch(new Request(request.url, { headers: request.headers }));
     if (asset.status !== 404) return asset;
   }
   return problemResponse(404, `No route ${request.method} ${pathname}`);
