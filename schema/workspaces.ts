@@ -23,3 +23,16 @@ export const WorkspaceCreatedSchema = v.object({
   publishableKey: v.string(),
 });
 export type WorkspaceCreated = v.InferOutput<typeof WorkspaceCreatedSchema>;
+
+export const WorkspaceSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  allowedOrigins: v.array(v.string()),
+  createdAt: v.string(),
+});
+
+/** `PATCH /v1/workspace`: rename, or replace the browser origins its publishable keys work from. */
+export const WorkspacePatchSchema = v.strictObject({
+  name: v.optional(NameSchema),
+  allowedOrigins: v.optional(v.pipe(v.array(OriginSchema), v.maxLength(50, 'must have at most 50 origins'))),
+});

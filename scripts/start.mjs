@@ -94,6 +94,10 @@ dev.on('exit', (code) => process.exit(code ?? 0));
 try {
   await waitForHealth(dev);
   const demo = await seed(token);
+  // A workspace seeded on another port must still accept this port's pages.
+  const current = await api('/v1/workspace', { key: demo.secretKey });
+  const wanted = [...new Set([...current.allowedOrigins, base, `http://127.0.0.1:${port}`])];
+  if (wanted.length !== current.allowedOrigins.length) await api('/v1/workspace', { key: demo.secretKey, method: 'PATCH', body: { allowedOrigins: wanted } });
   writeFileSync(
     path.join(root, 'demo', 'demo-config.js'),
     `// Written by npm start for the local demo workspace; not committed.\nexport const apiBase = ${JSON.stringify(base)};\nexport const publishableKey = ${JSON.stringify(demo.publishableKey)};\n`,

@@ -34,3 +34,18 @@ describe('browser origins and static pages', () => {
     expect(body.lifecycle.model).toBe('portfolio');
   });
 });
+
+describe('the workspace itself', () => {
+  it('replaces its allowed origins, effective at once, and names bad ones', async () => {
+    const ws = await createWorkspace({ allowedOrigins: ['https://old.example'] });
+    const patched = await callJson('/v1/workspace', { method: 'PATCH', key: ws.secretKey, body: { allowedOrigins: ['https://new.example'] } });
+    expect(patched.body).toMatchObject({ id: ws.id, allowedOrigins: ['https://new.example'] });
+    expect((await call('/v1/lifecycle/funnel', { key: ws.publishableKey, origin: 'https://new.example' })).status).toBe(200);
+    await expectProblem(await call('/v1/lifecycle/funnel', { key: ws.publishableKey, origin: 'https://old.example' }), 403);
+    const preflight = await call('/v1/lifecycle/funnel', { method: 'OPTIONS', origin: 'https://old.example' });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    await expectProblem(await call('/v1/workspace', { method: 'PATCH', key: ws.secretKey, body: { allowedOrigins: ['https://x.example/path'] } }), 400, ['allowedOrigins.0']);
+    await expectProblem(await call('/v1/workspace', { method: 'PATCH', key: ws.publishableKey, origin: 'https://new.example', body: { name: 'x' } }), 403);
+    expect((await callJson('/v1/workspace', { key: ws.secretKey })).body.allowedOrigins).toEqual(['https://new.example']);
+  });
+});

@@ -50,3 +50,12 @@ export async function updateSettings(db: D1Database, id: string, settings: Setti
 export async function isKnownOrigin(db: D1Database, origin: string): Promise<boolean> {
   return (await db.prepare('SELECT 1 AS ok FROM workspace_origins WHERE origin = ?1 LIMIT 1').bind(origin).first()) !== null;
 }
+
+/** Renames a workspace and/or replaces its allowed origins, in one atomic batch. */
+export function updateWorkspaceStatements(db: D1Database, id: string, patch: { name: string; allowedOrigins: readonly string[] }): D1PreparedStatement[] {
+  return [
+    db.prepare('UPDATE workspaces SET name = ?2, allowed_origins = ?3 WHERE id = ?1').bind(id, patch.name, JSON.stringify(patch.allowedOrigins)),
+    db.prepare('DELETE FROM workspace_origins WHERE workspace_id = ?1').bind(id),
+    ...patch.allowedOrigins.map((origin) => db.prepare('INSERT OR IGNORE INTO workspace_origins (origin, workspace_id) VALUES (?1, ?2)').bind(origin, id)),
+  ];
+}

@@ -1,8 +1,9 @@
 import { SettingsSchema } from '../../schema/settings.ts';
-import { WorkspaceCreatedSchema, WorkspaceCreateSchema } from '../../schema/workspaces.ts';
+import { WorkspaceCreatedSchema, WorkspaceCreateSchema, WorkspacePatchSchema, WorkspaceSchema } from '../../schema/workspaces.ts';
+import { SECRET } from '../auth.ts';
 import { randomToken } from '../crypto.ts';
 import { insertKeyStatement } from '../db/keys.ts';
-import { insertWorkspaceStatements } from '../db/workspaces.ts';
+import { insertWorkspaceStatements, updateWorkspaceStatements } from '../db/workspaces.ts';
 import { mintKey } from '../keys.ts';
 import { json, route } from '../route.ts';
 import { parseJson, parseValue } from '../validate.ts';
@@ -33,6 +34,28 @@ export const workspaceRoutes = [
         insertKeyStatement(env.DB, publishable.row, publishable.hash),
       ]);
       return json({ id, name: body.name, allowedOrigins, secretKey: secret.plain, publishableKey: publishable.plain }, { status: 201 });
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/workspace',
+    access: SECRET,
+    summary: 'The workspace the key belongs to: id, name and the browser origins its publishable keys work from',
+    responses: { 200: WorkspaceSchema },
+    handle: ({ auth }) => ({ id: auth.workspace.id, name: auth.workspace.name, allowedOrigins: auth.workspace.allowedOrigins, createdAt: auth.workspace.createdAt }),
+  }),
+  route({
+    method: 'PATCH',
+    path: '/v1/workspace',
+    access: SECRET,
+    summary: 'Rename the workspace or replace its allowed origins (effective from the next request)',
+    body: WorkspacePatchSchema,
+    responses: { 200: WorkspaceSchema },
+    examples: { body: { allowedOrigins: ['https://intranet.example.com', 'https://shop.example.com'] } },
+    async handle({ env, auth, body }) {
+      const next = { name: body.name ?? auth.workspace.name, allowedOrigins: body.allowedOrigins ? [...new Set(body.allowedOrigins)] : auth.workspace.allowedOrigins };
+      await env.DB.batch(updateWorkspaceStatements(env.DB, auth.workspace.id, next));
+      return { id: auth.workspace.id, ...next, createdAt: auth.workspace.createdAt };
     },
   }),
 ];
