@@ -120,15 +120,18 @@ export function generateDemo({ seed = 42, clients = 2500, end = '2026-11-01T00:0
     const key = size === 'large' && r.chance(0.12);
     const regular = key || r.chance(CHANNEL_LOYALTY[channel]);
     const avg = (key ? 4000 : size === 'large' ? 900 : size === 'medium' ? 400 : 150) * (0.6 + r.next() * 0.8);
+    // Some regulars are on a monthly contract: steady amounts every month, the X and Y of ABC-XYZ.
+    const subscription = regular && r.chance(0.35);
+    const wobble = subscription ? r.pick([0.1, 0.4, 0.6]) : 1;
     const meanGap = (regular ? r.int(20, 60) : r.int(60, 200)) * DAY;
-    const purchases = regular ? r.int(6, 48) : r.int(1, 2);
+    const purchases = subscription ? 40 : regular ? r.int(6, 48) : r.int(1, 2);
     const stopsEarly = r.chance(regular ? 0.3 : 0.5);
     const bad = r.chance(0.06);
     const fan = r.chance(0.08);
     const horizon = stopsEarly ? firstTouch + (endMs - firstTouch) * (0.3 + r.next() * 0.4) : endMs;
     let t = responded + r.int(20, 40) * DAY;
     for (let k = 0; k < purchases && t < horizon; k++) {
-      const amount = Math.round(avg * (0.5 + r.next()) * 100) / 100;
+      const amount = Math.round(avg * (1 - wobble / 2 + r.next() * wobble) * 100) / 100;
       const launch = LAUNCHES.find((l) => t > startMs + l.afterDays * DAY && t < startMs + (l.afterDays + 60) * DAY);
       const product = launch && r.chance(0.3) ? launch.product : r.pick(PRODUCTS);
       const margin = Math.round(amount * (bad && r.chance(0.4) ? -0.1 : 0.15 + r.next() * 0.3) * 100) / 100;
@@ -136,7 +139,7 @@ export function generateDemo({ seed = 42, clients = 2500, end = '2026-11-01T00:0
       ev('payment', t + r.int(5, 30) * DAY, { daysLate: bad ? r.int(10, 60) : r.chance(0.05) ? r.int(1, 10) : 0, amount });
       if (r.chance(0.45)) ev('contact', t + r.int(1, 15) * DAY, { sentiment: bad && r.chance(0.5) ? 'negative' : r.chance(0.8) ? 'positive' : 'neutral' });
       if (bad && r.chance(0.4)) ev('complaint', t + r.int(2, 20) * DAY);
-      t += Math.max(DAY, r.exp(meanGap));
+      t += subscription ? (30 + r.int(-2, 2)) * DAY : Math.max(DAY, r.exp(meanGap));
     }
     if (fan) {
       ev('review', t - r.int(1, 30) * DAY, { rating: 5 });
