@@ -2,7 +2,7 @@ import { html, nothing, type PropertyDeclarations } from 'lit';
 import { ApiController } from '../shared/api.ts';
 import { emit } from '../shared/events.ts';
 import { FolioElement, type I18n } from '../shared/folio-element.ts';
-import { fill, type MessageKey } from '../shared/messages.ts';
+import { CLIENTS, type Text } from '../shared/messages.ts';
 import { baseStyles, tableStyles } from '../shared/styles.ts';
 import { stateTemplate, viewOf } from '../shared/view.ts';
 import { matrixStyles } from './abc-xyz-matrix.styles.ts';
@@ -116,8 +116,8 @@ export class AbcXyzMatrix extends FolioElement {
       empty = MATRIX_CELLS.every((c) => cells[c].count === 0);
       if (!empty) body = this.renderMatrix(cells, i);
     }
-    return html`<section part="base" aria-label=${i.t['matrix.title']} aria-busy=${view.kind === 'loading'}>
-      ${stateTemplate(empty ? { kind: 'empty' } : view, i.t, i.t['matrix.empty'])}${body}
+    return html`<section part="base" aria-label=${i.t(...TITLE)} aria-busy=${view.kind === 'loading'}>
+      ${stateTemplate(empty ? { kind: 'empty' } : view, i.t, i.t('No clients with revenue in this period.', 'Нет клиентов с выручкой за период.'))}${body}
     </section>`;
   }
 
@@ -125,32 +125,33 @@ export class AbcXyzMatrix extends FolioElement {
     const clients = MATRIX_CELLS.reduce((n, c) => n + cells[c].count, 0);
     const revenue = MATRIX_CELLS.reduce((n, c) => n + cells[c].revenue, 0);
     const maxShare = Math.max(...MATRIX_CELLS.map((c) => cells[c].revenueShare));
-    const summary = fill(t['matrix.summary'], f.number(clients, 0), f.money(revenue));
-    const head = (key: MessageKey) => {
-      const [name, hint] = t[key].split(': ');
+    const [count, money] = [f.number(clients, 0), f.money(revenue)];
+    const summary = t(`${count} clients, revenue ${money}`, `Клиентов: ${count}, выручка ${money}`);
+    const head = (axis: Abc | Xyz) => {
+      const [name, hint] = t(...AXES[axis]).split(': ');
       return html`${name}<small>${hint}</small>`;
     };
     return html`<p part="summary" class="summary" id="summary">${summary}</p>
-      <table part="grid" class="grid" role="grid" aria-label=${t['matrix.title']} aria-describedby="summary" @keydown=${this.onKey}>
+      <table part="grid" class="grid" role="grid" aria-label=${t(...TITLE)} aria-describedby="summary" @keydown=${this.onKey}>
         <thead>
           <tr>
             <td></td>
-            ${XYZ_CLASSES.map((x) => html`<th scope="col">${head(`matrix.${x}`)}</th>`)}
+            ${XYZ_CLASSES.map((x) => html`<th scope="col">${head(x)}</th>`)}
           </tr>
         </thead>
         <tbody>
           ${ABC_CLASSES.map(
             (a) => html`<tr>
-              <th scope="row">${head(`matrix.${a}`)}</th>
+              <th scope="row">${head(a)}</th>
               ${XYZ_CLASSES.map((x) => {
                 const cell = `${a}${x}` as MatrixCell;
                 const c = cells[cell];
                 return html`<td part="cell" class="cell" role="gridcell" data-cell=${cell} tabindex=${cell === this.active ? 0 : -1}
                   aria-selected=${cell === this.selected ? 'true' : 'false'} style="--level:${maxShare ? c.revenueShare / maxShare : 0}"
                   @click=${() => this.select(cell, cells)}>
-                  <span class="count"><span class="sr-only">${t.clients}: </span>${f.number(c.count, 0)}</span>
-                  <span class="money"><span class="sr-only">${t.revenue}: </span>${f.moneyCompact(c.revenue)}</span>
-                  <span class="share"><span class="sr-only">${t.share}: </span>${f.percent(c.revenueShare)}</span>
+                  <span class="count"><span class="sr-only">${t(...CLIENTS)}: </span>${f.number(c.count, 0)}</span>
+                  <span class="money"><span class="sr-only">${t(...REVENUE)}: </span>${f.moneyCompact(c.revenue)}</span>
+                  <span class="share"><span class="sr-only">${t(...SHARE)}: </span>${f.percent(c.revenueShare)}</span>
                 </td>`;
               })}
             </tr>`,
@@ -158,14 +159,14 @@ export class AbcXyzMatrix extends FolioElement {
         </tbody>
       </table>
       <div class="data-table"><table part="table">
-        <caption>${t['matrix.title']}: ${summary}</caption>
+        <caption>${t(...TITLE)}: ${summary}</caption>
         <thead>
           <tr>
-            <th scope="col">${t['matrix.cell']}</th>
-            <th scope="col">${t.clients}</th>
-            <th scope="col">${t['matrix.clientsShare']}</th>
-            <th scope="col">${t.revenue}</th>
-            <th scope="col">${t.share}</th>
+            <th scope="col">${t('Segment', 'Сегмент')}</th>
+            <th scope="col">${t(...CLIENTS)}</th>
+            <th scope="col">${t('Share of clients', 'Доля клиентов')}</th>
+            <th scope="col">${t(...REVENUE)}</th>
+            <th scope="col">${t(...SHARE)}</th>
           </tr>
         </thead>
         <tbody>
@@ -204,6 +205,20 @@ export class AbcXyzMatrix extends FolioElement {
     emit(this, 'folio-segment-select', { abc: cell[0] as Abc, xyz: cell[1] as Xyz, cell, count, revenue });
   }
 }
+
+const TITLE: Text = ['ABC-XYZ matrix', 'Матрица ABC-XYZ'];
+const REVENUE: Text = ['Revenue', 'Выручка'];
+const SHARE: Text = ['Share of revenue', 'Доля выручки'];
+
+/** The classes, as headings: the letter, then what it means. */
+const AXES: Record<Abc | Xyz, Text> = {
+  A: ['A: top 80% of revenue', 'A: первые 80% выручки'],
+  B: ['B: next 15%', 'B: следующие 15%'],
+  C: ['C: last 5%', 'C: последние 5%'],
+  X: ['X: stable', 'X: стабильные'],
+  Y: ['Y: variable', 'Y: колеблющиеся'],
+  Z: ['Z: irregular', 'Z: нерегулярные'],
+};
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -4,12 +4,12 @@ import { ApiController, urlOf } from '../shared/api.ts';
 import { emit } from '../shared/events.ts';
 import { FolioElement } from '../shared/folio-element.ts';
 import type { Format } from '../shared/format.ts';
-import { fill } from '../shared/messages.ts';
+import { labelOf, type Translate } from '../shared/messages.ts';
 import { baseStyles } from '../shared/styles.ts';
 import { stateTemplate, viewOf } from '../shared/view.ts';
 import { actionListStyles } from './action-list.styles.ts';
 import { dueBucket, dueText, type GroupBy, groupItems, kindLabel, reasonText } from './groups.ts';
-import { type ActionMessages, actionMessagesFor } from './messages.ts';
+import { PRIORITIES } from './messages.ts';
 
 export interface ActionDoneDetail {
   id: string;
@@ -153,38 +153,38 @@ export class ActionList extends FolioElement {
 
   override render() {
     const view = viewOf(this.data, this.api.state, (d) => d.data.filter((i) => !this.done.has(i.id)).length === 0);
-    const i = this.i18n();
-    const m = actionMessagesFor(i.lang);
-    return html`<section part="base" aria-label=${m.title} aria-busy=${view.kind === 'loading'}>
-      ${stateTemplate(view, i.t, m.empty)}
+    const { t, f } = this.i18n();
+    return html`<section part="base" aria-label=${t('Work list', 'Что сделать')} aria-busy=${view.kind === 'loading'}>
+      ${stateTemplate(view, t, t('Nothing to do right now.', 'Сейчас делать нечего.'))}
       <p class="sr-only" role="status" aria-live="polite">${this.announcement}</p>
-      ${view.kind === 'data' ? this.renderList(view.value, m, i.f) : nothing}
+      ${view.kind === 'data' ? this.renderList(view.value, t, f) : nothing}
     </section>`;
   }
 
-  private renderList(list: ActionListData, m: ActionMessages, f: Format) {
+  private renderList(list: ActionListData, t: Translate, f: Format) {
     const items = list.data.filter((i) => !this.done.has(i.id));
     const current = items.some((i) => i.id === this.current) ? this.current : (items[0]?.id ?? null);
-    const groups = groupItems(items, this.groupBy === 'kind' ? 'kind' : 'due', list.asOf, m);
+    const groups = groupItems(items, this.groupBy === 'kind' ? 'kind' : 'due', list.asOf, t);
     // `total` counts every page; the items marked here are gone from it too.
     const total = Math.max(items.length, (list.total ?? list.data.length) - (list.data.length - items.length));
-    return html`<p part="summary" class="summary">${fill(m.summary, f.number(total, 0), f.date(list.asOf))}</p>
+    const [count, asOf] = [f.number(total, 0), f.date(list.asOf)];
+    return html`<p part="summary" class="summary">${t(`${count} to do, as of ${asOf}`, `Дел: ${count}, на ${asOf}`)}</p>
       ${groups.map(
         (g, gi) => html`<section part="group" class="group" data-group=${g.key}>
           <h3 part="group-heading" id="group-${gi}">${g.label} <span class="count">(${f.number(g.items.length, 0)})</span></h3>
           <ul part="items" class="items" aria-labelledby="group-${gi}" @keydown=${this.onKeydown}>
-            ${g.items.map((item) => this.renderItem(item, item.id === current, list.asOf, m, f))}
+            ${g.items.map((item) => this.renderItem(item, item.id === current, list.asOf, t, f))}
           </ul>
         </section>`,
       )}
-      ${list.nextCursor ? html`<p part="more" class="muted">${m.more}</p>` : nothing}`;
+      ${list.nextCursor ? html`<p part="more" class="muted">${t('More items are waiting on the next page.', 'Остальные дела — на следующей странице.')}</p>` : nothing}`;
   }
 
-  private renderItem(item: ActionItem, isCurrent: boolean, asOf: string, m: ActionMessages, f: Format) {
+  private renderItem(item: ActionItem, isCurrent: boolean, asOf: string, t: Translate, f: Format) {
     const marking = this.marking.get(item.id);
     const overdue = item.overdueDays > 0 || (item.kind !== 'respect_pause' && dueBucket(item, asOf) === 'overdue');
-    const who = item.clientName ?? item.clientId ?? (item.manager ? fill(m.manager, item.manager) : '');
-    const what = kindLabel(item.kind, m);
+    const who = item.clientName ?? item.clientId ?? (item.manager ? t(`Manager: ${item.manager}`, `Менеджер: ${item.manager}`) : '');
+    const what = kindLabel(item.kind, t);
     const reasonId = `reason-${cssId(item.id)}`;
     const canMark = item.canMarkDone && !this.readonly;
     return html`<li
@@ -198,23 +198,23 @@ export class ActionList extends FolioElement {
       <div class="head">
         <span part="kind" class="kind">${what}</span>
         <span part="client" class="client">${who}</span>
-        <span part="priority" class="priority p${item.priority}">${m[`priority.${item.priority}`]}</span>
-        <span part="due" class="due${overdue ? ' late' : ''}"><time datetime=${item.dueAt}>${dueText(item, m, f)}</time></span>
+        <span part="priority" class="priority p${item.priority}">${labelOf(t, PRIORITIES, String(item.priority))}</span>
+        <span part="due" class="due${overdue ? ' late' : ''}"><time datetime=${item.dueAt}>${dueText(item, t, f)}</time></span>
       </div>
-      <p part="reason" class="reason" id=${reasonId}>${reasonText(item, m, f)}</p>
+      <p part="reason" class="reason" id=${reasonId}>${reasonText(item, t, f)}</p>
       ${canMark
         ? html`<button
             type="button"
             part="done-button"
             class="done"
             tabindex=${isCurrent ? 0 : -1}
-            aria-label=${fill(m.doneLabel, what, who)}
+            aria-label=${t(`Mark done: ${what}, ${who}`, `Отметить сделанным: ${what}, ${who}`)}
             aria-disabled=${marking?.state === 'pending' ? 'true' : 'false'}
-            @click=${() => this.markDone(item, m)}
-          >${m.done}</button>`
+            @click=${() => this.markDone(item, t)}
+          >${t('Done', 'Сделано')}</button>`
         : nothing}
       ${marking?.state === 'failed'
-        ? html`<p part="item-error" class="error" role="alert">${m.failed}${marking.message ? ` ${marking.message}` : ''}</p>`
+        ? html`<p part="item-error" class="error" role="alert">${t('Could not mark it done.', 'Не удалось отметить дело сделанным.')}${marking.message ? ` ${marking.message}` : ''}</p>`
         : nothing}
     </li>`;
   }
@@ -236,7 +236,7 @@ export class ActionList extends FolioElement {
     this.renderRoot.querySelector<HTMLElement>(`li.item[data-id="${CSS.escape(id)}"]`)?.focus();
   }
 
-  private async markDone(item: ActionItem, m: ActionMessages): Promise<void> {
+  private async markDone(item: ActionItem, t: Translate): Promise<void> {
     if (this.marking.get(item.id)?.state === 'pending') return;
     const who = item.clientName ?? item.clientId ?? item.manager ?? '';
     let result: unknown = null;
@@ -256,7 +256,8 @@ export class ActionList extends FolioElement {
     const hadFocus = this.renderRoot.querySelector(`li.item[data-id="${CSS.escape(item.id)}"]`)?.contains((this.renderRoot as ShadowRoot).activeElement) ?? false;
     this.setMarking(item.id, null);
     this.done = new Set([...this.done, item.id]);
-    this.announcement = fill(m.marked, kindLabel(item.kind, m), who);
+    const what = kindLabel(item.kind, t);
+    this.announcement = t(`Marked done: ${what}, ${who}.`, `Отмечено сделанным: ${what}, ${who}.`);
     emit(this, 'folio-action-done', { id: item.id, kind: item.kind, clientId: item.clientId, result });
     if (next && hadFocus) await this.focusItem(next);
   }

@@ -1,7 +1,7 @@
-import type { ActionItem } from '../../schema/actions.ts';
+import type { ActionItem, ActionKind } from '../../schema/actions.ts';
 import type { Format } from '../shared/format.ts';
-import { fill } from '../shared/messages.ts';
-import { type ActionMessages, KIND_ORDER } from './messages.ts';
+import type { Translate } from '../shared/messages.ts';
+import { DUE_GROUPS, KIND_ORDER, KINDS, REASONS } from './messages.ts';
 
 export type GroupBy = 'kind' | 'due';
 export const DUE_BUCKETS = ['overdue', 'today', 'week', 'later'] as const;
@@ -23,7 +23,7 @@ export function dueBucket(item: Pick<ActionItem, 'dueAt'>, asOf: string): DueBuc
 }
 
 /** The items in groups, in the API's order within each group; empty groups are left out. */
-export function groupItems(items: readonly ActionItem[], by: GroupBy, asOf: string, m: ActionMessages): Group[] {
+export function groupItems(items: readonly ActionItem[], by: GroupBy, asOf: string, t: Translate): Group[] {
   const keys: readonly string[] = by === 'kind' ? KIND_ORDER : DUE_BUCKETS;
   const buckets = new Map<string, ActionItem[]>(keys.map((k) => [k, []]));
   const extra: string[] = [];
@@ -36,10 +36,12 @@ export function groupItems(items: readonly ActionItem[], by: GroupBy, asOf: stri
   }
   return [...keys, ...extra]
     .filter((k) => buckets.get(k)!.length > 0)
-    .map((key) => ({ key, label: by === 'kind' ? kindLabel(key, m) : m[`group.${key as DueBucket}`], items: buckets.get(key)! }));
+    .map((key) => ({ key, label: by === 'kind' ? kindLabel(key, t) : t(...DUE_GROUPS[key as DueBucket]), items: buckets.get(key)! }));
 }
 
-export const kindLabel = (kind: string, m: ActionMessages): string => (m.kinds as Record<string, string>)[kind] ?? kind.replace(/_/g, ' ');
+/** What to do; a kind this version does not know yet reads as its id, `new_kind` as "new kind". */
+export const kindLabel = (kind: string, t: Translate): string =>
+  Object.hasOwn(KINDS, kind) ? t(...KINDS[kind as ActionKind]) : kind.replace(/_/g, ' ');
 
 const DURATIONS = new Set(['daysSinceContact', 'cadenceDays', 'daysSinceReview', 'reviewDays', 'daysSinceLastEvent', 'daysSinceLastPurchase', 'pauseDays', 'daysLeft']);
 
@@ -47,15 +49,14 @@ const DURATIONS = new Set(['daysSinceContact', 'cadenceDays', 'daysSinceReview',
  * The reason in the reader's language, from the figures the rule sent; the API's English text when
  * a figure the sentence needs is missing (or the kind is new to this version).
  */
-export function reasonText(item: ActionItem, m: ActionMessages, f: Format): string {
+export function reasonText(item: ActionItem, t: Translate, f: Format): string {
   const { numbers, dates, signals } = item.reason;
   const values: Record<string, string> = { signals: signals.join('; ') };
   for (const [name, n] of Object.entries(numbers)) values[name] = DURATIONS.has(name) ? f.duration(n, 'day') : name === 'share' ? f.percent(n) : f.number(n, 0);
   for (const [name, iso] of Object.entries(dates)) values[name] = f.date(iso);
-  const table = m as unknown as Record<string, string>;
-  const candidates = [`reason.${item.kind}`, `reason.${item.kind}.never`].filter((k) => k in table);
+  const candidates = [item.kind, `${item.kind}.never`].filter((k) => Object.hasOwn(REASONS, k));
   for (const key of candidates) {
-    const template = table[key]!;
+    const template = t(...REASONS[key]!);
     const needed = [...template.matchAll(/\{(\w+)\}/g)].map((x) => x[1]!);
     if (needed.every((name) => name in values)) return template.replace(/\{(\w+)\}/g, (_, name: string) => values[name]!);
   }
@@ -63,7 +64,12 @@ export function reasonText(item: ActionItem, m: ActionMessages, f: Format): stri
 }
 
 /** "due 12 Mar", "3 days overdue", or for a pause "until 17 Mar". */
-export function dueText(item: ActionItem, m: ActionMessages, f: Format): string {
-  if (item.kind === 'respect_pause') return fill(m.until, f.date(item.dueAt));
-  return item.overdueDays > 0 ? fill(m.overdue, f.duration(item.overdueDays, 'day')) : fill(m.due, f.date(item.dueAt));
+export function dueText(item: ActionItem, t: Translate, f: Format): string {
+  if (item.kind === 'respect_pause') {
+    const until = f.date(item.dueAt);
+    return t(`until ${until}`, `до ${until}`);
+  }
+  const late = item.overdueDays > 0 && f.duration(item.overdueDays, 'day');
+  const due = f.date(item.dueAt);
+  return late ? t(`${late} overdue`, `просрочено на ${late}`) : t(`due ${due}`, `срок ${due}`);
 }

@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { ApiController, type ApiState } from '../shared/api.ts';
 import { FolioElement } from '../shared/folio-element.ts';
-import { labelOf, type Messages } from '../shared/messages.ts';
+import { labelOf, type Text, type Translate } from '../shared/messages.ts';
 import type { ClientProfile, ClientTypeEntry } from '../shared/profile.ts';
 import { baseStyles } from '../shared/styles.ts';
 import { stateTemplate, viewOf } from '../shared/view.ts';
@@ -84,21 +84,21 @@ export class ClientBadge extends FolioElement {
     const state: ApiState<ClientTypeEntry[]> = s.status === 'ready' ? { status: 'ready', value: s.value?.types ?? [] } : s;
     const view = viewOf(this.types, state, (types) => types.length === 0);
     const { t } = this.i18n();
-    return html`<div part="base">${stateTemplate(view, t, t['badge.empty'])}${view.kind === 'data' ? this.renderTypes(view.value, t) : nothing}</div>`;
+    return html`<div part="base">${stateTemplate(view, t, t('No types', 'Вид не определён'))}${view.kind === 'data' ? this.renderTypes(view.value, t) : nothing}</div>`;
   }
 
-  private renderTypes(types: ClientTypeEntry[], t: Messages) {
-    return html`<ul part="types" class="types" aria-label=${t['badge.label']}>
+  private renderTypes(types: ClientTypeEntry[], t: Translate) {
+    return html`<ul part="types" class="types" aria-label=${t('Client types', 'Виды клиента')}>
       ${types.map((entry, i) => {
-        const reasons = entry.reasons.length ? entry.reasons : [t['badge.noReasons']];
+        const reasons = entry.reasons.length ? entry.reasons : [t('No reasons given', 'Причины не указаны')];
         return html`<li part="type" class="chip ${this.dismissed === i ? 'dismissed' : ''}" data-type=${entry.type} data-tone=${toneOf(entry.type)}
           @mouseleave=${this.restore} @focusout=${this.restore}>
           <span class="trigger" tabindex="0" aria-describedby="tip-${i}" @keydown=${(e: KeyboardEvent) => this.dismiss(e, i)}>
             <svg part="icon" viewBox="0 0 16 16" aria-hidden="true">${iconFor(entry.type)}</svg>
-            <span part="label">${labelOf(t, 'type', entry.type)}</span>
+            <span part="label">${labelOf(t, TYPES, entry.type)}</span>
           </span>
           <span part="tooltip" class="tip" role="tooltip" id="tip-${i}">
-            ${entry.source === 'manual' ? html`<span class="reason">${t['badge.manual']}<span class="sr-only">; </span></span>` : nothing}
+            ${entry.source === 'manual' ? html`<span class="reason">${t('Set by hand', 'Задан вручную')}<span class="sr-only">; </span></span>` : nothing}
             ${reasons.map((r, j) => html`<span class="reason">${r}${j < reasons.length - 1 ? html`<span class="sr-only">; </span>` : nothing}</span>`)}
           </span>
         </li>`;
@@ -114,6 +114,25 @@ export class ClientBadge extends FolioElement {
     this.dismissed = null;
   };
 }
+
+/** The client types of DOMAIN.md 3. */
+const TYPES: Readonly<Record<string, Text>> = {
+  golden: ['Golden', 'Золотой'],
+  pioneer: ['Pioneer', 'Пионер'],
+  fan: ['Fan', 'Фанат'],
+  bad: ['Bad', 'Плохой'],
+  sleeping: ['Sleeping', 'Спящий'],
+  loyal: ['Loyal', 'Постоянный'],
+  super_consumer: ['Super-consumer', 'Суперпотребитель'],
+  small_fry: ['Small fry', 'Мелочь'],
+  lead_user: ['Lead user', 'Ведущий пользователь'],
+  status: ['Status', 'Статусный'],
+  inquirer: ['Inquirer', 'Обращенец'],
+  near_client: ['Near-client', 'Недоклиент'],
+  false_client: ['False client', 'Ложный клиент'],
+  potential: ['Potential', 'Потенциальный'],
+  competitors: ["Competitor's", 'Чужой'],
+};
 
 declare global {
   interface HTMLElementTagNameMap {

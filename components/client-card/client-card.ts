@@ -2,7 +2,7 @@ import { html, nothing, type PropertyDeclarations } from 'lit';
 import type { ClientEvent } from '../../schema/events.ts';
 import { ApiController } from '../shared/api.ts';
 import { FolioElement, type I18n } from '../shared/folio-element.ts';
-import { fill, labelOf, type MessageKey } from '../shared/messages.ts';
+import { labelOf, NONE, STAGES, type Text } from '../shared/messages.ts';
 import type { ClientProfile } from '../shared/profile.ts';
 import { baseStyles } from '../shared/styles.ts';
 import { stateTemplate, viewOf } from '../shared/view.ts';
@@ -79,7 +79,7 @@ export class ClientCard extends FolioElement {
     const view = viewOf(this.data, this.api.state, (p) => !p.id);
     const i = this.i18n(view.kind === 'data' ? view.value.currency : undefined);
     return html`<div aria-busy=${view.kind === 'loading'}>
-      ${stateTemplate(view, i.t, i.t['card.notFound'])}${view.kind === 'data' ? this.renderCard(view.value, i) : nothing}
+      ${stateTemplate(view, i.t, i.t('No client to show.', 'Нет клиента для показа.'))}${view.kind === 'data' ? this.renderCard(view.value, i) : nothing}
     </div>`;
   }
 
@@ -93,61 +93,84 @@ export class ClientCard extends FolioElement {
         <h2 id="name" part="name">${p.name || p.id}</h2>
         ${p.stage
           ? html`<p class="stage-line">
-              <span part="stage" class="stage">${labelOf(t, 'stage', p.stage)}</span>
-              ${p.stageSince ? html`<span class="muted">${fill(t['card.since'], f.date(p.stageSince))}</span>` : nothing}
+              <span part="stage" class="stage">${labelOf(t, STAGES, p.stage)}</span>
+              ${p.stageSince ? html`<span class="muted">${since(t, f.date(p.stageSince))}</span>` : nothing}
             </p>`
           : nothing}
         ${p.types?.length
           ? html`<folio-client-badge part="types" exportparts="type, icon, tooltip, label: type-label" .types=${p.types}></folio-client-badge>`
           : nothing}
-        ${tags.length ? html`<ul class="tags" aria-label=${t['card.tags']}>${tags.map((tag) => html`<li>${tag}</li>`)}</ul>` : nothing}
+        ${tags.length ? html`<ul class="tags" aria-label=${t('Tags', 'Метки')}>${tags.map((tag) => html`<li>${tag}</li>`)}</ul>` : nothing}
       </header>
       ${figures.length
         ? html`<section part="value" aria-labelledby="value">
-            <h3 id="value">${t['card.value']}</h3>
-            <dl>${figures.map(([key, value]) => html`<div><dt>${t[key]}</dt><dd>${value}</dd></div>`)}</dl>
+            <h3 id="value">${t('Value', 'Ценность')}</h3>
+            <dl>${figures.map(([name, value]) => html`<div><dt>${name}</dt><dd>${value}</dd></div>`)}</dl>
           </section>`
         : nothing}
       <section aria-labelledby="events">
-        <h3 id="events">${t['card.events']}</h3>
+        <h3 id="events">${t('Recent events', 'Последние события')}</h3>
         ${events.length
           ? html`<ol part="events" class="events">
               ${events.map(
                 (e) => html`<li>
                   <time datetime=${e.at}>${f.date(e.at)}</time>
-                  <span>${labelOf(t, 'event', e.type)}${eventDetail(e, i)}</span>
+                  <span>${labelOf(t, EVENTS, e.type)}${eventDetail(e, i)}</span>
                 </li>`,
               )}
             </ol>`
-          : html`<p class="muted">${t['card.noEvents']}</p>`}
+          : html`<p class="muted">${t('No events yet.', 'Событий пока нет.')}</p>`}
       </section>
     </article>`;
   }
 }
 
 /** The value rows the profile can fill, in reading order; a missing or null field is no row. */
-function valueFigures(p: ClientProfile, { f, t }: I18n): [MessageKey, string][] {
+function valueFigures(p: ClientProfile, { f, t }: I18n): [string, string][] {
   const clv = p.clv ?? {};
   const agg = p.aggregates ?? {};
-  const rows: [MessageKey, string | null][] = [
-    ['card.historicClv', num(clv.historicClv ?? agg.revenue, f.money)],
-    ['card.predictedClv', num(clv.predictedClv, f.money)],
+  const rows: [string, string | null][] = [
+    [t('Historic CLV', 'Накопленная CLV'), num(clv.historicClv ?? agg.revenue, f.money)],
+    [t('Predicted CLV', 'Прогноз CLV'), num(clv.predictedClv, f.money)],
     // Without a fitted model the total is the historic value: no need to say it twice.
-    ['card.totalClv', clv.totalClv != null && clv.totalClv !== clv.historicClv ? f.money(clv.totalClv) : null],
-    ['card.orders', num(agg.orders ?? clv.orders, (n) => f.number(n, 0))],
-    ['card.margin', num(clv.historicMargin ?? agg.margin, f.money)],
-    ['card.pAlive', num(clv.pAlive, f.percent)],
-    ['card.churn', num(clv.churnProbability, f.percent)],
-    ['card.predictedOrders', num(clv.predictedNumberOfOrders, (n) => f.number(n, 1))],
-    ['card.gap', num(clv.averageDaysBetweenOrders, (n) => f.duration(n, 'day'))],
-    ['card.nextOrder', clv.expectedDateOfNextOrder ? f.date(clv.expectedDateOfNextOrder) : null],
-    ['card.firstPurchase', agg.firstPurchaseAt ? f.date(agg.firstPurchaseAt) : null],
-    ['card.lastPurchase', agg.lastPurchaseAt ? f.date(agg.lastPurchaseAt) : null],
-    ['card.rfm', p.rfm ? `R${p.rfm.r ?? t.none} F${p.rfm.f ?? t.none} M${p.rfm.m ?? t.none} · ${p.rfm.segment}` : null],
-    ['card.abcXyz', p.abc || p.xyz ? `${p.abc ?? t.none}${p.xyz ?? t.none}` : null],
+    [t('Total CLV', 'Итоговая CLV'), clv.totalClv != null && clv.totalClv !== clv.historicClv ? f.money(clv.totalClv) : null],
+    [t('Orders', 'Заказы'), num(agg.orders ?? clv.orders, (n) => f.number(n, 0))],
+    [t('Margin', 'Маржа'), num(clv.historicMargin ?? agg.margin, f.money)],
+    [t('Probability still active', 'Вероятность, что клиент активен'), num(clv.pAlive, f.percent)],
+    [t('Churn probability', 'Вероятность ухода'), num(clv.churnProbability, f.percent)],
+    [t('Predicted orders', 'Прогноз заказов'), num(clv.predictedNumberOfOrders, (n) => f.number(n, 1))],
+    [t('Average days between orders', 'Дней между заказами в среднем'), num(clv.averageDaysBetweenOrders, (n) => f.duration(n, 'day'))],
+    [t('Expected next order', 'Ожидаемый следующий заказ'), clv.expectedDateOfNextOrder ? f.date(clv.expectedDateOfNextOrder) : null],
+    [t('First purchase', 'Первая покупка'), agg.firstPurchaseAt ? f.date(agg.firstPurchaseAt) : null],
+    [t('Last purchase', 'Последняя покупка'), agg.lastPurchaseAt ? f.date(agg.lastPurchaseAt) : null],
+    // The same abbreviations in both languages.
+    ['RFM', p.rfm ? `R${p.rfm.r ?? NONE} F${p.rfm.f ?? NONE} M${p.rfm.m ?? NONE} · ${p.rfm.segment}` : null],
+    ['ABC-XYZ', p.abc || p.xyz ? `${p.abc ?? NONE}${p.xyz ?? NONE}` : null],
   ];
-  return rows.filter((r): r is [MessageKey, string] => r[1] !== null);
+  return rows.filter((r): r is [string, string] => r[1] !== null);
 }
+
+const since = (t: I18n['t'], date: string) => t(`since ${date}`, `с ${date}`);
+
+/** The kinds of event (API.md), as the list of recent events names them. */
+const EVENTS: Readonly<Record<string, Text>> = {
+  outreach: ['Outreach', 'Касание'],
+  response: ['Response', 'Отклик'],
+  request: ['Request', 'Запрос'],
+  interest: ['Interest', 'Интерес'],
+  refusal: ['Refusal', 'Отказ'],
+  meeting: ['Meeting', 'Встреча'],
+  offer: ['Offer', 'Предложение'],
+  purchase: ['Purchase', 'Покупка'],
+  purchase_refused: ['Purchase refused', 'Отказ от покупки'],
+  payment: ['Payment', 'Оплата'],
+  contact: ['Contact', 'Контакт'],
+  complaint: ['Complaint', 'Жалоба'],
+  review: ['Review', 'Отзыв'],
+  referral: ['Referral', 'Рекомендация'],
+  tag: ['Tag', 'Метка'],
+  stage_override: ['Stage set by hand', 'Стадия задана вручную'],
+};
 
 const num = (n: number | null | undefined, format: (n: number) => string): string | null =>
   typeof n === 'number' && Number.isFinite(n) ? format(n) : null;

@@ -3,7 +3,7 @@ import { calculateClv } from '../../core/value/calculator.ts';
 import type { ClvCalculatorResult } from '../../schema/value.ts';
 import { emit } from '../shared/events.ts';
 import { FolioElement, type I18n } from '../shared/folio-element.ts';
-import { fill, type MessageKey } from '../shared/messages.ts';
+import { NONE, type Text } from '../shared/messages.ts';
 import { baseStyles } from '../shared/styles.ts';
 import { calculatorStyles } from './clv-calculator.styles.ts';
 import { FIELDS, check, parseField, showField, type Basis, type Field, type FieldSpec } from './fields.ts';
@@ -111,13 +111,13 @@ export class ClvCalculator extends FolioElement {
     const checked = check(this.values(), this.basis, i.t, i.f);
     const errors = checked.ok ? {} : checked.errors;
     return html`<div part="base" class="base">
-      <form part="form" aria-label=${i.t['clv.title']} @submit=${(e: Event) => e.preventDefault()}>
+      <form part="form" aria-label=${i.t('CLV calculator', 'Калькулятор CLV')} @submit=${(e: Event) => e.preventDefault()}>
         ${FIELDS.slice(0, 3).map((spec) => this.renderField(spec, errors[spec.name], i))}
         <fieldset>
-          <legend>${i.t['clv.basis']}</legend>
+          <legend>${i.t('Client lifetime from', 'Срок жизни клиента задаётся')}</legend>
           ${(['lifetime', 'retention'] as const).map(
             (b) => html`<label><input type="radio" name="basis" value=${b} .checked=${this.basis === b} @change=${() => this.choose(b)} />
-              ${i.t[b === 'lifetime' ? 'clv.basisLifetime' : 'clv.basisRetention']}</label>`,
+              ${b === 'lifetime' ? i.t('Expected lifetime', 'Ожидаемым сроком') : i.t('Retention rate', 'Долей удержания')}</label>`,
           )}
         </fieldset>
         ${FIELDS.slice(3)
@@ -134,7 +134,7 @@ export class ClvCalculator extends FolioElement {
     const typed = this.typed[spec.name];
     // Keep the user's own text (a trailing comma, "07") while it still means the property value.
     const shown = typed !== undefined && Object.is(parseField(typed, spec.percent), value) ? typed : showField(value, spec.percent, lang === 'ru');
-    const label = fill(t[spec.label], t[`${spec.name === 'lifetimePeriods' ? 'periods' : 'period'}.${this.period}` as MessageKey]);
+    const label = t(...spec.label).replace('{0}', t(...PERIODS[this.period][spec.name === 'lifetimePeriods' ? 1 : 0]));
     return html`<div class="field">
       <label for=${id}>${label}</label>
       <input part="input" id=${id} type="text" inputmode="decimal" autocomplete="off" .value=${shown}
@@ -146,30 +146,31 @@ export class ClvCalculator extends FolioElement {
 
   private renderResult(r: ClvCalculatorResult | null, { t, f }: I18n) {
     if (!r) {
-      return html`<div part="result" class="result"><p role="status" class="muted">${t['clv.invalid']}</p></div>`;
+      return html`<div part="result" class="result"><p role="status" class="muted">${t('Correct the highlighted fields to see the result.', 'Исправьте выделенные поля, чтобы увидеть результат.')}</p></div>`;
     }
     const unit = this.period;
     const times = (x: number) => `${f.number(x, 1)}×`;
     const verdict = r.clvToCac === null ? 'none' : r.meetsTarget ? 'meets' : r.clvToCac < 1 ? 'losing' : 'below';
-    const target = this.targetRatio ?? 3;
+    const [ratio, target] = [times(r.clvToCac ?? 0), times(this.targetRatio ?? 3)];
     const verdicts: Record<typeof verdict, string> = {
-      none: t['clv.noRatio'],
-      meets: fill(t['clv.meets'], times(r.clvToCac ?? 0), times(target)),
-      below: fill(t['clv.below'], times(r.clvToCac ?? 0), times(target)),
-      losing: t['clv.losing'],
+      none: t('No CLV/CAC ratio without an acquisition cost.', 'Без стоимости привлечения отношения CLV/CAC нет.'),
+      meets: t(`Healthy: CLV is ${ratio} CAC, target ${target}.`, `Хорошо: CLV равна ${ratio} CAC при цели ${target}.`),
+      below: t(`Below target: CLV is ${ratio} CAC, target ${target}.`, `Ниже цели: CLV равна ${ratio} CAC при цели ${target}.`),
+      losing: t('Losing money: a client is worth less than it costs to win.', 'В убыток: клиент приносит меньше, чем стоит его привлечение.'),
     };
+    const per = t(...PERIODS[unit][0]);
     const rows: [string, string][] = [
-      [t['clv.clvSimple'], f.money(r.clvSimple)],
-      [t['clv.clvToCac'], r.clvToCac === null ? t.none : times(r.clvToCac)],
-      [t['clv.allowableCac'], f.money(r.allowableCac)],
-      [t['clv.payback'], r.paybackPeriods === null ? t['clv.never'] : f.duration(r.paybackPeriods, unit)],
-      [t['clv.netValue'], f.money(r.netValue)],
-      [fill(t['clv.periodMargin'], t[`period.${unit}`]), f.money(r.periodMargin)],
-      [t['clv.expectedLifetime'], f.duration(r.expectedLifetimePeriods, unit)],
+      [t('CLV, simple', 'CLV, простая'), f.money(r.clvSimple)],
+      ['CLV/CAC', r.clvToCac === null ? NONE : times(r.clvToCac)],
+      [t('Allowable CAC', 'Допустимая CAC'), f.money(r.allowableCac)],
+      [t('Payback', 'Окупаемость'), r.paybackPeriods === null ? t('never', 'никогда') : f.duration(r.paybackPeriods, unit)],
+      [t('Net value of a client', 'Чистая ценность клиента'), f.money(r.netValue)],
+      [t(`Margin per ${per}`, `Маржа за ${per}`), f.money(r.periodMargin)],
+      [t('Expected lifetime', 'Ожидаемый срок жизни'), f.duration(r.expectedLifetimePeriods, unit)],
     ];
     return html`<div part="result" class="result">
       <div>
-        <span class="muted">${t['clv.clvDiscounted']}</span>
+        <span class="muted">${t('CLV, discounted', 'CLV, дисконтированная')}</span>
         <p part="headline" class="headline">${f.money(r.clvDiscounted)}</p>
       </div>
       <p part="verdict" class="verdict" role="status" data-verdict=${verdict}>${verdicts[verdict]}</p>
@@ -198,6 +199,13 @@ export class ClvCalculator extends FolioElement {
     if (result) emit(this, 'folio-clv-change', result);
   }
 }
+
+/** A period in the labels: "per month" takes the first, a lifetime "in months" the second. */
+const PERIODS: Record<Period, readonly [one: Text, many: Text]> = {
+  week: [['week', 'неделю'], ['weeks', 'недель']],
+  month: [['month', 'месяц'], ['months', 'месяцев']],
+  year: [['year', 'год'], ['years', 'лет']],
+};
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,14 +1,15 @@
 import * as v from 'valibot';
 import { ClvCalculatorInputSchema, type ClvCalculatorInput } from '../../schema/value.ts';
 import type { Format } from '../shared/format.ts';
-import { fill, type MessageKey, type Messages } from '../shared/messages.ts';
+import type { Text, Translate } from '../shared/messages.ts';
 
 export type Field = keyof ClvCalculatorInput;
 export type Basis = 'lifetime' | 'retention';
 
 export interface FieldSpec {
   name: Field;
-  label: MessageKey;
+  /** `{0}` stands for the period: "per month" (or, for a lifetime, "months"). */
+  label: Text;
   /** Shares (0–1) are typed and shown as percentages. */
   percent: boolean;
   /** Shown only when this basis is chosen. */
@@ -17,14 +18,14 @@ export interface FieldSpec {
 
 /** The form, in reading order. */
 export const FIELDS: readonly FieldSpec[] = [
-  { name: 'averageOrderValue', label: 'clv.averageOrderValue', percent: false },
-  { name: 'ordersPerPeriod', label: 'clv.ordersPerPeriod', percent: false },
-  { name: 'grossMargin', label: 'clv.grossMargin', percent: true },
-  { name: 'lifetimePeriods', label: 'clv.lifetimePeriods', percent: false, basis: 'lifetime' },
-  { name: 'retentionRate', label: 'clv.retentionRate', percent: true, basis: 'retention' },
-  { name: 'discountRate', label: 'clv.discountRate', percent: true },
-  { name: 'acquisitionCost', label: 'clv.acquisitionCost', percent: false },
-  { name: 'targetRatio', label: 'clv.targetRatio', percent: false },
+  { name: 'averageOrderValue', label: ['Average order value', 'Средний чек'], percent: false },
+  { name: 'ordersPerPeriod', label: ['Orders per {0}', 'Заказов за {0}'], percent: false },
+  { name: 'grossMargin', label: ['Gross margin, %', 'Валовая маржа, %'], percent: true },
+  { name: 'lifetimePeriods', label: ['Lifetime, {0}', 'Срок жизни, {0}'], percent: false, basis: 'lifetime' },
+  { name: 'retentionRate', label: ['Retention per {0}, %', 'Удержание за {0}, %'], percent: true, basis: 'retention' },
+  { name: 'discountRate', label: ['Discount rate per {0}, %', 'Ставка дисконтирования за {0}, %'], percent: true },
+  { name: 'acquisitionCost', label: ['Acquisition cost (CAC)', 'Стоимость привлечения (CAC)'], percent: false },
+  { name: 'targetRatio', label: ['Target CLV/CAC', 'Целевое CLV/CAC'], percent: false },
 ];
 
 /**
@@ -54,7 +55,7 @@ export type Checked =
  * Validates with the API's own schema, so the form refuses exactly what the API would, and words
  * each refusal in the reader's language and in the field's unit (a margin limit reads "100%").
  */
-export function check(values: Partial<Record<Field, number>>, basis: Basis, t: Messages, f: Format): Checked {
+export function check(values: Partial<Record<Field, number>>, basis: Basis, t: Translate, f: Format): Checked {
   const input: Partial<Record<Field, number>> = {};
   for (const spec of FIELDS) if (!spec.basis || spec.basis === basis) input[spec.name] = values[spec.name];
   const result = v.safeParse(ClvCalculatorInputSchema, input);
@@ -68,21 +69,22 @@ export function check(values: Partial<Record<Field, number>>, basis: Basis, t: M
   return { ok: false, errors };
 }
 
-function describe(issue: v.BaseIssue<unknown>, spec: FieldSpec, t: Messages, f: Format): string {
-  if (issue.kind === 'schema') return issue.received === 'undefined' ? t['clv.required'] : t['clv.notNumber'];
+function describe(issue: v.BaseIssue<unknown>, spec: FieldSpec, t: Translate, f: Format): string {
+  const notNumber = () => t('Enter a number', 'Введите число');
+  if (issue.kind === 'schema') return issue.received === 'undefined' ? t('Required', 'Обязательное поле') : notNumber();
   const bound = typeof issue.requirement === 'number' ? (spec.percent ? f.percent(issue.requirement) : f.number(issue.requirement, 6)) : '';
   switch (issue.type) {
     case 'finite':
-      return t['clv.notNumber'];
+      return notNumber();
     case 'min_value':
-      return fill(t['clv.min'], bound);
+      return t(`Must be at least ${bound}`, `Не меньше ${bound}`);
     case 'max_value':
-      return fill(t['clv.max'], bound);
+      return t(`Must be at most ${bound}`, `Не больше ${bound}`);
     case 'gt_value':
-      return fill(t['clv.gt'], bound);
+      return t(`Must be greater than ${bound}`, `Больше ${bound}`);
     case 'lt_value':
-      return fill(t['clv.lt'], bound);
+      return t(`Must be less than ${bound}`, `Меньше ${bound}`);
     default:
-      return t['clv.bad'];
+      return t('Invalid value', 'Недопустимое значение');
   }
 }

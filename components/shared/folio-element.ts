@@ -1,10 +1,10 @@
 import { LitElement, type PropertyDeclarations } from 'lit';
 import { formatFor, type Format } from './format.ts';
 import { langOf, languageOf, type Lang } from './locale.ts';
-import { messagesFor, type Messages } from './messages.ts';
+import { translator, type Translate } from './messages.ts';
 
 export interface I18n {
-  t: Messages;
+  t: Translate;
   f: Format;
   lang: Lang;
   locale: string;
@@ -37,6 +37,6 @@ export class FolioElement extends LitElement {
     const locale = langOf(this);
     const lang = languageOf(locale);
     const currency = typeof dataCurrency === 'string' && dataCurrency ? dataCurrency : this.currency || 'USD';
-    return { t: messagesFor(lang), f: formatFor(locale, currency), lang, locale };
+    return { t: translator(lang), f: formatFor(locale, currency), lang, locale };
   }
 }

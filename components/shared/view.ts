@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ApiState } from './api.ts';
-import type { Messages } from './messages.ts';
+import { LOAD_FAILED, LOADING, type Translate } from './messages.ts';
 
 /** What a data component shows: the data, or one of the states around it. */
 export type View<T> =
@@ -25,11 +25,11 @@ export function viewOf<T>(data: T | null | undefined, state: ApiState<T> | null,
  * that screen readers announce its text changing (loading, then empty); errors are inserted as an
  * alert, which is announced on insertion.
  */
-export function stateTemplate(view: View<unknown>, t: Messages, emptyText: string): TemplateResult {
-  const status = view.kind === 'loading' ? t.loading : view.kind === 'empty' ? emptyText : '';
+export function stateTemplate(view: View<unknown>, t: Translate, emptyText: string): TemplateResult {
+  const status = view.kind === 'loading' ? t(...LOADING) : view.kind === 'empty' ? emptyText : '';
   return html`<div class="status" role="status" aria-live="polite">${status
       ? html`<p part=${view.kind} class="state">${status}</p>`
       : nothing}</div>${view.kind === 'error'
-      ? html`<div part="error" class="state error" role="alert"><strong>${t.error}</strong>${view.message ? html` <span>${view.message}</span>` : nothing}</div>`
+      ? html`<div part="error" class="state error" role="alert"><strong>${t(...LOAD_FAILED)}</strong>${view.message ? html` <span>${view.message}</span>` : nothing}</div>`
       : nothing}`;
 }

@@ -3,7 +3,7 @@ import type { Funnel, FunnelStage } from '../../schema/lifecycle.ts';
 import { ApiController } from '../shared/api.ts';
 import { emit } from '../shared/events.ts';
 import { FolioElement, type I18n } from '../shared/folio-element.ts';
-import { fill, labelOf, messagesFor } from '../shared/messages.ts';
+import { CLIENTS, labelOf, NONE, STAGES } from '../shared/messages.ts';
 import { baseStyles, tableStyles } from '../shared/styles.ts';
 import { stateTemplate, viewOf } from '../shared/view.ts';
 import { funnelStyles } from './stage-funnel.styles.ts';
@@ -105,18 +105,19 @@ export class StageFunnel extends FolioElement {
   override render() {
     const view = viewOf(this.data, this.api.state, (d) => d.total === 0 || d.stages.length === 0);
     const i = this.i18n();
-    return html`<section part="base" aria-label=${i.t['funnel.title']} aria-busy=${view.kind === 'loading'}>
-      ${stateTemplate(view, i.t, i.t['funnel.empty'])}${view.kind === 'data' ? this.renderFunnel(view.value, i) : nothing}
+    return html`<section part="base" aria-label=${title(i)} aria-busy=${view.kind === 'loading'}>
+      ${stateTemplate(view, i.t, i.t('No clients in the funnel yet.', 'В воронке пока нет клиентов.'))}${view.kind === 'data' ? this.renderFunnel(view.value, i) : nothing}
     </section>`;
   }
 
   private renderFunnel(funnel: Funnel, i: I18n) {
     const { t, f } = i;
     const max = Math.max(1, ...funnel.stages.map((s) => s.count));
-    const summary = fill(t['funnel.summary'], f.number(funnel.total, 0), f.date(funnel.asOf));
+    const [total, asOf] = [f.number(funnel.total, 0), f.date(funnel.asOf)];
+    const summary = t(`${total} clients, as of ${asOf}`, `Клиентов: ${total}, на ${asOf}`);
     const rows = funnel.stages.map((s) => ({ s, name: stageName(s, i), ...figures(s, i) }));
     return html`<p part="summary" class="summary">${summary}</p>
-      <ol part="stages" class="stages" aria-label=${t['funnel.title']}>
+      <ol part="stages" class="stages" aria-label=${title(i)}>
         ${rows.map(
           ({ s, name, meta }) => html`<li>
             <button type="button" part="stage" class="stage" style="--size:${s.count / max}" aria-current=${s.stage === this.selected ? 'true' : 'false'} data-stage=${s.stage} @click=${() => this.select(s.stage)}>
@@ -129,16 +130,16 @@ export class StageFunnel extends FolioElement {
         )}
       </ol>
       <div class="data-table"><table part="table">
-        <caption>${t['funnel.title']}: ${summary}</caption>
+        <caption>${title(i)}: ${summary}</caption>
         <thead>
           <tr>
-            <th scope="col">${t.stage}</th>
-            <th scope="col">${t.clients}</th>
-            <th scope="col">${t['funnel.entered']}</th>
-            <th scope="col">${t['funnel.reached']}</th>
-            <th scope="col">${t['funnel.conversion']}</th>
-            <th scope="col">${t['funnel.cumulative']}</th>
-            <th scope="col">${t['funnel.median']}</th>
+            <th scope="col">${t('Stage', 'Стадия')}</th>
+            <th scope="col">${t(...CLIENTS)}</th>
+            <th scope="col">${t('Entered in period', 'Вошли за период')}</th>
+            <th scope="col">${t('Ever reached', 'Дошли когда-либо')}</th>
+            <th scope="col">${t('Conversion to next stage', 'Конверсия в следующую стадию')}</th>
+            <th scope="col">${t('Reached from the start', 'Дошли от начала')}</th>
+            <th scope="col">${t('Median time in stage', 'Медиана времени в стадии')}</th>
           </tr>
         </thead>
         <tbody>
@@ -168,19 +169,23 @@ export class StageFunnel extends FolioElement {
  * rename is shown as is, a default name in the reader's language.
  */
 function stageName(s: FunnelStage, { t }: I18n): string {
-  const english = labelOf(messagesFor('en'), 'stage', s.stage);
+  const english = labelOf((en) => en, STAGES, s.stage);
   const renamed = s.label && s.label !== s.stage && s.label.toLowerCase() !== english.toLowerCase();
-  return renamed ? s.label : labelOf(t, 'stage', s.stage);
+  return renamed ? s.label : labelOf(t, STAGES, s.stage);
 }
+
+const title = ({ t }: I18n) => t('Lifecycle funnel', 'Воронка жизненного цикла');
 
 function figures(s: FunnelStage, { t, f }: I18n) {
   const conversion = s.conversionToNext == null ? null : f.percent(s.conversionToNext);
   const median = s.medianDays == null ? null : f.duration(s.medianDays, 'day');
   return {
-    conversion: conversion ?? t.none,
-    median: median ?? t.none,
+    conversion: conversion ?? NONE,
+    median: median ?? NONE,
     // Under the bar, only what is known: the last stages have no next one to convert to.
-    meta: [conversion && fill(t['funnel.moveOn'], conversion), median && fill(t['funnel.medianShort'], median)].filter(Boolean).join(' · '),
+    meta: [conversion && t(`${conversion} move on`, `дальше: ${conversion}`), median && t(`median ${median}`, `медиана ${median}`)]
+      .filter(Boolean)
+      .join(' · '),
   };
 }
 
