@@ -1,4 +1,6 @@
 import type { Client } from '../schema/clients.ts';
+import type { ClientProfile } from '../schema/profile.ts';
+import { qualifyLead } from '../core/actions/qualify.ts';
 import type { ClientRow } from './db/clients.ts';
 import { loadSnapshots } from './db/clients.ts';
 import { clientEvents } from './db/events.ts';
@@ -14,7 +16,7 @@ const RECENT_EVENTS = 10;
  * The profile of one client: what it is (stage, types with reasons, classes) and what it is
  * worth, read from the maintained aggregates plus its last few events.
  */
-export async function clientProfile(db: D1Database, workspace: WorkspaceRow, client: ClientRow, now: string) {
+export async function clientProfile(db: D1Database, workspace: WorkspaceRow, client: ClientRow, now: string): Promise<ClientProfile> {
   const [[snapshot], recent, context, classes, model] = await Promise.all([
     loadSnapshots(db, workspace.id, [client], now),
     clientEvents(db, workspace.id, client.id, { limit: RECENT_EVENTS, newestFirst: true }),
@@ -33,6 +35,7 @@ export async function clientProfile(db: D1Database, workspace: WorkspaceRow, cli
     abc: classes.abc.get(s.id)?.abc ?? null,
     xyz: classes.abc.get(s.id)?.xyz ?? null,
     clv: clientValue({ id: s.id, aggregates: a, asOf: now, model, settings: workspace.settings.value }),
+    lead: qualifyLead(s.attributes, a, workspace.settings.actions.leads),
     aggregates: a,
     recentEvents: recent.events,
   };

@@ -1,5 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import * as v from 'valibot';
+import { ClientProfileSchema } from '../../schema/profile.ts';
 import { cdnowCsv } from './cdnow-csv.ts';
 import { call, callJson, createWorkspace, expectProblem, postEvents, tableCounts } from './helpers.ts';
 
@@ -57,6 +59,8 @@ describe('import, fit, backtest and profile on CDNOW', () => {
     expect(profile.body.clv).toMatchObject({ basis: 'model', historicClv: expect.any(Number) });
     expect(profile.body.clv.pAlive).toBeGreaterThan(0);
     expect(profile.body.clv.churnProbability).toBeCloseTo(1 - profile.body.clv.pAlive, 9);
+    // The answer is exactly what the OpenAPI document says it is.
+    expect(v.safeParse(ClientProfileSchema, profile.body).issues).toBeUndefined();
   }, 60_000);
 
   it('a fit below the published minimum is a 422 saying what is missing, and the profile stays historic', async () => {
@@ -67,6 +71,8 @@ describe('import, fit, backtest and profile on CDNOW', () => {
     expect(problem.detail).toMatch(/300/);
     const profile = await callJson('/v1/clients/solo', { key: ws.secretKey });
     expect(profile.body.clv).toMatchObject({ basis: 'historic', historicClv: 10, predictedClv: null });
+    expect(profile.body.lead).toMatchObject({ lead: false, missing: ['contact', 'wish', 'budget'] });
+    expect(v.safeParse(ClientProfileSchema, profile.body).issues).toBeUndefined();
     await expectProblem(await call('/v1/clv/model/fit', { key: ws.secretKey, body: { timeUnit: 'month' } }), 400, ['timeUnit']);
     await expectProblem(await call('/v1/clv/model/fit', { key: ws.secretKey, body: { asOf: '2100-01-01' } }), 400, ['asOf']);
   });

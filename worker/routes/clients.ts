@@ -1,12 +1,9 @@
 import { deriveClient } from '../../core/lifecycle/derive.ts';
 import { stagesAsOf } from '../../core/lifecycle/stages.ts';
 import * as v from 'valibot';
-import { ClientAggregatesSchema, ClientListQuerySchema, ClientSchema, ClientTypeEntrySchema, ClientUpsertSchema } from '../../schema/clients.ts';
+import { ClientListQuerySchema, ClientSchema, ClientUpsertSchema } from '../../schema/clients.ts';
 import { IdSchema } from '../../schema/common.ts';
-import { EventSchema } from '../../schema/events.ts';
 import { ClientHistorySchema, HistoryQuerySchema } from '../../schema/lifecycle.ts';
-import { AbcXyzClientSchema, RfmClientSchema } from '../../schema/segments.ts';
-import { ClientValueSchema } from '../../schema/value.ts';
 import { SECRET, WIDGET } from '../auth.ts';
 import { getClient, listClients, stagesAt, upsertClientStatement } from '../db/clients.ts';
 import { clientEvents } from '../db/events.ts';
@@ -15,6 +12,7 @@ import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { eraseClientStatements } from '../erasure.ts';
 import { ApiError } from '../problem.ts';
 import { clientProfile } from '../profile.ts';
+import { ClientProfileSchema } from '../../schema/profile.ts';
 import { classifiedPortfolio } from '../segmentation.ts';
 import { sleepRuleFor } from '../value.ts';
 import { json, route } from '../route.ts';
@@ -22,19 +20,6 @@ import { parseJson, parseQuery, pathId } from '../validate.ts';
 
 const notFound = (id: string) => new ApiError(404, `No client ${JSON.stringify(id)} in this workspace`);
 
-// The profile as GET /v1/clients/{id} answers it, composed from its parts' schemas; its classes and
-// value fill in as segmentation and the models land. (Belongs in schema/clients.ts once settled.)
-const ClientProfileSchema = v.object({
-  ...ClientSchema.entries,
-  currency: v.string(),
-  types: v.array(ClientTypeEntrySchema),
-  rfm: v.nullable(v.pick(RfmClientSchema, ['r', 'f', 'm', 'segment'])),
-  abc: v.nullable(AbcXyzClientSchema.entries.abc),
-  xyz: v.nullable(AbcXyzClientSchema.entries.xyz),
-  clv: v.nullable(v.partial(ClientValueSchema)),
-  aggregates: ClientAggregatesSchema,
-  recentEvents: v.array(EventSchema),
-});
 const ClientPageSchema = v.object({ data: v.array(ClientSchema), nextCursor: v.nullable(v.string()) });
 const params = { id: IdSchema };
 const exampleClient = {
