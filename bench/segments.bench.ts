@@ -5,7 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as v from 'valibot';
-import { prng } from '../scripts/demo-data.ts';
+import { prng } from '../core/random.ts';
 import { EventSchema, type ClientEvent } from '../schema/events.ts';
 import { defaultSettings } from '../schema/settings.ts';
 import { ingestEvents } from '../worker/ingest.ts';

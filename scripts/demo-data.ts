@@ -1,25 +1,6 @@
 import type { ClientAttributes } from '../schema/clients.ts';
 import type { EventInput } from '../schema/events.ts';
-
-/** mulberry32: a small seeded PRNG, so the same seed always gives the same portfolio. */
-export function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
-    chance: (p: number) => next() < p,
-    /** Exponential with the given mean: gaps between purchases. */
-    exp: (mean: number) => -Math.log(1 - next()) * mean,
-  };
-}
+import { prng } from '../core/random.ts';
 
 export interface DemoClient {
   id: string;

@@ -1,3 +1,4 @@
+import { prng } from '../../core/random.ts';
 import * as v from 'valibot';
 import { mergePatch } from '../../core/merge.ts';
 import { defaultSettings, SettingsSchema } from '../../schema/settings.ts';
@@ -25,18 +26,6 @@ export interface Credentials {
   adminToken: string;
 }
 
-/** mulberry32: small, fast and the same everywhere for a seed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]! };
-}
 
 const HOSTILE_VALUES: readonly unknown[] = [
   null, true, false, 0, -1, -0.0001, 1.5, 1e308, -1e308, 2 ** 53 + 1, 99_999_999_999_999,
@@ -135,7 +124,7 @@ function draw(spec: RouteSpec, routes: readonly RouteSpec[], creds: Credentials,
   if (spec.access !== 'public') families.push('auth');
   if (spec.idempotent) families.push('idempotency-key');
 
-  const defects = 1 + r.int(3);
+  const defects = 1 + r.int(0, 3 - 1);
   const applied: string[] = [];
   let guaranteed = false;
   for (let d = 0; d < defects; d++) {
@@ -168,7 +157,7 @@ function draw(spec: RouteSpec, routes: readonly RouteSpec[], creds: Credentials,
           return node !== null && typeof node === 'object' && !Array.isArray(node);
         });
         const path = objects.length ? r.pick(objects) : null;
-        if (path) body = path.length === 0 ? { ...(body as object), __proto_pollution__: { admin: true } } : setAt(body, [...path, `unknown_${r.int(99)}`], (p, k) => (p[k] = r.pick(HOSTILE_VALUES)));
+        if (path) body = path.length === 0 ? { ...(body as object), __proto_pollution__: { admin: true } } : setAt(body, [...path, `unknown_${r.int(0, 99 - 1)}`], (p, k) => (p[k] = r.pick(HOSTILE_VALUES)));
         break;
       }
       case 'root':
@@ -177,7 +166,7 @@ function draw(spec: RouteSpec, routes: readonly RouteSpec[], creds: Credentials,
       case 'syntax': {
         const text = JSON.stringify(body);
         raw = r.pick([
-          text.slice(0, Math.max(1, r.int(text.length))),
+          text.slice(0, Math.max(1, r.int(0, text.length - 1))),
           `${text}x`,
           `${text}}`,
           `/* c */${text}`,
@@ -198,7 +187,7 @@ function draw(spec: RouteSpec, routes: readonly RouteSpec[], creds: Credentials,
       }
       case 'deep': {
         let nested: unknown = 'bottom';
-        for (let i = 0; i < 21 + r.int(200); i++) nested = r.next() < 0.5 ? [nested] : { n: nested };
+        for (let i = 0; i < 21 + r.int(0, 200 - 1); i++) nested = r.next() < 0.5 ? [nested] : { n: nested };
         const objects = leafPaths(body).filter((p) => p.length > 0);
         body = objects.length ? setAt(body, r.pick(objects), (p, k) => (p[k] = nested)) : { deep: nested };
         break;

@@ -1,0 +1,23 @@
+/**
+ * mulberry32: a small seeded PRNG, the same everywhere for a seed. Demo data, simulations and
+ * generated test corpora use it so that every run sees the same data.
+ */
+export function prng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    /** A whole number from `min` to `max`, both included. */
+    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
+    chance: (p: number) => next() < p,
+    /** Exponential with the given mean: gaps between purchases. */
+    exp: (mean: number) => -Math.log(1 - next()) * mean,
+  };
+}
