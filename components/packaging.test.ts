@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { commands } from 'vitest/browser';
+import './clientfolio.ts';
+import { abcXyz, actions, funnel, profile, types } from './shared/fixtures.ts';
 
 const TAGS = ['folio-stage-funnel', 'folio-client-badge', 'folio-clv-calculator', 'folio-abc-xyz-matrix', 'folio-client-card', 'folio-action-list'];
 
@@ -41,6 +43,56 @@ describe('the one-file bundle dist/clientfolio.js', () => {
     expect(calculator.shadowRoot!.querySelector('[part=headline]')!.textContent).toBe('637\u00a0$');
     expect(calculator.shadowRoot!.querySelector('label')!.textContent).toBe('Средний чек');
   });
+});
+
+/** What each tag is given, in each state a page can put it in: data, nothing to show, an API that fails. */
+const CASES: [tag: string, setup: Record<string, unknown>][] = [
+  ['folio-stage-funnel', { data: funnel, showTable: true }],
+  ['folio-stage-funnel', { data: { ...funnel, total: 0, stages: [] }, layout: 'horizontal' }],
+  ['folio-abc-xyz-matrix', { data: abcXyz, selected: 'BY' }],
+  ['folio-client-card', { data: profile }],
+  ['folio-client-card', { apiBase: 'http://[', clientId: 'acme' }],
+  ['folio-client-badge', { types }],
+  ['folio-clv-calculator', { grossMargin: 2 }],
+  ['folio-clv-calculator', { basis: 'retention', period: 'year' }],
+  ['folio-action-list', { data: actions }],
+  ['folio-action-list', { data: actions, groupBy: 'kind' }],
+];
+
+/** The rendered shadow tree without Lit's markers and with whitespace collapsed as HTML renders it, and its styles as the browser parsed them. */
+function rendering(el: Element) {
+  const shadow = el.shadowRoot!;
+  return {
+    html: shadow.innerHTML.replace(/<!--[^]*?-->/g, '').replace(/[ \t\r\n]+/g, ' '),
+    css: shadow.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules].map((rule) => rule.cssText)),
+  };
+}
+
+async function render(win: Window, tag: string, setup: Record<string, unknown>, lang: string) {
+  const el = win.document.createElement(tag) as HTMLElement & { updateComplete: Promise<unknown>; dataComplete?: Promise<unknown> };
+  el.setAttribute('lang', lang);
+  Object.assign(el, setup);
+  win.document.body.appendChild(el);
+  await (el.dataComplete ?? el.updateComplete);
+  const nested = el.shadowRoot!.querySelector('folio-client-badge') as { updateComplete: Promise<unknown> } | null;
+  await nested?.updateComplete;
+  return el;
+}
+
+test('the bundle renders every component as its source does, markup and styles (its templates are minified)', async () => {
+  const { code } = await built;
+  const win = await page(`<!doctype html><script type="module" src="${URL.createObjectURL(new Blob([code], { type: 'text/javascript' }))}"></script>`);
+  await win.customElements.whenDefined('folio-action-list');
+  for (const [tag, setup] of CASES) {
+    for (const lang of ['en', 'ru']) {
+      const [fromBundle, fromSource] = [await render(win, tag, setup, lang), await render(window, tag, setup, lang)];
+      expect(rendering(fromBundle), `${tag} ${JSON.stringify(Object.keys(setup))} ${lang}`).toEqual(rendering(fromSource));
+      expect(fromBundle.shadowRoot!.innerHTML.length, 'the minified markup is shorter').toBeLessThan(fromSource.shadowRoot!.innerHTML.length);
+    }
+  }
+  const badge = (el: Element) => rendering(el.shadowRoot!.querySelector('folio-client-badge')!);
+  const cards = [await render(win, 'folio-client-card', { data: profile }, 'en'), await render(window, 'folio-client-card', { data: profile }, 'en')];
+  expect(badge(cards[0]!)).toEqual(badge(cards[1]!));
 });
 
 test('every module imports where there is no DOM, without touching document or window', async () => {

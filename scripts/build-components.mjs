@@ -11,6 +11,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import ts from 'typescript';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -43,6 +44,78 @@ const pureValibot = {
   },
 };
 
+/**
+ * Lit keeps a template's text as written, source indentation included. In the minified bundles a
+ * run of whitespace holding a line break in an `html` or `svg` template becomes one space, which
+ * renders the same (HTML collapses it so; a template with <pre> or <textarea> is left alone), and
+ * a `css` template loses the whitespace CSS ignores. Templates are found with the TypeScript
+ * parser, so text that only looks like one (in a string or a comment) is never touched.
+ */
+const minifyTemplates = {
+  name: 'minify-templates',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]components[\\/].*\.ts$/ }, async (args) => ({
+      contents: minifyTemplateText(await readFile(args.path, 'utf8'), args.path),
+      loader: 'ts',
+    }));
+  },
+};
+
+const LINE_BREAK_RUN = /[ \t\r]*\n[ \t\r\n]*/g;
+const KEEPS_WHITESPACE = /<(pre|textarea)\b/i;
+
+export function minifyTemplateText(source, file = 'module.ts') {
+  const sourceFile = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const edits = [];
+  const visit = (node) => {
+    if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && ['html', 'svg', 'css'].includes(node.tag.text)) {
+      const template = node.template;
+      const literals = ts.isNoSubstitutionTemplateLiteral(template) ? [template] : [template.head, ...template.templateSpans.map((s) => s.literal)];
+      // The text between the delimiters: ` or } before it, ${ or ` after it.
+      const spans = literals.map((l) => {
+        const start = l.getStart(sourceFile) + 1;
+        const end = l.end - (l.kind === ts.SyntaxKind.TemplateHead || l.kind === ts.SyntaxKind.TemplateMiddle ? 2 : 1);
+        return { start, end, text: source.slice(start, end) };
+      });
+      if (node.tag.text === 'css') {
+        // Whole rules are only known without substitutions; with them, only runs are collapsed.
+        const whole = spans.length === 1;
+        for (const s of spans) edits.push({ ...s, text: whole ? minifyCss(s.text) : s.text.replace(/[ \t\r\n]+/g, ' ') });
+      } else if (!spans.some((s) => KEEPS_WHITESPACE.test(s.text))) {
+        for (const s of spans) edits.push({ ...s, text: s.text.replace(LINE_BREAK_RUN, ' ') });
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  let out = source;
+  for (const e of edits.sort((x, y) => y.start - x.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
+
+/**
+ * Drops comments and the whitespace around braces and semicolons, before commas and after colons.
+ * The space after a comma stays: in a `var()` fallback it is part of the value. Quoted strings stay
+ * as they are.
+ */
+function minifyCss(text) {
+  return text
+    .split(/('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/)
+    .map((piece, i) =>
+      i % 2
+        ? piece
+        : piece
+            .replace(/\/\*[^]*?\*\//g, '')
+            .replace(/[ \t\r\n]+/g, ' ')
+            .replace(/ ?([{};]) ?/g, '$1')
+            .replace(/ ,/g, ',')
+            .replace(/: /g, ':')
+            .replace(/;}/g, '}'),
+    )
+    .join('')
+    .trim();
+}
+
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -68,7 +141,7 @@ export async function buildComponents({ outdir = 'dist', write = true } = {}) {
       write: false,
       outdir: out,
       minify: true,
-      plugins: [pureValibot],
+      plugins: [pureValibot, minifyTemplates],
       entryPoints: [
         { in: 'components/clientfolio.ts', out: 'clientfolio' },
         ...Object.entries(ENTRIES).map(([name, file]) => ({ in: file, out: `standalone/${name}` })),
