@@ -83,7 +83,7 @@ export class AbcXyzMatrix extends FolioElement {
 
   static override styles = [baseStyles, tableStyles, matrixStyles];
 
-  private api = new ApiController<AbcXyzData>(this, () => {
+  #api = new ApiController<AbcXyzData>(this, () => {
     if (this.data != null || !this.apiBase) return null;
     const query = new URLSearchParams();
     for (const name of ['from', 'to', 'period', 'measure'] as const) {
@@ -103,25 +103,25 @@ export class AbcXyzMatrix extends FolioElement {
 
   /** Resolves once the data being fetched (if any) has arrived and been rendered. */
   get dataComplete(): Promise<boolean> {
-    return this.api.settled.then(() => this.updateComplete);
+    return this.#api.settled.then(() => this.updateComplete);
   }
 
   override render() {
-    const view = viewOf(this.data, this.api.state, (d) => d.clients.length === 0 && !(d.cells ?? d.matrix));
+    const view = viewOf(this.data, this.#api.state, (d) => d.clients.length === 0 && !(d.cells ?? d.matrix));
     const i = this.i18n(view.kind === 'data' ? (view.value as { currency?: unknown }).currency : undefined);
     let body: unknown = nothing;
     let empty = view.kind === 'empty';
     if (view.kind === 'data') {
       const cells = cellFigures(view.value);
       empty = MATRIX_CELLS.every((c) => cells[c].count === 0);
-      if (!empty) body = this.renderMatrix(cells, i);
+      if (!empty) body = this.#renderMatrix(cells, i);
     }
     return html`<section part="base" aria-label=${i.t(...TITLE)} aria-busy=${view.kind === 'loading'}>
       ${stateTemplate(empty ? { kind: 'empty' } : view, i.t, i.t('No clients with revenue in this period.', 'Нет клиентов с выручкой за период.'))}${body}
     </section>`;
   }
 
-  private renderMatrix(cells: Record<MatrixCell, CellFigures>, { t, f }: I18n) {
+  #renderMatrix(cells: Record<MatrixCell, CellFigures>, { t, f }: I18n) {
     const clients = MATRIX_CELLS.reduce((n, c) => n + cells[c].count, 0);
     const revenue = MATRIX_CELLS.reduce((n, c) => n + cells[c].revenue, 0);
     const maxShare = Math.max(...MATRIX_CELLS.map((c) => cells[c].revenueShare));
@@ -132,7 +132,7 @@ export class AbcXyzMatrix extends FolioElement {
       return html`${name}<small>${hint}</small>`;
     };
     return html`<p part="summary" class="summary" id="summary">${summary}</p>
-      <table part="grid" class="grid" role="grid" aria-label=${t(...TITLE)} aria-describedby="summary" @keydown=${this.onKey}>
+      <table part="grid" class="grid" role="grid" aria-label=${t(...TITLE)} aria-describedby="summary" @keydown=${this.#onKey}>
         <thead>
           <tr>
             <td></td>
@@ -148,7 +148,7 @@ export class AbcXyzMatrix extends FolioElement {
                 const c = cells[cell];
                 return html`<td part="cell" class="cell" role="gridcell" data-cell=${cell} tabindex=${cell === this.active ? 0 : -1}
                   aria-selected=${cell === this.selected ? 'true' : 'false'} style="--level:${maxShare ? c.revenueShare / maxShare : 0}"
-                  @click=${() => this.select(cell, cells)}>
+                  @click=${() => this.#select(cell, cells)}>
                   <span class="count"><span class="sr-only">${t(...CLIENTS)}: </span>${f.number(c.count, 0)}</span>
                   <span class="money"><span class="sr-only">${t(...REVENUE)}: </span>${f.moneyCompact(c.revenue)}</span>
                   <span class="share"><span class="sr-only">${t(...SHARE)}: </span>${f.percent(c.revenueShare)}</span>
@@ -183,7 +183,7 @@ export class AbcXyzMatrix extends FolioElement {
       </table></div>`;
   }
 
-  private onKey = (e: KeyboardEvent) => {
+  #onKey = (e: KeyboardEvent) => {
     const cell = (e.target as HTMLElement).dataset.cell as MatrixCell | undefined;
     if (!cell) return;
     if (e.key === 'Enter' || e.key === ' ') {
@@ -198,7 +198,7 @@ export class AbcXyzMatrix extends FolioElement {
     this.renderRoot.querySelector<HTMLElement>(`[data-cell=${next}]`)?.focus();
   };
 
-  private select(cell: MatrixCell, cells: Record<MatrixCell, CellFigures>) {
+  #select(cell: MatrixCell, cells: Record<MatrixCell, CellFigures>) {
     this.active = cell;
     this.selected = cell;
     const { count, revenue } = cells[cell];

@@ -110,7 +110,7 @@ export class ActionList extends FolioElement {
 
   static override styles = [baseStyles, actionListStyles];
 
-  private api = new ApiController<ActionListData>(this, () => {
+  #api = new ApiController<ActionListData>(this, () => {
     if (this.data != null || !this.apiBase) return null;
     const query = new URLSearchParams();
     if (this.manager) query.set('manager', this.manager);
@@ -135,7 +135,7 @@ export class ActionList extends FolioElement {
 
   /** Resolves once the list being fetched (if any) has arrived and been rendered. */
   get dataComplete(): Promise<boolean> {
-    return this.api.settled.then(() => this.updateComplete);
+    return this.#api.settled.then(() => this.updateComplete);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -146,22 +146,22 @@ export class ActionList extends FolioElement {
     }
   }
 
-  private source(): ActionListData | null {
+  #source(): ActionListData | null {
     if (this.data != null) return this.data;
-    return this.api.state.status === 'ready' ? this.api.state.value : null;
+    return this.#api.state.status === 'ready' ? this.#api.state.value : null;
   }
 
   override render() {
-    const view = viewOf(this.data, this.api.state, (d) => d.data.filter((i) => !this.done.has(i.id)).length === 0);
+    const view = viewOf(this.data, this.#api.state, (d) => d.data.filter((i) => !this.done.has(i.id)).length === 0);
     const { t, f } = this.i18n();
     return html`<section part="base" aria-label=${t('Work list', 'Что сделать')} aria-busy=${view.kind === 'loading'}>
       ${stateTemplate(view, t, t('Nothing to do right now.', 'Сейчас делать нечего.'))}
       <p class="sr-only" role="status" aria-live="polite">${this.announcement}</p>
-      ${view.kind === 'data' ? this.renderList(view.value, t, f) : nothing}
+      ${view.kind === 'data' ? this.#renderList(view.value, t, f) : nothing}
     </section>`;
   }
 
-  private renderList(list: ActionListData, t: Translate, f: Format) {
+  #renderList(list: ActionListData, t: Translate, f: Format) {
     const items = list.data.filter((i) => !this.done.has(i.id));
     const current = items.some((i) => i.id === this.current) ? this.current : (items[0]?.id ?? null);
     const groups = groupItems(items, this.groupBy === 'kind' ? 'kind' : 'due', list.asOf, t);
@@ -172,15 +172,15 @@ export class ActionList extends FolioElement {
       ${groups.map(
         (g, gi) => html`<section part="group" class="group" data-group=${g.key}>
           <h3 part="group-heading" id="group-${gi}">${g.label} <span class="count">(${f.number(g.items.length, 0)})</span></h3>
-          <ul part="items" class="items" aria-labelledby="group-${gi}" @keydown=${this.onKeydown}>
-            ${g.items.map((item) => this.renderItem(item, item.id === current, list.asOf, t, f))}
+          <ul part="items" class="items" aria-labelledby="group-${gi}" @keydown=${this.#onKeydown}>
+            ${g.items.map((item) => this.#renderItem(item, item.id === current, list.asOf, t, f))}
           </ul>
         </section>`,
       )}
       ${list.nextCursor ? html`<p part="more" class="muted">${t('More items are waiting on the next page.', 'Остальные дела — на следующей странице.')}</p>` : nothing}`;
   }
 
-  private renderItem(item: ActionItem, isCurrent: boolean, asOf: string, t: Translate, f: Format) {
+  #renderItem(item: ActionItem, isCurrent: boolean, asOf: string, t: Translate, f: Format) {
     const marking = this.marking.get(item.id);
     const overdue = item.overdueDays > 0 || (item.kind !== 'respect_pause' && dueBucket(item, asOf) === 'overdue');
     const who = item.clientName ?? item.clientId ?? (item.manager ? t(`Manager: ${item.manager}`, `Менеджер: ${item.manager}`) : '');
@@ -210,7 +210,7 @@ export class ActionList extends FolioElement {
             tabindex=${isCurrent ? 0 : -1}
             aria-label=${t(`Mark done: ${what}, ${who}`, `Отметить сделанным: ${what}, ${who}`)}
             aria-disabled=${marking?.state === 'pending' ? 'true' : 'false'}
-            @click=${() => this.markDone(item, t)}
+            @click=${() => this.#markDone(item, t)}
           >${t('Done', 'Сделано')}</button>`
         : nothing}
       ${marking?.state === 'failed'
@@ -220,31 +220,31 @@ export class ActionList extends FolioElement {
   }
 
   /** Up and Down move between items (across groups), Home and End to the ends. */
-  private onKeydown = (e: KeyboardEvent) => {
+  #onKeydown = (e: KeyboardEvent) => {
     const all = [...this.renderRoot.querySelectorAll<HTMLElement>('li.item')];
     const from = all.findIndex((li) => li === (e.target as Element).closest('li.item'));
     if (from === -1) return;
     const to = e.key === 'ArrowDown' ? Math.min(all.length - 1, from + 1) : e.key === 'ArrowUp' ? Math.max(0, from - 1) : e.key === 'Home' ? 0 : e.key === 'End' ? all.length - 1 : null;
     if (to === null) return;
     e.preventDefault();
-    this.focusItem(all[to]!.dataset.id!);
+    this.#focusItem(all[to]!.dataset.id!);
   };
 
-  private async focusItem(id: string): Promise<void> {
+  async #focusItem(id: string): Promise<void> {
     this.current = id;
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>(`li.item[data-id="${CSS.escape(id)}"]`)?.focus();
   }
 
-  private async markDone(item: ActionItem, t: Translate): Promise<void> {
+  async #markDone(item: ActionItem, t: Translate): Promise<void> {
     if (this.marking.get(item.id)?.state === 'pending') return;
     const who = item.clientName ?? item.clientId ?? item.manager ?? '';
     let result: unknown = null;
     if (this.apiBase) {
-      this.setMarking(item.id, { state: 'pending' });
-      const outcome = await this.post(item.id);
+      this.#setMarking(item.id, { state: 'pending' });
+      const outcome = await this.#post(item.id);
       if (!outcome.ok) {
-        this.setMarking(item.id, { state: 'failed', message: outcome.message });
+        this.#setMarking(item.id, { state: 'failed', message: outcome.message });
         return;
       }
       result = outcome.body;
@@ -254,15 +254,15 @@ export class ActionList extends FolioElement {
     const at = order.indexOf(item.id);
     const next = order[at + 1] ?? order[at - 1] ?? null;
     const hadFocus = this.renderRoot.querySelector(`li.item[data-id="${CSS.escape(item.id)}"]`)?.contains((this.renderRoot as ShadowRoot).activeElement) ?? false;
-    this.setMarking(item.id, null);
+    this.#setMarking(item.id, null);
     this.done = new Set([...this.done, item.id]);
     const what = kindLabel(item.kind, t);
     this.announcement = t(`Marked done: ${what}, ${who}.`, `Отмечено сделанным: ${what}, ${who}.`);
     emit(this, 'folio-action-done', { id: item.id, kind: item.kind, clientId: item.clientId, result });
-    if (next && hadFocus) await this.focusItem(next);
+    if (next && hadFocus) await this.#focusItem(next);
   }
 
-  private async post(id: string): Promise<{ ok: true; body: unknown } | { ok: false; message: string | null }> {
+  async #post(id: string): Promise<{ ok: true; body: unknown } | { ok: false; message: string | null }> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (this.key) headers.authorization = `Bearer ${this.key}`;
     try {
@@ -276,7 +276,7 @@ export class ActionList extends FolioElement {
     }
   }
 
-  private setMarking(id: string, value: Marking | null): void {
+  #setMarking(id: string, value: Marking | null): void {
     const next = new Map(this.marking);
     if (value) next.set(id, value);
     else next.delete(id);
@@ -285,7 +285,7 @@ export class ActionList extends FolioElement {
 
   /** The list as currently shown (the data or the fetched answer, less the items marked done). */
   get items(): ActionItem[] {
-    return (this.source()?.data ?? []).filter((i) => !this.done.has(i.id));
+    return (this.#source()?.data ?? []).filter((i) => !this.done.has(i.id));
   }
 }
 

@@ -62,7 +62,7 @@ export class ClientBadge extends FolioElement {
 
   static override styles = [baseStyles, badgeStyles];
 
-  private api = new ApiController<ClientProfile>(this, () =>
+  #api = new ApiController<ClientProfile>(this, () =>
     this.types != null || !this.apiBase || !this.clientId
       ? null
       : { base: this.apiBase, path: `/v1/clients/${encodeURIComponent(this.clientId)}`, key: this.key },
@@ -76,24 +76,24 @@ export class ClientBadge extends FolioElement {
 
   /** Resolves once the profile being fetched (if any) has arrived and been rendered. */
   get dataComplete(): Promise<boolean> {
-    return this.api.settled.then(() => this.updateComplete);
+    return this.#api.settled.then(() => this.updateComplete);
   }
 
   override render() {
-    const s = this.api.state;
+    const s = this.#api.state;
     const state: ApiState<ClientTypeEntry[]> = s.status === 'ready' ? { status: 'ready', value: s.value?.types ?? [] } : s;
     const view = viewOf(this.types, state, (types) => types.length === 0);
     const { t } = this.i18n();
-    return html`<div part="base">${stateTemplate(view, t, t('No types', 'Вид не определён'))}${view.kind === 'data' ? this.renderTypes(view.value, t) : nothing}</div>`;
+    return html`<div part="base">${stateTemplate(view, t, t('No types', 'Вид не определён'))}${view.kind === 'data' ? this.#renderTypes(view.value, t) : nothing}</div>`;
   }
 
-  private renderTypes(types: ClientTypeEntry[], t: Translate) {
+  #renderTypes(types: ClientTypeEntry[], t: Translate) {
     return html`<ul part="types" class="types" aria-label=${t('Client types', 'Виды клиента')}>
       ${types.map((entry, i) => {
         const reasons = entry.reasons.length ? entry.reasons : [t('No reasons given', 'Причины не указаны')];
         return html`<li part="type" class="chip ${this.dismissed === i ? 'dismissed' : ''}" data-type=${entry.type} data-tone=${toneOf(entry.type)}
-          @mouseleave=${this.restore} @focusout=${this.restore}>
-          <span class="trigger" tabindex="0" aria-describedby="tip-${i}" @keydown=${(e: KeyboardEvent) => this.dismiss(e, i)}>
+          @mouseleave=${this.#restore} @focusout=${this.#restore}>
+          <span class="trigger" tabindex="0" aria-describedby="tip-${i}" @keydown=${(e: KeyboardEvent) => this.#dismiss(e, i)}>
             <svg part="icon" viewBox="0 0 16 16" aria-hidden="true">${iconFor(entry.type)}</svg>
             <span part="label">${labelOf(t, TYPES, entry.type)}</span>
           </span>
@@ -106,11 +106,11 @@ export class ClientBadge extends FolioElement {
     </ul>`;
   }
 
-  private dismiss(e: KeyboardEvent, index: number) {
+  #dismiss(e: KeyboardEvent, index: number) {
     if (e.key === 'Escape') this.dismissed = index;
   }
 
-  private restore = () => {
+  #restore = () => {
     this.dismissed = null;
   };
 }

@@ -59,7 +59,7 @@ export class ClientCard extends FolioElement {
 
   static override styles = [baseStyles, cardStyles];
 
-  private api = new ApiController<ClientProfile>(this, () =>
+  #api = new ApiController<ClientProfile>(this, () =>
     this.data != null || !this.apiBase || !this.clientId
       ? null
       : { base: this.apiBase, path: `/v1/clients/${encodeURIComponent(this.clientId)}`, key: this.key },
@@ -72,18 +72,18 @@ export class ClientCard extends FolioElement {
 
   /** Resolves once the profile being fetched (if any) has arrived and been rendered. */
   get dataComplete(): Promise<boolean> {
-    return this.api.settled.then(() => this.updateComplete);
+    return this.#api.settled.then(() => this.updateComplete);
   }
 
   override render() {
-    const view = viewOf(this.data, this.api.state, (p) => !p.id);
+    const view = viewOf(this.data, this.#api.state, (p) => !p.id);
     const i = this.i18n(view.kind === 'data' ? view.value.currency : undefined);
     return html`<div aria-busy=${view.kind === 'loading'}>
-      ${stateTemplate(view, i.t, i.t('No client to show.', 'Нет клиента для показа.'))}${view.kind === 'data' ? this.renderCard(view.value, i) : nothing}
+      ${stateTemplate(view, i.t, i.t('No client to show.', 'Нет клиента для показа.'))}${view.kind === 'data' ? this.#renderCard(view.value, i) : nothing}
     </div>`;
   }
 
-  private renderCard(p: ClientProfile, i: I18n) {
+  #renderCard(p: ClientProfile, i: I18n) {
     const { t, f } = i;
     const tags = p.tags ?? [];
     const events = p.recentEvents ?? [];

@@ -102,33 +102,33 @@ export class ClvCalculator extends FolioElement {
   /** The result of the current inputs, or null while any of them is invalid. */
   get result(): ClvCalculatorResult | null {
     const { t, f } = this.i18n();
-    const checked = check(this.values(), this.basis, t, f);
+    const checked = check(this.#values(), this.basis, t, f);
     return checked.ok ? calculateClv(checked.input) : null;
   }
 
   override render() {
     const i = this.i18n();
-    const checked = check(this.values(), this.basis, i.t, i.f);
+    const checked = check(this.#values(), this.basis, i.t, i.f);
     const errors = checked.ok ? {} : checked.errors;
     return html`<div part="base" class="base">
       <form part="form" aria-label=${i.t('CLV calculator', 'Калькулятор CLV')} @submit=${(e: Event) => e.preventDefault()}>
-        ${FIELDS.slice(0, 3).map((spec) => this.renderField(spec, errors[spec.name], i))}
+        ${FIELDS.slice(0, 3).map((spec) => this.#renderField(spec, errors[spec.name], i))}
         <fieldset>
           <legend>${i.t('Client lifetime from', 'Срок жизни клиента задаётся')}</legend>
           ${(['lifetime', 'retention'] as const).map(
-            (b) => html`<label><input type="radio" name="basis" value=${b} .checked=${this.basis === b} @change=${() => this.choose(b)} />
+            (b) => html`<label><input type="radio" name="basis" value=${b} .checked=${this.basis === b} @change=${() => this.#choose(b)} />
               ${b === 'lifetime' ? i.t('Expected lifetime', 'Ожидаемым сроком') : i.t('Retention rate', 'Долей удержания')}</label>`,
           )}
         </fieldset>
         ${FIELDS.slice(3)
           .filter((spec) => !spec.basis || spec.basis === this.basis)
-          .map((spec) => this.renderField(spec, errors[spec.name], i))}
+          .map((spec) => this.#renderField(spec, errors[spec.name], i))}
       </form>
-      ${this.renderResult(checked.ok ? calculateClv(checked.input) : null, i)}
+      ${this.#renderResult(checked.ok ? calculateClv(checked.input) : null, i)}
     </div>`;
   }
 
-  private renderField(spec: FieldSpec, error: string | undefined, { t, lang }: I18n) {
+  #renderField(spec: FieldSpec, error: string | undefined, { t, lang }: I18n) {
     const id = `f-${spec.name}`;
     const value = this[spec.name];
     const typed = this.typed[spec.name];
@@ -139,12 +139,12 @@ export class ClvCalculator extends FolioElement {
       <label for=${id}>${label}</label>
       <input part="input" id=${id} type="text" inputmode="decimal" autocomplete="off" .value=${shown}
         aria-invalid=${error ? 'true' : 'false'} aria-describedby=${error ? `${id}-error` : nothing}
-        @input=${(e: Event) => this.edit(spec, (e.target as HTMLInputElement).value)} />
+        @input=${(e: Event) => this.#edit(spec, (e.target as HTMLInputElement).value)} />
       ${error ? html`<span part="field-error" class="field-error" id="${id}-error">${error}</span>` : nothing}
     </div>`;
   }
 
-  private renderResult(r: ClvCalculatorResult | null, { t, f }: I18n) {
+  #renderResult(r: ClvCalculatorResult | null, { t, f }: I18n) {
     if (!r) {
       return html`<div part="result" class="result"><p role="status" class="muted">${t('Correct the highlighted fields to see the result.', 'Исправьте выделенные поля, чтобы увидеть результат.')}</p></div>`;
     }
@@ -178,23 +178,23 @@ export class ClvCalculator extends FolioElement {
     </div>`;
   }
 
-  private values(): Partial<Record<Field, number>> {
+  #values(): Partial<Record<Field, number>> {
     return Object.fromEntries(FIELDS.map((s) => [s.name, this[s.name]]));
   }
 
-  private edit(spec: FieldSpec, text: string) {
+  #edit(spec: FieldSpec, text: string) {
     this.typed = { ...this.typed, [spec.name]: text };
     this[spec.name] = parseField(text, spec.percent);
-    this.announce();
+    this.#announce();
   }
 
-  private choose(basis: Basis) {
+  #choose(basis: Basis) {
     this.basis = basis;
-    this.announce();
+    this.#announce();
   }
 
   // Only the handlers of the user's own input call this, so programmatic changes never emit.
-  private announce() {
+  #announce() {
     const result = this.result;
     if (result) emit(this, 'folio-clv-change', result);
   }

@@ -24,52 +24,52 @@ export const urlOf = (req: ApiRequest): string => `${req.base.replace(/\/+$/, ''
  */
 export class ApiController<T> implements ReactiveController {
   state: ApiState<T> = { status: 'idle' };
-  private host: ReactiveControllerHost;
-  private request: () => ApiRequest | null;
-  private current = '';
-  private abort: AbortController | null = null;
-  private pending: Promise<void> = Promise.resolve();
+  #host: ReactiveControllerHost;
+  #request: () => ApiRequest | null;
+  #current = '';
+  #abort: AbortController | null = null;
+  #pending: Promise<void> = Promise.resolve();
 
   constructor(host: ReactiveControllerHost, request: () => ApiRequest | null) {
-    this.host = host;
-    this.request = request;
+    this.#host = host;
+    this.#request = request;
     host.addController(this);
   }
 
   hostConnected(): void {
-    this.sync();
+    this.#sync();
   }
 
   hostUpdated(): void {
-    this.sync();
+    this.#sync();
   }
 
   hostDisconnected(): void {
-    if (!this.abort) return;
-    this.abort.abort();
-    this.abort = null;
+    if (!this.#abort) return;
+    this.#abort.abort();
+    this.#abort = null;
     // Forget the unfinished request so that re-attaching the element fetches again.
-    this.current = '';
+    this.#current = '';
   }
 
   /** Settles when the latest fetch has finished (or was abandoned); never rejects. */
   get settled(): Promise<void> {
-    return this.pending;
+    return this.#pending;
   }
 
-  private sync(): void {
-    const req = this.request();
+  #sync(): void {
+    const req = this.#request();
     const id = req ? `${urlOf(req)}\n${req.key ?? ''}` : '';
-    if (id === this.current) return;
-    this.abort?.abort();
-    this.abort = null;
-    this.current = id;
-    if (req) this.pending = this.load(req, (this.abort = new AbortController()).signal);
-    else if (this.state.status !== 'idle') this.set({ status: 'idle' });
+    if (id === this.#current) return;
+    this.#abort?.abort();
+    this.#abort = null;
+    this.#current = id;
+    if (req) this.#pending = this.#load(req, (this.#abort = new AbortController()).signal);
+    else if (this.state.status !== 'idle') this.#set({ status: 'idle' });
   }
 
-  private async load(req: ApiRequest, signal: AbortSignal): Promise<void> {
-    this.set({ status: 'loading' });
+  async #load(req: ApiRequest, signal: AbortSignal): Promise<void> {
+    this.#set({ status: 'loading' });
     const headers: Record<string, string> = { accept: 'application/json' };
     if (req.key) headers.authorization = `Bearer ${req.key}`;
     let next: ApiState<T>;
@@ -82,13 +82,13 @@ export class ApiController<T> implements ReactiveController {
     }
     // A superseded or detached request must leave the element as it is.
     if (signal.aborted) return;
-    this.abort = null;
-    this.set(next);
+    this.#abort = null;
+    this.#set(next);
   }
 
-  private set(state: ApiState<T>): void {
+  #set(state: ApiState<T>): void {
     this.state = state;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 }
 

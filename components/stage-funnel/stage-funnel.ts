@@ -80,7 +80,7 @@ export class StageFunnel extends FolioElement {
 
   static override styles = [baseStyles, tableStyles, funnelStyles];
 
-  private api = new ApiController<Funnel>(this, () => {
+  #api = new ApiController<Funnel>(this, () => {
     if (this.data != null || !this.apiBase) return null;
     const query = new URLSearchParams();
     if (this.asOf) query.set('asOf', this.asOf);
@@ -99,18 +99,18 @@ export class StageFunnel extends FolioElement {
 
   /** Resolves once the data being fetched (if any) has arrived and been rendered. */
   get dataComplete(): Promise<boolean> {
-    return this.api.settled.then(() => this.updateComplete);
+    return this.#api.settled.then(() => this.updateComplete);
   }
 
   override render() {
-    const view = viewOf(this.data, this.api.state, (d) => d.total === 0 || d.stages.length === 0);
+    const view = viewOf(this.data, this.#api.state, (d) => d.total === 0 || d.stages.length === 0);
     const i = this.i18n();
     return html`<section part="base" aria-label=${title(i)} aria-busy=${view.kind === 'loading'}>
-      ${stateTemplate(view, i.t, i.t('No clients in the funnel yet.', 'В воронке пока нет клиентов.'))}${view.kind === 'data' ? this.renderFunnel(view.value, i) : nothing}
+      ${stateTemplate(view, i.t, i.t('No clients in the funnel yet.', 'В воронке пока нет клиентов.'))}${view.kind === 'data' ? this.#renderFunnel(view.value, i) : nothing}
     </section>`;
   }
 
-  private renderFunnel(funnel: Funnel, i: I18n) {
+  #renderFunnel(funnel: Funnel, i: I18n) {
     const { t, f } = i;
     const max = Math.max(1, ...funnel.stages.map((s) => s.count));
     const [total, asOf] = [f.number(funnel.total, 0), f.date(funnel.asOf)];
@@ -120,7 +120,7 @@ export class StageFunnel extends FolioElement {
       <ol part="stages" class="stages" aria-label=${title(i)}>
         ${rows.map(
           ({ s, name, meta }) => html`<li>
-            <button type="button" part="stage" class="stage" style="--size:${s.count / max}" aria-current=${s.stage === this.selected ? 'true' : 'false'} data-stage=${s.stage} @click=${() => this.select(s.stage)}>
+            <button type="button" part="stage" class="stage" style="--size:${s.count / max}" aria-current=${s.stage === this.selected ? 'true' : 'false'} data-stage=${s.stage} @click=${() => this.#select(s.stage)}>
               <span part="label" class="label">${name}</span>
               <span class="track"><span part="bar" class="bar"></span></span>
               <span part="count" class="count">${f.number(s.count, 0)}</span>
@@ -158,7 +158,7 @@ export class StageFunnel extends FolioElement {
       </table></div>`;
   }
 
-  private select(stage: FunnelStage['stage']) {
+  #select(stage: FunnelStage['stage']) {
     this.selected = stage;
     emit(this, 'folio-stage-select', { stage });
   }
