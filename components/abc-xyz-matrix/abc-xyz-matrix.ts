@@ -1,7 +1,8 @@
 import { html, nothing, type PropertyDeclarations } from 'lit';
-import { ApiController } from '../shared/api.ts';
+import { withQuery } from '../shared/api.ts';
+import { FolioDataElement } from '../shared/data-element.ts';
 import { emit } from '../shared/events.ts';
-import { FolioElement, type I18n } from '../shared/folio-element.ts';
+import type { I18n } from '../shared/folio-element.ts';
 import { CLIENTS, type Text } from '../shared/messages.ts';
 import { baseStyles, tableStyles } from '../shared/styles.ts';
 import { stateTemplate, viewOf } from '../shared/view.ts';
@@ -49,11 +50,8 @@ export interface SegmentSelectDetail {
  * @cssproperty --folio-gap - Spacing unit. Default `0.5rem`.
  * @cssproperty --folio-transition-duration - Hover transitions. Default `150ms`.
  */
-export class AbcXyzMatrix extends FolioElement {
+export class AbcXyzMatrix extends FolioDataElement<AbcXyzData> {
   static override properties: PropertyDeclarations = {
-    data: { attribute: false },
-    apiBase: { attribute: 'api-base' },
-    key: {},
     from: {},
     to: {},
     period: {},
@@ -65,10 +63,6 @@ export class AbcXyzMatrix extends FolioElement {
 
   /** Exactly the JSON of `GET /v1/segments/abc-xyz`. When set, nothing is fetched. */
   declare data: AbcXyzData | null;
-  /** Base URL of the Clientfolio API. */
-  declare apiBase?: string;
-  /** A publishable key (`pk_…`) or a widget session token. */
-  declare key?: string;
   /** Query of the analysis: window `[from, to)`, `period` (month, quarter, year) and `measure` (revenue, margin). */
   declare from?: string;
   declare to?: string;
@@ -83,31 +77,18 @@ export class AbcXyzMatrix extends FolioElement {
 
   static override styles = [baseStyles, tableStyles, matrixStyles];
 
-  #api = new ApiController<AbcXyzData>(this, () => {
-    if (this.data != null || !this.apiBase) return null;
-    const query = new URLSearchParams();
-    for (const name of ['from', 'to', 'period', 'measure'] as const) {
-      const value = this[name];
-      if (value) query.set(name, value);
-    }
-    const qs = query.toString();
-    return { base: this.apiBase, path: `/v1/segments/abc-xyz${qs ? `?${qs}` : ''}`, key: this.key };
-  });
-
   constructor() {
     super();
-    this.data = null;
     this.showTable = false;
     this.active = 'AX';
   }
 
-  /** Resolves once the data being fetched (if any) has arrived and been rendered. */
-  get dataComplete(): Promise<boolean> {
-    return this.#api.settled.then(() => this.updateComplete);
+  protected override path() {
+    return withQuery('/v1/segments/abc-xyz', { from: this.from, to: this.to, period: this.period, measure: this.measure });
   }
 
   override render() {
-    const view = viewOf(this.data, this.#api.state, (d) => d.clients.length === 0 && !(d.cells ?? d.matrix));
+    const view = viewOf(this.data, this.api.state, (d) => d.clients.length === 0 && !(d.cells ?? d.matrix));
     const i = this.i18n(view.kind === 'data' ? (view.value as { currency?: unknown }).currency : undefined);
     let body: unknown = nothing;
     let empty = view.kind === 'empty';

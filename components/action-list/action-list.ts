@@ -1,8 +1,8 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { ActionItem, ActionList as ActionListData } from '../../schema/actions.ts';
-import { ApiController, urlOf } from '../shared/api.ts';
+import { send, withQuery } from '../shared/api.ts';
+import { FolioDataElement } from '../shared/data-element.ts';
 import { emit } from '../shared/events.ts';
-import { FolioElement } from '../shared/folio-element.ts';
 import type { Format } from '../shared/format.ts';
 import { labelOf, type Translate } from '../shared/messages.ts';
 import { baseStyles } from '../shared/styles.ts';
@@ -63,11 +63,8 @@ type Marking = { state: 'pending' } | { state: 'failed'; message: string | null 
  * @cssproperty --folio-radius - Corner radius. Default `6px`.
  * @cssproperty --folio-gap - Spacing unit. Default `0.5rem`.
  */
-export class ActionList extends FolioElement {
+export class ActionList extends FolioDataElement<ActionListData> {
   static override properties: PropertyDeclarations = {
-    data: { attribute: false },
-    apiBase: { attribute: 'api-base' },
-    key: {},
     manager: {},
     kind: {},
     clientId: { attribute: 'client-id' },
@@ -83,8 +80,6 @@ export class ActionList extends FolioElement {
 
   /** Exactly the JSON of `GET /v1/actions`. When set, nothing is fetched. */
   declare data: ActionListData | null;
-  /** Base URL of the Clientfolio API, e.g. `https://api.example.com`. */
-  declare apiBase?: string;
   /** A restricted key (`rk_…`) for the manager, or a publishable key or widget session to read only. */
   declare key?: string;
   /** Filters of the list: a manager, one kind or several (comma-separated), a client, the date of the list. */
@@ -110,20 +105,8 @@ export class ActionList extends FolioElement {
 
   static override styles = [baseStyles, actionListStyles];
 
-  #api = new ApiController<ActionListData>(this, () => {
-    if (this.data != null || !this.apiBase) return null;
-    const query = new URLSearchParams();
-    if (this.manager) query.set('manager', this.manager);
-    if (this.kind) query.set('kind', this.kind);
-    if (this.clientId) query.set('clientId', this.clientId);
-    if (this.asOf) query.set('asOf', this.asOf);
-    query.set('limit', String(this.limit));
-    return { base: this.apiBase, path: `/v1/actions?${query}`, key: this.key };
-  });
-
   constructor() {
     super();
-    this.data = null;
     this.limit = 100;
     this.groupBy = 'due';
     this.readonly = false;
@@ -133,9 +116,8 @@ export class ActionList extends FolioElement {
     this.announcement = '';
   }
 
-  /** Resolves once the list being fetched (if any) has arrived and been rendered. */
-  get dataComplete(): Promise<boolean> {
-    return this.#api.settled.then(() => this.updateComplete);
+  protected override path() {
+    return withQuery('/v1/actions', { manager: this.manager, kind: this.kind, clientId: this.clientId, asOf: this.asOf, limit: this.limit });
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -148,11 +130,11 @@ export class ActionList extends FolioElement {
 
   #source(): ActionListData | null {
     if (this.data != null) return this.data;
-    return this.#api.state.status === 'ready' ? this.#api.state.value : null;
+    return this.api.state.status === 'ready' ? this.api.state.value : null;
   }
 
   override render() {
-    const view = viewOf(this.data, this.#api.state, (d) => d.data.filter((i) => !this.done.has(i.id)).length === 0);
+    const view = viewOf(this.data, this.api.state, (d) => d.data.filter((i) => !this.done.has(i.id)).length === 0);
     const { t, f } = this.i18n();
     return html`<section part="base" aria-label=${t('Work list', 'Что сделать')} aria-busy=${view.kind === 'loading'}>
       ${stateTemplate(view, t, t('Nothing to do right now.', 'Сейчас делать нечего.'))}
@@ -242,7 +224,7 @@ export class ActionList extends FolioElement {
     let result: unknown = null;
     if (this.apiBase) {
       this.#setMarking(item.id, { state: 'pending' });
-      const outcome = await this.#post(item.id);
+      const outcome = await send({ base: this.apiBase, path: `/v1/actions/${encodeURIComponent(item.id)}/done`, key: this.key }, { method: 'POST', body: '{}' });
       if (!outcome.ok) {
         this.#setMarking(item.id, { state: 'failed', message: outcome.message });
         return;
@@ -260,20 +242,6 @@ export class ActionList extends FolioElement {
     this.announcement = t(`Marked done: ${what}, ${who}.`, `Отмечено сделанным: ${what}, ${who}.`);
     emit(this, 'folio-action-done', { id: item.id, kind: item.kind, clientId: item.clientId, result });
     if (next && hadFocus) await this.#focusItem(next);
-  }
-
-  async #post(id: string): Promise<{ ok: true; body: unknown } | { ok: false; message: string | null }> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    if (this.key) headers.authorization = `Bearer ${this.key}`;
-    try {
-      const res = await fetch(urlOf({ base: this.apiBase!, path: `/v1/actions/${encodeURIComponent(id)}/done` }), { method: 'POST', headers, body: '{}' });
-      const body: unknown = await res.json().catch(() => null);
-      if (res.ok) return { ok: true, body };
-      const problem = body as { detail?: unknown; title?: unknown } | null;
-      return { ok: false, message: typeof problem?.detail === 'string' ? problem.detail : typeof problem?.title === 'string' ? problem.title : null };
-    } catch {
-      return { ok: false, message: null };
-    }
   }
 
   #setMarking(id: string, value: Marking | null): void {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { userEvent } from 'vitest/browser';
-import type { ClientTypeEntry } from '../shared/profile.ts';
+import type { ClientProfile, ClientTypeEntry } from '../shared/profile.ts';
 import { cleanup, deferred, expectAccessible, headerOf, json, mount, part, parts, problem, root, stubFetch, text } from '../shared/testing.ts';
 import './folio-client-badge.ts';
 
@@ -126,5 +126,17 @@ describe('<folio-client-badge> from the API', () => {
     answer.resolve(json({ types }));
     await el.dataComplete;
     expect(parts(el, 'type')).toHaveLength(0);
+  });
+
+  test('takes the profile itself as data, as the card does; the types property still wins', async () => {
+    const fetch = stubFetch(() => json({ types: [] }));
+    const el = await mount('folio-client-badge', (e) => (e.data = { id: 'acme/42', name: 'Acme', types } as ClientProfile), { attrs });
+    expect(fetch).not.toHaveBeenCalled();
+    expect(parts(el, 'label').map(text)).toEqual(['Golden', 'Pioneer', 'Bad', 'partner']);
+    el.types = [types[1]!];
+    await el.updateComplete;
+    expect(parts(el, 'label').map(text)).toEqual(['Pioneer']);
+    const none = await mount('folio-client-badge', (e) => (e.data = { id: 'acme/42', name: 'Acme' } as ClientProfile));
+    expect(text(part(none, 'empty'))).toBe('No types');
   });
 });

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyDeclarations } from 'lit';
-import { ApiController, type ApiState } from '../shared/api.ts';
-import { FolioElement } from '../shared/folio-element.ts';
+import type { ApiState } from '../shared/api.ts';
+import { FolioDataElement } from '../shared/data-element.ts';
 import { labelOf, type Text, type Translate } from '../shared/messages.ts';
 import type { ClientProfile, ClientTypeEntry } from '../shared/profile.ts';
 import { baseStyles } from '../shared/styles.ts';
@@ -40,33 +40,23 @@ import { iconFor, toneOf } from './icons.ts';
  * @cssproperty --folio-font-size - Base font size. Default `0.875rem`.
  * @cssproperty --folio-radius - Tooltip corner radius. Default `6px`.
  */
-export class ClientBadge extends FolioElement {
+export class ClientBadge extends FolioDataElement<ClientProfile> {
   static override properties: PropertyDeclarations = {
     types: { attribute: false },
     clientId: { attribute: 'client-id' },
-    apiBase: { attribute: 'api-base' },
-    key: {},
     dismissed: { state: true, attribute: false },
   };
 
-  /** The profile's `types` array. When set, nothing is fetched. */
+  /** The profile's `types` array. When set, it wins over `data`, and nothing is fetched. */
   declare types: ClientTypeEntry[] | null;
+  /** Exactly the JSON of `GET /v1/clients/{id}`, whose `types` are shown. When set, nothing is fetched. */
+  declare data: ClientProfile | null;
   /** The client whose profile (`GET /v1/clients/{id}`) gives the types. */
   declare clientId?: string;
-  /** Base URL of the Clientfolio API. */
-  declare apiBase?: string;
-  /** A publishable key (`pk_…`) or a widget session token. */
-  declare key?: string;
   /** The tooltip the user closed with Escape, until the pointer or focus leaves it. @internal */
   declare private dismissed: number | null;
 
   static override styles = [baseStyles, badgeStyles];
-
-  #api = new ApiController<ClientProfile>(this, () =>
-    this.types != null || !this.apiBase || !this.clientId
-      ? null
-      : { base: this.apiBase, path: `/v1/clients/${encodeURIComponent(this.clientId)}`, key: this.key },
-  );
 
   constructor() {
     super();
@@ -74,15 +64,14 @@ export class ClientBadge extends FolioElement {
     this.dismissed = null;
   }
 
-  /** Resolves once the profile being fetched (if any) has arrived and been rendered. */
-  get dataComplete(): Promise<boolean> {
-    return this.#api.settled.then(() => this.updateComplete);
+  protected override path() {
+    return this.types == null && this.clientId ? `/v1/clients/${encodeURIComponent(this.clientId)}` : null;
   }
 
   override render() {
-    const s = this.#api.state;
+    const s = this.api.state;
     const state: ApiState<ClientTypeEntry[]> = s.status === 'ready' ? { status: 'ready', value: s.value?.types ?? [] } : s;
-    const view = viewOf(this.types, state, (types) => types.length === 0);
+    const view = viewOf(this.types ?? (this.data && (this.data.types ?? [])), state, (types) => types.length === 0);
     const { t } = this.i18n();
     return html`<div part="base">${stateTemplate(view, t, t('No types', 'Вид не определён'))}${view.kind === 'data' ? this.#renderTypes(view.value, t) : nothing}</div>`;
   }

@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import type { ClientEvent } from '../../schema/events.ts';
-import { ApiController } from '../shared/api.ts';
-import { FolioElement, type I18n } from '../shared/folio-element.ts';
+import { FolioDataElement } from '../shared/data-element.ts';
+import type { I18n } from '../shared/folio-element.ts';
 import { labelOf, NONE, STAGES, type Text } from '../shared/messages.ts';
 import type { ClientProfile } from '../shared/profile.ts';
 import { baseStyles } from '../shared/styles.ts';
@@ -40,43 +40,24 @@ import { cardStyles } from './client-card.styles.ts';
  * @cssproperty --folio-radius - Corner radius. Default `6px`.
  * @cssproperty --folio-gap - Spacing unit. Default `0.5rem`.
  */
-export class ClientCard extends FolioElement {
+export class ClientCard extends FolioDataElement<ClientProfile> {
   static override properties: PropertyDeclarations = {
-    data: { attribute: false },
     clientId: { attribute: 'client-id' },
-    apiBase: { attribute: 'api-base' },
-    key: {},
   };
 
   /** Exactly the JSON of `GET /v1/clients/{id}`. When set, nothing is fetched. */
   declare data: ClientProfile | null;
   /** The client to fetch. */
   declare clientId?: string;
-  /** Base URL of the Clientfolio API. */
-  declare apiBase?: string;
-  /** A publishable key (`pk_…`) or a widget session token. */
-  declare key?: string;
 
   static override styles = [baseStyles, cardStyles];
 
-  #api = new ApiController<ClientProfile>(this, () =>
-    this.data != null || !this.apiBase || !this.clientId
-      ? null
-      : { base: this.apiBase, path: `/v1/clients/${encodeURIComponent(this.clientId)}`, key: this.key },
-  );
-
-  constructor() {
-    super();
-    this.data = null;
-  }
-
-  /** Resolves once the profile being fetched (if any) has arrived and been rendered. */
-  get dataComplete(): Promise<boolean> {
-    return this.#api.settled.then(() => this.updateComplete);
+  protected override path() {
+    return this.clientId ? `/v1/clients/${encodeURIComponent(this.clientId)}` : null;
   }
 
   override render() {
-    const view = viewOf(this.data, this.#api.state, (p) => !p.id);
+    const view = viewOf(this.data, this.api.state, (p) => !p.id);
     const i = this.i18n(view.kind === 'data' ? view.value.currency : undefined);
     return html`<div aria-busy=${view.kind === 'loading'}>
       ${stateTemplate(view, i.t, i.t('No client to show.', 'Нет клиента для показа.'))}${view.kind === 'data' ? this.#renderCard(view.value, i) : nothing}

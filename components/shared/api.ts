@@ -16,6 +16,14 @@ export type ApiState<T> =
 
 export const urlOf = (req: ApiRequest): string => `${req.base.replace(/\/+$/, '')}${req.path}`;
 
+/** `path?name=value&…` with the parameters that have a value, or `path` alone when none has. */
+export function withQuery(path: string, params: Record<string, string | number | null | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value != null && value !== '') query.set(name, String(value));
+  const qs = query.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
 /**
  * Fetches a component's data whenever its request changes: on connect and after an update (never
  * in the constructor or render), aborting the previous fetch when the inputs change or the element
@@ -70,25 +78,35 @@ export class ApiController<T> implements ReactiveController {
 
   async #load(req: ApiRequest, signal: AbortSignal): Promise<void> {
     this.#set({ status: 'loading' });
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (req.key) headers.authorization = `Bearer ${req.key}`;
-    let next: ApiState<T>;
-    try {
-      const res = await fetch(urlOf(req), { headers, signal });
-      const body = await readJson(res);
-      next = res.ok ? { status: 'ready', value: body as T } : { status: 'error', message: problemMessage(body), httpStatus: res.status };
-    } catch {
-      next = { status: 'error', message: null, httpStatus: null };
-    }
+    const reply = await send(req, { signal });
     // A superseded or detached request must leave the element as it is.
     if (signal.aborted) return;
     this.#abort = null;
-    this.#set(next);
+    this.#set(reply.ok ? { status: 'ready', value: reply.body as T } : { status: 'error', message: reply.message, httpStatus: reply.httpStatus });
   }
 
   #set(state: ApiState<T>): void {
     this.state = state;
     this.#host.requestUpdate();
+  }
+}
+
+export type Reply = { ok: true; body: unknown } | { ok: false; message: string | null; httpStatus: number | null };
+
+/**
+ * One request to the API as the components make it: JSON both ways, the key as a bearer token.
+ * Never rejects: a network failure is a reply without an HTTP status.
+ */
+export async function send(req: ApiRequest, init: RequestInit = {}): Promise<Reply> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (init.body) headers['content-type'] = 'application/json';
+  if (req.key) headers.authorization = `Bearer ${req.key}`;
+  try {
+    const res = await fetch(urlOf(req), { ...init, headers });
+    const body = await readJson(res);
+    return res.ok ? { ok: true, body } : { ok: false, message: problemMessage(body), httpStatus: res.status };
+  } catch {
+    return { ok: false, message: null, httpStatus: null };
   }
 }
 

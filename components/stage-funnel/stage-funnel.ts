@@ -1,8 +1,9 @@
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import type { Funnel, FunnelStage } from '../../schema/lifecycle.ts';
-import { ApiController } from '../shared/api.ts';
+import { withQuery } from '../shared/api.ts';
+import { FolioDataElement } from '../shared/data-element.ts';
 import { emit } from '../shared/events.ts';
-import { FolioElement, type I18n } from '../shared/folio-element.ts';
+import type { I18n } from '../shared/folio-element.ts';
 import { CLIENTS, labelOf, NONE, STAGES } from '../shared/messages.ts';
 import { baseStyles, tableStyles } from '../shared/styles.ts';
 import { stateTemplate, viewOf } from '../shared/view.ts';
@@ -48,11 +49,8 @@ export interface StageSelectDetail {
  * @cssproperty --folio-funnel-bar-thickness - Bar thickness in the vertical layout. Default `1.25rem`.
  * @cssproperty --folio-funnel-height - Bar area height in the horizontal layout. Default `8rem`.
  */
-export class StageFunnel extends FolioElement {
+export class StageFunnel extends FolioDataElement<Funnel> {
   static override properties: PropertyDeclarations = {
-    data: { attribute: false },
-    apiBase: { attribute: 'api-base' },
-    key: {},
     asOf: { attribute: 'as-of' },
     from: {},
     to: {},
@@ -63,10 +61,6 @@ export class StageFunnel extends FolioElement {
 
   /** Exactly the JSON of `GET /v1/lifecycle/funnel`. When set, nothing is fetched. */
   declare data: Funnel | null;
-  /** Base URL of the Clientfolio API, e.g. `https://api.example.com`. */
-  declare apiBase?: string;
-  /** A publishable key (`pk_…`) or a widget session token. */
-  declare key?: string;
   /** Query of the funnel: the instant the counts are taken at, and the window of `entered`. */
   declare asOf?: string;
   declare from?: string;
@@ -80,30 +74,18 @@ export class StageFunnel extends FolioElement {
 
   static override styles = [baseStyles, tableStyles, funnelStyles];
 
-  #api = new ApiController<Funnel>(this, () => {
-    if (this.data != null || !this.apiBase) return null;
-    const query = new URLSearchParams();
-    if (this.asOf) query.set('asOf', this.asOf);
-    if (this.from) query.set('from', this.from);
-    if (this.to) query.set('to', this.to);
-    const qs = query.toString();
-    return { base: this.apiBase, path: `/v1/lifecycle/funnel${qs ? `?${qs}` : ''}`, key: this.key };
-  });
-
   constructor() {
     super();
-    this.data = null;
     this.layout = 'vertical';
     this.showTable = false;
   }
 
-  /** Resolves once the data being fetched (if any) has arrived and been rendered. */
-  get dataComplete(): Promise<boolean> {
-    return this.#api.settled.then(() => this.updateComplete);
+  protected override path() {
+    return withQuery('/v1/lifecycle/funnel', { asOf: this.asOf, from: this.from, to: this.to });
   }
 
   override render() {
-    const view = viewOf(this.data, this.#api.state, (d) => d.total === 0 || d.stages.length === 0);
+    const view = viewOf(this.data, this.api.state, (d) => d.total === 0 || d.stages.length === 0);
     const i = this.i18n();
     return html`<section part="base" aria-label=${title(i)} aria-busy=${view.kind === 'loading'}>
       ${stateTemplate(view, i.t, i.t('No clients in the funnel yet.', 'В воронке пока нет клиентов.'))}${view.kind === 'data' ? this.#renderFunnel(view.value, i) : nothing}
