@@ -5,7 +5,8 @@ import type { Lang } from './locale.ts';
 // in both languages at once, `t('Clients', 'Клиенты')`: side by side they are easy to keep in
 // step, and no table of keys stands between a template and its words (dropping the keys took
 // 648 B off the gzipped one-file bundle). Words looked up by an id that comes with the data (a
-// stage, a client type, an event type) live in tables keyed by that id, beside their one user.
+// stage, a client type, an event type) live in tables keyed by that id, beside the component that
+// shows them (the stages, which two show, here).
 
 /** A text in both our languages: English, then Russian. */
 export type Text = readonly [en: string, ru: string];
