@@ -137,3 +137,11 @@ describe('checkClvInput: every 400 names its field', () => {
     expect(checkClvInput({ ...withoutLifetime, retentionRate: 0 }).success).toBe(true);
   });
 });
+
+describe('answers without binary noise', () => {
+  it('120 × 1.5 × 0.35 is a margin of 63, not 62.99999999999999', () => {
+    const r = calculateClv({ averageOrderValue: 120, ordersPerPeriod: 1.5, grossMargin: 0.35, lifetimePeriods: 18, discountRate: 0, acquisitionCost: 250 });
+    expect(r.periodMargin).toBe(63);
+    expect(r.clvSimple).toBe(1134);
+  });
+});

@@ -47,17 +47,20 @@ export function calculateClv(input: ClvCalculatorInput): ClvCalculatorResult {
   const ratio = clvDiscounted / cac;
   const clvToCac = cac === 0 || !Number.isFinite(ratio) ? null : ratio;
   return {
-    periodMargin: m,
-    expectedLifetimePeriods,
-    clvSimple,
-    clvDiscounted,
-    clvToCac,
-    allowableCac: clvDiscounted / target,
-    paybackPeriods: cac === 0 ? 0 : m === 0 ? null : cac / m,
-    netValue: clvDiscounted - cac,
+    periodMargin: clean(m),
+    expectedLifetimePeriods: clean(expectedLifetimePeriods),
+    clvSimple: clean(clvSimple),
+    clvDiscounted: clean(clvDiscounted),
+    clvToCac: clvToCac === null ? null : clean(clvToCac),
+    allowableCac: clean(clvDiscounted / target),
+    paybackPeriods: cac === 0 ? 0 : m === 0 ? null : clean(cac / m),
+    netValue: clean(clvDiscounted - cac),
     meetsTarget: clvToCac === null ? clvDiscounted > 0 : clvToCac >= target,
   };
 }
+
+/** 12 significant digits: drops binary noise (120 × 1.5 × 0.35 = 62.99999999999999) and nothing real. */
+const clean = (x: number): number => Number(x.toPrecision(12));
 
 export interface FieldError {
   path: string;
