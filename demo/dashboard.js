@@ -655,6 +655,12 @@ async function main() {
     el.setAttribute('api-base', api.base);
     el.setAttribute('key', api.key);
   }
+  // The head of sales' restricted key (rk_…) may mark work-list items done; a publishable key only reads.
+  if (config.restrictedKey) {
+    const list = $('action-list');
+    list.setAttribute('key', config.restrictedKey);
+    list.removeAttribute('readonly');
+  }
 
   $('funnel').addEventListener('folio-stage-select', (e) => select({ ...pick(), client: null, stage: e.detail.stage }));
   $('matrix').addEventListener('folio-segment-select', (e) => select({ ...pick(), client: null, cell: e.detail.cell }));

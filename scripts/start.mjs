@@ -71,7 +71,10 @@ async function seed(token) {
   }
   process.stdout.write(' done\n');
   mkdirSync(path.dirname(statePath), { recursive: true });
-  const saved = { workspaceId: ws.id, secretKey: ws.secretKey, publishableKey: ws.publishableKey };
+  // The dashboard's work list is operated by the head of sales: a restricted key for every manager.
+  const managers = [...new Set(demo.clients.map((c) => c.attributes.manager).filter(Boolean))].sort();
+  const restricted = await api('/v1/keys', { key: ws.secretKey, method: 'POST', body: { kind: 'restricted', label: 'demo head of sales', scope: { supervisorOf: managers } } });
+  const saved = { workspaceId: ws.id, secretKey: ws.secretKey, publishableKey: ws.publishableKey, restrictedKey: restricted.key };
   writeFileSync(statePath, JSON.stringify(saved, null, 2));
   return { ...saved, seeded: true };
 }
@@ -100,7 +103,7 @@ try {
   if (wanted.length !== current.allowedOrigins.length) await api('/v1/workspace', { key: demo.secretKey, method: 'PATCH', body: { allowedOrigins: wanted } });
   writeFileSync(
     path.join(root, 'demo', 'demo-config.js'),
-    `// Written by npm start for the local demo workspace; not committed.\nexport const apiBase = ${JSON.stringify(base)};\nexport const publishableKey = ${JSON.stringify(demo.publishableKey)};\n`,
+    `// Written by npm start for the local demo workspace; not committed.\nexport const apiBase = ${JSON.stringify(base)};\nexport const publishableKey = ${JSON.stringify(demo.publishableKey)};\nexport const restrictedKey = ${JSON.stringify(demo.restrictedKey ?? null)};\n`,
   );
   // The plain embed page with the demo key in place of the placeholder, ready to open. A browser
   // sends no Origin header on a same-origin GET and the API refuses a publishable key without one,
