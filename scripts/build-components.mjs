@@ -141,6 +141,8 @@ export async function buildComponents({ outdir = 'dist', write = true } = {}) {
       write: false,
       outdir: out,
       minify: true,
+      // Lit's licence notices go beside each bundle (clientfolio.js.LEGAL.txt), not inside it.
+      legalComments: 'external',
       plugins: [pureValibot, minifyTemplates],
       entryPoints: [
         { in: 'components/clientfolio.ts', out: 'clientfolio' },
@@ -159,7 +161,7 @@ export async function buildComponents({ outdir = 'dist', write = true } = {}) {
   ]);
   const files = new Map();
   for (const file of [...standalone.outputFiles, ...npm.outputFiles]) files.set(path.relative(out, file.path), file.contents);
-  const sizes = standalone.outputFiles.map((file) => ({
+  const sizes = standalone.outputFiles.filter((file) => file.path.endsWith('.js')).map((file) => ({
     name: path.relative(out, file.path),
     minified: file.contents.length,
     gzip: gzipSync(file.contents, { level: 9 }).length,
