@@ -5,7 +5,6 @@ import { withRetry } from '../../worker/db/retry.ts';
 import { ApiError } from '../../worker/problem.ts';
 import { callJson, createWorkspace, expectProblem, call, postEvents } from './helpers.ts';
 
-const day = (d: string) => `${d}T00:00:00.000Z`;
 
 describe('funnel', () => {
   it('counts, entries, conversions and medians on a hand-computed portfolio', async () => {

@@ -16,7 +16,6 @@ import { ClientProfileSchema } from '../../schema/profile.ts';
 import { classifiedPortfolio } from '../segmentation.ts';
 import { sleepRuleFor } from '../value.ts';
 import { json, route } from '../route.ts';
-import { parseJson, parseQuery, pathId } from '../validate.ts';
 
 const notFound = (id: string) => new ApiError(404, `No client ${JSON.stringify(id)} in this workspace`);
 
@@ -48,9 +47,8 @@ export const clientRoutes = [
       body: { name: 'Acme Ltd', attributes: { channel: 'referral', industry: 'manufacturing', region: 'EU', size: 'large', manager: 'olga' }, tags: ['key-account'], manualTypes: ['status'], acquisitionCost: 300 },
       response: exampleClient,
     },
-    async handle({ request, env, auth, now }) {
-      const id = pathId(request, 'id', IdSchema);
-      const body = await parseJson(request, ClientUpsertSchema);
+    async handle({ env, auth, now, params, body }) {
+      const id = params.id!;
       const existing = await getClient(env.DB, auth.workspace.id, id);
       const merged = {
         id,
@@ -77,8 +75,8 @@ export const clientRoutes = [
     params,
     responses: { 200: ClientProfileSchema },
     widgetScope: { clientParam: 'id' },
-    async handle({ request, env, auth, now }) {
-      const id = pathId(request, 'id', IdSchema);
+    async handle({ env, auth, now, params }) {
+      const id = params.id!;
       const client = await getClient(env.DB, auth.workspace.id, id);
       if (!client) throw notFound(id);
       return clientProfile(env.DB, auth.workspace, client, now);
@@ -93,8 +91,7 @@ export const clientRoutes = [
     query: ClientListQuerySchema,
     responses: { 200: ClientPageSchema },
     examples: { response: { data: [exampleClient], nextCursor: null } },
-    async handle({ request, env, auth, now }) {
-      const query = parseQuery(request, ClientListQuerySchema);
+    async handle({ env, auth, now, query }) {
       const secret = env.ADMIN_TOKEN ?? 'clientfolio-dev';
       const scope = `clients:${query.stage ?? ''}:${query.type ?? ''}`;
       const afterId = query.cursor ? await decodeCursor(secret, auth.workspace.id, scope, query.cursor) : '';
@@ -121,8 +118,8 @@ export const clientRoutes = [
     description: "Erasure, in one atomic step: the client, its events and every derived row go; other clients' referral events forget whom they referred; widget sessions scoped to the client end. See SECURITY.md.",
     params,
     responses: { 204: null },
-    async handle({ request, env, auth }) {
-      const id = pathId(request, 'id', IdSchema);
+    async handle({ env, auth, params }) {
+      const id = params.id!;
       const client = await getClient(env.DB, auth.workspace.id, id);
       if (!client) throw notFound(id);
       await withRetry(() => env.DB.batch(eraseClientStatements(env.DB, auth.workspace.id, id)));
@@ -137,9 +134,9 @@ export const clientRoutes = [
     params,
     query: HistoryQuerySchema,
     responses: { 200: ClientHistorySchema },
-    async handle({ request, env, auth, now }) {
-      const id = pathId(request, 'id', IdSchema);
-      const { asOf = now } = parseQuery(request, HistoryQuerySchema);
+    async handle({ env, auth, now, params, query }) {
+      const id = params.id!;
+      const asOf = query.asOf ?? now;
       const client = await getClient(env.DB, auth.workspace.id, id);
       if (!client) throw notFound(id);
       const { events } = await clientEvents(env.DB, auth.workspace.id, id);

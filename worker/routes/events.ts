@@ -3,7 +3,6 @@ import { SECRET } from '../auth.ts';
 import { ingestEvents } from '../ingest.ts';
 import { route } from '../route.ts';
 import { sleepRuleFor } from '../value.ts';
-import { parseJson } from '../validate.ts';
 
 export const eventRoutes = [
   route({
@@ -24,8 +23,8 @@ export const eventRoutes = [
       },
       response: { accepted: 2, duplicates: 0 },
     },
-    async handle({ request, env, auth, now }) {
-      const { events } = await parseJson(request, EventBatchSchema);
+    async handle({ env, auth, now, body }) {
+      const { events } = body;
       const sleepRule = await sleepRuleFor(env.DB, auth.workspace.id, auth.workspace.settings);
       return ingestEvents(env.DB, auth.workspace.id, auth.workspace.settings, events, { now, sleepRule });
     },

@@ -5,7 +5,6 @@ import { type Funnel, FunnelQuerySchema, FunnelSchema } from '../../schema/lifec
 import { WIDGET } from '../auth.ts';
 import { funnelCounts } from '../db/funnel.ts';
 import { route } from '../route.ts';
-import { parseQuery } from '../validate.ts';
 
 export const lifecycleRoutes = [
   route({
@@ -15,8 +14,7 @@ export const lifecycleRoutes = [
     summary: 'Clients per stage at asOf, entries within [from, to), conversions and days in stage',
     query: FunnelQuerySchema,
     responses: { 200: FunnelSchema },
-    async handle({ request, env, auth, now }): Promise<Funnel> {
-      const q = parseQuery(request, FunnelQuerySchema);
+    async handle({ env, auth, now, query: q }): Promise<Funnel> {
       const asOf = q.asOf ?? now;
       const to = q.to ?? asOf;
       const from = q.from ?? addDays(to, -365);

@@ -5,7 +5,7 @@ import { updateSettings } from '../db/workspaces.ts';
 import { route } from '../route.ts';
 import { restageWorkspace } from '../restage.ts';
 import { sleepRuleFor } from '../value.ts';
-import { parseJson, parseValue } from '../validate.ts';
+import { parseValue } from '../validate.ts';
 
 export const settingsRoutes = [
   route({
@@ -25,9 +25,8 @@ export const settingsRoutes = [
     body: SettingsPatchSchema,
     responses: { 200: SettingsSchema },
     examples: { body: { currency: 'EUR', lifecycle: { sleepingAfterDays: 60 } } },
-    async handle({ request, env, ctx, auth }) {
-      const patch = await parseJson(request, SettingsPatchSchema);
-      const settings = parseValue(mergePatch(auth.workspace.settings, patch), SettingsSchema);
+    async handle({ env, ctx, auth, body }) {
+      const settings = parseValue(mergePatch(auth.workspace.settings, body), SettingsSchema);
       await updateSettings(env.DB, auth.workspace.id, settings);
       if (JSON.stringify(settings.lifecycle) !== JSON.stringify(auth.workspace.settings.lifecycle)) {
         // Stage rules changed: every stored history is re-derived, off the response path.

@@ -1,4 +1,4 @@
-import { SettingsSchema } from '../../schema/settings.ts';
+import { defaultSettings } from '../../schema/settings.ts';
 import { WorkspaceCreatedSchema, WorkspaceCreateSchema, WorkspacePatchSchema, WorkspaceSchema } from '../../schema/workspaces.ts';
 import { SECRET } from '../auth.ts';
 import { randomToken } from '../crypto.ts';
@@ -6,7 +6,6 @@ import { insertKeyStatement } from '../db/keys.ts';
 import { insertWorkspaceStatements, updateWorkspaceStatements } from '../db/workspaces.ts';
 import { mintKey } from '../keys.ts';
 import { json, route } from '../route.ts';
-import { parseJson, parseValue } from '../validate.ts';
 
 export const workspaceRoutes = [
   route({
@@ -21,9 +20,8 @@ export const workspaceRoutes = [
       body: { name: 'Northwind Trading', allowedOrigins: ['https://intranet.northwind.example'], settings: { currency: 'EUR' } },
       response: { id: 'ws_q1W2e3R4t5Y6', name: 'Northwind Trading', allowedOrigins: ['https://intranet.northwind.example'], secretKey: 'sk_9dF3kLm2Qp8Zx1Vb7Nc4Tr6Hy0Ws', publishableKey: 'pk_2Gh5Jk8Lm1Nb4Vc7Xz0Qw3Er6Ty9U' },
     },
-    async handle({ request, env, now }) {
-      const body = await parseJson(request, WorkspaceCreateSchema);
-      const settings = body.settings ?? parseValue({}, SettingsSchema);
+    async handle({ env, now, body }) {
+      const settings = body.settings ?? defaultSettings();
       const id = `ws_${randomToken(12)}`;
       const secret = await mintKey(id, 'secret', now, { label: 'initial secret key' });
       const publishable = await mintKey(id, 'publishable', now, { label: 'initial publishable key' });
