@@ -74,7 +74,10 @@ describe('segmentation endpoints', () => {
     const ws = await seeded();
     const { status, body } = await callJson('/v1/portfolio?asOf=2026-01-01', { key: ws.publishableKey, origin: 'https://intranet.example' });
     expect(status).toBe(200);
-    expect(JSON.stringify(body)).toContain('mono_client');
+    // a brings 720 of the year's 1,000: a mono-client (> 50% of revenue).
+    const mono = body.warnings.find((w: { code: string }) => w.code === 'mono_client');
+    expect(mono).toMatchObject({ clientId: 'a' });
+    expect(mono.share).toBeCloseTo(0.72, 6);
   });
 
   it('segment conversion groups by any attribute', async () => {
@@ -82,6 +85,7 @@ describe('segmentation endpoints', () => {
     await callJson('/v1/clients/a', { method: 'PUT', key: ws.secretKey, body: { attributes: { channel: 'referral' } } });
     const { status, body } = await callJson('/v1/segments/conversion?by=channel', { key: ws.secretKey });
     expect(status).toBe(200);
-    expect(JSON.stringify(body)).toContain('referral');
+    const referral = body.segments.find((g: { value: unknown }) => g.value === 'referral');
+    expect(referral).toMatchObject({ clients: 1, acquired: 1 });
   });
 });
