@@ -2,9 +2,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { commands } from 'vitest/browser';
 import './clientfolio.ts';
 import type { ActionList } from '../schema/actions.ts';
-import type { Funnel } from '../schema/lifecycle.ts';
-import type { AbcXyzResult } from '../schema/segments.ts';
-import type { ClientProfile, ClientTypeEntry } from './shared/profile.ts';
+import { abcXyzResult, funnel, profile } from './shared/fixtures.ts';
+import type { ClientTypeEntry } from './shared/profile.ts';
 
 const TAGS = ['folio-stage-funnel', 'folio-client-badge', 'folio-clv-calculator', 'folio-abc-xyz-matrix', 'folio-client-card', 'folio-action-list'];
 
@@ -49,77 +48,7 @@ describe('the one-file bundle dist/clientfolio.js', () => {
 });
 
 // One sample answer of the API per component, for the comparison of bundle and source below.
-const stage = (name: Funnel['stages'][number]['stage'], count: number, conversionToNext: number | null, medianDays: number | null) => ({
-  stage: name,
-  label: name,
-  count,
-  entered: count,
-  reached: count * 2,
-  conversionToNext,
-  cumulativeConversion: 0.5,
-  medianDays,
-  cumulativeMedianDays: medianDays,
-});
-
-const funnel: Funnel = {
-  model: 'portfolio',
-  asOf: '2025-03-01T00:00:00.000Z',
-  from: '2025-02-01T00:00:00.000Z',
-  to: '2025-03-01T00:00:00.000Z',
-  total: 1460,
-  stages: [stage('prospect', 1234, 0.455, 12.5), stage('potential', 120, 0.25, 30), stage('developed', 80, null, 200), stage('lost', 26, null, null)],
-};
-
-const cell = (count: number, revenue: number) => ({ count, revenue, margin: revenue / 4, value: revenue, share: revenue / 1_000_000 });
-const none = cell(0, 0);
-
-const abcXyz: AbcXyzResult = {
-  from: '2024-01-01T00:00:00.000Z',
-  to: '2025-01-01T00:00:00.000Z',
-  period: 'month',
-  periods: 12,
-  measure: 'revenue',
-  total: 1_000_000,
-  excluded: 0,
-  thresholds: { a: 0.8, b: 0.95, x: 0.1, y: 0.25 },
-  clients: [
-    { id: 'a1', rank: 1, abc: 'A', xyz: 'X', value: 800_000, revenue: 800_000, margin: 200_000, share: 0.8, cumulativeShare: 0.8, cv: 0.05 },
-    { id: 'b1', rank: 2, abc: 'B', xyz: 'Y', value: 150_000, revenue: 150_000, margin: 37_500, share: 0.15, cumulativeShare: 0.95, cv: 0.2 },
-    { id: 'c1', rank: 3, abc: 'C', xyz: 'Z', value: 50_000, revenue: 50_000, margin: 12_500, share: 0.05, cumulativeShare: 1, cv: 0.6 },
-  ],
-  matrix: { AX: 1, AY: 0, AZ: 0, BX: 0, BY: 1, BZ: 0, CX: 0, CY: 0, CZ: 1 },
-  cells: { AX: cell(1, 800_000), AY: none, AZ: none, BX: none, BY: cell(1, 150_000), BZ: none, CX: none, CY: none, CZ: cell(1, 50_000) },
-};
-
-const types: ClientTypeEntry[] = [
-  { type: 'golden', source: 'derived', reasons: ['top 20% by revenue', '14 orders'] },
-  { type: 'status', source: 'manual', reasons: [] },
-  { type: 'partner', source: 'manual', reasons: ['reseller since 2021'] },
-];
-
-const profile: ClientProfile = {
-  id: 'acme',
-  name: 'Acme Ltd',
-  attributes: { channel: 'referral' },
-  tags: ['wholesale', 'north'],
-  manualTypes: ['status'],
-  acquisitionCost: 500,
-  createdAt: '2023-01-10T00:00:00.000Z',
-  updatedAt: '2025-02-01T00:00:00.000Z',
-  stage: 'developed',
-  stageSince: '2024-03-05T00:00:00.000Z',
-  currency: 'EUR',
-  types,
-  rfm: { r: 5, f: 4, m: 5, segment: 'champions' },
-  abc: 'A',
-  xyz: 'Y',
-  clv: { historicClv: 12_345.5, historicMargin: 3_000, predictedClv: 4_000, totalClv: 16_345.5, pAlive: 0.92, churnProbability: 0.08, predictedNumberOfOrders: 3.4, averageDaysBetweenOrders: 41.5, expectedDateOfNextOrder: '2025-03-20T00:00:00.000Z' },
-  aggregates: { orders: 14, revenue: 12_345.5, margin: 3_000, firstPurchaseAt: '2023-02-01T00:00:00.000Z', lastPurchaseAt: '2025-01-28T00:00:00.000Z' },
-  recentEvents: [
-    { id: 'e2', clientId: 'acme', type: 'purchase', at: '2025-01-28T10:00:00.000Z', amount: 1_200, product: 'Widget 2' },
-    { id: 'e1', clientId: 'acme', type: 'refusal', at: '2024-12-02T10:00:00.000Z', by: 'client', reason: 'price' },
-  ],
-};
+const types: ClientTypeEntry[] = profile.types ?? [];
 
 const reason = (numbers: Record<string, number>, dates: Record<string, string>) => ({ rule: 'rule', text: 'API text', numbers, dates, signals: [] });
 
@@ -155,7 +84,7 @@ const actions: ActionList = {
 const CASES: [tag: string, setup: Record<string, unknown>][] = [
   ['folio-stage-funnel', { data: funnel, showTable: true }],
   ['folio-stage-funnel', { data: { ...funnel, total: 0, stages: [] }, layout: 'horizontal' }],
-  ['folio-abc-xyz-matrix', { data: abcXyz, selected: 'BY' }],
+  ['folio-abc-xyz-matrix', { data: abcXyzResult, selected: 'BY' }],
   ['folio-client-card', { data: profile }],
   ['folio-client-card', { apiBase: 'http://[', clientId: 'acme' }],
   ['folio-client-badge', { types }],

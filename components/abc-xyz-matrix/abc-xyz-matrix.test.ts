@@ -3,38 +3,8 @@ import { userEvent } from 'vitest/browser';
 import type { AbcXyzResult } from '../../schema/segments.ts';
 import { cleanup, collect, deferred, expectAccessible, headerOf, json, mount, part, parts, problem, root, stubFetch, text } from '../shared/testing.ts';
 import { cellFigures, moveFrom } from './cells.ts';
+import { abcXyzResult as result, cell } from '../shared/fixtures.ts';
 import './folio-abc-xyz-matrix.ts';
-
-type Client = AbcXyzResult['clients'][number];
-const client = (id: string, abc: Client['abc'], xyz: Client['xyz'], revenue: number): Client => ({
-  id, rank: 0, abc, xyz, value: revenue, revenue, margin: revenue / 4, share: 0, cumulativeShare: 0, cv: 0.1,
-});
-const clients = [
-  client('a1', 'A', 'X', 600_000),
-  client('a2', 'A', 'X', 200_000),
-  client('a3', 'A', 'Z', 150_000),
-  client('b1', 'B', 'Y', 30_000),
-  client('c1', 'C', 'Z', 15_000),
-  client('c2', 'C', 'Z', 5_000),
-];
-const cell = (count: number, revenue: number) => ({ count, revenue, margin: revenue / 4, value: revenue, share: revenue / 1_000_000 });
-const result: AbcXyzResult = {
-  from: '2024-01-01T00:00:00.000Z',
-  to: '2025-01-01T00:00:00.000Z',
-  period: 'month',
-  periods: 12,
-  measure: 'revenue',
-  total: 1_000_000,
-  excluded: 0,
-  thresholds: { a: 0.8, b: 0.95, x: 0.1, y: 0.25 },
-  clients,
-  matrix: { AX: 2, AY: 0, AZ: 1, BX: 0, BY: 1, BZ: 0, CX: 0, CY: 0, CZ: 2 },
-  cells: {
-    AX: cell(2, 800_000), AY: cell(0, 0), AZ: cell(1, 150_000),
-    BX: cell(0, 0), BY: cell(1, 30_000), BZ: cell(0, 0),
-    CX: cell(0, 0), CY: cell(0, 0), CZ: cell(2, 20_000),
-  },
-};
 
 const cellAt = (el: Element, name: string) => root(el).querySelector<HTMLElement>(`[data-cell=${name}]`)!;
 

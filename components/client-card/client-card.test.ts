@@ -1,35 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { ClientProfile } from '../shared/profile.ts';
 import { cleanup, deferred, expectAccessible, headerOf, json, mount, part, problem, root, stubFetch, text } from '../shared/testing.ts';
+import { profile } from '../shared/fixtures.ts';
 import './folio-client-card.ts';
-
-const profile: ClientProfile = {
-  id: 'acme',
-  name: 'Acme Ltd',
-  attributes: { channel: 'referral' },
-  tags: ['wholesale', 'north'],
-  manualTypes: ['status'],
-  acquisitionCost: 500,
-  createdAt: '2023-01-10T00:00:00.000Z',
-  updatedAt: '2025-02-01T00:00:00.000Z',
-  stage: 'developed',
-  stageSince: '2024-03-05T00:00:00.000Z',
-  currency: 'EUR',
-  types: [
-    { type: 'golden', source: 'derived', reasons: ['top 20% by revenue'] },
-    { type: 'status', source: 'manual', reasons: [] },
-  ],
-  rfm: { r: 5, f: 4, m: 5, segment: 'champions' },
-  abc: 'A',
-  xyz: 'Y',
-  clv: { historicClv: 12_345.5, historicMargin: 3_000, predictedClv: 4_000, totalClv: 16_345.5, pAlive: 0.92, churnProbability: 0.08, predictedNumberOfOrders: 3.4, averageDaysBetweenOrders: 41.5, expectedDateOfNextOrder: '2025-03-20T00:00:00.000Z' },
-  aggregates: { orders: 14, revenue: 12_345.5, margin: 3_000, firstPurchaseAt: '2023-02-01T00:00:00.000Z', lastPurchaseAt: '2025-01-28T00:00:00.000Z' },
-  recentEvents: [
-    { id: 'e3', clientId: 'acme', type: 'purchase', at: '2025-01-28T10:00:00.000Z', amount: 1_200, product: 'Widget 2' },
-    { id: 'e2', clientId: 'acme', type: 'refusal', at: '2024-12-02T10:00:00.000Z', by: 'client', reason: 'price' },
-    { id: 'e1', clientId: 'acme', type: 'meeting', at: '2024-11-20T10:00:00.000Z' },
-  ],
-};
 
 const figures = (el: Element) =>
   Object.fromEntries([...root(el).querySelectorAll('dl > div')].map((row) => [text(row.querySelector('dt')), text(row.querySelector('dd'))]));

@@ -1,36 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { commands, userEvent } from 'vitest/browser';
-import type { Funnel } from '../../schema/lifecycle.ts';
 import { cleanup, collect, deferred, expectAccessible, headerOf, json, mount, part, parts, problem, root, stubFetch, text } from '../shared/testing.ts';
+import { funnel } from '../shared/fixtures.ts';
 import './folio-stage-funnel.ts';
-
-const stage = (s: Funnel['stages'][number]['stage'], count: number, conversionToNext: number | null, medianDays: number | null) => ({
-  stage: s,
-  label: s,
-  count,
-  entered: count,
-  reached: count * 2,
-  conversionToNext,
-  cumulativeConversion: 0.5,
-  medianDays,
-  cumulativeMedianDays: medianDays,
-});
-
-const funnel: Funnel = {
-  model: 'portfolio',
-  asOf: '2025-03-01T00:00:00.000Z',
-  from: '2025-02-01T00:00:00.000Z',
-  to: '2025-03-01T00:00:00.000Z',
-  total: 1500,
-  stages: [
-    stage('prospect', 1234, 0.455, 12.5),
-    stage('potential', 120, 0.25, 30),
-    stage('developing', 80, 0.5, null),
-    stage('developed', 40, 0, 200),
-    stage('sleeping', 20, null, 90),
-    stage('lost', 6, null, null),
-  ],
-};
 
 afterEach(cleanup);
 
