@@ -10,9 +10,16 @@ function dropLitState() {
     analyzePhase({ ts, node }) {
       if (!ts.isClassDeclaration(node) || !node.name) return;
       for (const member of node.members) {
-        if (member.name?.getText() !== 'properties' || !member.initializer || !ts.isObjectLiteralExpression(member.initializer)) continue;
+        if (
+          member.name?.getText() !== 'properties' ||
+          !member.initializer ||
+          !ts.isObjectLiteralExpression(member.initializer)
+        )
+          continue;
         const names = member.initializer.properties
-          .filter((p) => ts.isPropertyAssignment(p) && /\bstate:\s*true\b/.test(p.initializer.getText()))
+          .filter(
+            (p) => ts.isPropertyAssignment(p) && /\bstate:\s*true\b/.test(p.initializer.getText()),
+          )
           .map((p) => p.name.getText());
         state.set(node.name.getText(), new Set(names));
       }
@@ -21,7 +28,8 @@ function dropLitState() {
       for (const mod of customElementsManifest.modules) {
         for (const declaration of mod.declarations ?? []) {
           const hidden = state.get(declaration.name);
-          if (hidden && declaration.members) declaration.members = declaration.members.filter((m) => !hidden.has(m.name));
+          if (hidden && declaration.members)
+            declaration.members = declaration.members.filter((m) => !hidden.has(m.name));
         }
       }
     },
@@ -30,7 +38,12 @@ function dropLitState() {
 
 export default {
   globs: ['components/**/*.ts'],
-  exclude: ['components/**/*.test.ts', 'components/**/*.d.ts', 'components/shared/testing.ts', 'components/**/*.styles.ts'],
+  exclude: [
+    'components/**/*.test.ts',
+    'components/**/*.d.ts',
+    'components/shared/testing.ts',
+    'components/**/*.styles.ts',
+  ],
   outdir: 'dist',
   litelement: true,
   // package.json already points at dist/; the analyzer must not rewrite it (the tests generate

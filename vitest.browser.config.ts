@@ -32,20 +32,43 @@ export default defineConfig({
       provider: playwright({
         launchOptions: {
           executablePath: '/usr/bin/chromium',
-          args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--no-first-run',
+          ],
         },
       }),
       instances: [{ browser: 'chromium' }],
       commands: {
         async buildBundle() {
-          const build = (await import(new URL('./scripts/build-components.mjs', import.meta.url).href)) as BuildModule;
+          const build = (await import(
+            new URL('./scripts/build-components.mjs', import.meta.url).href
+          )) as BuildModule;
           const { sizes, files } = await build.buildComponents({ write: false });
-          return { sizes, budget: build.BUDGET_BYTES, entries: Object.keys(build.ENTRIES), code: new TextDecoder().decode(files.get('clientfolio.js')) };
+          return {
+            sizes,
+            budget: build.BUDGET_BYTES,
+            entries: Object.keys(build.ENTRIES),
+            code: new TextDecoder().decode(files.get('clientfolio.js')),
+          };
         },
         analyzeManifest() {
           // Into a folder of its own, so that a test run never rewrites dist/ under someone's build.
           const outdir = `test/.tmp/cem-${process.pid}`;
-          const r = spawnSync(process.execPath, [here('node_modules/@custom-elements-manifest/analyzer/cem.js'), 'analyze', '--outdir', outdir], { cwd: here('.'), encoding: 'utf8' });
+          const r = spawnSync(
+            process.execPath,
+            [
+              here('node_modules/@custom-elements-manifest/analyzer/cem.js'),
+              'analyze',
+              '--outdir',
+              outdir,
+            ],
+            { cwd: here('.'), encoding: 'utf8' },
+          );
           try {
             if (r.status !== 0) throw new Error(r.stderr);
             return readFileSync(here(`${outdir}/custom-elements.json`), 'utf8');
@@ -58,11 +81,19 @@ export default defineConfig({
           await page.emulateMedia({ reducedMotion: reduce ? 'reduce' : 'no-preference' });
         },
         importWithoutDom() {
-          const modules = ['components/index.ts', 'components/clientfolio.ts', 'components/stage-funnel/folio-stage-funnel.ts', 'components/client-card/folio-client-card.ts'];
+          const modules = [
+            'components/index.ts',
+            'components/clientfolio.ts',
+            'components/stage-funnel/folio-stage-funnel.ts',
+            'components/client-card/folio-client-card.ts',
+          ];
           const script = `for (const m of ${JSON.stringify(modules.map((m) => new URL(m, import.meta.url).href))}) await import(m);
             console.log(JSON.stringify({ document: typeof document, window: typeof window }));`;
           // A fresh Node process (the one running the tests has Vite's globals around it).
-          const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: here('.'), encoding: 'utf8' });
+          const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+            cwd: here('.'),
+            encoding: 'utf8',
+          });
           return { status: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
         },
       },

@@ -21,17 +21,34 @@ const settings = defaultSettings();
 
 async function seed(db: D1Database, ws: string, clients: number) {
   const demo = generateDemo({ clients, end });
-  for (const c of demo.clients) await upsertClientStatement(db, ws, { id: c.id, name: c.name, attributes: c.attributes, tags: c.tags, manualTypes: c.manualTypes, acquisitionCost: c.acquisitionCost, updatedAt: end }, end).run();
+  for (const c of demo.clients)
+    await upsertClientStatement(
+      db,
+      ws,
+      {
+        id: c.id,
+        name: c.name,
+        attributes: c.attributes,
+        tags: c.tags,
+        manualTypes: c.manualTypes,
+        acquisitionCost: c.acquisitionCost,
+        updatedAt: end,
+      },
+      end,
+    ).run();
   const events = demo.events.map((e) => parse(EventSchema, e) as ClientEvent);
-  for (let i = 0; i < events.length; i += 1000) await ingestEvents(db, ws, settings, events.slice(i, i + 1000), { now: end });
+  for (let i = 0; i < events.length; i += 1000)
+    await ingestEvents(db, ws, settings, events.slice(i, i + 1000), { now: end });
   return { clients: demo.clients.length, events: events.length };
 }
 
 const findSqlite = (dir: string): string => {
   for (const name of readdirSync(dir)) {
     const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) { const f = findSqlite(p); if (f) return f; }
-    else if (name.endsWith('.sqlite') && !p.includes('metadata')) return p;
+    if (statSync(p).isDirectory()) {
+      const f = findSqlite(p);
+      if (f) return f;
+    } else if (name.endsWith('.sqlite') && !p.includes('metadata')) return p;
   }
   return '';
 };
@@ -42,36 +59,90 @@ for (const n of sizes) {
   const api = await startLocalApi(`actions-${n}`, port++);
   try {
     const ws = await http(api.base, '/v1/workspaces', api.admin, { name: `bench ${n}` });
-    const db = sqliteD1(findSqlite(path.join(import.meta.dirname, '.tmp', `actions-${n}`)), { migrate: false });
+    const db = sqliteD1(findSqlite(path.join(import.meta.dirname, '.tmp', `actions-${n}`)), {
+      migrate: false,
+    });
     process.stderr.write(`${n} clients: seeding… `);
     const size = await seed(db, ws.id, n);
     process.stderr.write(`${size.events} events\n`);
     const snapshots = await loadAllSnapshots(db, ws.id, asOf);
     const reviews = await loadReviewDates(db, ws.id);
     const s = settings;
-    const facts = gatherFacts(snapshots, { segments: s.segments, model: s.lifecycle.model, actions: s.actions }, reviews, asOf);
+    const facts = gatherFacts(
+      snapshots,
+      { segments: s.segments, model: s.lifecycle.model, actions: s.actions },
+      reviews,
+      asOf,
+    );
     const items = deriveActions(facts, s.actions, asOf);
-    const byKind = Object.entries(Object.groupBy(items, (i) => i.kind)).map(([k, v]) => `${k} ${v!.length}`).join(', ');
-    const pure = await timeIt(() => deriveActions(gatherFacts(snapshots, { segments: s.segments, model: s.lifecycle.model, actions: s.actions }, reviews, asOf), s.actions, asOf), 9);
+    const byKind = Object.entries(Object.groupBy(items, (i) => i.kind))
+      .map(([k, v]) => `${k} ${v!.length}`)
+      .join(', ');
+    const pure = await timeIt(
+      () =>
+        deriveActions(
+          gatherFacts(
+            snapshots,
+            { segments: s.segments, model: s.lifecycle.model, actions: s.actions },
+            reviews,
+            asOf,
+          ),
+          s.actions,
+          asOf,
+        ),
+      9,
+    );
     const engineOnly = await timeIt(() => deriveActions(facts, s.actions, asOf), 9);
     const floor = await timeIt(async () => {
       const snaps = await loadAllSnapshots(db, ws.id, asOf);
       const rev = await loadReviewDates(db, ws.id);
-      return deriveActions(gatherFacts(snaps, { segments: s.segments, model: s.lifecycle.model, actions: s.actions }, rev, asOf), s.actions, asOf);
+      return deriveActions(
+        gatherFacts(
+          snaps,
+          { segments: s.segments, model: s.lifecycle.model, actions: s.actions },
+          rev,
+          asOf,
+        ),
+        s.actions,
+        asOf,
+      );
     }, 9);
     db.raw.close();
-    const list = await timeIt(() => http(api.base, `/v1/actions?asOf=${asOf}&limit=100`, ws.secretKey), 9);
-    const mine = await timeIt(() => http(api.base, `/v1/actions?asOf=${asOf}&manager=anna&limit=100`, ws.secretKey), 9);
-    const managers = await timeIt(() => http(api.base, `/v1/managers?asOf=${asOf}`, ws.secretKey), 9);
-    const open = (await http(api.base, `/v1/actions?limit=500&kind=wake_sleeping,win_back_lost,loyal_touch`, ws.secretKey)).data as { id: string }[];
+    const list = await timeIt(
+      () => http(api.base, `/v1/actions?asOf=${asOf}&limit=100`, ws.secretKey),
+      9,
+    );
+    const mine = await timeIt(
+      () => http(api.base, `/v1/actions?asOf=${asOf}&manager=anna&limit=100`, ws.secretKey),
+      9,
+    );
+    const managers = await timeIt(
+      () => http(api.base, `/v1/managers?asOf=${asOf}`, ws.secretKey),
+      9,
+    );
+    const open = (
+      await http(
+        api.base,
+        `/v1/actions?limit=500&kind=wake_sleeping,win_back_lost,loyal_touch`,
+        ws.secretKey,
+      )
+    ).data as { id: string }[];
     let k = 0;
-    const done = await timeIt(() => http(api.base, `/v1/actions/${encodeURIComponent(open[k++]!.id)}/done`, ws.secretKey, {}), 7);
-    rows.push(`| ${n.toLocaleString('en-US')} | ${size.events.toLocaleString('en-US')} | ${items.length.toLocaleString('en-US')} | ${fmt(engineOnly.median)} | ${fmt(pure.median)} | ${fmt(floor.median)} | ${fmt(list.median)} | ${fmt(mine.median)} | ${fmt(managers.median)} | ${fmt(done.median)} |`);
+    const done = await timeIt(
+      () =>
+        http(api.base, `/v1/actions/${encodeURIComponent(open[k++]!.id)}/done`, ws.secretKey, {}),
+      7,
+    );
+    rows.push(
+      `| ${n.toLocaleString('en-US')} | ${size.events.toLocaleString('en-US')} | ${items.length.toLocaleString('en-US')} | ${fmt(engineOnly.median)} | ${fmt(pure.median)} | ${fmt(floor.median)} | ${fmt(list.median)} | ${fmt(mine.median)} | ${fmt(managers.median)} | ${fmt(done.median)} |`,
+    );
     console.error(`items by kind at ${n}: ${byKind}`);
   } finally {
     api.stop();
   }
 }
-console.log('| clients | events | items | rules only (ms) | segmentation + rules (ms) | + reads, better-sqlite3 floor (ms) | GET /v1/actions limit=100 (ms) | GET /v1/actions?manager= (ms) | GET /v1/managers (ms) | POST done (ms) |');
+console.log(
+  '| clients | events | items | rules only (ms) | segmentation + rules (ms) | + reads, better-sqlite3 floor (ms) | GET /v1/actions limit=100 (ms) | GET /v1/actions?manager= (ms) | GET /v1/managers (ms) | POST done (ms) |',
+);
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) console.log(r);

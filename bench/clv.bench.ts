@@ -29,7 +29,9 @@ const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 let gcEvents = 0;
-new PerformanceObserver((list) => (gcEvents += list.getEntries().length)).observe({ entryTypes: ['gc'] });
+new PerformanceObserver((list) => (gcEvents += list.getEntries().length)).observe({
+  entryTypes: ['gc'],
+});
 const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 /**
@@ -62,10 +64,24 @@ async function measure(what: string, customers: number, work: () => string): Pro
   const gcDuring = gcEvents - eventsBefore;
   gc?.();
   const retained = process.memoryUsage().heapUsed - before;
-  return { what, customers, median: median(times), min: Math.min(...times), max: Math.max(...times), cpuMedian: median(cpu), allocated: after - before, retained, gcDuring, note };
+  return {
+    what,
+    customers,
+    median: median(times),
+    min: Math.min(...times),
+    max: Math.max(...times),
+    cpuMedian: median(cpu),
+    allocated: after - before,
+    retained,
+    gcDuring,
+    note,
+  };
 }
 
-const cdnowSummary = summariseTransactions(cdnowTransactions(), { asOf: CDNOW_CALIBRATION_END, timeUnit: 'week' });
+const cdnowSummary = summariseTransactions(cdnowTransactions(), {
+  asOf: CDNOW_CALIBRATION_END,
+  timeUnit: 'week',
+});
 const simulated: CustomerSummary[] = simulateCustomers({
   customers: 25_000,
   params: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 },
@@ -104,11 +120,20 @@ for (const [name, data] of [
   }
 }
 rows.push(
-  await measure('summarise CDNOW transactions (6,919 rows)', cdnowSummary.length, () => `${summariseTransactions(cdnowTransactions(), { asOf: CDNOW_CALIBRATION_END, timeUnit: 'week' }).length} customers`),
+  await measure(
+    'summarise CDNOW transactions (6,919 rows)',
+    cdnowSummary.length,
+    () =>
+      `${summariseTransactions(cdnowTransactions(), { asOf: CDNOW_CALIBRATION_END, timeUnit: 'week' }).length} customers`,
+  ),
 );
 
-console.log(`Node ${process.version}, ${REPETITIONS} timed runs after one warm-up; peak RSS of the process ${mb(process.resourceUsage().maxRSS * 1024)} MB.\n`);
-console.log('| what | customers | median ms | min–max ms | CPU ms (median) | heap allocated MB | GCs during | retained MB | note |');
+console.log(
+  `Node ${process.version}, ${REPETITIONS} timed runs after one warm-up; peak RSS of the process ${mb(process.resourceUsage().maxRSS * 1024)} MB.\n`,
+);
+console.log(
+  '| what | customers | median ms | min–max ms | CPU ms (median) | heap allocated MB | GCs during | retained MB | note |',
+);
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const r of rows) {
   console.log(

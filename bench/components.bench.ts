@@ -8,7 +8,12 @@ import type { Funnel } from '../schema/lifecycle.ts';
 import type { AbcXyzResult } from '../schema/segments.ts';
 
 interface BuildModule {
-  buildComponents(options: { write: boolean }): Promise<{ sizes: { name: string; minified: number; gzip: number }[]; files: Map<string, Uint8Array> }>;
+  buildComponents(options: {
+    write: boolean;
+  }): Promise<{
+    sizes: { name: string; minified: number; gzip: number }[];
+    files: Map<string, Uint8Array>;
+  }>;
   BUDGET_BYTES: number;
 }
 
@@ -16,18 +21,22 @@ const CLIENTS = 10_000;
 const WARMUP = 3;
 const RUNS = 15;
 
-const { buildComponents, BUDGET_BYTES } = (await import(new URL('../scripts/build-components.mjs', import.meta.url).href)) as BuildModule;
+const { buildComponents, BUDGET_BYTES } = (await import(
+  new URL('../scripts/build-components.mjs', import.meta.url).href
+)) as BuildModule;
 const { sizes, files } = await buildComponents({ write: false });
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
-console.log(`Bundle sizes (esbuild --minify, gzip -9; budget for clientfolio.js: ${kb(BUDGET_BYTES)} min+gzip)\n`);
+console.log(
+  `Bundle sizes (esbuild --minify, gzip -9; budget for clientfolio.js: ${kb(BUDGET_BYTES)} min+gzip)\n`,
+);
 console.log('| file | minified | min+gzip |\n|---|---:|---:|');
 for (const s of sizes) console.log(`| ${s.name} | ${kb(s.minified)} | ${kb(s.gzip)} |`);
 
 /** A deterministic 10,000-client portfolio: the funnel's answer and the ABC-XYZ answer. */
 function data() {
   let seed = 7;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const stages = ['prospect', 'potential', 'developing', 'developed', 'sleeping', 'lost'] as const;
   const counts = [2600, 1900, 1800, 1700, 1200, 800];
   const funnel: Funnel = {
@@ -37,34 +46,63 @@ function data() {
     to: '2026-11-01T00:00:00.000Z',
     total: CLIENTS,
     stages: stages.map((stage, i) => ({
-      stage, label: stage, count: counts[i]!, entered: Math.round(counts[i]! / 12), reached: CLIENTS - i * 1200,
-      conversionToNext: i < 3 ? 0.4 + random() / 2 : null, cumulativeConversion: 1 - i / 6, medianDays: 10 + i * 30, cumulativeMedianDays: i * 40,
+      stage,
+      label: stage,
+      count: counts[i]!,
+      entered: Math.round(counts[i]! / 12),
+      reached: CLIENTS - i * 1200,
+      conversionToNext: i < 3 ? 0.4 + random() / 2 : null,
+      cumulativeConversion: 1 - i / 6,
+      medianDays: 10 + i * 30,
+      cumulativeMedianDays: i * 40,
     })),
   };
-  const revenues = Array.from({ length: CLIENTS }, () => Math.round(100 * Math.exp(random() * 8))).sort((a, b) => b - a);
+  const revenues = Array.from({ length: CLIENTS }, () =>
+    Math.round(100 * Math.exp(random() * 8)),
+  ).sort((a, b) => b - a);
   const total = revenues.reduce((a, b) => a + b, 0);
   let cumulative = 0;
   const clients = revenues.map((revenue, i) => {
     cumulative += revenue / total;
     const cv = random();
     return {
-      id: `c${String(i + 1).padStart(5, '0')}`, rank: i + 1,
-      abc: cumulative - revenue / total < 0.8 ? 'A' : cumulative - revenue / total < 0.95 ? 'B' : 'C',
+      id: `c${String(i + 1).padStart(5, '0')}`,
+      rank: i + 1,
+      abc:
+        cumulative - revenue / total < 0.8 ? 'A' : cumulative - revenue / total < 0.95 ? 'B' : 'C',
       xyz: cv <= 0.1 ? 'X' : cv <= 0.25 ? 'Y' : 'Z',
-      value: revenue, revenue, margin: revenue / 4, share: revenue / total, cumulativeShare: cumulative, cv,
+      value: revenue,
+      revenue,
+      margin: revenue / 4,
+      share: revenue / total,
+      cumulativeShare: cumulative,
+      cv,
     } as AbcXyzResult['clients'][number];
   });
   const names = ['AX', 'AY', 'AZ', 'BX', 'BY', 'BZ', 'CX', 'CY', 'CZ'] as const;
-  const cells = Object.fromEntries(names.map((n) => [n, { count: 0, revenue: 0, margin: 0, value: 0, share: 0 }])) as AbcXyzResult['cells'];
+  const cells = Object.fromEntries(
+    names.map((n) => [n, { count: 0, revenue: 0, margin: 0, value: 0, share: 0 }]),
+  ) as AbcXyzResult['cells'];
   for (const c of clients) {
     const cell = cells[`${c.abc}${c.xyz}`];
     cell.count++;
     cell.revenue += c.revenue;
   }
-  const matrix = Object.fromEntries(names.map((n) => [n, cells[n].count])) as AbcXyzResult['matrix'];
+  const matrix = Object.fromEntries(
+    names.map((n) => [n, cells[n].count]),
+  ) as AbcXyzResult['matrix'];
   const abcXyz: AbcXyzResult = {
-    from: '2025-11-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z', period: 'month', periods: 12, measure: 'revenue',
-    total, excluded: 0, thresholds: { a: 0.8, b: 0.95, x: 0.1, y: 0.25 }, clients, matrix, cells,
+    from: '2025-11-01T00:00:00.000Z',
+    to: '2026-11-01T00:00:00.000Z',
+    period: 'month',
+    periods: 12,
+    measure: 'revenue',
+    total,
+    excluded: 0,
+    thresholds: { a: 0.8, b: 0.95, x: 0.1, y: 0.25 },
+    clients,
+    matrix,
+    cells,
   };
   return { funnel, abcXyz, matrixWithoutCells: { ...abcXyz, cells: undefined } };
 }
@@ -72,34 +110,57 @@ function data() {
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 try {
   const page = await browser.newPage();
   await page.setContent('<!doctype html><html lang="en"><body></body></html>');
-  await page.addScriptTag({ type: 'module', content: new TextDecoder().decode(files.get('clientfolio.js')) });
+  await page.addScriptTag({
+    type: 'module',
+    content: new TextDecoder().decode(files.get('clientfolio.js')),
+  });
   await page.waitForFunction(() => customElements.get('folio-abc-xyz-matrix') !== undefined);
 
   const cases = [
     ['folio-stage-funnel', 'funnel (6 stages, 10,000 clients)', 'funnel'],
     ['folio-stage-funnel', 'funnel, layout="horizontal"', 'funnel'],
     ['folio-abc-xyz-matrix', 'ABC-XYZ matrix, API answer with cells', 'abcXyz'],
-    ['folio-abc-xyz-matrix', 'ABC-XYZ matrix, cells summed from 10,000 clients', 'matrixWithoutCells'],
+    [
+      'folio-abc-xyz-matrix',
+      'ABC-XYZ matrix, cells summed from 10,000 clients',
+      'matrixWithoutCells',
+    ],
   ] as const;
   await page.evaluate((d) => Object.assign(globalThis, { benchData: d }), data());
 
-  console.log(`\nFirst render in headless Chromium, median of ${RUNS} runs after ${WARMUP} warm-up runs:`);
-  console.log('create the element, attach it, set `data`, await `updateComplete` (then also force style and layout)\n');
+  console.log(
+    `\nFirst render in headless Chromium, median of ${RUNS} runs after ${WARMUP} warm-up runs:`,
+  );
+  console.log(
+    'create the element, attach it, set `data`, await `updateComplete` (then also force style and layout)\n',
+  );
   console.log('| case | to updateComplete | with layout |\n|---|---:|---:|');
   for (const [tag, name, key] of cases) {
     const times = await page.evaluate(
       async ({ tag, key, runs, horizontal }) => {
-        const source = (globalThis as unknown as { benchData: Record<string, unknown> }).benchData[key];
+        const source = (globalThis as unknown as { benchData: Record<string, unknown> }).benchData[
+          key
+        ];
         const rendered: number[] = [];
         const laidOut: number[] = [];
         for (let i = 0; i < runs; i++) {
           const t0 = performance.now();
-          const el = document.createElement(tag) as HTMLElement & { data: unknown; updateComplete: Promise<boolean> };
+          const el = document.createElement(tag) as HTMLElement & {
+            data: unknown;
+            updateComplete: Promise<boolean>;
+          };
           if (horizontal) el.setAttribute('layout', 'horizontal');
           document.body.appendChild(el);
           el.data = source;
@@ -119,7 +180,9 @@ try {
       const s = xs.slice(WARMUP).sort((a, b) => a - b);
       return s[Math.floor(s.length / 2)]!;
     };
-    console.log(`| ${name} | ${median(times.rendered).toFixed(2)} ms | ${median(times.laidOut).toFixed(2)} ms |`);
+    console.log(
+      `| ${name} | ${median(times.rendered).toFixed(2)} ms | ${median(times.laidOut).toFixed(2)} ms |`,
+    );
   }
 } finally {
   await browser.close();

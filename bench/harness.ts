@@ -9,10 +9,14 @@ export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
-export const fmt = (x: number, digits = 1) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const fmt = (x: number, digits = 1) =>
+  x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** Times `fn` `runs` times after one warm-up; returns the median and the spread in ms. */
-export async function timeIt(fn: () => Promise<unknown> | unknown, runs = 15): Promise<{ median: number; min: number; max: number }> {
+export async function timeIt(
+  fn: () => Promise<unknown> | unknown,
+  runs = 15,
+): Promise<{ median: number; min: number; max: number }> {
   await fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -38,11 +42,28 @@ export async function startLocalApi(name: string, port: number): Promise<LocalAp
   rmSync(state, { recursive: true, force: true });
   mkdirSync(state, { recursive: true });
   const admin = 'bench-admin-token';
-  const migrate = spawnSync(bin('wrangler'), ['d1', 'migrations', 'apply', 'clientfolio', '--local', '--persist-to', state], { cwd: root, env: { ...process.env, CI: 'true' } });
+  const migrate = spawnSync(
+    bin('wrangler'),
+    ['d1', 'migrations', 'apply', 'clientfolio', '--local', '--persist-to', state],
+    { cwd: root, env: { ...process.env, CI: 'true' } },
+  );
   if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
   const child: ChildProcess = spawn(
     bin('wrangler'),
-    ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', state, '--var', `ADMIN_TOKEN:${admin}`, '--show-interactive-dev-session=false', '--log-level', 'error'],
+    [
+      'dev',
+      '--port',
+      String(port),
+      '--ip',
+      '127.0.0.1',
+      '--persist-to',
+      state,
+      '--var',
+      `ADMIN_TOKEN:${admin}`,
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      'error',
+    ],
     { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const base = `http://127.0.0.1:${port}`;
@@ -56,10 +77,19 @@ export async function startLocalApi(name: string, port: number): Promise<LocalAp
   return { base, admin, stop: () => child.kill('SIGTERM') };
 }
 
-export async function http(base: string, pathname: string, key: string, body?: unknown, method = body ? 'POST' : 'GET') {
+export async function http(
+  base: string,
+  pathname: string,
+  key: string,
+  body?: unknown,
+  method = body ? 'POST' : 'GET',
+) {
   const res = await fetch(`${base}${pathname}`, {
     method,
-    headers: { authorization: `Bearer ${key}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();

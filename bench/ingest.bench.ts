@@ -14,18 +14,39 @@ const PATH = ['prospect', 'potential', 'developing', 'developed'] as const;
 const end = '2026-11-01T00:00:00.000Z';
 const big = Number(process.env.BENCH_CLIENTS ?? 100_000);
 
-interface Row { portfolio: string; clients: number; events: number; path: string; eventsPerSec: number; funnelMs: number }
+interface Row {
+  portfolio: string;
+  clients: number;
+  events: number;
+  path: string;
+  eventsPerSec: number;
+  funnelMs: number;
+}
 const rows: Row[] = [];
 
 async function floor(label: string, clients: number, events: ClientEvent[]) {
   const db = sqliteD1();
-  await db.prepare("INSERT INTO workspaces (id, name, created_at) VALUES ('w', 'bench', ?1)").bind(end).run();
+  await db
+    .prepare("INSERT INTO workspaces (id, name, created_at) VALUES ('w', 'bench', ?1)")
+    .bind(end)
+    .run();
   const settings = defaultSettings();
   const t = performance.now();
-  for (let i = 0; i < events.length; i += 1000) await ingestEvents(db, 'w', settings, events.slice(i, i + 1000), { now: end });
+  for (let i = 0; i < events.length; i += 1000)
+    await ingestEvents(db, 'w', settings, events.slice(i, i + 1000), { now: end });
   const secs = (performance.now() - t) / 1000;
-  const funnel = await timeIt(() => funnelCounts(db, 'w', PATH, { asOf: end, from: '2025-11-01T00:00:00.000Z', to: end }), 9);
-  rows.push({ portfolio: label, clients, events: events.length, path: 'better-sqlite3 (floor)', eventsPerSec: events.length / secs, funnelMs: funnel.median });
+  const funnel = await timeIt(
+    () => funnelCounts(db, 'w', PATH, { asOf: end, from: '2025-11-01T00:00:00.000Z', to: end }),
+    9,
+  );
+  rows.push({
+    portfolio: label,
+    clients,
+    events: events.length,
+    path: 'better-sqlite3 (floor)',
+    eventsPerSec: events.length / secs,
+    funnelMs: funnel.median,
+  });
   db.raw.close();
 }
 
@@ -39,14 +60,27 @@ async function viaD1(label: string, clients: number, events: unknown[], port: nu
       if ((i / 1000) % 50 === 49) process.stderr.write(`  ${label}: ${i + 1000} events\n`);
     }
     const secs = (performance.now() - t) / 1000;
-    const funnel = await timeIt(() => http(api.base, `/v1/lifecycle/funnel?asOf=${end}`, ws.secretKey), 9);
-    rows.push({ portfolio: label, clients, events: events.length, path: 'POST /v1/events, wrangler dev + local D1', eventsPerSec: events.length / secs, funnelMs: funnel.median });
+    const funnel = await timeIt(
+      () => http(api.base, `/v1/lifecycle/funnel?asOf=${end}`, ws.secretKey),
+      9,
+    );
+    rows.push({
+      portfolio: label,
+      clients,
+      events: events.length,
+      path: 'POST /v1/events, wrangler dev + local D1',
+      eventsPerSec: events.length / secs,
+      funnelMs: funnel.median,
+    });
   } finally {
     api.stop();
   }
 }
 
-for (const [label, n] of [['demo', 2500], [`generated ${big.toLocaleString('en-US')}`, big]] as const) {
+for (const [label, n] of [
+  ['demo', 2500],
+  [`generated ${big.toLocaleString('en-US')}`, big],
+] as const) {
   const demo = generateDemo({ clients: n, end });
   const parsed = demo.events.map((e) => v.parse(EventSchema, e));
   process.stderr.write(`${label}: ${n} clients, ${parsed.length} events\n`);
@@ -56,8 +90,17 @@ for (const [label, n] of [['demo', 2500], [`generated ${big.toLocaleString('en-U
 
 console.log('| portfolio | clients | events | path | ingestion (events/s) | funnel median (ms) |');
 console.log('|---|---:|---:|---|---:|---:|');
-for (const r of rows) console.log(`| ${r.portfolio} | ${r.clients.toLocaleString('en-US')} | ${r.events.toLocaleString('en-US')} | ${r.path} | ${fmt(r.eventsPerSec, 0)} | ${fmt(r.funnelMs)} |`);
+for (const r of rows)
+  console.log(
+    `| ${r.portfolio} | ${r.clients.toLocaleString('en-US')} | ${r.events.toLocaleString('en-US')} | ${r.path} | ${fmt(r.eventsPerSec, 0)} | ${fmt(r.funnelMs)} |`,
+  );
 for (const label of new Set(rows.map((r) => r.portfolio))) {
-  const [f, d] = [rows.find((r) => r.portfolio === label && r.path.startsWith('better')), rows.find((r) => r.portfolio === label && r.path.startsWith('POST'))];
-  if (f && d) console.log(`\n${label}: D1 path ingests at ${fmt(d.eventsPerSec / f.eventsPerSec, 2)}× the floor's rate; funnel takes ${fmt(d.funnelMs / f.funnelMs, 1)}× the floor's time.`);
+  const [f, d] = [
+    rows.find((r) => r.portfolio === label && r.path.startsWith('better')),
+    rows.find((r) => r.portfolio === label && r.path.startsWith('POST')),
+  ];
+  if (f && d)
+    console.log(
+      `\n${label}: D1 path ingests at ${fmt(d.eventsPerSec / f.eventsPerSec, 2)}× the floor's rate; funnel takes ${fmt(d.funnelMs / f.funnelMs, 1)}× the floor's time.`,
+    );
 }

@@ -25,7 +25,17 @@ function purchases(clients: number, seed = 11): ClientEvent[] {
     const scale = 50 + r.exp(400);
     for (let k = 0; k < n; k++) {
       const at = new Date(start + r.next() * 729 * DAY).toISOString();
-      out.push(v.parse(EventSchema, { id: `p${c}-${k}`, clientId: `c${String(c).padStart(6, '0')}`, type: 'purchase', at, amount: Math.round(scale * (0.5 + r.next()) * 100) / 100, margin: Math.round(scale * 0.2 * 100) / 100, product: r.pick(['core', 'support', 'analytics']) }));
+      out.push(
+        v.parse(EventSchema, {
+          id: `p${c}-${k}`,
+          clientId: `c${String(c).padStart(6, '0')}`,
+          type: 'purchase',
+          at,
+          amount: Math.round(scale * (0.5 + r.next()) * 100) / 100,
+          margin: Math.round(scale * 0.2 * 100) / 100,
+          product: r.pick(['core', 'support', 'analytics']),
+        }),
+      );
     }
   }
   return out;
@@ -79,13 +89,25 @@ for (const n of sizes) {
     const db = sqliteD1(file, { migrate: false });
     const events = purchases(n);
     process.stderr.write(`${n} clients, ${events.length} purchases: writing… `);
-    for (let i = 0; i < events.length; i += 1000) await ingestEvents(db, ws.id, defaultSettings(), events.slice(i, i + 1000), { now: end });
+    for (let i = 0; i < events.length; i += 1000)
+      await ingestEvents(db, ws.id, defaultSettings(), events.slice(i, i + 1000), { now: end });
     process.stderr.write('done\n');
-    const floor = await timeIt(() => db.raw.prepare(ABC_XYZ_SQL).all(ws.id, '2025-11', '2026-11'), 9);
-    const sqlRows = db.raw.prepare(ABC_XYZ_SQL).all(ws.id, '2025-11', '2026-11') as { client_id: string; abc: string; xyz: string }[];
+    const floor = await timeIt(
+      () => db.raw.prepare(ABC_XYZ_SQL).all(ws.id, '2025-11', '2026-11'),
+      9,
+    );
+    const sqlRows = db.raw.prepare(ABC_XYZ_SQL).all(ws.id, '2025-11', '2026-11') as {
+      client_id: string;
+      abc: string;
+      xyz: string;
+    }[];
     const api1 = await http(api.base, endpoints[0][1], ws.secretKey);
-    const apiClasses = new Map(api1.clients.map((c: { id: string; abc: string; xyz: string }) => [c.id, `${c.abc}${c.xyz}`]));
-    const agree = sqlRows.length === apiClasses.size && sqlRows.every((r) => apiClasses.get(r.client_id) === `${r.abc}${r.xyz}`);
+    const apiClasses = new Map(
+      api1.clients.map((c: { id: string; abc: string; xyz: string }) => [c.id, `${c.abc}${c.xyz}`]),
+    );
+    const agree =
+      sqlRows.length === apiClasses.size &&
+      sqlRows.every((r) => apiClasses.get(r.client_id) === `${r.abc}${r.xyz}`);
     floors.push({ clients: n, ms: floor.median, agree });
     db.raw.close();
     for (const [name, url] of endpoints) {
@@ -97,9 +119,20 @@ for (const n of sizes) {
   }
 }
 
-console.log(`| endpoint | ${sizes.map((n) => `${n.toLocaleString('en-US')} clients (ms)`).join(' | ')} |`);
+console.log(
+  `| endpoint | ${sizes.map((n) => `${n.toLocaleString('en-US')} clients (ms)`).join(' | ')} |`,
+);
 console.log(`|---|${sizes.map(() => '---:').join('|')}|`);
-for (const [name] of endpoints) console.log(`| GET ${name} | ${sizes.map((n) => fmt(results.find((r) => r.clients === n && r.name === name)!.ms)).join(' | ')} |`);
-console.log(`| ABC-XYZ in SQLite directly (floor) | ${sizes.map((n) => fmt(floors.find((f) => f.clients === n)!.ms)).join(' | ')} |`);
-console.log(`| ratio abc-xyz endpoint / floor | ${sizes.map((n) => fmt(results.find((r) => r.clients === n && r.name === 'abc-xyz')!.ms / floors.find((f) => f.clients === n)!.ms, 1)).join(' | ')} |`);
-console.log(`\nSQL floor and endpoint classify every client identically: ${floors.every((f) => f.agree) ? 'yes' : 'NO'}`);
+for (const [name] of endpoints)
+  console.log(
+    `| GET ${name} | ${sizes.map((n) => fmt(results.find((r) => r.clients === n && r.name === name)!.ms)).join(' | ')} |`,
+  );
+console.log(
+  `| ABC-XYZ in SQLite directly (floor) | ${sizes.map((n) => fmt(floors.find((f) => f.clients === n)!.ms)).join(' | ')} |`,
+);
+console.log(
+  `| ratio abc-xyz endpoint / floor | ${sizes.map((n) => fmt(results.find((r) => r.clients === n && r.name === 'abc-xyz')!.ms / floors.find((f) => f.clients === n)!.ms, 1)).join(' | ')} |`,
+);
+console.log(
+  `\nSQL floor and endpoint classify every client identically: ${floors.every((f) => f.agree) ? 'yes' : 'NO'}`,
+);

@@ -6,12 +6,19 @@ import path from 'node:path';
  * The D1 binding's API over better-sqlite3, in-process: lets the benchmarks run the very same
  * worker code against plain SQLite, which is the floor that D1 in workerd is compared with.
  */
-export function sqliteD1(file = ':memory:', { migrate = true } = {}): D1Database & { raw: Database.Database } {
+export function sqliteD1(
+  file = ':memory:',
+  { migrate = true } = {},
+): D1Database & { raw: Database.Database } {
   const raw = new Database(file);
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
   const dir = path.join(import.meta.dirname, '..', 'schema', 'migrations');
-  if (migrate) for (const f of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) raw.exec(readFileSync(path.join(dir, f), 'utf8'));
+  if (migrate)
+    for (const f of readdirSync(dir)
+      .filter((f) => f.endsWith('.sql'))
+      .sort())
+      raw.exec(readFileSync(path.join(dir, f), 'utf8'));
 
   const cache = new Map<string, Database.Statement>();
   const rewrites = new Map<string, { text: string; order: number[] }>();
@@ -54,7 +61,8 @@ export function sqliteD1(file = ':memory:', { migrate = true } = {}): D1Database
   const db = {
     raw,
     prepare: (sql: string) => statement(sql),
-    batch: async (statements: { _run: () => unknown }[]) => raw.transaction(() => statements.map((s) => s._run()))(),
+    batch: async (statements: { _run: () => unknown }[]) =>
+      raw.transaction(() => statements.map((s) => s._run()))(),
     exec: async (sql: string) => raw.exec(sql),
     dump: async () => new ArrayBuffer(0),
     withSession: () => db,

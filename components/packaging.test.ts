@@ -5,7 +5,14 @@ import type { ActionList } from '../schema/actions.ts';
 import { abcXyzResult, funnel, profile } from './shared/fixtures.ts';
 import type { ClientTypeEntry } from './shared/profile.ts';
 
-const TAGS = ['folio-stage-funnel', 'folio-client-badge', 'folio-clv-calculator', 'folio-abc-xyz-matrix', 'folio-client-card', 'folio-action-list'];
+const TAGS = [
+  'folio-stage-funnel',
+  'folio-client-badge',
+  'folio-clv-calculator',
+  'folio-abc-xyz-matrix',
+  'folio-client-card',
+  'folio-action-list',
+];
 
 // One build for the whole file: it is the slow part.
 const built = commands.buildBundle();
@@ -28,19 +35,25 @@ describe('the one-file bundle dist/clientfolio.js', () => {
     const whole = sizes.find((s) => s.name === 'clientfolio.js')!;
     expect(budget).toBe(25 * 1024);
     expect(whole.gzip).toBeLessThan(budget);
-    expect(sizes.map((s) => s.name).sort()).toEqual(['clientfolio.js', ...entries.map((e) => `standalone/${e}.js`)].sort());
+    expect(sizes.map((s) => s.name).sort()).toEqual(
+      ['clientfolio.js', ...entries.map((e) => `standalone/${e}.js`)].sort(),
+    );
     for (const entry of sizes) expect(entry.gzip).toBeLessThanOrEqual(whole.gzip);
   });
 
   test('carries Lit inside: a plain page with one script tag defines every tag, and a second copy is harmless', async () => {
     const { code } = await built;
-    const [first, second] = [0, 1].map(() => URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+    const [first, second] = [0, 1].map(() =>
+      URL.createObjectURL(new Blob([code], { type: 'text/javascript' })),
+    );
     const win = await page(`<!doctype html><html lang="ru"><body>
       <folio-clv-calculator></folio-clv-calculator>
       <script type="module" src="${first}"></script>
       <script type="module" src="${second}"></script>`);
     for (const tag of TAGS) expect(win.customElements.get(tag), tag).toBeDefined();
-    const calculator = win.document.querySelector('folio-clv-calculator') as HTMLElementTagNameMap['folio-clv-calculator'];
+    const calculator = win.document.querySelector(
+      'folio-clv-calculator',
+    ) as HTMLElementTagNameMap['folio-clv-calculator'];
     await calculator.updateComplete;
     expect(calculator.shadowRoot!.querySelector('[part=headline]')!.textContent).toBe('637\u00a0$');
     expect(calculator.shadowRoot!.querySelector('label')!.textContent).toBe('Средний чек');
@@ -50,7 +63,13 @@ describe('the one-file bundle dist/clientfolio.js', () => {
 // One sample answer of the API per component, for the comparison of bundle and source below.
 const types: ClientTypeEntry[] = profile.types ?? [];
 
-const reason = (numbers: Record<string, number>, dates: Record<string, string>) => ({ rule: 'rule', text: 'API text', numbers, dates, signals: [] });
+const reason = (numbers: Record<string, number>, dates: Record<string, string>) => ({
+  rule: 'rule',
+  text: 'API text',
+  numbers,
+  dates,
+  signals: [],
+});
 
 const actions: ActionList = {
   asOf: '2025-03-13T10:00:00.000Z',
@@ -58,24 +77,62 @@ const actions: ActionList = {
   nextCursor: 'next',
   data: [
     {
-      id: 'keep_cadence:2025-03-11:acme', kind: 'keep_cadence', clientId: 'acme', clientName: 'Acme', manager: 'anna', priority: 1,
-      dueAt: '2025-03-11T09:00:00.000Z', openedAt: '2025-03-11T09:00:00.000Z', overdueDays: 2, canMarkDone: true,
+      id: 'keep_cadence:2025-03-11:acme',
+      kind: 'keep_cadence',
+      clientId: 'acme',
+      clientName: 'Acme',
+      manager: 'anna',
+      priority: 1,
+      dueAt: '2025-03-11T09:00:00.000Z',
+      openedAt: '2025-03-11T09:00:00.000Z',
+      overdueDays: 2,
+      canMarkDone: true,
       reason: reason({ cadenceDays: 10, daysSinceContact: 12 }, {}),
     },
     {
-      id: 'respect_pause:2025-03-20:globex', kind: 'respect_pause', clientId: 'globex', clientName: 'Globex', manager: 'anna', priority: 1,
-      dueAt: '2025-03-20T08:00:00.000Z', openedAt: '2025-03-06T08:00:00.000Z', overdueDays: 0, canMarkDone: true,
-      reason: reason({ pauseDays: 14 }, { negativeContactAt: '2025-03-06T08:00:00.000Z', pauseEndsAt: '2025-03-20T08:00:00.000Z' }),
+      id: 'respect_pause:2025-03-20:globex',
+      kind: 'respect_pause',
+      clientId: 'globex',
+      clientName: 'Globex',
+      manager: 'anna',
+      priority: 1,
+      dueAt: '2025-03-20T08:00:00.000Z',
+      openedAt: '2025-03-06T08:00:00.000Z',
+      overdueDays: 0,
+      canMarkDone: true,
+      reason: reason(
+        { pauseDays: 14 },
+        { negativeContactAt: '2025-03-06T08:00:00.000Z', pauseEndsAt: '2025-03-20T08:00:00.000Z' },
+      ),
     },
     {
-      id: 'rebalance_manager:2025-03-31:anna', kind: 'rebalance_manager', clientId: null, clientName: null, manager: 'anna', priority: 2,
-      dueAt: '2025-03-31T00:00:00.000Z', openedAt: '2025-03-01T00:00:00.000Z', overdueDays: 0, canMarkDone: false,
+      id: 'rebalance_manager:2025-03-31:anna',
+      kind: 'rebalance_manager',
+      clientId: null,
+      clientName: null,
+      manager: 'anna',
+      priority: 2,
+      dueAt: '2025-03-31T00:00:00.000Z',
+      openedAt: '2025-03-01T00:00:00.000Z',
+      overdueDays: 0,
+      canMarkDone: false,
       reason: reason({ keyClients: 4, maxKeyClients: 3 }, {}),
     },
     {
-      id: 'wake_sleeping:2025-03-13:polar', kind: 'wake_sleeping', clientId: 'polar', clientName: 'Polar', manager: 'anna', priority: 3,
-      dueAt: '2025-03-13T09:00:00.000Z', openedAt: '2025-03-13T09:00:00.000Z', overdueDays: 0, canMarkDone: true,
-      reason: reason({ orders: 3, daysSinceLastPurchase: 125 }, { stageSince: '2025-03-13T09:00:00.000Z' }),
+      id: 'wake_sleeping:2025-03-13:polar',
+      kind: 'wake_sleeping',
+      clientId: 'polar',
+      clientName: 'Polar',
+      manager: 'anna',
+      priority: 3,
+      dueAt: '2025-03-13T09:00:00.000Z',
+      openedAt: '2025-03-13T09:00:00.000Z',
+      overdueDays: 0,
+      canMarkDone: true,
+      reason: reason(
+        { orders: 3, daysSinceLastPurchase: 125 },
+        { stageSince: '2025-03-13T09:00:00.000Z' },
+      ),
     },
   ],
 };
@@ -99,34 +156,54 @@ function rendering(el: Element) {
   const shadow = el.shadowRoot!;
   return {
     html: shadow.innerHTML.replace(/<!--[^]*?-->/g, '').replace(/[ \t\r\n]+/g, ' '),
-    css: shadow.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules].map((rule) => rule.cssText)),
+    css: shadow.adoptedStyleSheets.flatMap((sheet) =>
+      [...sheet.cssRules].map((rule) => rule.cssText),
+    ),
   };
 }
 
 async function render(win: Window, tag: string, setup: Record<string, unknown>, lang: string) {
-  const el = win.document.createElement(tag) as HTMLElement & { updateComplete: Promise<unknown>; dataComplete?: Promise<unknown> };
+  const el = win.document.createElement(tag) as HTMLElement & {
+    updateComplete: Promise<unknown>;
+    dataComplete?: Promise<unknown>;
+  };
   el.setAttribute('lang', lang);
   Object.assign(el, setup);
   win.document.body.appendChild(el);
   await (el.dataComplete ?? el.updateComplete);
-  const nested = el.shadowRoot!.querySelector('folio-client-badge') as { updateComplete: Promise<unknown> } | null;
+  const nested = el.shadowRoot!.querySelector('folio-client-badge') as {
+    updateComplete: Promise<unknown>;
+  } | null;
   await nested?.updateComplete;
   return el;
 }
 
 test('the bundle renders every component as its source does, markup and styles (its templates are minified)', async () => {
   const { code } = await built;
-  const win = await page(`<!doctype html><script type="module" src="${URL.createObjectURL(new Blob([code], { type: 'text/javascript' }))}"></script>`);
+  const win = await page(
+    `<!doctype html><script type="module" src="${URL.createObjectURL(new Blob([code], { type: 'text/javascript' }))}"></script>`,
+  );
   await win.customElements.whenDefined('folio-action-list');
   for (const [tag, setup] of CASES) {
     for (const lang of ['en', 'ru']) {
-      const [fromBundle, fromSource] = [await render(win, tag, setup, lang), await render(window, tag, setup, lang)];
-      expect(rendering(fromBundle), `${tag} ${JSON.stringify(Object.keys(setup))} ${lang}`).toEqual(rendering(fromSource));
-      expect(fromBundle.shadowRoot!.innerHTML.length, 'the minified markup is shorter').toBeLessThan(fromSource.shadowRoot!.innerHTML.length);
+      const [fromBundle, fromSource] = [
+        await render(win, tag, setup, lang),
+        await render(window, tag, setup, lang),
+      ];
+      expect(rendering(fromBundle), `${tag} ${JSON.stringify(Object.keys(setup))} ${lang}`).toEqual(
+        rendering(fromSource),
+      );
+      expect(
+        fromBundle.shadowRoot!.innerHTML.length,
+        'the minified markup is shorter',
+      ).toBeLessThan(fromSource.shadowRoot!.innerHTML.length);
     }
   }
   const badge = (el: Element) => rendering(el.shadowRoot!.querySelector('folio-client-badge')!);
-  const cards = [await render(win, 'folio-client-card', { data: profile }, 'en'), await render(window, 'folio-client-card', { data: profile }, 'en')];
+  const cards = [
+    await render(win, 'folio-client-card', { data: profile }, 'en'),
+    await render(window, 'folio-client-card', { data: profile }, 'en'),
+  ];
   expect(badge(cards[0]!)).toEqual(badge(cards[1]!));
 });
 
@@ -139,18 +216,42 @@ test('every module imports where there is no DOM, without touching document or w
 
 test('the custom elements manifest describes every tag: attributes, events, parts and custom properties', async () => {
   const manifest = JSON.parse(await commands.analyzeManifest()) as {
-    modules: { path: string; declarations?: Record<string, unknown>[]; exports?: { kind: string; name: string }[] }[];
+    modules: {
+      path: string;
+      declarations?: Record<string, unknown>[];
+      exports?: { kind: string; name: string }[];
+    }[];
   };
-  const defined = manifest.modules.flatMap((m) => (m.exports ?? []).filter((e) => e.kind === 'custom-element-definition').map((e) => e.name));
+  const defined = manifest.modules.flatMap((m) =>
+    (m.exports ?? []).filter((e) => e.kind === 'custom-element-definition').map((e) => e.name),
+  );
   expect(defined).toEqual(expect.arrayContaining(TAGS));
   const declarations = manifest.modules.flatMap((m) => m.declarations ?? []);
-  const of = (tag: string) => declarations.find((d) => d.tagName === tag) as { attributes: { name: string }[]; events?: { name: string }[]; cssParts: { name: string }[]; cssProperties: { name: string }[]; summary: string };
+  const of = (tag: string) =>
+    declarations.find((d) => d.tagName === tag) as {
+      attributes: { name: string }[];
+      events?: { name: string }[];
+      cssParts: { name: string }[];
+      cssProperties: { name: string }[];
+      summary: string;
+    };
   const names = (list: { name: string }[] | undefined) => (list ?? []).map((x) => x.name);
   expect(names(of('folio-stage-funnel').events)).toEqual(['folio-stage-select']);
   expect(names(of('folio-abc-xyz-matrix').events)).toEqual(['folio-segment-select']);
   expect(names(of('folio-clv-calculator').events)).toEqual(['folio-clv-change']);
-  expect(names(of('folio-clv-calculator').attributes)).toEqual(expect.arrayContaining(['average-order-value', 'retention-rate', 'target-ratio', 'basis', 'lang', 'currency']));
-  expect(names(of('folio-client-card').attributes)).toEqual(expect.arrayContaining(['api-base', 'key', 'client-id']));
+  expect(names(of('folio-clv-calculator').attributes)).toEqual(
+    expect.arrayContaining([
+      'average-order-value',
+      'retention-rate',
+      'target-ratio',
+      'basis',
+      'lang',
+      'currency',
+    ]),
+  );
+  expect(names(of('folio-client-card').attributes)).toEqual(
+    expect.arrayContaining(['api-base', 'key', 'client-id']),
+  );
   for (const tag of TAGS) {
     expect(of(tag).summary, tag).toBeTruthy();
     expect(names(of(tag).cssParts), tag).toContain('base');

@@ -1,4 +1,5 @@
-const isPlainObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
+const isPlainObject = (x: unknown): x is Record<string, unknown> =>
+  x !== null && typeof x === 'object' && !Array.isArray(x);
 
 /**
  * JSON merge patch (RFC 7396): objects merge key by key, `null` removes a key (so it falls back

@@ -27,7 +27,8 @@ const TEXT = {
     more: 'Show more',
     actions: 'Work list',
     'actions.hint': 'Read-only with a publishable key; click an item for the client',
-    'actions.missing': 'This build of clientfolio.js has no <folio-action-list> yet: rebuild it with npm start once the element is in the bundle.',
+    'actions.missing':
+      'This build of clientfolio.js has no <folio-action-list> yet: rebuild it with npm start once the element is in the bundle.',
     manager: 'Manager',
     'manager.all': 'All managers',
     key: 'Key clients',
@@ -35,7 +36,8 @@ const TEXT = {
     'key.share': '{0} of revenue',
     clv: 'What is a client worth?',
     'clv.hint': 'Runs in the page, no server needed',
-    'clv.from': 'Inputs from the history of {0}: average order, orders per month since the first purchase, margin, acquisition cost',
+    'clv.from':
+      'Inputs from the history of {0}: average order, orders per month since the first purchase, margin, acquisition cost',
     'kpi.clients': 'Clients',
     'kpi.buyers': 'Bought in the window',
     'kpi.revenue': 'Revenue in the window',
@@ -44,20 +46,23 @@ const TEXT = {
     'kpi.sleeping': 'Sleeping, to wake',
     'kpi.window': '{0} – {1}',
     'kpi.effectiveNote': '1 / HHI of revenue shares',
-    'sel.prompt': 'Pick a stage in the funnel, a cell of the matrix or a key client to see the clients here. Stage and cell combine.',
+    'sel.prompt':
+      'Pick a stage in the funnel, a cell of the matrix or a key client to see the clients here. Stage and cell combine.',
     'sel.stage': 'Stage: {0}',
     'sel.cell': 'Cell {0}',
     'sel.client': 'Client: {0}',
     'sel.clear': 'Clear {0}',
     'sel.searching': 'Looking through client profiles…',
     'sel.cellSummary': '{0} clients in {1}, {2} of the revenue; largest first.',
-    'sel.stageSample': 'The publishable key cannot list clients by stage, so the page reads profiles across the RFM segments, largest buyers first.',
+    'sel.stageSample':
+      'The publishable key cannot list clients by stage, so the page reads profiles across the RFM segments, largest buyers first.',
     'sel.stageInCell': 'Profiles of {0} read in order of revenue, keeping those at this stage.',
     'sel.found': '{0} shown after reading {1} profiles.',
     'sel.none': 'None at this stage among the {0} profiles read.',
     'sel.error': 'Could not load: {0}',
     'card.model': 'Model in the calculator',
-    'notice.config': 'No demo-config.js here, so this page cannot reach the API. Run npm start and open the address it prints. The CLV calculator below works anyway.',
+    'notice.config':
+      'No demo-config.js here, so this page cannot reach the API. Run npm start and open the address it prints. The CLV calculator below works anyway.',
     'notice.api': 'The API refused a request: {0}',
     'stage.prospect': 'Prospect',
     'stage.potential': 'Potential',
@@ -88,7 +93,8 @@ const TEXT = {
     more: 'Показать ещё',
     actions: 'Список дел',
     'actions.hint': 'Только чтение с публичным ключом; нажмите на дело, чтобы открыть клиента',
-    'actions.missing': 'В этой сборке clientfolio.js ещё нет <folio-action-list>: пересоберите её через npm start, когда элемент попадёт в бандл.',
+    'actions.missing':
+      'В этой сборке clientfolio.js ещё нет <folio-action-list>: пересоберите её через npm start, когда элемент попадёт в бандл.',
     manager: 'Менеджер',
     'manager.all': 'Все менеджеры',
     key: 'Ключевые клиенты',
@@ -96,7 +102,8 @@ const TEXT = {
     'key.share': '{0} выручки',
     clv: 'Сколько стоит клиент?',
     'clv.hint': 'Считает прямо на странице, без сервера',
-    'clv.from': 'Данные из истории клиента {0}: средний чек, заказы в месяц с первой покупки, маржа, стоимость привлечения',
+    'clv.from':
+      'Данные из истории клиента {0}: средний чек, заказы в месяц с первой покупки, маржа, стоимость привлечения',
     'kpi.clients': 'Клиентов',
     'kpi.buyers': 'Покупали за период',
     'kpi.revenue': 'Выручка за период',
@@ -105,20 +112,24 @@ const TEXT = {
     'kpi.sleeping': 'Спящих, разбудить',
     'kpi.window': '{0} – {1}',
     'kpi.effectiveNote': '1 / HHI долей выручки',
-    'sel.prompt': 'Выберите стадию воронки, ячейку матрицы или ключевого клиента, и клиенты появятся здесь. Стадия и ячейка сочетаются.',
+    'sel.prompt':
+      'Выберите стадию воронки, ячейку матрицы или ключевого клиента, и клиенты появятся здесь. Стадия и ячейка сочетаются.',
     'sel.stage': 'Стадия: {0}',
     'sel.cell': 'Ячейка {0}',
     'sel.client': 'Клиент: {0}',
     'sel.clear': 'Убрать {0}',
     'sel.searching': 'Просматриваем профили клиентов…',
     'sel.cellSummary': '{0} клиентов в {1}, {2} выручки; сначала крупнейшие.',
-    'sel.stageSample': 'Публичный ключ не даёт списка клиентов по стадии, поэтому страница читает профили из всех RFM-сегментов, начиная с крупнейших покупателей.',
-    'sel.stageInCell': 'Профили ячейки {0} читаются по убыванию выручки, остаются клиенты этой стадии.',
+    'sel.stageSample':
+      'Публичный ключ не даёт списка клиентов по стадии, поэтому страница читает профили из всех RFM-сегментов, начиная с крупнейших покупателей.',
+    'sel.stageInCell':
+      'Профили ячейки {0} читаются по убыванию выручки, остаются клиенты этой стадии.',
     'sel.found': 'Показано {0}, прочитано профилей: {1}.',
     'sel.none': 'Среди {0} прочитанных профилей нет клиентов этой стадии.',
     'sel.error': 'Не удалось загрузить: {0}',
     'card.model': 'Посчитать в калькуляторе',
-    'notice.config': 'Здесь нет demo-config.js, поэтому страница не видит API. Запустите npm start и откройте адрес, который он напечатает. Калькулятор CLV ниже работает и так.',
+    'notice.config':
+      'Здесь нет demo-config.js, поэтому страница не видит API. Запустите npm start и откройте адрес, который он напечатает. Калькулятор CLV ниже работает и так.',
     'notice.api': 'API отказал в запросе: {0}',
     'stage.prospect': 'Стадия привлечения',
     'stage.potential': 'Потенциальный',
@@ -147,14 +158,29 @@ const state = {
   modelled: null,
 };
 
-const t = (key, ...args) => (TEXT[state.lang][key] ?? TEXT.en[key] ?? key).replace(/\{(\d)\}/g, (_, i) => args[Number(i)] ?? '');
+const t = (key, ...args) =>
+  (TEXT[state.lang][key] ?? TEXT.en[key] ?? key).replace(
+    /\{(\d)\}/g,
+    (_, i) => args[Number(i)] ?? '',
+  );
 const stageName = (stage) => TEXT[state.lang][`stage.${stage}`] ?? stage;
 const locale = () => (state.lang === 'ru' ? 'ru-RU' : 'en-US');
 const fmt = {
-  number: (n, digits = 0) => new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n),
-  percent: (n) => new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(n),
-  money: (n) => new Intl.NumberFormat(locale(), { style: 'currency', currency: state.currency, notation: Math.abs(n) >= 1e6 ? 'compact' : 'standard', maximumFractionDigits: Math.abs(n) >= 1e6 ? 2 : 0 }).format(n),
-  date: (iso) => new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(iso)),
+  number: (n, digits = 0) =>
+    new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n),
+  percent: (n) =>
+    new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(n),
+  money: (n) =>
+    new Intl.NumberFormat(locale(), {
+      style: 'currency',
+      currency: state.currency,
+      notation: Math.abs(n) >= 1e6 ? 'compact' : 'standard',
+      maximumFractionDigits: Math.abs(n) >= 1e6 ? 2 : 0,
+    }).format(n),
+  date: (iso) =>
+    new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short', year: 'numeric' }).format(
+      new Date(iso),
+    ),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -177,7 +203,9 @@ function crossOriginBase(apiBase) {
 let api = null;
 
 async function getJson(path) {
-  const res = await fetch(`${api.base}${path}`, { headers: { accept: 'application/json', authorization: `Bearer ${api.key}` } });
+  const res = await fetch(`${api.base}${path}`, {
+    headers: { accept: 'application/json', authorization: `Bearer ${api.key}` },
+  });
   const body = await res.json().catch(() => null);
   if (!res.ok) throw new Error(body?.detail || body?.title || `HTTP ${res.status}`);
   return body;
@@ -223,7 +251,8 @@ function setLang(lang) {
   state.lang = lang === 'ru' ? 'ru' : 'en';
   app.lang = state.lang;
   document.documentElement.lang = state.lang;
-  for (const input of document.querySelectorAll('input[name=lang]')) input.checked = input.value === state.lang;
+  for (const input of document.querySelectorAll('input[name=lang]'))
+    input.checked = input.value === state.lang;
   translateStatic();
   renderKpis();
   renderKeyClients();
@@ -244,9 +273,18 @@ function setTheme(theme) {
 function saveHash() {
   const params = new URLSearchParams();
   for (const name of ['lang', 'theme', 'stage', 'cell', 'client']) {
-    if (state[name] && !(name === 'lang' && state.lang === 'en') && !(name === 'theme' && state.theme === 'calm')) params.set(name, state[name]);
+    if (
+      state[name] &&
+      !(name === 'lang' && state.lang === 'en') &&
+      !(name === 'theme' && state.theme === 'calm')
+    )
+      params.set(name, state[name]);
   }
-  history.replaceState(null, '', `${location.pathname}${location.search}${params.size ? `#${params}` : ''}`);
+  history.replaceState(
+    null,
+    '',
+    `${location.pathname}${location.search}${params.size ? `#${params}` : ''}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -260,14 +298,24 @@ function renderKpis() {
   if (!portfolio) return;
   const c = portfolio.concentration;
   const sleeping = portfolio.stages.find((s) => s.stage === 'sleeping');
-  const windowText = t('kpi.window', fmt.date(portfolio.from), fmt.date(new Date(Date.parse(portfolio.to) - 1).toISOString()));
+  const windowText = t(
+    'kpi.window',
+    fmt.date(portfolio.from),
+    fmt.date(new Date(Date.parse(portfolio.to) - 1).toISOString()),
+  );
   const tiles = [
     ['kpi.clients', fmt.number(portfolio.clients), null],
     ['kpi.buyers', fmt.number(portfolio.buyers), windowText],
     ['kpi.revenue', fmt.money(c.revenue), windowText],
     ['kpi.top5', fmt.percent(c.top5Share), null],
-    ['kpi.effective', c.effectiveClients == null ? '—' : fmt.number(c.effectiveClients), t('kpi.effectiveNote')],
-    ...(sleeping ? [['kpi.sleeping', fmt.number(sleeping.count), fmt.percent(sleeping.share)]] : []),
+    [
+      'kpi.effective',
+      c.effectiveClients == null ? '—' : fmt.number(c.effectiveClients),
+      t('kpi.effectiveNote'),
+    ],
+    ...(sleeping
+      ? [['kpi.sleeping', fmt.number(sleeping.count), fmt.percent(sleeping.share)]]
+      : []),
   ];
   list.replaceChildren(
     ...tiles.map(([key, value, note]) => {
@@ -306,7 +354,10 @@ function renderKeyClients() {
       share.textContent = t('key.share', fmt.percent(k.revenueShare));
       const bar = document.createElement('span');
       bar.className = 'key-bar';
-      bar.style.setProperty('--share', String(k.revenueShare / portfolio.keyClients[0].revenueShare));
+      bar.style.setProperty(
+        '--share',
+        String(k.revenueShare / portfolio.keyClients[0].revenueShare),
+      );
       li.append(button, share, bar);
       if (profile?.types?.length) {
         const badge = document.createElement('folio-client-badge');
@@ -327,7 +378,8 @@ async function loadPortfolio() {
     keyProfiles = await Promise.all(portfolio.keyClients.map((k) => profileOf(k.id)));
     // The portfolio answer names no currency; the profiles carry the workspace's.
     state.currency = keyProfiles.find((p) => p?.currency)?.currency ?? state.currency;
-    for (const el of document.querySelectorAll('[data-api], folio-clv-calculator')) el.setAttribute('currency', state.currency);
+    for (const el of document.querySelectorAll('[data-api], folio-clv-calculator'))
+      el.setAttribute('currency', state.currency);
     const { revenue, margin } = portfolio.concentration;
     if (revenue > 0) $('calculator').grossMargin = Math.round((margin / revenue) * 100) / 100;
     renderKpis();
@@ -389,7 +441,12 @@ async function candidates() {
   if (state.client) return [[state.client]];
   if (state.cell) {
     const answer = await once('/v1/segments/abc-xyz?period=month&measure=revenue');
-    return [answer.clients.filter((c) => `${c.abc}${c.xyz}` === state.cell).sort((a, b) => a.rank - b.rank).map((c) => c.id)];
+    return [
+      answer.clients
+        .filter((c) => `${c.abc}${c.xyz}` === state.cell)
+        .sort((a, b) => a.rank - b.rank)
+        .map((c) => c.id),
+    ];
   }
   // A stage alone: one queue per RFM segment (champions, at risk, new, prospects…), each largest
   // buyer first; a stage's clients gather in a few segments, which the source then favours.
@@ -491,7 +548,8 @@ function renderChips() {
   const chips = [];
   if (state.stage) chips.push(['stage', t('sel.stage', stageName(state.stage))]);
   if (state.cell) chips.push(['cell', t('sel.cell', state.cell)]);
-  if (state.client) chips.push(['client', t('sel.client', names.get(state.client) ?? state.client)]);
+  if (state.client)
+    chips.push(['client', t('sel.client', names.get(state.client) ?? state.client)]);
   $('chips').replaceChildren(
     ...chips.map(([name, label]) => {
       const chip = document.createElement('button');
@@ -524,11 +582,18 @@ async function renderSelectionStatus() {
   if (state.cell && !state.client) {
     const abc = await once('/v1/segments/abc-xyz?period=month&measure=revenue').catch(() => null);
     const cell = abc?.cells?.[state.cell];
-    if (cell) lines.push(t('sel.cellSummary', fmt.number(cell.count), state.cell, fmt.percent(cell.share)));
+    if (cell)
+      lines.push(t('sel.cellSummary', fmt.number(cell.count), state.cell, fmt.percent(cell.share)));
   }
   if (state.stage && !state.client) {
     lines.push(state.cell ? t('sel.stageInCell', state.cell) : t('sel.stageSample'));
-    lines.push(s.shown ? t('sel.found', fmt.number(s.shown), fmt.number(s.read)) : s.busy ? t('sel.searching') : t('sel.none', fmt.number(s.read)));
+    lines.push(
+      s.shown
+        ? t('sel.found', fmt.number(s.shown), fmt.number(s.read))
+        : s.busy
+          ? t('sel.searching')
+          : t('sel.none', fmt.number(s.read)),
+    );
   }
   if (search === s) status.textContent = lines.join(' ');
 }
@@ -537,7 +602,10 @@ const pick = () => ({ stage: state.stage, cell: state.cell, client: state.client
 
 /** A stage and a cell combine; a single client replaces both. */
 function select(next) {
-  const target = 'client' in next && next.client ? { stage: null, cell: null, client: next.client } : { stage: next.stage ?? null, cell: next.cell ?? null, client: null };
+  const target =
+    'client' in next && next.client
+      ? { stage: null, cell: null, client: next.client }
+      : { stage: next.stage ?? null, cell: next.cell ?? null, client: null };
   Object.assign(state, target);
   const funnel = $('funnel');
   const matrix = $('matrix');
@@ -558,8 +626,10 @@ function calculatorInputs(profile) {
   return {
     averageOrderValue: round(a.revenue / a.orders),
     ordersPerPeriod: round(a.orders / months),
-    ...(typeof a.margin === 'number' && a.margin > 0 && { grossMargin: round(a.margin / a.revenue) }),
-    ...(typeof profile.acquisitionCost === 'number' && profile.acquisitionCost > 0 && { acquisitionCost: profile.acquisitionCost }),
+    ...(typeof a.margin === 'number' &&
+      a.margin > 0 && { grossMargin: round(a.margin / a.revenue) }),
+    ...(typeof profile.acquisitionCost === 'number' &&
+      profile.acquisitionCost > 0 && { acquisitionCost: profile.acquisitionCost }),
   };
 }
 
@@ -571,7 +641,9 @@ function modelClient(profile, inputs) {
   delete hint.dataset.i18n;
   hint.textContent = t('clv.from', state.modelled);
   const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
-  calculator.closest('section').scrollIntoView({ behavior: still ? 'auto' : 'smooth', block: 'center' });
+  calculator
+    .closest('section')
+    .scrollIntoView({ behavior: still ? 'auto' : 'smooth', block: 'center' });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -599,14 +671,20 @@ async function wireActionList() {
   await list.updateComplete;
   await list.dataComplete;
   const managers = [...new Set(list.items.map((i) => i.manager).filter(Boolean))].sort();
-  $('manager').append(...managers.map((m) => Object.assign(document.createElement('option'), { value: m, textContent: m })));
+  $('manager').append(
+    ...managers.map((m) =>
+      Object.assign(document.createElement('option'), { value: m, textContent: m }),
+    ),
+  );
   $('manager').addEventListener('change', (e) => {
     if (e.target.value) list.setAttribute('manager', e.target.value);
     else list.removeAttribute('manager');
   });
 
   const open = (event) => {
-    const item = event.composedPath().find((n) => n instanceof HTMLElement && n.classList.contains('item') && n.dataset.id);
+    const item = event
+      .composedPath()
+      .find((n) => n instanceof HTMLElement && n.classList.contains('item') && n.dataset.id);
     const clientId = item && list.items.find((i) => i.id === item.dataset.id)?.clientId;
     if (clientId) select({ client: clientId });
   };
@@ -624,7 +702,11 @@ function restoreFromHash() {
   setTheme(params.get('theme') ?? 'calm');
   setLang(params.get('lang') ?? 'en');
   const cell = params.get('cell');
-  return { stage: params.get('stage'), cell: /^[ABC][XYZ]$/.test(cell ?? '') ? cell : null, client: params.get('client') };
+  return {
+    stage: params.get('stage'),
+    cell: /^[ABC][XYZ]$/.test(cell ?? '') ? cell : null,
+    client: params.get('client'),
+  };
 }
 
 async function main() {
@@ -662,8 +744,12 @@ async function main() {
     list.removeAttribute('readonly');
   }
 
-  $('funnel').addEventListener('folio-stage-select', (e) => select({ ...pick(), client: null, stage: e.detail.stage }));
-  $('matrix').addEventListener('folio-segment-select', (e) => select({ ...pick(), client: null, cell: e.detail.cell }));
+  $('funnel').addEventListener('folio-stage-select', (e) =>
+    select({ ...pick(), client: null, stage: e.detail.stage }),
+  );
+  $('matrix').addEventListener('folio-segment-select', (e) =>
+    select({ ...pick(), client: null, cell: e.detail.cell }),
+  );
   $('more').addEventListener('click', showMore);
 
   await Promise.all([loadPortfolio(), wireActionList(), select(initial)]);

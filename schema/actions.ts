@@ -26,7 +26,10 @@ export const ACTION_KINDS = [
   'review_bad_client',
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
-export const ActionKindSchema = v.picklist(ACTION_KINDS, `must be one of ${ACTION_KINDS.join(', ')}`);
+export const ActionKindSchema = v.picklist(
+  ACTION_KINDS,
+  `must be one of ${ACTION_KINDS.join(', ')}`,
+);
 
 /** Calendar periods (UTC; weeks start on Monday) of the "once per period" rules. */
 export const ACTION_PERIODS = ['week', 'month', 'quarter', 'year'] as const;
@@ -41,49 +44,145 @@ export type Priority = (typeof PRIORITIES)[number];
 
 const days = (fallback: number, min: number, max: number) =>
   v.optional(
-    v.pipe(v.number(), v.integer('must be a whole number of days'), v.minValue(min, `must be between ${min} and ${max}`), v.maxValue(max, `must be between ${min} and ${max}`)),
+    v.pipe(
+      v.number(),
+      v.integer('must be a whole number of days'),
+      v.minValue(min, `must be between ${min} and ${max}`),
+      v.maxValue(max, `must be between ${min} and ${max}`),
+    ),
     fallback,
   );
 const count = (fallback: number, min: number, max: number) =>
-  v.optional(v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(min, `must be between ${min} and ${max}`), v.maxValue(max, `must be between ${min} and ${max}`)), fallback);
-const priority = (fallback: Priority) => v.optional(v.picklist(PRIORITIES, 'must be 1 (high), 2 or 3 (low)'), fallback);
-const period = (fallback: ActionPeriod) => v.optional(v.picklist(ACTION_PERIODS, `must be one of ${ACTION_PERIODS.join(', ')}`), fallback);
+  v.optional(
+    v.pipe(
+      v.number(),
+      v.integer('must be a whole number'),
+      v.minValue(min, `must be between ${min} and ${max}`),
+      v.maxValue(max, `must be between ${min} and ${max}`),
+    ),
+    fallback,
+  );
+const priority = (fallback: Priority) =>
+  v.optional(v.picklist(PRIORITIES, 'must be 1 (high), 2 or 3 (low)'), fallback);
+const period = (fallback: ActionPeriod) =>
+  v.optional(v.picklist(ACTION_PERIODS, `must be one of ${ACTION_PERIODS.join(', ')}`), fallback);
 const enabled = v.optional(v.boolean('must be true or false'), true);
-const PersonSchema = v.pipe(v.string('must be text'), v.minLength(1, 'must not be empty'), v.maxLength(200, 'must be at most 200 characters'));
+const PersonSchema = v.pipe(
+  v.string('must be text'),
+  v.minLength(1, 'must not be empty'),
+  v.maxLength(200, 'must be at most 200 characters'),
+);
 const attributeNames = (fallback: string[]) =>
-  v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1, 'must be 1 to 64 characters'), v.maxLength(64, 'must be 1 to 64 characters'))), v.maxLength(20, 'must have at most 20 entries')), fallback);
-const attributeName = (fallback: string) => v.optional(v.pipe(v.string(), v.minLength(1, 'must be 1 to 64 characters'), v.maxLength(64, 'must be 1 to 64 characters')), fallback);
+  v.optional(
+    v.pipe(
+      v.array(
+        v.pipe(
+          v.string(),
+          v.minLength(1, 'must be 1 to 64 characters'),
+          v.maxLength(64, 'must be 1 to 64 characters'),
+        ),
+      ),
+      v.maxLength(20, 'must have at most 20 entries'),
+    ),
+    fallback,
+  );
+const attributeName = (fallback: string) =>
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.minLength(1, 'must be 1 to 64 characters'),
+      v.maxLength(64, 'must be 1 to 64 characters'),
+    ),
+    fallback,
+  );
 
 /** Each kind can be switched off and given its own priority; the numbers are DOMAIN.md's defaults. */
 const ActionRulesSchema = v.strictObject({
   /** After a negative contact, no personal contact for this many days (DOMAIN.md 5: two weeks). */
-  respect_pause: v.optional(v.strictObject({ enabled, priority: priority(1), days: days(14, 1, 365) }), {}),
+  respect_pause: v.optional(
+    v.strictObject({ enabled, priority: priority(1), days: days(14, 1, 365) }),
+    {},
+  ),
   /** A key client needs a positive contact at least this often (DOMAIN.md 5: every 10 days). */
-  keep_cadence: v.optional(v.strictObject({ enabled, priority: priority(1), days: days(10, 1, 365) }), {}),
+  keep_cadence: v.optional(
+    v.strictObject({ enabled, priority: priority(1), days: days(10, 1, 365) }),
+    {},
+  ),
   /** A key client's dossier is reviewed at least this often (DOMAIN.md 5: every 3 months). */
-  review_dossier: v.optional(v.strictObject({ enabled, priority: priority(1), days: days(90, 1, 3650) }), {}),
+  review_dossier: v.optional(
+    v.strictObject({ enabled, priority: priority(1), days: days(90, 1, 3650) }),
+    {},
+  ),
   /** A key client without a manager, once per period until one is assigned. */
-  assign_manager: v.optional(v.strictObject({ enabled, priority: priority(1), period: period('month') }), {}),
+  assign_manager: v.optional(
+    v.strictObject({ enabled, priority: priority(1), period: period('month') }),
+    {},
+  ),
   /** A manager handles at most this many key clients (DOMAIN.md 5: one manager, 1–3 key clients). */
-  rebalance_manager: v.optional(v.strictObject({ enabled, priority: priority(1), maxKeyClients: count(3, 1, 1000), period: period('month') }), {}),
+  rebalance_manager: v.optional(
+    v.strictObject({
+      enabled,
+      priority: priority(1),
+      maxKeyClients: count(3, 1, 1000),
+      period: period('month'),
+    }),
+    {},
+  ),
   /** A mono-client (the portfolio's warning), reviewed once per period while it stays one. */
-  reduce_mono_client: v.optional(v.strictObject({ enabled, priority: priority(1), period: period('month') }), {}),
+  reduce_mono_client: v.optional(
+    v.strictObject({ enabled, priority: priority(1), period: period('month') }),
+    {},
+  ),
   /** An inquirer that is a qualified lead: follow up this many days after its last event, then every `repeatDays` after a follow-up. */
-  follow_up_lead: v.optional(v.strictObject({ enabled, priority: priority(1), afterDays: days(1, 0, 365), repeatDays: days(7, 1, 365) }), {}),
+  follow_up_lead: v.optional(
+    v.strictObject({
+      enabled,
+      priority: priority(1),
+      afterDays: days(1, 0, 365),
+      repeatDays: days(7, 1, 365),
+    }),
+    {},
+  ),
   /** A deferred *interest* result comes back on its re-check date; a qualified lead's with `leadPriority`. */
-  recheck_interest: v.optional(v.strictObject({ enabled, priority: priority(2), leadPriority: priority(1) }), {}),
+  recheck_interest: v.optional(
+    v.strictObject({ enabled, priority: priority(2), leadPriority: priority(1) }),
+    {},
+  ),
   /** A near-client (met us, did not buy): follow up this many days after its last event, then every `repeatDays`. */
-  follow_up_near_client: v.optional(v.strictObject({ enabled, priority: priority(2), afterDays: days(7, 0, 365), repeatDays: days(30, 1, 3650) }), {}),
+  follow_up_near_client: v.optional(
+    v.strictObject({
+      enabled,
+      priority: priority(2),
+      afterDays: days(7, 0, 365),
+      repeatDays: days(30, 1, 3650),
+    }),
+    {},
+  ),
   /** A sleeping client: wake it when it falls asleep, and again every `repeatDays` after an attempt while it sleeps. */
-  wake_sleeping: v.optional(v.strictObject({ enabled, priority: priority(2), repeatDays: days(30, 1, 3650) }), {}),
+  wake_sleeping: v.optional(
+    v.strictObject({ enabled, priority: priority(2), repeatDays: days(30, 1, 3650) }),
+    {},
+  ),
   /** A lost client: try to win it back when it is lost, and again every `repeatDays` after an attempt. */
-  win_back_lost: v.optional(v.strictObject({ enabled, priority: priority(3), repeatDays: days(90, 1, 3650) }), {}),
+  win_back_lost: v.optional(
+    v.strictObject({ enabled, priority: priority(3), repeatDays: days(90, 1, 3650) }),
+    {},
+  ),
   /** "One period, one touch" for loyal clients (DOMAIN.md 5: a month, one contact). */
-  loyal_touch: v.optional(v.strictObject({ enabled, priority: priority(2), period: period('month') }), {}),
+  loyal_touch: v.optional(
+    v.strictObject({ enabled, priority: priority(2), period: period('month') }),
+    {},
+  ),
   /** Ask loyal clients and fans for a referral once per period, unless they gave one in it. */
-  ask_referral: v.optional(v.strictObject({ enabled, priority: priority(3), period: period('quarter') }), {}),
+  ask_referral: v.optional(
+    v.strictObject({ enabled, priority: priority(3), period: period('quarter') }),
+    {},
+  ),
   /** Review a bad client's terms once per period while its signals last. */
-  review_bad_client: v.optional(v.strictObject({ enabled, priority: priority(2), period: period('quarter') }), {}),
+  review_bad_client: v.optional(
+    v.strictObject({ enabled, priority: priority(2), period: period('quarter') }),
+    {},
+  ),
 } satisfies Record<ActionKind, v.GenericSchema>);
 
 /**
@@ -108,7 +207,10 @@ export type LeadSettings = v.InferOutput<typeof LeadSettingsSchema>;
  * manager belongs to at most one supervisor.
  */
 export const SupervisorsSchema = v.pipe(
-  v.record(PersonSchema, v.pipe(v.array(PersonSchema), v.maxLength(200, 'must list at most 200 managers'))),
+  v.record(
+    PersonSchema,
+    v.pipe(v.array(PersonSchema), v.maxLength(200, 'must list at most 200 managers')),
+  ),
   v.check((r) => Object.keys(r).length <= 100, 'must have at most 100 supervisors'),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
@@ -117,7 +219,9 @@ export const SupervisorsSchema = v.pipe(
       for (const manager of managers) {
         const other = seen.get(manager);
         if (other !== undefined && other !== supervisor) {
-          addIssue({ message: `lists ${JSON.stringify(manager)} under both ${JSON.stringify(other)} and ${JSON.stringify(supervisor)}; a manager has one supervisor` });
+          addIssue({
+            message: `lists ${JSON.stringify(manager)} under both ${JSON.stringify(other)} and ${JSON.stringify(supervisor)}; a manager has one supervisor`,
+          });
         }
         seen.set(manager, supervisor);
       }
@@ -135,7 +239,13 @@ export const RestrictedScopeSchema = v.union(
   [
     v.strictObject({ manager: PersonSchema }),
     v.strictObject({ supervisor: PersonSchema }),
-    v.strictObject({ supervisorOf: v.pipe(v.array(PersonSchema), v.minLength(1, 'must list at least one manager'), v.maxLength(200, 'must list at most 200 managers')) }),
+    v.strictObject({
+      supervisorOf: v.pipe(
+        v.array(PersonSchema),
+        v.minLength(1, 'must list at least one manager'),
+        v.maxLength(200, 'must list at most 200 managers'),
+      ),
+    }),
   ],
   'must be { manager }, { supervisor } or { supervisorOf: [managers] }',
 );
@@ -143,7 +253,13 @@ export const RestrictedScopeSchema = v.union(
 /** `POST /v1/keys` for a restricted key: the other kinds keep their own schema in schema/keys.ts. */
 export const RestrictedKeyCreateSchema = v.strictObject({
   kind: v.literal('restricted'),
-  label: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(200, 'must be at most 200 characters'))),
+  label: v.optional(
+    v.pipe(
+      v.string(),
+      v.minLength(1, 'must not be empty'),
+      v.maxLength(200, 'must be at most 200 characters'),
+    ),
+  ),
   scope: RestrictedScopeSchema,
 });
 
@@ -163,12 +279,21 @@ export type ActionRules = ActionSettings['rules'];
 // ---------------------------------------------------------------------------------------------
 
 const queryObject = <const E extends v.ObjectEntries>(entries: E) =>
-  v.strictObject(entries, (issue) => (issue.expected === 'never' ? 'is not a known parameter' : issue.input === undefined ? 'is required' : issue.message));
+  v.strictObject(entries, (issue) =>
+    issue.expected === 'never'
+      ? 'is not a known parameter'
+      : issue.input === undefined
+        ? 'is required'
+        : issue.message,
+  );
 
 const KindListSchema = v.pipe(
   v.string(),
   v.transform((s) => s.split(',').map((k) => k.trim())),
-  v.check((list) => list.every((k) => (ACTION_KINDS as readonly string[]).includes(k)), `must be one or more of ${ACTION_KINDS.join(', ')}, separated by commas`),
+  v.check(
+    (list) => list.every((k) => (ACTION_KINDS as readonly string[]).includes(k)),
+    `must be one or more of ${ACTION_KINDS.join(', ')}, separated by commas`,
+  ),
   v.transform((list) => [...new Set(list)] as ActionKind[]),
 );
 
@@ -199,8 +324,14 @@ export type ActionListQuery = v.InferOutput<typeof ActionListQuerySchema>;
 export const ActionIdSchema = v.pipe(
   v.string(),
   v.maxLength(400, 'is not an action id'),
-  v.regex(/^[a-z_]+:\d{4}-\d{2}-\d{2}:[^\u0000-\u001f\u007f]+$/u, 'is not an action id (kind:YYYY-MM-DD:subject)'),
-  v.check((id) => (ACTION_KINDS as readonly string[]).includes(id.slice(0, id.indexOf(':'))), 'names no known action kind'),
+  v.regex(
+    /^[a-z_]+:\d{4}-\d{2}-\d{2}:[^\u0000-\u001f\u007f]+$/u,
+    'is not an action id (kind:YYYY-MM-DD:subject)',
+  ),
+  v.check(
+    (id) => (ACTION_KINDS as readonly string[]).includes(id.slice(0, id.indexOf(':'))),
+    'names no known action kind',
+  ),
 );
 
 export const ActionDoneBodySchema = v.strictObject({
@@ -216,7 +347,8 @@ export const ManagersQuerySchema = queryObject({ asOf: v.optional(InstantSchema)
 // Answers
 // ---------------------------------------------------------------------------------------------
 
-const d = <T extends v.GenericSchema>(schema: T, text: string) => v.pipe(schema, v.description(text));
+const d = <T extends v.GenericSchema>(schema: T, text: string) =>
+  v.pipe(schema, v.description(text));
 
 export const ActionReasonSchema = v.object({
   rule: d(v.string(), 'The rule that fired, with its threshold'),
@@ -228,7 +360,10 @@ export const ActionReasonSchema = v.object({
 export type ActionReason = v.InferOutput<typeof ActionReasonSchema>;
 
 export const ActionItemSchema = v.object({
-  id: d(v.string(), 'Stable while the rule keeps firing for the same due date: kind:YYYY-MM-DD:subject'),
+  id: d(
+    v.string(),
+    'Stable while the rule keeps firing for the same due date: kind:YYYY-MM-DD:subject',
+  ),
   kind: v.picklist(ACTION_KINDS),
   clientId: d(v.nullable(v.string()), 'Null for an item about a manager (rebalance_manager)'),
   clientName: v.nullable(v.string()),
@@ -264,7 +399,10 @@ const ClientRefSchema = v.object({ id: v.string(), name: v.nullable(v.string()) 
 export const MANAGER_WARNINGS = ['manager_overloaded', 'key_client_unassigned'] as const;
 export const ManagersResultSchema = v.object({
   asOf: v.string(),
-  maxKeyClients: d(v.number(), 'Key clients one manager may hold (rules.rebalance_manager.maxKeyClients)'),
+  maxKeyClients: d(
+    v.number(),
+    'Key clients one manager may hold (rules.rebalance_manager.maxKeyClients)',
+  ),
   managers: v.array(
     v.object({
       manager: v.string(),
@@ -275,7 +413,14 @@ export const ManagersResultSchema = v.object({
     }),
   ),
   unassignedKeyClients: v.array(ClientRefSchema),
-  warnings: v.array(v.object({ code: v.picklist(MANAGER_WARNINGS), message: v.string(), manager: v.optional(v.string()), clientId: v.optional(v.string()) })),
+  warnings: v.array(
+    v.object({
+      code: v.picklist(MANAGER_WARNINGS),
+      message: v.string(),
+      manager: v.optional(v.string()),
+      clientId: v.optional(v.string()),
+    }),
+  ),
 });
 export type ManagersResult = v.InferOutput<typeof ManagersResultSchema>;
 
@@ -285,8 +430,14 @@ const CriterionSchema = v.object({
 });
 export const LeadQualificationSchema = v.object({
   lead: d(v.boolean(), 'All three criteria met: contact data, a wish to buy and a budget'),
-  contact: v.object({ ...CriterionSchema.entries, via: d(v.array(v.string()), 'The attributes that hold contact data') }),
-  wish: v.object({ ...CriterionSchema.entries, via: d(v.nullable(v.picklist(['attribute', 'request'])), 'How the wish was stated') }),
+  contact: v.object({
+    ...CriterionSchema.entries,
+    via: d(v.array(v.string()), 'The attributes that hold contact data'),
+  }),
+  wish: v.object({
+    ...CriterionSchema.entries,
+    via: d(v.nullable(v.picklist(['attribute', 'request'])), 'How the wish was stated'),
+  }),
   budget: v.object({ ...CriterionSchema.entries, amount: v.nullable(v.number()) }),
   missing: v.array(v.picklist(['contact', 'wish', 'budget'])),
 });
@@ -294,6 +445,9 @@ export type LeadQualification = v.InferOutput<typeof LeadQualificationSchema>;
 
 export const QualificationResultSchema = v.object({
   clientId: v.string(),
-  buyer: d(v.boolean(), 'The client has bought already: qualification matters for the ones that have not'),
+  buyer: d(
+    v.boolean(),
+    'The client has bought already: qualification matters for the ones that have not',
+  ),
   ...LeadQualificationSchema.entries,
 });

@@ -22,18 +22,29 @@ export const ClientAttributesSchema = v.pipe(
     AttributeValueSchema,
   ),
   v.check((a) => Object.keys(a).length <= 50, 'must have at most 50 attributes'),
-  v.check((a) => Object.keys(a).every((k) => k.length >= 1 && k.length <= 64), 'attribute names must be 1 to 64 characters'),
+  v.check(
+    (a) => Object.keys(a).every((k) => k.length >= 1 && k.length <= 64),
+    'attribute names must be 1 to 64 characters',
+  ),
 );
 export type ClientAttributes = v.InferOutput<typeof ClientAttributesSchema>;
 
-export const TagListSchema = v.pipe(v.array(v.pipe(ShortTextSchema, v.minLength(1, 'must not be empty'))), v.maxLength(50, 'must have at most 50 tags'));
+export const TagListSchema = v.pipe(
+  v.array(v.pipe(ShortTextSchema, v.minLength(1, 'must not be empty'))),
+  v.maxLength(50, 'must have at most 50 tags'),
+);
 
 export const ClientUpsertSchema = v.strictObject({
   name: v.optional(NameSchema),
   attributes: v.optional(ClientAttributesSchema),
   tags: v.optional(TagListSchema),
   /** Types the data cannot tell (status, lead user, competitor's…), set by hand. */
-  manualTypes: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(64))), v.maxLength(20, 'must have at most 20 types'))),
+  manualTypes: v.optional(
+    v.pipe(
+      v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+      v.maxLength(20, 'must have at most 20 types'),
+    ),
+  ),
   acquisitionCost: v.optional(MoneySchema),
 });
 export type ClientUpsert = v.InferOutput<typeof ClientUpsertSchema>;
@@ -85,7 +96,9 @@ export const ClientAggregatesSchema = v.object({
   meetings: v.number(),
   offers: v.number(),
   refusals: v.number(),
-  lastRefusal: v.nullable(v.object({ at: v.string(), by: v.string(), reason: v.string(), kind: v.nullable(v.string()) })),
+  lastRefusal: v.nullable(
+    v.object({ at: v.string(), by: v.string(), reason: v.string(), kind: v.nullable(v.string()) }),
+  ),
   purchasesRefusedByClient: v.number(),
   purchasesRefusedByUs: v.number(),
   payments: v.number(),
@@ -138,7 +151,13 @@ export const ClientListQuerySchema = v.strictObject({
   stage: v.optional(StageSchema),
   type: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
   limit: v.optional(
-    v.pipe(v.string(), v.regex(/^\d{1,4}$/, 'must be a whole number from 1 to 500'), v.transform(Number), v.minValue(1, 'must be a whole number from 1 to 500'), v.maxValue(500, 'must be a whole number from 1 to 500')),
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,4}$/, 'must be a whole number from 1 to 500'),
+      v.transform(Number),
+      v.minValue(1, 'must be a whole number from 1 to 500'),
+      v.maxValue(500, 'must be a whole number from 1 to 500'),
+    ),
     '50',
   ),
   cursor: v.optional(v.pipe(v.string(), v.maxLength(512, 'is not a valid cursor'))),

@@ -55,8 +55,15 @@ export const SignedMoneySchema = v.pipe(
   v.maxValue(1e12, 'must be at most 1e12'),
 );
 
-export const ShortTextSchema = v.pipe(v.string(), v.maxLength(200, 'must be at most 200 characters'));
-export const NameSchema = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(200, 'must be at most 200 characters'));
+export const ShortTextSchema = v.pipe(
+  v.string(),
+  v.maxLength(200, 'must be at most 200 characters'),
+);
+export const NameSchema = v.pipe(
+  v.string(),
+  v.minLength(1, 'must not be empty'),
+  v.maxLength(200, 'must be at most 200 characters'),
+);
 
 /** RFC 9457 problem details, as every error of the API answers. */
 export const ProblemSchema = v.object({

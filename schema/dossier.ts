@@ -6,8 +6,10 @@ import { InstantSchema, MoneySchema, NameSchema, ShortTextSchema } from './commo
  * manager and their supervisor (or a secret key) may read it; it is reviewed every 90 days.
  */
 
-const text = (max: number) => v.pipe(v.string('must be text'), v.maxLength(max, `must be at most ${max} characters`));
-const list = <T extends v.GenericSchema>(item: T, max: number) => v.optional(v.pipe(v.array(item), v.maxLength(max, `must have at most ${max} entries`)), []);
+const text = (max: number) =>
+  v.pipe(v.string('must be text'), v.maxLength(max, `must be at most ${max} characters`));
+const list = <T extends v.GenericSchema>(item: T, max: number) =>
+  v.optional(v.pipe(v.array(item), v.maxLength(max, `must have at most ${max} entries`)), []);
 
 /** The top of the four-point relationship scale. */
 export const RELATIONSHIP_MAX = 4;
@@ -16,8 +18,15 @@ export const DecisionMakerSchema = v.strictObject({
   name: NameSchema,
   role: v.optional(ShortTextSchema),
   /** Who signs, who sways the decision, who uses what we sell, who guards the door. */
-  influence: v.optional(v.picklist(['decides', 'influences', 'uses', 'gatekeeper'], 'must be decides, influences, uses or gatekeeper')),
-  attitude: v.optional(v.picklist(['supporter', 'neutral', 'opponent'], 'must be supporter, neutral or opponent')),
+  influence: v.optional(
+    v.picklist(
+      ['decides', 'influences', 'uses', 'gatekeeper'],
+      'must be decides, influences, uses or gatekeeper',
+    ),
+  ),
+  attitude: v.optional(
+    v.picklist(['supporter', 'neutral', 'opponent'], 'must be supporter, neutral or opponent'),
+  ),
   contact: v.optional(ShortTextSchema),
   note: v.optional(text(1000)),
 });
@@ -25,12 +34,23 @@ export const DecisionMakerSchema = v.strictObject({
 export const RelationshipScoreSchema = v.strictObject({
   /** A criterion as the client sees the relationship: "responsiveness", "quality", "price"… */
   criterion: v.pipe(NameSchema),
-  score: v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, `must be 1 to ${RELATIONSHIP_MAX}`), v.maxValue(RELATIONSHIP_MAX, `must be 1 to ${RELATIONSHIP_MAX}`)),
+  score: v.pipe(
+    v.number('must be a number'),
+    v.integer('must be a whole number'),
+    v.minValue(1, `must be 1 to ${RELATIONSHIP_MAX}`),
+    v.maxValue(RELATIONSHIP_MAX, `must be 1 to ${RELATIONSHIP_MAX}`),
+  ),
   note: v.optional(text(1000)),
 });
 
 /** One of the 3 P of a prospective key client; `met: null` is "not known yet". */
-const PSchema = v.optional(v.strictObject({ met: v.optional(v.nullable(v.boolean('must be true, false or null')), null), note: v.optional(text(1000)) }), {});
+const PSchema = v.optional(
+  v.strictObject({
+    met: v.optional(v.nullable(v.boolean('must be true, false or null')), null),
+    note: v.optional(text(1000)),
+  }),
+  {},
+);
 
 export const ThreePSchema = v.strictObject({
   /** Потребность: the client needs what we sell. */
@@ -51,13 +71,28 @@ export const DossierBodySchema = v.strictObject({
   plans: v.optional(text(4000), ''),
   /** Competitors courting the client. */
   competitors: list(v.strictObject({ name: NameSchema, activity: v.optional(text(1000)) }), 50),
-  history: list(v.strictObject({ at: InstantSchema, text: v.pipe(text(1000), v.minLength(1, 'must not be empty')) }), 200),
-  opportunities: list(v.strictObject({ text: v.pipe(text(1000), v.minLength(1, 'must not be empty')), value: v.optional(MoneySchema) }), 50),
+  history: list(
+    v.strictObject({
+      at: InstantSchema,
+      text: v.pipe(text(1000), v.minLength(1, 'must not be empty')),
+    }),
+    200,
+  ),
+  opportunities: list(
+    v.strictObject({
+      text: v.pipe(text(1000), v.minLength(1, 'must not be empty')),
+      value: v.optional(MoneySchema),
+    }),
+    50,
+  ),
   relationship: v.optional(
     v.pipe(
       v.array(RelationshipScoreSchema),
       v.maxLength(30, 'must have at most 30 criteria'),
-      v.check((rows) => new Set(rows.map((r) => r.criterion.toLowerCase())).size === rows.length, 'must name each criterion once'),
+      v.check(
+        (rows) => new Set(rows.map((r) => r.criterion.toLowerCase())).size === rows.length,
+        'must name each criterion once',
+      ),
     ),
     [],
   ),
@@ -69,7 +104,8 @@ export type DossierBody = v.InferOutput<typeof DossierBodySchema>;
 /** The dossier as stored: the body with its review date settled. */
 export type DossierContent = Omit<DossierBody, 'reviewedAt'>;
 
-const d = <T extends v.GenericSchema>(schema: T, description: string) => v.pipe(schema, v.description(description));
+const d = <T extends v.GenericSchema>(schema: T, description: string) =>
+  v.pipe(schema, v.description(description));
 
 export const DossierSchema = v.object({
   clientId: v.string(),
@@ -87,13 +123,22 @@ export const DossierSchema = v.object({
     authority: v.object({ met: v.nullable(v.boolean()), note: v.optional(v.string()) }),
   }),
   reviewedAt: v.string(),
-  reviewDueAt: d(v.string(), 'reviewedAt plus the review interval (actions.rules.review_dossier.days, default 90)'),
+  reviewDueAt: d(
+    v.string(),
+    'reviewedAt plus the review interval (actions.rules.review_dossier.days, default 90)',
+  ),
   reviewDue: d(v.boolean(), 'The review has fallen due (reviewDueAt is not after asOf)'),
   relationshipScore: d(
     v.object({
-      average: d(v.nullable(v.number()), `Mean score over the criteria, 1–${RELATIONSHIP_MAX}; null without criteria`),
+      average: d(
+        v.nullable(v.number()),
+        `Mean score over the criteria, 1–${RELATIONSHIP_MAX}; null without criteria`,
+      ),
       max: v.number(),
-      gaps: d(v.array(v.object({ criterion: v.string(), score: v.number(), gap: v.number() })), 'Distance from the maximum per criterion, largest first: where to develop'),
+      gaps: d(
+        v.array(v.object({ criterion: v.string(), score: v.number(), gap: v.number() })),
+        'Distance from the maximum per criterion, largest first: where to develop',
+      ),
     }),
     'The four-point relationship score seen through the client’s eyes',
   ),

@@ -1,6 +1,12 @@
 import * as v from 'valibot';
 import { ActionIdSchema, ActionKindSchema } from './actions.ts';
-import { IdSchema, InstantSchema, MoneySchema, ShortTextSchema, SignedMoneySchema } from './common.ts';
+import {
+  IdSchema,
+  InstantSchema,
+  MoneySchema,
+  ShortTextSchema,
+  SignedMoneySchema,
+} from './common.ts';
 
 export const EVENT_TYPES = [
   'outreach',
@@ -25,9 +31,15 @@ export const EventTypeSchema = v.picklist(EVENT_TYPES, `must be one of ${EVENT_T
 export type EventType = v.InferOutput<typeof EventTypeSchema>;
 
 export const RefusalSideSchema = v.picklist(['client', 'us'], 'must be client or us');
-export const SentimentSchema = v.picklist(['positive', 'neutral', 'negative'], 'must be positive, neutral or negative');
+export const SentimentSchema = v.picklist(
+  ['positive', 'neutral', 'negative'],
+  'must be positive, neutral or negative',
+);
 /** Why an attraction ended in a refusal: not our target at all, or a target that is not ready now. */
-export const RefusalKindSchema = v.picklist(['non_target', 'not_now'], 'must be non_target or not_now');
+export const RefusalKindSchema = v.picklist(
+  ['non_target', 'not_now'],
+  'must be non_target or not_now',
+);
 
 const NoteSchema = v.pipe(v.string(), v.maxLength(1000, 'must be at most 1000 characters'));
 
@@ -69,13 +81,30 @@ export const EventSchema = v.variant(
       margin: v.optional(SignedMoneySchema),
       product: v.optional(ShortTextSchema),
       /** Share of the list price given away, 0–1. */
-      discount: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0, 'must be between 0 and 1'), v.maxValue(1, 'must be between 0 and 1'))),
+      discount: v.optional(
+        v.pipe(
+          v.number(),
+          v.finite(),
+          v.minValue(0, 'must be between 0 and 1'),
+          v.maxValue(1, 'must be between 0 and 1'),
+        ),
+      ),
     }),
-    v.strictObject({ ...base, type: v.literal('purchase_refused'), by: RefusalSideSchema, reason: ShortTextSchema }),
+    v.strictObject({
+      ...base,
+      type: v.literal('purchase_refused'),
+      by: RefusalSideSchema,
+      reason: ShortTextSchema,
+    }),
     v.strictObject({
       ...base,
       type: v.literal('payment'),
-      daysLate: v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(0, 'must not be negative'), v.maxValue(3650, 'must be at most 3650')),
+      daysLate: v.pipe(
+        v.number(),
+        v.integer('must be a whole number'),
+        v.minValue(0, 'must not be negative'),
+        v.maxValue(3650, 'must be at most 3650'),
+      ),
       amount: v.optional(MoneySchema),
     }),
     v.strictObject({ ...base, type: v.literal('contact'), sentiment: SentimentSchema }),
@@ -83,13 +112,37 @@ export const EventSchema = v.variant(
     v.strictObject({
       ...base,
       type: v.literal('review'),
-      rating: v.optional(v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be 1 to 5'), v.maxValue(5, 'must be 1 to 5'))),
+      rating: v.optional(
+        v.pipe(
+          v.number(),
+          v.integer('must be a whole number'),
+          v.minValue(1, 'must be 1 to 5'),
+          v.maxValue(5, 'must be 1 to 5'),
+        ),
+      ),
     }),
-    v.strictObject({ ...base, type: v.literal('referral'), referredClientId: v.optional(IdSchema) }),
-    v.strictObject({ ...base, type: v.literal('tag'), tag: v.pipe(ShortTextSchema, v.minLength(1, 'must not be empty')) }),
-    v.strictObject({ ...base, type: v.literal('stage_override'), stage: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) }),
+    v.strictObject({
+      ...base,
+      type: v.literal('referral'),
+      referredClientId: v.optional(IdSchema),
+    }),
+    v.strictObject({
+      ...base,
+      type: v.literal('tag'),
+      tag: v.pipe(ShortTextSchema, v.minLength(1, 'must not be empty')),
+    }),
+    v.strictObject({
+      ...base,
+      type: v.literal('stage_override'),
+      stage: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+    }),
     /** A work-list item was done (`POST /v1/actions/{id}/done` records one): our bookkeeping, not the client's activity. */
-    v.strictObject({ ...base, type: v.literal('action_done'), actionKind: ActionKindSchema, actionId: v.optional(ActionIdSchema) }),
+    v.strictObject({
+      ...base,
+      type: v.literal('action_done'),
+      actionKind: ActionKindSchema,
+      actionId: v.optional(ActionIdSchema),
+    }),
   ],
   `must be one of ${EVENT_TYPES.join(', ')}`,
 );

@@ -1,5 +1,11 @@
 import * as v from 'valibot';
-import { IdSchema, InstantSchema, MoneySchema, ShortTextSchema, SignedMoneySchema } from './common.ts';
+import {
+  IdSchema,
+  InstantSchema,
+  MoneySchema,
+  ShortTextSchema,
+  SignedMoneySchema,
+} from './common.ts';
 
 export const IMPORT_COLUMNS = ['client_id', 'date', 'amount'] as const;
 export const IMPORT_OPTIONAL_COLUMNS = ['margin', 'product'] as const;
@@ -8,7 +14,13 @@ export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 1_000_000;
 
 const NumberText = (schema: v.GenericSchema<number, number>) =>
-  v.pipe(v.string(), v.trim(), v.regex(/^-?\d+(?:\.\d+)?$/, 'must be a plain decimal number such as 1200.50'), v.transform(Number), schema);
+  v.pipe(
+    v.string(),
+    v.trim(),
+    v.regex(/^-?\d+(?:\.\d+)?$/, 'must be a plain decimal number such as 1200.50'),
+    v.transform(Number),
+    schema,
+  );
 
 /** One CSV row after the header: a purchase. */
 export const ImportRowSchema = v.object({
@@ -23,8 +35,12 @@ export type ImportRow = v.InferOutput<typeof ImportRowSchema>;
 /** The request body as documented: CSV text with a header line. */
 export const ImportCsvSchema = v.pipe(
   v.string(),
-  v.description('CSV with a header line `client_id,date,amount` (optional columns `margin`, `product`); `date` as YYYY-MM-DD or ISO 8601; at most 50 MiB and 1,000,000 rows.'),
-  v.examples(['client_id,date,amount\nacme,2024-01-15,1200.00\nacme,2024-03-02,450.50\nglobex,2024-02-10T09:30:00Z,99.90\n']),
+  v.description(
+    'CSV with a header line `client_id,date,amount` (optional columns `margin`, `product`); `date` as YYYY-MM-DD or ISO 8601; at most 50 MiB and 1,000,000 rows.',
+  ),
+  v.examples([
+    'client_id,date,amount\nacme,2024-01-15,1200.00\nacme,2024-03-02,450.50\nglobex,2024-02-10T09:30:00Z,99.90\n',
+  ]),
 );
 
 export const ImportResultSchema = v.object({

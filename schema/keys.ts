@@ -2,7 +2,10 @@ import * as v from 'valibot';
 import { IdSchema, ShortTextSchema } from './common.ts';
 
 /** The kinds a caller may create; restricted keys (`rk_…`) come with manager scoping later. */
-export const CreatableKeyKindSchema = v.picklist(['secret', 'publishable'], 'must be secret or publishable');
+export const CreatableKeyKindSchema = v.picklist(
+  ['secret', 'publishable'],
+  'must be secret or publishable',
+);
 
 export const KeyCreateSchema = v.strictObject({
   kind: CreatableKeyKindSchema,
@@ -28,7 +31,10 @@ export const KeyCreatedSchema = v.object({
 export const KeyListSchema = v.object({ data: v.array(KeySchema) });
 
 /** Key ids as minted (`key_…`); anything else cannot name a key. */
-export const KeyIdSchema = v.pipe(v.string(), v.regex(/^key_[A-Za-z0-9_-]{1,64}$/, 'is not a key id'));
+export const KeyIdSchema = v.pipe(
+  v.string(),
+  v.regex(/^key_[A-Za-z0-9_-]{1,64}$/, 'is not a key id'),
+);
 
 export const WIDGET_SESSION_DEFAULT_TTL_SECONDS = 900;
 export const WIDGET_SESSION_MAX_TTL_SECONDS = 86_400;
@@ -48,8 +54,14 @@ export const WidgetSessionCreateSchema = v.strictObject({
     v.pipe(
       v.number(),
       v.integer('must be a whole number of seconds'),
-      v.minValue(WIDGET_SESSION_MIN_TTL_SECONDS, `must be ${WIDGET_SESSION_MIN_TTL_SECONDS} to ${WIDGET_SESSION_MAX_TTL_SECONDS} seconds`),
-      v.maxValue(WIDGET_SESSION_MAX_TTL_SECONDS, `must be ${WIDGET_SESSION_MIN_TTL_SECONDS} to ${WIDGET_SESSION_MAX_TTL_SECONDS} seconds`),
+      v.minValue(
+        WIDGET_SESSION_MIN_TTL_SECONDS,
+        `must be ${WIDGET_SESSION_MIN_TTL_SECONDS} to ${WIDGET_SESSION_MAX_TTL_SECONDS} seconds`,
+      ),
+      v.maxValue(
+        WIDGET_SESSION_MAX_TTL_SECONDS,
+        `must be ${WIDGET_SESSION_MIN_TTL_SECONDS} to ${WIDGET_SESSION_MAX_TTL_SECONDS} seconds`,
+      ),
     ),
     WIDGET_SESSION_DEFAULT_TTL_SECONDS,
   ),

@@ -5,15 +5,34 @@ export const STAGE_MODELS = ['portfolio', 'clc6'] as const;
 export const StageModelSchema = v.picklist(STAGE_MODELS, 'must be portfolio or clc6');
 export type StageModelName = v.InferOutput<typeof StageModelSchema>;
 
-export const PORTFOLIO_STAGES = ['prospect', 'potential', 'developing', 'developed', 'sleeping', 'lost'] as const;
-export const CLC6_STAGES = ['awareness', 'acquisition', 'conversion', 'retention', 'loyalty', 're_engagement'] as const;
+export const PORTFOLIO_STAGES = [
+  'prospect',
+  'potential',
+  'developing',
+  'developed',
+  'sleeping',
+  'lost',
+] as const;
+export const CLC6_STAGES = [
+  'awareness',
+  'acquisition',
+  'conversion',
+  'retention',
+  'loyalty',
+  're_engagement',
+] as const;
 export const STAGES = [...PORTFOLIO_STAGES, ...CLC6_STAGES] as const;
 export const StageSchema = v.picklist(STAGES);
 export type Stage = v.InferOutput<typeof StageSchema>;
 
 const days = (min: number, max: number, fallback: number) =>
   v.optional(
-    v.pipe(v.number(), v.integer('must be a whole number of days'), v.minValue(min, `must be at least ${min}`), v.maxValue(max, `must be at most ${max}`)),
+    v.pipe(
+      v.number(),
+      v.integer('must be a whole number of days'),
+      v.minValue(min, `must be at least ${min}`),
+      v.maxValue(max, `must be at most ${max}`),
+    ),
     fallback,
   );
 
@@ -21,20 +40,47 @@ export const LifecycleSettingsSchema = v.pipe(
   v.strictObject({
     model: v.optional(StageModelSchema, 'portfolio'),
     /** Display names per stage, e.g. `{ "developed": "Regular" }`; stage keys stay fixed. */
-    stageLabels: v.optional(v.record(StageSchema, v.pipe(v.string(), v.minLength(1), v.maxLength(64))), {}),
+    stageLabels: v.optional(
+      v.record(StageSchema, v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+      {},
+    ),
     /** The order that makes a client *developed* (portfolio model). */
-    developedAfterOrders: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2, 'must be at least 2'), v.maxValue(100, 'must be at most 100')), 3),
+    developedAfterOrders: v.optional(
+      v.pipe(
+        v.number(),
+        v.integer(),
+        v.minValue(2, 'must be at least 2'),
+        v.maxValue(100, 'must be at most 100'),
+      ),
+      3,
+    ),
     /** A buyer sleeps when the time since the last purchase exceeds both this many days… */
     sleepingAfterDays: days(1, 3650, 90),
     /** …and this multiple of the client's own median gap between purchases. */
-    sleepingGapMultiple: v.optional(v.pipe(v.number(), v.finite(), v.minValue(1, 'must be at least 1'), v.maxValue(50, 'must be at most 50')), 3),
+    sleepingGapMultiple: v.optional(
+      v.pipe(
+        v.number(),
+        v.finite(),
+        v.minValue(1, 'must be at least 1'),
+        v.maxValue(50, 'must be at most 50'),
+      ),
+      3,
+    ),
     /** A buyer is lost this many days after the last purchase. */
     lostAfterDays: days(2, 7300, 365),
     /** When to re-check a deferred *interest* result that names no date of its own. */
     interestRecheckDays: days(1, 730, 30),
     /** `days`: the fixed rule above; `pAlive`: P(alive) below the threshold once a BG/NBD model is fitted. */
     sleepingRule: v.optional(v.picklist(['days', 'pAlive'], 'must be days or pAlive'), 'days'),
-    sleepingPAliveBelow: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0.01, 'must be between 0.01 and 0.99'), v.maxValue(0.99, 'must be between 0.01 and 0.99')), 0.3),
+    sleepingPAliveBelow: v.optional(
+      v.pipe(
+        v.number(),
+        v.finite(),
+        v.minValue(0.01, 'must be between 0.01 and 0.99'),
+        v.maxValue(0.99, 'must be between 0.01 and 0.99'),
+      ),
+      0.3,
+    ),
   }),
   v.forward(
     v.check((s) => s.lostAfterDays > s.sleepingAfterDays, 'must be greater than sleepingAfterDays'),
@@ -97,7 +143,10 @@ export const FunnelQuerySchema = v.pipe(
     from: v.optional(InstantSchema),
     to: v.optional(InstantSchema),
   }),
-  v.forward(v.check((q) => !q.from || !q.to || q.from < q.to, 'must be after from'), ['to']),
+  v.forward(
+    v.check((q) => !q.from || !q.to || q.from < q.to, 'must be after from'),
+    ['to'],
+  ),
 );
 
 export const FunnelStageSchema = v.object({

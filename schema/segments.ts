@@ -45,16 +45,38 @@ export const RFM_PROSPECTS = 'prospects';
 
 const num = (fallback: number, min: number, max: number) =>
   v.optional(
-    v.pipe(v.number(), v.finite('must be a finite number'), v.minValue(min, `must be between ${min} and ${max}`), v.maxValue(max, `must be between ${min} and ${max}`)),
+    v.pipe(
+      v.number(),
+      v.finite('must be a finite number'),
+      v.minValue(min, `must be between ${min} and ${max}`),
+      v.maxValue(max, `must be between ${min} and ${max}`),
+    ),
     fallback,
   );
 const whole = (fallback: number, min: number, max: number) =>
   v.optional(
-    v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(min, `must be between ${min} and ${max}`), v.maxValue(max, `must be between ${min} and ${max}`)),
+    v.pipe(
+      v.number(),
+      v.integer('must be a whole number'),
+      v.minValue(min, `must be between ${min} and ${max}`),
+      v.maxValue(max, `must be between ${min} and ${max}`),
+    ),
     fallback,
   );
 const tagList = (fallback: string[]) =>
-  v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(200, 'must be at most 200 characters'))), v.maxLength(50, 'must have at most 50 entries')), fallback);
+  v.optional(
+    v.pipe(
+      v.array(
+        v.pipe(
+          v.string(),
+          v.minLength(1, 'must not be empty'),
+          v.maxLength(200, 'must be at most 200 characters'),
+        ),
+      ),
+      v.maxLength(50, 'must have at most 50 entries'),
+    ),
+    fallback,
+  );
 
 const AbcSettingsSchema = v.pipe(
   v.strictObject({
@@ -63,7 +85,10 @@ const AbcSettingsSchema = v.pipe(
     /** …and B while it is below this; C otherwise (DOMAIN.md 2: 80 / 15 / 5). */
     b: num(0.95, 0.01, 1),
   }),
-  v.forward(v.check((s) => s.a < s.b, 'must be greater than a'), ['b']),
+  v.forward(
+    v.check((s) => s.a < s.b, 'must be greater than a'),
+    ['b'],
+  ),
 );
 
 const XyzSettingsSchema = v.pipe(
@@ -73,14 +98,27 @@ const XyzSettingsSchema = v.pipe(
     /** …Y when at most this (25%), Z above. */
     y: num(0.25, 0, 10),
   }),
-  v.forward(v.check((s) => s.x < s.y, 'must be greater than x'), ['y']),
+  v.forward(
+    v.check((s) => s.x < s.y, 'must be greater than x'),
+    ['y'],
+  ),
 );
 
 const ScoreRangeSchema = (what: string) =>
   v.pipe(
     v.tuple([
-      v.pipe(v.number(), v.finite(), v.minValue(1, `${what} scores run from 1 to 5`), v.maxValue(5, `${what} scores run from 1 to 5`)),
-      v.pipe(v.number(), v.finite(), v.minValue(1, `${what} scores run from 1 to 5`), v.maxValue(5, `${what} scores run from 1 to 5`)),
+      v.pipe(
+        v.number(),
+        v.finite(),
+        v.minValue(1, `${what} scores run from 1 to 5`),
+        v.maxValue(5, `${what} scores run from 1 to 5`),
+      ),
+      v.pipe(
+        v.number(),
+        v.finite(),
+        v.minValue(1, `${what} scores run from 1 to 5`),
+        v.maxValue(5, `${what} scores run from 1 to 5`),
+      ),
     ]),
     v.check(([lo, hi]) => lo <= hi, 'must be [min, max] with min at most max'),
   );
@@ -99,10 +137,17 @@ export const RfmRuleSchema = v.strictObject({
 export type RfmRule = v.InferOutput<typeof RfmRuleSchema>;
 
 /** Every R score and every FM value, 1 to 5 in steps of 0.5. */
-const RFM_CELLS = [1, 2, 3, 4, 5].flatMap((r) => [2, 3, 4, 5, 6, 7, 8, 9, 10].map((fm2) => ({ r, fm: fm2 / 2 })));
-export const matchRfmRule = (rules: readonly RfmRule[], r: number, fm: number): RfmRule | undefined =>
+const RFM_CELLS = [1, 2, 3, 4, 5].flatMap((r) =>
+  [2, 3, 4, 5, 6, 7, 8, 9, 10].map((fm2) => ({ r, fm: fm2 / 2 })),
+);
+export const matchRfmRule = (
+  rules: readonly RfmRule[],
+  r: number,
+  fm: number,
+): RfmRule | undefined =>
   rules.find((x) => r >= x.r[0] && r <= x.r[1] && fm >= x.fm[0] && fm <= x.fm[1]);
-export const uncoveredRfmCells = (rules: readonly RfmRule[]) => RFM_CELLS.filter((c) => !matchRfmRule(rules, c.r, c.fm));
+export const uncoveredRfmCells = (rules: readonly RfmRule[]) =>
+  RFM_CELLS.filter((c) => !matchRfmRule(rules, c.r, c.fm));
 
 /**
  * Shopify's eleven RFM groups, ten of them placed on the usual grid of R against FM = (F + M) / 2
@@ -136,8 +181,13 @@ const RfmSettingsSchema = v.strictObject({
         if (!dataset.typed || dataset.issues) return;
         const gaps = uncoveredRfmCells(dataset.value);
         if (gaps.length > 0) {
-          const shown = gaps.slice(0, 6).map((c) => `R${c.r} FM${c.fm}`).join(', ');
-          addIssue({ message: `must give every R (1–5) and FM (1–5 in steps of 0.5) a segment; uncovered: ${shown}${gaps.length > 6 ? ` and ${gaps.length - 6} more` : ''}` });
+          const shown = gaps
+            .slice(0, 6)
+            .map((c) => `R${c.r} FM${c.fm}`)
+            .join(', ');
+          addIssue({
+            message: `must give every R (1–5) and FM (1–5 in steps of 0.5) a segment; uncovered: ${shown}${gaps.length > 6 ? ` and ${gaps.length - 6} more` : ''}`,
+          });
         }
       }),
     ),
@@ -271,10 +321,16 @@ const PortfolioSettingsSchema = v.strictObject({
   /** Warn when more than this share of the clients who ever bought are asleep. */
   sleepingShare: num(0.3, 0, 1),
   /** Stages that must not be empty; lost and sleeping are fine empty. Only the workspace model's count. */
-  balanceStages: v.optional(
-    v.array(StageSchema),
-    ['prospect', 'potential', 'developing', 'developed', 'awareness', 'acquisition', 'conversion', 'retention'],
-  ),
+  balanceStages: v.optional(v.array(StageSchema), [
+    'prospect',
+    'potential',
+    'developing',
+    'developed',
+    'awareness',
+    'acquisition',
+    'conversion',
+    'retention',
+  ]),
 });
 
 /** Thresholds of ABC-XYZ, RFM, client types and the portfolio checks. `{}` parses to the defaults. */
@@ -301,14 +357,23 @@ export const MAX_WINDOW_MONTHS = 120;
 
 /** A query string object: unknown parameters and missing required ones are named as such. */
 const queryObject = <const E extends v.ObjectEntries>(entries: E) =>
-  v.strictObject(entries, (issue) => (issue.expected === 'never' ? 'is not a known parameter' : issue.input === undefined ? 'is required' : issue.message));
+  v.strictObject(entries, (issue) =>
+    issue.expected === 'never'
+      ? 'is not a known parameter'
+      : issue.input === undefined
+        ? 'is required'
+        : issue.message,
+  );
 
 /** `YYYY-MM`, `YYYY-MM-01` or an ISO instant that is midnight UTC on the first of a month. */
 const MonthStartSchema = v.pipe(
   v.string(),
   v.transform((s) => (/^\d{4}-\d{2}$/.test(s) ? `${s}-01` : s)),
   InstantSchema,
-  v.check((s) => s.endsWith('-01T00:00:00.000Z'), 'must be the first day of a month (UTC), e.g. 2024-01-01: buckets are monthly'),
+  v.check(
+    (s) => s.endsWith('-01T00:00:00.000Z'),
+    'must be the first day of a month (UTC), e.g. 2024-01-01: buckets are monthly',
+  ),
 );
 
 const monthIndexOf = (iso: string) => Number(iso.slice(0, 4)) * 12 + Number(iso.slice(5, 7)) - 1;
@@ -323,13 +388,21 @@ export const AbcXyzQuerySchema = v.pipe(
     measure: v.optional(v.picklist(MEASURES, 'must be revenue or margin'), 'revenue'),
   }),
   v.forward(
-    v.partialCheck([['from'], ['to']], (q) => !q.from || !q.to || q.from < q.to, 'must be after from'),
+    v.partialCheck(
+      [['from'], ['to']],
+      (q) => !q.from || !q.to || q.from < q.to,
+      'must be after from',
+    ),
     ['to'],
   ),
   v.forward(
     v.partialCheck(
       [['from'], ['to']],
-      (q) => !q.from || !q.to || q.from >= q.to || monthIndexOf(q.to) - monthIndexOf(q.from) <= MAX_WINDOW_MONTHS,
+      (q) =>
+        !q.from ||
+        !q.to ||
+        q.from >= q.to ||
+        monthIndexOf(q.to) - monthIndexOf(q.from) <= MAX_WINDOW_MONTHS,
       `must be at most ${MAX_WINDOW_MONTHS} months after from`,
     ),
     ['to'],
@@ -341,7 +414,9 @@ export const AbcXyzQuerySchema = v.pipe(
       if (!from || !to || from >= to) return;
       const months = monthIndexOf(to) - monthIndexOf(from);
       if (months % PERIOD_MONTHS[period] !== 0) {
-        addIssue({ message: `must leave a whole number of ${period}s after from: the window holds ${months} months` });
+        addIssue({
+          message: `must leave a whole number of ${period}s after from: the window holds ${months} months`,
+        });
       }
     }),
     ['to'],
@@ -373,11 +448,24 @@ export const PortfolioQuerySchema = queryObject({
 });
 export type PortfolioQuery = v.InferOutput<typeof PortfolioQuerySchema>;
 
-export const CONVERSION_SORTS = ['acquired', 'developedShare', 'vanishedShare', 'averageRevenue', 'value'] as const;
+export const CONVERSION_SORTS = [
+  'acquired',
+  'developedShare',
+  'vanishedShare',
+  'averageRevenue',
+  'value',
+] as const;
 export const ConversionQuerySchema = queryObject({
   /** The client attribute to segment by: channel, industry, region, size or any other. */
-  by: v.pipe(v.string('must be text'), v.minLength(1, 'must be 1 to 64 characters'), v.maxLength(64, 'must be 1 to 64 characters')),
-  sort: v.optional(v.picklist(CONVERSION_SORTS, `must be one of ${CONVERSION_SORTS.join(', ')}`), 'acquired'),
+  by: v.pipe(
+    v.string('must be text'),
+    v.minLength(1, 'must be 1 to 64 characters'),
+    v.maxLength(64, 'must be 1 to 64 characters'),
+  ),
+  sort: v.optional(
+    v.picklist(CONVERSION_SORTS, `must be one of ${CONVERSION_SORTS.join(', ')}`),
+    'acquired',
+  ),
 });
 export type ConversionQuery = v.InferOutput<typeof ConversionQuerySchema>;
 
@@ -385,7 +473,8 @@ export type ConversionQuery = v.InferOutput<typeof ConversionQuerySchema>;
 // Answers
 // ---------------------------------------------------------------------------------------------
 
-const d = <T extends v.GenericSchema>(schema: T, text: string) => v.pipe(schema, v.description(text));
+const d = <T extends v.GenericSchema>(schema: T, text: string) =>
+  v.pipe(schema, v.description(text));
 const cellRecord = <T extends v.GenericSchema>(schema: T) =>
   v.object(Object.fromEntries(MATRIX_CELLS.map((c) => [c, schema])) as Record<MatrixCell, T>);
 
@@ -399,7 +488,10 @@ export const AbcXyzClientSchema = v.object({
   margin: d(v.number(), 'Margin in the window, whatever the measure'),
   share: d(v.number(), "The client's share of the window's total measured value"),
   cumulativeShare: d(v.number(), 'Share of the clients ranked at or above this one'),
-  cv: d(v.number(), 'Coefficient of variation of the measure per period: population standard deviation / mean'),
+  cv: d(
+    v.number(),
+    'Coefficient of variation of the measure per period: population standard deviation / mean',
+  ),
 });
 
 export const AbcXyzResultSchema = v.object({
@@ -409,12 +501,23 @@ export const AbcXyzResultSchema = v.object({
   periods: d(v.number(), 'Number of periods in the window'),
   measure: v.picklist(MEASURES),
   total: d(v.number(), 'Sum of the measured value over the classified clients'),
-  excluded: d(v.number(), 'Clients left out because their measured value in the window is not positive'),
+  excluded: d(
+    v.number(),
+    'Clients left out because their measured value in the window is not positive',
+  ),
   thresholds: v.object({ a: v.number(), b: v.number(), x: v.number(), y: v.number() }),
   clients: d(v.array(AbcXyzClientSchema), 'Clients with a positive measured value, best first'),
   matrix: d(cellRecord(v.number()), 'Client count per cell, all nine cells'),
   cells: d(
-    cellRecord(v.object({ count: v.number(), revenue: v.number(), margin: v.number(), value: v.number(), share: v.number() })),
+    cellRecord(
+      v.object({
+        count: v.number(),
+        revenue: v.number(),
+        margin: v.number(),
+        value: v.number(),
+        share: v.number(),
+      }),
+    ),
     'Per cell: clients, their revenue and margin, the measured value and its share of the total',
   ),
 });
@@ -434,7 +537,10 @@ export const RfmClientSchema = v.object({
 export const RfmResultSchema = v.object({
   asOf: v.string(),
   clients: d(v.array(RfmClientSchema), 'Buyers best first (by R, F, M), then prospects'),
-  segments: d(v.record(v.string(), v.number()), 'Client count per segment, every segment of the rules and prospects'),
+  segments: d(
+    v.record(v.string(), v.number()),
+    'Client count per segment, every segment of the rules and prospects',
+  ),
 });
 export type RfmResult = v.InferOutput<typeof RfmResultSchema>;
 export type RfmClient = v.InferOutput<typeof RfmClientSchema>;
@@ -448,11 +554,19 @@ export const TypeCountSchema = v.object({
 export const TypeCountsResultSchema = v.object({
   asOf: v.string(),
   clients: d(v.number(), 'Clients classified'),
-  types: d(v.array(TypeCountSchema), 'Every type of DOMAIN.md 3 (zero counts included), then hand-made types'),
+  types: d(
+    v.array(TypeCountSchema),
+    'Every type of DOMAIN.md 3 (zero counts included), then hand-made types',
+  ),
 });
 export type TypeCountsResult = v.InferOutput<typeof TypeCountsResultSchema>;
 
-export const PORTFOLIO_WARNINGS = ['mono_client', 'empty_stage', 'resting_on_regulars', 'sleeping_share_high'] as const;
+export const PORTFOLIO_WARNINGS = [
+  'mono_client',
+  'empty_stage',
+  'resting_on_regulars',
+  'sleeping_share_high',
+] as const;
 export const PortfolioWarningSchema = v.object({
   code: v.picklist(PORTFOLIO_WARNINGS),
   message: v.string(),
@@ -479,7 +593,13 @@ export const PortfolioResultSchema = v.object({
   clients: d(v.number(), 'All clients'),
   buyers: d(v.number(), 'Clients with revenue in the window'),
   stages: d(
-    v.array(v.object({ stage: StageSchema, count: v.number(), share: d(v.number(), 'Of the clients that have a stage') })),
+    v.array(
+      v.object({
+        stage: StageSchema,
+        count: v.number(),
+        share: d(v.number(), 'Of the clients that have a stage'),
+      }),
+    ),
     "Spread over the model's stages, in funnel order",
   ),
   unstaged: d(v.number(), 'Clients without a stage yet (no event that places them)'),
@@ -490,15 +610,35 @@ export const PortfolioResultSchema = v.object({
     top5Share: d(v.number(), 'Revenue share of the five largest'),
     top20PercentShare: d(v.number(), 'Revenue share of the largest fifth of the buyers'),
     top20PercentClients: d(v.number(), 'How many clients that fifth is (rounded up)'),
-    hhi: d(v.number(), 'Herfindahl–Hirschman index of the revenue shares, 0–1 (× 10,000 for the antitrust scale)'),
-    effectiveClients: d(v.nullable(v.number()), '1 / HHI: as many equal clients would give the same concentration'),
-    top1MarginShare: d(v.nullable(v.number()), 'Margin share of the client with the most margin; null when total margin is not positive'),
+    hhi: d(
+      v.number(),
+      'Herfindahl–Hirschman index of the revenue shares, 0–1 (× 10,000 for the antitrust scale)',
+    ),
+    effectiveClients: d(
+      v.nullable(v.number()),
+      '1 / HHI: as many equal clients would give the same concentration',
+    ),
+    top1MarginShare: d(
+      v.nullable(v.number()),
+      'Margin share of the client with the most margin; null when total margin is not positive',
+    ),
   }),
-  keyClients: d(v.array(KeyClientSchema), 'Key clients by revenue share, margin share or top rank, largest first'),
+  keyClients: d(
+    v.array(KeyClientSchema),
+    'Key clients by revenue share, margin share or top rank, largest first',
+  ),
   tiers: v.object({
     counts: v.object({ gold: v.number(), silver: v.number(), bronze: v.number() }),
     clients: d(
-      v.array(v.object({ id: v.string(), tier: v.picklist(TIERS), revenue: v.number(), share: v.number(), reason: v.string() })),
+      v.array(
+        v.object({
+          id: v.string(),
+          tier: v.picklist(TIERS),
+          revenue: v.number(),
+          share: v.number(),
+          reason: v.string(),
+        }),
+      ),
       'Every buyer of the window, largest first',
     ),
   }),
@@ -508,15 +648,24 @@ export type PortfolioResult = v.InferOutput<typeof PortfolioResultSchema>;
 export type PortfolioWarning = v.InferOutput<typeof PortfolioWarningSchema>;
 
 export const ConversionSegmentSchema = v.object({
-  value: d(v.nullable(v.union([v.string(), v.number(), v.boolean()])), 'The attribute value; null when missing'),
+  value: d(
+    v.nullable(v.union([v.string(), v.number(), v.boolean()])),
+    'The attribute value; null when missing',
+  ),
   label: d(v.string(), 'The value as text; "(none)" when missing'),
   clients: d(v.number(), 'All clients with this value'),
   acquired: d(v.number(), 'Clients that made a first purchase'),
   developed: d(v.number(), 'Acquired clients that ever reached the developed stage'),
   developedShare: d(v.nullable(v.number()), 'developed / acquired'),
-  vanished: d(v.number(), 'Acquired clients with exactly one order now asleep, lost or being re-engaged'),
+  vanished: d(
+    v.number(),
+    'Acquired clients with exactly one order now asleep, lost or being re-engaged',
+  ),
   vanishedShare: d(v.nullable(v.number()), 'vanished / acquired'),
-  medianDaysToDeveloped: d(v.nullable(v.number()), 'Median days from the first purchase to developed'),
+  medianDaysToDeveloped: d(
+    v.nullable(v.number()),
+    'Median days from the first purchase to developed',
+  ),
   revenue: d(v.number(), 'Lifetime revenue of the acquired clients'),
   averageRevenue: d(v.nullable(v.number()), 'Lifetime revenue per acquired client'),
 });

@@ -9,7 +9,10 @@ import { ValueSettingsSchema } from './value.ts';
  * a PATCH is merged into the stored settings and the result validated whole.
  */
 export const SettingsSchema = v.strictObject({
-  currency: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')), 'USD'),
+  currency: v.optional(
+    v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')),
+    'USD',
+  ),
   lifecycle: v.optional(LifecycleSettingsSchema, {}),
   segments: v.optional(SegmentSettingsSchema, {}),
   value: v.optional(ValueSettingsSchema, {}),

@@ -3,11 +3,21 @@ import { IdSchema, InstantSchema, MoneySchema } from './common.ts';
 
 // Marked free of side effects so that a bundle using one schema of this file (the components use
 // the calculator's) can drop the others built with these helpers.
-const finite = /* @__NO_SIDE_EFFECTS__ */ () => v.pipe(v.number(), v.finite('must be a finite number'));
+const finite = /* @__NO_SIDE_EFFECTS__ */ () =>
+  v.pipe(v.number(), v.finite('must be a finite number'));
 const between = /* @__NO_SIDE_EFFECTS__ */ (min: number, max: number) =>
-  v.pipe(finite(), v.minValue(min, `must be between ${min} and ${max}`), v.maxValue(max, `must be between ${min} and ${max}`));
+  v.pipe(
+    finite(),
+    v.minValue(min, `must be between ${min} and ${max}`),
+    v.maxValue(max, `must be between ${min} and ${max}`),
+  );
 const wholeBetween = /* @__NO_SIDE_EFFECTS__ */ (min: number, max: number) =>
-  v.pipe(finite(), v.integer(`must be a whole number from ${min} to ${max}`), v.minValue(min, `must be a whole number from ${min} to ${max}`), v.maxValue(max, `must be a whole number from ${min} to ${max}`));
+  v.pipe(
+    finite(),
+    v.integer(`must be a whole number from ${min} to ${max}`),
+    v.minValue(min, `must be a whole number from ${min} to ${max}`),
+    v.maxValue(max, `must be a whole number from ${min} to ${max}`),
+  );
 
 // ---------------------------------------------------------------------------------------------
 // The CLV calculator (DOMAIN.md 4.1): a pure function shared by the API and the web component.
@@ -23,26 +33,57 @@ const ONE_OF_LIFETIME = 'give exactly one of lifetimePeriods and retentionRate';
 export const ClvCalculatorInputSchema = v.pipe(
   v.strictObject({
     averageOrderValue: MoneySchema,
-    ordersPerPeriod: v.pipe(finite(), v.minValue(0, 'must not be negative'), v.maxValue(1e6, 'must be at most 1e6')),
+    ordersPerPeriod: v.pipe(
+      finite(),
+      v.minValue(0, 'must not be negative'),
+      v.maxValue(1e6, 'must be at most 1e6'),
+    ),
     /** Gross margin as a share of the order value. */
     grossMargin: between(0, 1),
     /** Expected lifetime in periods; or give `retentionRate`. */
-    lifetimePeriods: v.optional(v.pipe(finite(), v.gtValue(0, 'must be greater than 0'), v.maxValue(10_000, 'must be at most 10000'))),
+    lifetimePeriods: v.optional(
+      v.pipe(
+        finite(),
+        v.gtValue(0, 'must be greater than 0'),
+        v.maxValue(10_000, 'must be at most 10000'),
+      ),
+    ),
     /** Share of clients still there after each period; or give `lifetimePeriods`. */
-    retentionRate: v.optional(v.pipe(finite(), v.minValue(0, 'must be at least 0 and below 1'), v.ltValue(1, 'must be at least 0 and below 1'))),
+    retentionRate: v.optional(
+      v.pipe(
+        finite(),
+        v.minValue(0, 'must be at least 0 and below 1'),
+        v.ltValue(1, 'must be at least 0 and below 1'),
+      ),
+    ),
     /** Discount rate per period (0.01 = 1%). */
     discountRate: between(0, 1),
     acquisitionCost: MoneySchema,
     /** The CLV/CAC ratio the business aims for. */
-    targetRatio: v.optional(v.pipe(finite(), v.gtValue(0, 'must be greater than 0'), v.maxValue(1000, 'must be at most 1000')), DEFAULT_TARGET_RATIO),
+    targetRatio: v.optional(
+      v.pipe(
+        finite(),
+        v.gtValue(0, 'must be greater than 0'),
+        v.maxValue(1000, 'must be at most 1000'),
+      ),
+      DEFAULT_TARGET_RATIO,
+    ),
   }),
   // Named on both fields so that a form can mark both; the HTTP layer reports both paths.
   v.forward(
-    v.partialCheck([['lifetimePeriods'], ['retentionRate']], (i) => (i.lifetimePeriods === undefined) !== (i.retentionRate === undefined), ONE_OF_LIFETIME),
+    v.partialCheck(
+      [['lifetimePeriods'], ['retentionRate']],
+      (i) => (i.lifetimePeriods === undefined) !== (i.retentionRate === undefined),
+      ONE_OF_LIFETIME,
+    ),
     ['lifetimePeriods'],
   ),
   v.forward(
-    v.partialCheck([['lifetimePeriods'], ['retentionRate']], (i) => (i.lifetimePeriods === undefined) !== (i.retentionRate === undefined), ONE_OF_LIFETIME),
+    v.partialCheck(
+      [['lifetimePeriods'], ['retentionRate']],
+      (i) => (i.lifetimePeriods === undefined) !== (i.retentionRate === undefined),
+      ONE_OF_LIFETIME,
+    ),
     ['retentionRate'],
   ),
 );
@@ -134,7 +175,12 @@ export const ClvFitRequestSchema = v.pipe(
 );
 export type ClvFitRequest = v.InferOutput<typeof ClvFitRequestSchema>;
 
-export const BgNbdParamsSchema = v.object({ r: v.number(), alpha: v.number(), a: v.number(), b: v.number() });
+export const BgNbdParamsSchema = v.object({
+  r: v.number(),
+  alpha: v.number(),
+  a: v.number(),
+  b: v.number(),
+});
 export type BgNbdParams = v.InferOutput<typeof BgNbdParamsSchema>;
 
 /** Gamma-Gamma: `v` is the papers' γ (the scale of the spend heterogeneity). */
@@ -201,14 +247,15 @@ export const ClvModelSchema = v.object({
     spendIterations: v.number(),
     spendLogLikelihood: v.number(),
     /** Asymptotic standard errors from the observed information; null if it was not invertible. */
-    standardErrors: v.nullable(v.object({ params: BgNbdParamsSchema, spend: v.nullable(GammaGammaParamsSchema) })),
+    standardErrors: v.nullable(
+      v.object({ params: BgNbdParamsSchema, spend: v.nullable(GammaGammaParamsSchema) }),
+    ),
     fitMs: v.number(),
   }),
   /** Present when the fit was asked for one (`holdoutFrom`); the calibration part may lack data. */
   backtest: v.optional(v.union([BacktestSchema, InsufficientDataSchema])),
 });
 export type ClvModel = v.InferOutput<typeof ClvModelSchema>;
-
 
 /**
  * A client's value in the profile, with Klaviyo's field names. `basis` says where the predictive

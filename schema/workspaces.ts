@@ -6,12 +6,18 @@ import { SettingsSchema } from './settings.ts';
 export const OriginSchema = v.pipe(
   v.string(),
   v.maxLength(200, 'must be at most 200 characters'),
-  v.regex(/^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/i, 'must be an origin such as https://intranet.example.com (no path or trailing slash)'),
+  v.regex(
+    /^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/i,
+    'must be an origin such as https://intranet.example.com (no path or trailing slash)',
+  ),
 );
 
 export const WorkspaceCreateSchema = v.strictObject({
   name: NameSchema,
-  allowedOrigins: v.optional(v.pipe(v.array(OriginSchema), v.maxLength(50, 'must have at most 50 origins')), []),
+  allowedOrigins: v.optional(
+    v.pipe(v.array(OriginSchema), v.maxLength(50, 'must have at most 50 origins')),
+    [],
+  ),
   settings: v.optional(SettingsSchema),
 });
 
@@ -34,5 +40,7 @@ export const WorkspaceSchema = v.object({
 /** `PATCH /v1/workspace`: rename, or replace the browser origins its publishable keys work from. */
 export const WorkspacePatchSchema = v.strictObject({
   name: v.optional(NameSchema),
-  allowedOrigins: v.optional(v.pipe(v.array(OriginSchema), v.maxLength(50, 'must have at most 50 origins'))),
+  allowedOrigins: v.optional(
+    v.pipe(v.array(OriginSchema), v.maxLength(50, 'must have at most 50 origins')),
+  ),
 });

@@ -38,7 +38,10 @@ const pureValibot = {
   name: 'pure-valibot',
   setup(build) {
     build.onLoad({ filter: /[\\/](schema|core)[\\/].*\.ts$/ }, async (args) => ({
-      contents: (await readFile(args.path, 'utf8')).replace(/(?<![\w.$])v\.(\w+)\(/g, '/* @__PURE__ */ v.$1('),
+      contents: (await readFile(args.path, 'utf8')).replace(
+        /(?<![\w.$])v\.(\w+)\(/g,
+        '/* @__PURE__ */ v.$1(',
+      ),
       loader: 'ts',
     }));
   },
@@ -65,22 +68,42 @@ const LINE_BREAK_RUN = /[ \t\r]*\n[ \t\r\n]*/g;
 const KEEPS_WHITESPACE = /<(pre|textarea)\b/i;
 
 export function minifyTemplateText(source, file = 'module.ts') {
-  const sourceFile = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const sourceFile = ts.createSourceFile(
+    file,
+    source,
+    ts.ScriptTarget.Latest,
+    true,
+    ts.ScriptKind.TS,
+  );
   const edits = [];
   const visit = (node) => {
-    if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && ['html', 'svg', 'css'].includes(node.tag.text)) {
+    if (
+      ts.isTaggedTemplateExpression(node) &&
+      ts.isIdentifier(node.tag) &&
+      ['html', 'svg', 'css'].includes(node.tag.text)
+    ) {
       const template = node.template;
-      const literals = ts.isNoSubstitutionTemplateLiteral(template) ? [template] : [template.head, ...template.templateSpans.map((s) => s.literal)];
+      const literals = ts.isNoSubstitutionTemplateLiteral(template)
+        ? [template]
+        : [template.head, ...template.templateSpans.map((s) => s.literal)];
       // The text between the delimiters: ` or } before it, ${ or ` after it.
       const spans = literals.map((l) => {
         const start = l.getStart(sourceFile) + 1;
-        const end = l.end - (l.kind === ts.SyntaxKind.TemplateHead || l.kind === ts.SyntaxKind.TemplateMiddle ? 2 : 1);
+        const end =
+          l.end -
+          (l.kind === ts.SyntaxKind.TemplateHead || l.kind === ts.SyntaxKind.TemplateMiddle
+            ? 2
+            : 1);
         return { start, end, text: source.slice(start, end) };
       });
       if (node.tag.text === 'css') {
         // Whole rules are only known without substitutions; with them, only runs are collapsed.
         const whole = spans.length === 1;
-        for (const s of spans) edits.push({ ...s, text: whole ? minifyCss(s.text) : s.text.replace(/[ \t\r\n]+/g, ' ') });
+        for (const s of spans)
+          edits.push({
+            ...s,
+            text: whole ? minifyCss(s.text) : s.text.replace(/[ \t\r\n]+/g, ' '),
+          });
       } else if (!spans.some((s) => KEEPS_WHITESPACE.test(s.text))) {
         for (const s of spans) edits.push({ ...s, text: s.text.replace(LINE_BREAK_RUN, ' ') });
       }
@@ -89,7 +112,8 @@ export function minifyTemplateText(source, file = 'module.ts') {
   };
   visit(sourceFile);
   let out = source;
-  for (const e of edits.sort((x, y) => y.start - x.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  for (const e of edits.sort((x, y) => y.start - x.start))
+    out = out.slice(0, e.start) + e.text + out.slice(e.end);
   return out;
 }
 
@@ -156,16 +180,23 @@ export async function buildComponents({ outdir = 'dist', write = true } = {}) {
       splitting: true,
       packages: 'external',
       chunkNames: 'chunks/[name]-[hash]',
-      entryPoints: { index: 'components/index.ts', clientfolio: 'components/clientfolio.ts', ...ENTRIES },
+      entryPoints: {
+        index: 'components/index.ts',
+        clientfolio: 'components/clientfolio.ts',
+        ...ENTRIES,
+      },
     }),
   ]);
   const files = new Map();
-  for (const file of [...standalone.outputFiles, ...npm.outputFiles]) files.set(path.relative(out, file.path), file.contents);
-  const sizes = standalone.outputFiles.filter((file) => file.path.endsWith('.js')).map((file) => ({
-    name: path.relative(out, file.path),
-    minified: file.contents.length,
-    gzip: gzipSync(file.contents, { level: 9 }).length,
-  }));
+  for (const file of [...standalone.outputFiles, ...npm.outputFiles])
+    files.set(path.relative(out, file.path), file.contents);
+  const sizes = standalone.outputFiles
+    .filter((file) => file.path.endsWith('.js'))
+    .map((file) => ({
+      name: path.relative(out, file.path),
+      minified: file.contents.length,
+      gzip: gzipSync(file.contents, { level: 9 }).length,
+    }));
   if (write) {
     for (const [name, contents] of files) {
       await mkdir(path.dirname(path.join(out, name)), { recursive: true });
@@ -177,7 +208,10 @@ export async function buildComponents({ outdir = 'dist', write = true } = {}) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { sizes } = await buildComponents();
-  for (const s of sizes) console.log(`${s.name.padEnd(36)} ${String(s.minified).padStart(7)} B min  ${String(s.gzip).padStart(6)} B min+gzip`);
+  for (const s of sizes)
+    console.log(
+      `${s.name.padEnd(36)} ${String(s.minified).padStart(7)} B min  ${String(s.gzip).padStart(6)} B min+gzip`,
+    );
   const whole = sizes.find((s) => s.name === 'clientfolio.js');
   if (whole && whole.gzip > BUDGET_BYTES) {
     console.error(`clientfolio.js is ${whole.gzip} B min+gzip, over the ${BUDGET_BYTES} B budget`);

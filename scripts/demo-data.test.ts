@@ -19,7 +19,8 @@ describe('demo portfolio', () => {
   it('has at least 2,000 clients and 30,000 valid events over 3 years', () => {
     expect(demo.clients.length).toBeGreaterThanOrEqual(2000);
     expect(demo.events.length).toBeGreaterThanOrEqual(30000);
-    for (const { id: _id, ...c } of demo.clients) expect(v.safeParse(ClientUpsertSchema, c).success).toBe(true);
+    for (const { id: _id, ...c } of demo.clients)
+      expect(v.safeParse(ClientUpsertSchema, c).success).toBe(true);
     const parsed = demo.events.map((e) => v.parse(EventSchema, e));
     const times = parsed.map((e) => e.at).sort();
     expect(times[0]! >= '2023-11-01').toBe(true);
@@ -29,7 +30,10 @@ describe('demo portfolio', () => {
 
   it('puts clients in every stage and reaches every milestone', () => {
     const settings = v.parse(LifecycleSettingsSchema, {});
-    const byClient = Map.groupBy(demo.events.map((e) => v.parse(EventSchema, e)), (e: ClientEvent) => e.clientId);
+    const byClient = Map.groupBy(
+      demo.events.map((e) => v.parse(EventSchema, e)),
+      (e: ClientEvent) => e.clientId,
+    );
     const stages = new Map<string, number>();
     const milestones = new Set<string>();
     for (const events of byClient.values()) {

@@ -12,7 +12,11 @@ const outDir = path.join(root, 'docs', 'screenshots');
 
 /** Each page, in the state worth showing: the dashboard with a stage and a cell picked. */
 const SHOTS = [
-  { file: 'dashboard.png', url: `${base}/#stage=sleeping&cell=AZ`, viewport: { width: 1280, height: 800 } },
+  {
+    file: 'dashboard.png',
+    url: `${base}/#stage=sleeping&cell=AZ`,
+    viewport: { width: 1280, height: 800 },
+  },
   { file: 'embed.png', url: `${base}/local/embed.html`, viewport: { width: 1280, height: 800 } },
 ];
 
@@ -24,9 +28,13 @@ const SHOTS = [
 function settled() {
   const busy = (root) =>
     [...root.querySelectorAll('*')].some(
-      (el) => el.matches('[part~="loading"], [aria-busy="true"], [data-api]:not([api-base])') || (el.shadowRoot && busy(el.shadowRoot)),
+      (el) =>
+        el.matches('[part~="loading"], [aria-busy="true"], [data-api]:not([api-base])') ||
+        (el.shadowRoot && busy(el.shadowRoot)),
     );
-  const undefinedElements = [...document.querySelectorAll('*')].some((el) => el.localName.startsWith('folio-') && !customElements.get(el.localName));
+  const undefinedElements = [...document.querySelectorAll('*')].some(
+    (el) => el.localName.startsWith('folio-') && !customElements.get(el.localName),
+  );
   return !undefinedElements && !busy(document);
 }
 
@@ -35,7 +43,8 @@ function errorsShown() {
   const found = [];
   const walk = (root) => {
     for (const el of root.querySelectorAll('*')) {
-      if (el.matches('[part~="error"], [role="alert"]:not([hidden])') && el.textContent.trim()) found.push(el.textContent.trim());
+      if (el.matches('[part~="error"], [role="alert"]:not([hidden])') && el.textContent.trim())
+        found.push(el.textContent.trim());
       if (el.shadowRoot) walk(el.shadowRoot);
     }
   };
@@ -48,18 +57,29 @@ function errorsShown() {
  * (through miniflare); without it the screenshot is kept as Chromium wrote it.
  */
 async function small(png) {
-  const sharp = await import('sharp').then((m) => m.default, () => null);
-  return sharp ? sharp(png).png({ palette: true, quality: 90, effort: 10, compressionLevel: 9 }).toBuffer() : png;
+  const sharp = await import('sharp').then(
+    (m) => m.default,
+    () => null,
+  );
+  return sharp
+    ? sharp(png).png({ palette: true, quality: 90, effort: 10, compressionLevel: 9 }).toBuffer()
+    : png;
 }
 
 async function shoot(browser, { file, url, viewport }) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, reducedMotion: 'reduce', colorScheme: 'light' });
+  const context = await browser.newContext({
+    viewport,
+    deviceScaleFactor: 1,
+    reducedMotion: 'reduce',
+    colorScheme: 'light',
+  });
   const page = await context.newPage();
   const failures = [];
   page.on('pageerror', (error) => failures.push(`page error: ${error.message}`));
   page.on('response', (res) => {
     // Browsers ask for a favicon that a plain embedding page need not have.
-    if (res.status() >= 400 && !res.url().endsWith('/favicon.ico')) failures.push(`${res.status()} ${res.url()}`);
+    if (res.status() >= 400 && !res.url().endsWith('/favicon.ico'))
+      failures.push(`${res.status()} ${res.url()}`);
   });
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForFunction(settled, null, { timeout: 60_000, polling: 200 });
@@ -77,7 +97,14 @@ async function shoot(browser, { file, url, viewport }) {
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 try {
   mkdirSync(outDir, { recursive: true });

@@ -13,16 +13,25 @@ const statePath = path.join(root, '.wrangler', 'demo-workspace.json');
 
 function adminToken() {
   const file = path.join(root, '.dev.vars');
-  const existing = existsSync(file) ? /^ADMIN_TOKEN\s*=\s*"?([^"\n]+)"?/m.exec(readFileSync(file, 'utf8'))?.[1] : undefined;
+  const existing = existsSync(file)
+    ? /^ADMIN_TOKEN\s*=\s*"?([^"\n]+)"?/m.exec(readFileSync(file, 'utf8'))?.[1]
+    : undefined;
   if (existing) return existing;
   const token = `admin_${randomBytes(24).toString('base64url')}`;
-  writeFileSync(file, `${existsSync(file) ? `${readFileSync(file, 'utf8').trimEnd()}\n` : ''}ADMIN_TOKEN="${token}"\n`);
+  writeFileSync(
+    file,
+    `${existsSync(file) ? `${readFileSync(file, 'utf8').trimEnd()}\n` : ''}ADMIN_TOKEN="${token}"\n`,
+  );
   console.log(`Created .dev.vars with a new admin token.`);
   return token;
 }
 
 function run(cmd, args) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, CI: 'true' } });
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, CI: 'true' },
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
@@ -41,7 +50,10 @@ async function waitForHealth(child) {
 async function api(pathname, { key, method = 'GET', body } = {}) {
   const res = await fetch(`${base}${pathname}`, {
     method,
-    headers: { authorization: `Bearer ${key}`, ...(body && { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(body && { 'content-type': 'application/json' }),
+    },
     body: body && JSON.stringify(body),
   });
   const text = await res.text();
@@ -52,29 +64,67 @@ async function api(pathname, { key, method = 'GET', body } = {}) {
 async function seed(token) {
   if (existsSync(statePath)) {
     const saved = JSON.parse(readFileSync(statePath, 'utf8'));
-    const ok = await fetch(`${base}/v1/settings`, { headers: { authorization: `Bearer ${saved.secretKey}` } }).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}/v1/settings`, {
+      headers: { authorization: `Bearer ${saved.secretKey}` },
+    }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { ...saved, seeded: false };
   }
   const { generateDemo } = await import('./demo-data.ts');
   const today = new Date();
-  const end = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate())).toISOString();
+  const end = new Date(
+    Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()),
+  ).toISOString();
   const demo = generateDemo({ end });
   const origins = [...new Set([base, `http://127.0.0.1:${port}`])];
-  const ws = await api('/v1/workspaces', { key: token, method: 'POST', body: { name: 'Demo portfolio', allowedOrigins: origins } });
-  process.stdout.write(`Seeding the demo workspace: ${demo.clients.length} clients, ${demo.events.length} events `);
+  const ws = await api('/v1/workspaces', {
+    key: token,
+    method: 'POST',
+    body: { name: 'Demo portfolio', allowedOrigins: origins },
+  });
+  process.stdout.write(
+    `Seeding the demo workspace: ${demo.clients.length} clients, ${demo.events.length} events `,
+  );
   for (let i = 0; i < demo.clients.length; i += 25) {
-    await Promise.all(demo.clients.slice(i, i + 25).map(({ id, ...c }) => api(`/v1/clients/${encodeURIComponent(id)}`, { key: ws.secretKey, method: 'PUT', body: c })));
+    await Promise.all(
+      demo.clients
+        .slice(i, i + 25)
+        .map(({ id, ...c }) =>
+          api(`/v1/clients/${encodeURIComponent(id)}`, {
+            key: ws.secretKey,
+            method: 'PUT',
+            body: c,
+          }),
+        ),
+    );
   }
   for (let i = 0; i < demo.events.length; i += 1000) {
-    await api('/v1/events', { key: ws.secretKey, method: 'POST', body: { events: demo.events.slice(i, i + 1000) } });
+    await api('/v1/events', {
+      key: ws.secretKey,
+      method: 'POST',
+      body: { events: demo.events.slice(i, i + 1000) },
+    });
     process.stdout.write('.');
   }
   process.stdout.write(' done\n');
   mkdirSync(path.dirname(statePath), { recursive: true });
   // The dashboard's work list is operated by the head of sales: a restricted key for every manager.
-  const managers = [...new Set(demo.clients.map((c) => c.attributes.manager).filter(Boolean))].sort();
-  const restricted = await api('/v1/keys', { key: ws.secretKey, method: 'POST', body: { kind: 'restricted', label: 'demo head of sales', scope: { supervisorOf: managers } } });
-  const saved = { workspaceId: ws.id, secretKey: ws.secretKey, publishableKey: ws.publishableKey, restrictedKey: restricted.key };
+  const managers = [
+    ...new Set(demo.clients.map((c) => c.attributes.manager).filter(Boolean)),
+  ].sort();
+  const restricted = await api('/v1/keys', {
+    key: ws.secretKey,
+    method: 'POST',
+    body: { kind: 'restricted', label: 'demo head of sales', scope: { supervisorOf: managers } },
+  });
+  const saved = {
+    workspaceId: ws.id,
+    secretKey: ws.secretKey,
+    publishableKey: ws.publishableKey,
+    restrictedKey: restricted.key,
+  };
   writeFileSync(statePath, JSON.stringify(saved, null, 2));
   return { ...saved, seeded: true };
 }
@@ -87,7 +137,11 @@ if (existsSync(path.join(root, 'scripts', 'build-components.mjs'))) {
   if (existsSync(bundle)) copyFileSync(bundle, path.join(root, 'demo', 'clientfolio.js'));
 }
 
-const dev = spawn(bin('wrangler'), ['dev', '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+const dev = spawn(
+  bin('wrangler'),
+  ['dev', '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false'],
+  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+);
 dev.stdout.on('data', (chunk) => {
   if (process.env.VERBOSE) process.stdout.write(chunk);
 });
@@ -100,7 +154,12 @@ try {
   // A workspace seeded on another port must still accept this port's pages.
   const current = await api('/v1/workspace', { key: demo.secretKey });
   const wanted = [...new Set([...current.allowedOrigins, base, `http://127.0.0.1:${port}`])];
-  if (wanted.length !== current.allowedOrigins.length) await api('/v1/workspace', { key: demo.secretKey, method: 'PATCH', body: { allowedOrigins: wanted } });
+  if (wanted.length !== current.allowedOrigins.length)
+    await api('/v1/workspace', {
+      key: demo.secretKey,
+      method: 'PATCH',
+      body: { allowedOrigins: wanted },
+    });
   writeFileSync(
     path.join(root, 'demo', 'demo-config.js'),
     `// Written by npm start for the local demo workspace; not committed.\nexport const apiBase = ${JSON.stringify(base)};\nexport const publishableKey = ${JSON.stringify(demo.publishableKey)};\nexport const restrictedKey = ${JSON.stringify(demo.restrictedKey ?? null)};\n`,

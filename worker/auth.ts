@@ -26,11 +26,16 @@ export interface WidgetSessionScope {
   clientId: string | null;
 }
 
-const KEY_PREFIX: Record<string, KeyKind> = { sk_: 'secret', pk_: 'publishable', rk_: 'restricted' };
+const KEY_PREFIX: Record<string, KeyKind> = {
+  sk_: 'secret',
+  pk_: 'publishable',
+  rk_: 'restricted',
+};
 /** `ws_` already prefixes workspace ids, so widget session tokens take `wst_`. */
 export const SESSION_PREFIX = 'wst_';
 
-const unauthorized = (detail: string) => new ApiError(401, detail, { headers: { 'www-authenticate': 'Bearer realm="clientfolio"' } });
+const unauthorized = (detail: string) =>
+  new ApiError(401, detail, { headers: { 'www-authenticate': 'Bearer realm="clientfolio"' } });
 
 export function bearerToken(request: Request): string | null {
   const header = request.headers.get('authorization');
@@ -42,29 +47,49 @@ export async function requireAdmin(request: Request, env: Env): Promise<void> {
   const token = bearerToken(request);
   if (!token) throw unauthorized('An admin token is required: Authorization: Bearer <ADMIN_TOKEN>');
   if (!env.ADMIN_TOKEN || !(await constantTimeEqual(token, env.ADMIN_TOKEN))) {
-    if (KEY_PREFIX[token.slice(0, 3)]) throw new ApiError(403, 'Only the admin token may create workspaces');
+    if (KEY_PREFIX[token.slice(0, 3)])
+      throw new ApiError(403, 'Only the admin token may create workspaces');
     throw unauthorized('The admin token is not valid');
   }
 }
 
 /** Resolves the key (or widget session) on the request and checks that it may call a route with `access`. */
-export async function authenticate(request: Request, env: Env, access: { keys: readonly KeyKind[] }, now = new Date().toISOString()): Promise<AuthContext> {
+export async function authenticate(
+  request: Request,
+  env: Env,
+  access: { keys: readonly KeyKind[] },
+  now = new Date().toISOString(),
+): Promise<AuthContext> {
   const token = bearerToken(request);
   if (!token) throw unauthorized('An API key is required: Authorization: Bearer <key>');
-  if (token.startsWith(SESSION_PREFIX)) return authenticateSession(request, env, access, token, now);
+  if (token.startsWith(SESSION_PREFIX))
+    return authenticateSession(request, env, access, token, now);
   const kind = KEY_PREFIX[token.slice(0, 3)];
   if (!kind) throw unauthorized('The API key is not valid');
   const key = await findKeyByHash(env.DB, await sha256Hex(token));
   // The hash lookup already proved equality; the constant-time check keeps timing flat anyway.
-  if (!key || key.revokedAt !== null || !(await constantTimeEqual(key.hash, await sha256Hex(token)))) throw unauthorized('The API key is not valid or has been revoked');
+  if (
+    !key ||
+    key.revokedAt !== null ||
+    !(await constantTimeEqual(key.hash, await sha256Hex(token)))
+  )
+    throw unauthorized('The API key is not valid or has been revoked');
   const workspace = await getWorkspace(env.DB, key.workspaceId);
   if (!workspace) throw unauthorized('The API key is not valid');
   const origin = request.headers.get('origin');
   if (key.kind === 'secret' && origin !== null) {
-    throw new ApiError(403, 'A secret key must never be used from a browser; use a publishable key or a widget session there, and rotate this secret key');
+    throw new ApiError(
+      403,
+      'A secret key must never be used from a browser; use a publishable key or a widget session there, and rotate this secret key',
+    );
   }
   if (!access.keys.includes(key.kind)) {
-    throw new ApiError(403, key.kind === 'publishable' ? 'A publishable key may only read widget data; this call needs a secret key' : 'This key may not make this call');
+    throw new ApiError(
+      403,
+      key.kind === 'publishable'
+        ? 'A publishable key may only read widget data; this call needs a secret key'
+        : 'This key may not make this call',
+    );
   }
   if (key.kind === 'publishable') requireAllowedOrigin(request, workspace, 'A publishable key');
   const { hash: _hash, ...row } = key;
@@ -72,17 +97,38 @@ export async function authenticate(request: Request, env: Env, access: { keys: r
 }
 
 /** A widget session stands in for a publishable key: the same endpoints and the same origin rule. */
-async function authenticateSession(request: Request, env: Env, access: { keys: readonly KeyKind[] }, token: string, now: string): Promise<AuthContext> {
+async function authenticateSession(
+  request: Request,
+  env: Env,
+  access: { keys: readonly KeyKind[] },
+  token: string,
+  now: string,
+): Promise<AuthContext> {
   const session = await findLiveSession(env.DB, await sha256Hex(token), now);
-  if (!session) throw unauthorized('The widget session is not valid, has expired, or its key was revoked; mint a new one');
+  if (!session)
+    throw unauthorized(
+      'The widget session is not valid, has expired, or its key was revoked; mint a new one',
+    );
   const workspace = await getWorkspace(env.DB, session.workspaceId);
   if (!workspace) throw unauthorized('The widget session is not valid');
-  if (!access.keys.includes('publishable')) throw new ApiError(403, 'A widget session may only read widget data; this call needs a secret key');
+  if (!access.keys.includes('publishable'))
+    throw new ApiError(
+      403,
+      'A widget session may only read widget data; this call needs a secret key',
+    );
   requireAllowedOrigin(request, workspace, 'A widget session');
   const scope = { manager: session.manager, clientId: session.clientId };
   return {
     workspace,
-    key: { id: session.id, workspaceId: workspace.id, kind: 'publishable', label: 'widget session', scope: { ...scope }, createdAt: session.createdAt, revokedAt: null },
+    key: {
+      id: session.id,
+      workspaceId: workspace.id,
+      kind: 'publishable',
+      label: 'widget session',
+      scope: { ...scope },
+      createdAt: session.createdAt,
+      revokedAt: null,
+    },
     session: { id: session.id, expiresAt: session.expiresAt, ...scope },
   };
 }
@@ -94,12 +140,17 @@ async function authenticateSession(request: Request, env: Env, access: { keys: r
 export function requestOrigin(request: Request): string | null {
   const origin = request.headers.get('origin');
   if (origin !== null) return origin;
-  return request.headers.get('sec-fetch-site') === 'same-origin' ? new URL(request.url).origin : null;
+  return request.headers.get('sec-fetch-site') === 'same-origin'
+    ? new URL(request.url).origin
+    : null;
 }
 
 function requireAllowedOrigin(request: Request, workspace: WorkspaceRow, what: string): void {
   const origin = requestOrigin(request);
   if (origin === null || !workspace.allowedOrigins.includes(origin)) {
-    throw new ApiError(403, `${what} works only from the workspace's allowed origins${origin ? `; ${origin} is not one of them` : ''}`);
+    throw new ApiError(
+      403,
+      `${what} works only from the workspace's allowed origins${origin ? `; ${origin} is not one of them` : ''}`,
+    );
   }
 }

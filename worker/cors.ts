@@ -23,12 +23,20 @@ export async function preflight(request: Request, env: Env): Promise<Response> {
 }
 
 /** Adds CORS headers to a response when the request came from an origin its workspace allows. */
-export function corsify(response: Response, origin: string | null, allowedOrigins: readonly string[] | null): Response {
+export function corsify(
+  response: Response,
+  origin: string | null,
+  allowedOrigins: readonly string[] | null,
+): Response {
   const headers = new Headers(response.headers);
   if (!/\borigin\b/i.test(headers.get('vary') ?? '')) headers.append('vary', 'Origin');
   if (origin && allowedOrigins?.includes(origin)) {
     headers.set('access-control-allow-origin', origin);
     headers.set('access-control-expose-headers', EXPOSE_HEADERS);
   }
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  return new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
 }

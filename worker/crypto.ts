@@ -8,7 +8,10 @@ export async function sha256Hex(text: string): Promise<string> {
 /** Random URL-safe token with `bytes` bytes of entropy. */
 export function randomToken(bytes = 24): string {
   const raw = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...raw)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...raw))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 /** Compares two strings in time independent of where they differ (both are hashed first). */
@@ -21,5 +24,12 @@ export async function constantTimeEqual(a: string, b: string): Promise<boolean> 
 }
 
 /** Workers' constant-time comparison (not in the DOM typings this project also loads). */
-export const timingSafeEqual = (a: ArrayBuffer | ArrayBufferView, b: ArrayBuffer | ArrayBufferView): boolean =>
-  (crypto.subtle as unknown as { timingSafeEqual(a: ArrayBuffer | ArrayBufferView, b: ArrayBuffer | ArrayBufferView): boolean }).timingSafeEqual(a, b);
+export const timingSafeEqual = (
+  a: ArrayBuffer | ArrayBufferView,
+  b: ArrayBuffer | ArrayBufferView,
+): boolean =>
+  (
+    crypto.subtle as unknown as {
+      timingSafeEqual(a: ArrayBuffer | ArrayBufferView, b: ArrayBuffer | ArrayBufferView): boolean;
+    }
+  ).timingSafeEqual(a, b);

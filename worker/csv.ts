@@ -70,7 +70,10 @@ function parseRecord(s: string, start: number, final: boolean, line: number): Pa
  * whole in memory (only the record being read). Quoted fields may hold commas, doubled quotes and
  * line breaks; CRLF, LF or CR ends a record; blank lines are skipped; a UTF-8 BOM is dropped.
  */
-export async function* csvRecords(stream: ReadableStream<Uint8Array>, onBytes: (n: number) => void = () => {}): AsyncGenerator<{ line: number; fields: string[] }> {
+export async function* csvRecords(
+  stream: ReadableStream<Uint8Array>,
+  onBytes: (n: number) => void = () => {},
+): AsyncGenerator<{ line: number; fields: string[] }> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const reader = stream.getReader();
   let buffer = '';

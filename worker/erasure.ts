@@ -9,7 +9,11 @@ import { forgetScopeStatement } from './idempotency.ts';
  * back). Widget sessions scoped to the client end. The workspace's Idempotency-Key records are
  * forgotten, since a stored answer may quote the client; a retry after an erasure runs again.
  */
-export function eraseClientStatements(db: D1Database, workspaceId: string, clientId: string): D1PreparedStatement[] {
+export function eraseClientStatements(
+  db: D1Database,
+  workspaceId: string,
+  clientId: string,
+): D1PreparedStatement[] {
   return [
     ...deleteClientStatements(db, workspaceId, clientId),
     db
@@ -18,7 +22,9 @@ export function eraseClientStatements(db: D1Database, workspaceId: string, clien
          WHERE workspace_id = ?1 AND type = 'referral' AND json_extract(body, '$.referredClientId') = ?2`,
       )
       .bind(workspaceId, clientId),
-    db.prepare('DELETE FROM widget_sessions WHERE workspace_id = ?1 AND client_id = ?2').bind(workspaceId, clientId),
+    db
+      .prepare('DELETE FROM widget_sessions WHERE workspace_id = ?1 AND client_id = ?2')
+      .bind(workspaceId, clientId),
     forgetScopeStatement(db, workspaceId),
   ];
 }

@@ -28,16 +28,24 @@ export interface Claim {
 /** The validated Idempotency-Key header, or null when the request has none. */
 export function idempotencyKeyOf(request: Request): string | null {
   const raw = request.headers.get(IDEMPOTENCY_HEADER);
-  return raw === null ? null : (parseValue(raw, IdempotencyKeySchema, IDEMPOTENCY_HEADER) as string);
+  return raw === null
+    ? null
+    : (parseValue(raw, IdempotencyKeySchema, IDEMPOTENCY_HEADER) as string);
 }
 
 /** What makes two requests "the same": endpoint and body (key order and whitespace aside). */
 export const requestHash = (method: string, pathname: string, body: unknown) =>
-  sha256Hex(`${method} ${pathname}\n${typeof body === 'string' ? body : canonicalJson(body ?? null)}`);
+  sha256Hex(
+    `${method} ${pathname}\n${typeof body === 'string' ? body : canonicalJson(body ?? null)}`,
+  );
 
 /** Stored answers are sealed with a key derived from this Worker secret: they hold keys and tokens. */
 export function answerSecret(env: Env): string {
-  if (!env.ADMIN_TOKEN) throw new ApiError(503, `${IDEMPOTENCY_HEADER} is unavailable: the server secret ADMIN_TOKEN is not configured`);
+  if (!env.ADMIN_TOKEN)
+    throw new ApiError(
+      503,
+      `${IDEMPOTENCY_HEADER} is unavailable: the server secret ADMIN_TOKEN is not configured`,
+    );
   return env.ADMIN_TOKEN;
 }
 
@@ -57,32 +65,60 @@ export async function claim(db: D1Database, c: Claim, now: string): Promise<Resp
          created_at = excluded.created_at, expires_at = excluded.expires_at, locked_until = excluded.locked_until
        WHERE idempotency_keys.expires_at <= excluded.created_at OR (idempotency_keys.status IS NULL AND idempotency_keys.locked_until <= excluded.created_at)`,
     )
-    .bind(c.scope, c.key, c.requestHash, now, addMs(now, IDEMPOTENCY_TTL_HOURS * 3_600_000), addMs(now, LOCK_MS))
+    .bind(
+      c.scope,
+      c.key,
+      c.requestHash,
+      now,
+      addMs(now, IDEMPOTENCY_TTL_HOURS * 3_600_000),
+      addMs(now, LOCK_MS),
+    )
     .run();
   if (taken.meta.changes > 0) return null;
 
   const row = await db
-    .prepare('SELECT request_hash, status, answer FROM idempotency_keys WHERE scope = ?1 AND key = ?2')
+    .prepare(
+      'SELECT request_hash, status, answer FROM idempotency_keys WHERE scope = ?1 AND key = ?2',
+    )
     .bind(c.scope, c.key)
     .first<{ request_hash: string; status: number | null; answer: string | null }>();
   if (row && row.request_hash !== c.requestHash) {
-    throw new ApiError(422, `This ${IDEMPOTENCY_HEADER} was already used with a different request; use a new key for a new request`, {
-      errors: [{ path: IDEMPOTENCY_HEADER, message: 'was used with another request body or endpoint in the last 24 hours' }],
-    });
+    throw new ApiError(
+      422,
+      `This ${IDEMPOTENCY_HEADER} was already used with a different request; use a new key for a new request`,
+      {
+        errors: [
+          {
+            path: IDEMPOTENCY_HEADER,
+            message: 'was used with another request body or endpoint in the last 24 hours',
+          },
+        ],
+      },
+    );
   }
   if (!row || row.status === null || row.answer === null) {
-    throw new ApiError(409, `A request with this ${IDEMPOTENCY_HEADER} is still being processed; retry shortly`, { headers: { 'retry-after': '1' } });
+    throw new ApiError(
+      409,
+      `A request with this ${IDEMPOTENCY_HEADER} is still being processed; retry shortly`,
+      { headers: { 'retry-after': '1' } },
+    );
   }
   let answer: { status: number; contentType: string | null; body: string };
   try {
     answer = JSON.parse(await unseal(c, row.answer)) as typeof answer;
   } catch {
     // Sealed under a server secret that has since been rotated: it can be neither replayed nor redone safely.
-    throw new ApiError(409, `The answer stored for this ${IDEMPOTENCY_HEADER} can no longer be replayed; check whether the first request took effect, then use a new key`);
+    throw new ApiError(
+      409,
+      `The answer stored for this ${IDEMPOTENCY_HEADER} can no longer be replayed; check whether the first request took effect, then use a new key`,
+    );
   }
   const headers = new Headers({ [REPLAYED_HEADER]: 'true' });
   if (answer.contentType) headers.set('content-type', answer.contentType);
-  return new Response(answer.status === 204 ? null : answer.body, { status: answer.status, headers });
+  return new Response(answer.status === 204 ? null : answer.body, {
+    status: answer.status,
+    headers,
+  });
 }
 
 /** Keeps a successful answer for replay, or releases the key after an error so a retry runs again. */
@@ -92,49 +128,81 @@ export async function settle(db: D1Database, c: Claim, response: Response): Prom
     return response;
   }
   const body = await response.text();
-  const sealed = await seal(c, JSON.stringify({ status: response.status, contentType: response.headers.get('content-type'), body }));
+  const sealed = await seal(
+    c,
+    JSON.stringify({
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      body,
+    }),
+  );
   await db
-    .prepare('UPDATE idempotency_keys SET status = ?4, answer = ?5, locked_until = NULL WHERE scope = ?1 AND key = ?2 AND request_hash = ?3')
+    .prepare(
+      'UPDATE idempotency_keys SET status = ?4, answer = ?5, locked_until = NULL WHERE scope = ?1 AND key = ?2 AND request_hash = ?3',
+    )
     .bind(c.scope, c.key, c.requestHash, response.status, sealed)
     .run();
-  return new Response(response.status === 204 ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return new Response(response.status === 204 ? null : body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }
 
 export async function release(db: D1Database, c: Claim): Promise<void> {
-  await db.prepare('DELETE FROM idempotency_keys WHERE scope = ?1 AND key = ?2 AND request_hash = ?3 AND status IS NULL').bind(c.scope, c.key, c.requestHash).run();
+  await db
+    .prepare(
+      'DELETE FROM idempotency_keys WHERE scope = ?1 AND key = ?2 AND request_hash = ?3 AND status IS NULL',
+    )
+    .bind(c.scope, c.key, c.requestHash)
+    .run();
 }
 
 /** Records past their 24 hours, of every scope; for the nightly job (a reused key takes over its own anyway). */
-export const purgeExpiredIdempotencyStatement = (db: D1Database, now: string) => db.prepare('DELETE FROM idempotency_keys WHERE expires_at <= ?1').bind(now);
+export const purgeExpiredIdempotencyStatement = (db: D1Database, now: string) =>
+  db.prepare('DELETE FROM idempotency_keys WHERE expires_at <= ?1').bind(now);
 
 /** Forgets a workspace's records (erasure: a stored answer may quote the erased client). */
-export const forgetScopeStatement = (db: D1Database, scope: string) => db.prepare('DELETE FROM idempotency_keys WHERE scope = ?1').bind(scope);
+export const forgetScopeStatement = (db: D1Database, scope: string) =>
+  db.prepare('DELETE FROM idempotency_keys WHERE scope = ?1').bind(scope);
 
 const encoder = new TextEncoder();
 
 function toB64(bytes: Uint8Array): string {
   let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s);
 }
 const fromB64 = (s: string) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
 
 async function sealingKey(secret: string): Promise<CryptoKey> {
-  const material = await crypto.subtle.digest('SHA-256', encoder.encode(`idempotency-answer:${secret}`));
+  const material = await crypto.subtle.digest(
+    'SHA-256',
+    encoder.encode(`idempotency-answer:${secret}`),
+  );
   return crypto.subtle.importKey('raw', material, 'AES-GCM', false, ['encrypt', 'decrypt']);
 }
 
 /** AES-GCM, bound to its scope and key so a sealed answer cannot be moved to another record. */
 async function seal(c: Claim, plain: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: encoder.encode(`${c.scope}\n${c.key}`) }, await sealingKey(c.secret), encoder.encode(plain));
+  const sealed = await crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv, additionalData: encoder.encode(`${c.scope}\n${c.key}`) },
+    await sealingKey(c.secret),
+    encoder.encode(plain),
+  );
   return `${toB64(iv)}.${toB64(new Uint8Array(sealed))}`;
 }
 
 async function unseal(c: Claim, stored: string): Promise<string> {
   const [iv, data] = stored.split('.');
   const plain = await crypto.subtle.decrypt(
-    { name: 'AES-GCM', iv: fromB64(iv ?? ''), additionalData: encoder.encode(`${c.scope}\n${c.key}`) },
+    {
+      name: 'AES-GCM',
+      iv: fromB64(iv ?? ''),
+      additionalData: encoder.encode(`${c.scope}\n${c.key}`),
+    },
     await sealingKey(c.secret),
     fromB64(data ?? ''),
   );

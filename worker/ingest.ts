@@ -18,7 +18,9 @@ const MAX_ATTEMPTS = 6;
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -42,14 +44,26 @@ export interface IngestOptions {
  * never matters). Concurrent writers are serialised by an optimistic version check inside the
  * batch: a loser re-reads and re-derives, so no derivation is ever lost.
  */
-export async function ingestEvents(db: D1Database, workspaceId: string, settings: Settings, events: readonly ClientEvent[], options: IngestOptions): Promise<EventBatchResult> {
+export async function ingestEvents(
+  db: D1Database,
+  workspaceId: string,
+  settings: Settings,
+  events: readonly ClientEvent[],
+  options: IngestOptions,
+): Promise<EventBatchResult> {
   const model = stageModel(settings.lifecycle.model);
   const badStages = events.flatMap((e, i) =>
     e.type === 'stage_override' && !model.stages.includes(e.stage as Stage)
-      ? [{ path: `events.${i}.stage`, message: `must be a stage of the ${model.name} model: ${model.stages.join(', ')}` }]
+      ? [
+          {
+            path: `events.${i}.stage`,
+            message: `must be a stage of the ${model.name} model: ${model.stages.join(', ')}`,
+          },
+        ]
       : [],
   );
-  if (badStages.length > 0) throw new ApiError(400, 'Invalid stage_override', { errors: badStages });
+  if (badStages.length > 0)
+    throw new ApiError(400, 'Invalid stage_override', { errors: badStages });
 
   const prepared: Prepared[] = await Promise.all(
     events.map(async (event, index) => {
@@ -66,9 +80,16 @@ export async function ingestEvents(db: D1Database, workspaceId: string, settings
     const first = unique.get(p.event.id);
     if (!first) unique.set(p.event.id, p);
     else if (first.hash === p.hash) duplicates++;
-    else conflicts.push({ path: `events.${p.index}.id`, message: `repeats events.${first.index}.id with different content` });
+    else
+      conflicts.push({
+        path: `events.${p.index}.id`,
+        message: `repeats events.${first.index}.id with different content`,
+      });
   }
-  if (conflicts.length > 0) throw new ApiError(409, 'Event ids repeated with different content; nothing was stored', { errors: conflicts });
+  if (conflicts.length > 0)
+    throw new ApiError(409, 'Event ids repeated with different content; nothing was stored', {
+      errors: conflicts,
+    });
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const stored = await withRetry(() => findEventHashes(db, workspaceId, [...unique.keys()]));
@@ -78,13 +99,27 @@ export async function ingestEvents(db: D1Database, workspaceId: string, settings
       const hash = stored.get(p.event.id);
       if (hash === undefined) fresh.push(p);
       else if (hash === p.hash) storedDuplicates++;
-      else conflicts.push({ path: `events.${p.index}.id`, message: 'was already stored with different content' });
+      else
+        conflicts.push({
+          path: `events.${p.index}.id`,
+          message: 'was already stored with different content',
+        });
     }
-    if (conflicts.length > 0) throw new ApiError(409, 'Event ids already stored with different content; nothing was stored', { errors: conflicts });
+    if (conflicts.length > 0)
+      throw new ApiError(
+        409,
+        'Event ids already stored with different content; nothing was stored',
+        { errors: conflicts },
+      );
     if (fresh.length === 0) return { accepted: 0, duplicates: duplicates + storedDuplicates };
 
     const clientIds = [...new Set(fresh.map((p) => p.event.clientId))];
-    const [versions, history] = await withRetry(() => Promise.all([getClientVersions(db, workspaceId, clientIds), loadEventsOf(db, workspaceId, clientIds)]));
+    const [versions, history] = await withRetry(() =>
+      Promise.all([
+        getClientVersions(db, workspaceId, clientIds),
+        loadEventsOf(db, workspaceId, clientIds),
+      ]),
+    );
     const derived = new Map<string, DerivedClient>();
     const freshByClient = Map.groupBy(fresh, (p) => p.event.clientId);
     for (const id of clientIds) {
@@ -97,9 +132,19 @@ export async function ingestEvents(db: D1Database, workspaceId: string, settings
       ...versionGuardStatements(db, workspaceId, expected),
       ...clientIds
         .filter((id) => !versions.has(id))
-        .map((id) => db.prepare("INSERT INTO clients (workspace_id, id, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)").bind(workspaceId, id, options.now)),
+        .map((id) =>
+          db
+            .prepare(
+              'INSERT INTO clients (workspace_id, id, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)',
+            )
+            .bind(workspaceId, id, options.now),
+        ),
       ...chunk(clientIds, 97).map((part) =>
-        db.prepare(`UPDATE clients SET version = version + 1, updated_at = ?2 WHERE workspace_id = ?1 AND id IN (${placeholders(part.length, 2)})`).bind(workspaceId, options.now, ...part),
+        db
+          .prepare(
+            `UPDATE clients SET version = version + 1, updated_at = ?2 WHERE workspace_id = ?1 AND id IN (${placeholders(part.length, 2)})`,
+          )
+          .bind(workspaceId, options.now, ...part),
       ),
       ...insertEventStatements(db, workspaceId, fresh, options.now),
       ...replaceDerivedStatements(db, workspaceId, derived),
@@ -109,9 +154,17 @@ export async function ingestEvents(db: D1Database, workspaceId: string, settings
       return { accepted: fresh.length, duplicates: duplicates + storedDuplicates };
     } catch (error) {
       // Another writer touched these clients (or stored the same events) first: derive again.
-      if (isGuardConflict(error) || (error instanceof Error && /UNIQUE constraint failed/i.test(error.message))) continue;
+      if (
+        isGuardConflict(error) ||
+        (error instanceof Error && /UNIQUE constraint failed/i.test(error.message))
+      )
+        continue;
       throw error;
     }
   }
-  throw new ApiError(503, 'Too many concurrent writes to the same clients; nothing was stored. Retry shortly.', { headers: { 'retry-after': '1' } });
+  throw new ApiError(
+    503,
+    'Too many concurrent writes to the same clients; nothing was stored. Retry shortly.',
+    { headers: { 'retry-after': '1' } },
+  );
 }

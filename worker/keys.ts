@@ -4,8 +4,21 @@ import type { KeyKind, KeyRow } from './db/keys.ts';
 const PREFIX: Record<KeyKind, string> = { secret: 'sk_', publishable: 'pk_', restricted: 'rk_' };
 
 /** A new key: the plain text is returned once to the caller; only its hash is ever stored. */
-export async function mintKey(workspaceId: string, kind: KeyKind, now: string, extra: { label?: string | null; scope?: Record<string, unknown> } = {}) {
+export async function mintKey(
+  workspaceId: string,
+  kind: KeyKind,
+  now: string,
+  extra: { label?: string | null; scope?: Record<string, unknown> } = {},
+) {
   const plain = `${PREFIX[kind]}${randomToken(24)}`;
-  const row: KeyRow = { id: `key_${randomToken(9)}`, workspaceId, kind, label: extra.label ?? null, scope: extra.scope ?? {}, createdAt: now, revokedAt: null };
+  const row: KeyRow = {
+    id: `key_${randomToken(9)}`,
+    workspaceId,
+    kind,
+    label: extra.label ?? null,
+    scope: extra.scope ?? {},
+    createdAt: now,
+    revokedAt: null,
+  };
   return { row, plain, hash: await sha256Hex(plain) };
 }

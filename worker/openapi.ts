@@ -1,4 +1,9 @@
-import { type ConversionConfig, type JsonSchema, toJsonSchema, toJsonSchemaDefs } from '@valibot/to-json-schema';
+import {
+  type ConversionConfig,
+  type JsonSchema,
+  toJsonSchema,
+  toJsonSchemaDefs,
+} from '@valibot/to-json-schema';
 import * as v from 'valibot';
 import * as clients from '../schema/clients.ts';
 import * as common from '../schema/common.ts';
@@ -27,16 +32,35 @@ function namedSchemas(modules: readonly Record<string, unknown>[]): Record<strin
   const out: Record<string, Schema> = {};
   for (const module of modules) {
     for (const [name, x] of Object.entries(module)) {
-      if (!name.endsWith('Schema') || typeof x !== 'object' || x === null || (x as { kind?: unknown }).kind !== 'schema') continue;
+      if (
+        !name.endsWith('Schema') ||
+        typeof x !== 'object' ||
+        x === null ||
+        (x as { kind?: unknown }).kind !== 'schema'
+      )
+        continue;
       const short = name.slice(0, -'Schema'.length);
-      if (out[short] && out[short] !== x) throw new Error(`Two schema modules export ${name}; rename one so the OpenAPI components stay unambiguous`);
+      if (out[short] && out[short] !== x)
+        throw new Error(
+          `Two schema modules export ${name}; rename one so the OpenAPI components stay unambiguous`,
+        );
       out[short] = x as Schema;
     }
   }
   return out;
 }
 
-const NAMED = namedSchemas([common, clients, events, lifecycle, settings, workspaces, keys, segments, value]);
+const NAMED = namedSchemas([
+  common,
+  clients,
+  events,
+  lifecycle,
+  settings,
+  workspaces,
+  keys,
+  segments,
+  value,
+]);
 
 /** Hand-written annotations for named schemas whose checks JSON Schema cannot express. */
 const ANNOTATIONS: Record<string, Json> = {
@@ -53,7 +77,12 @@ function withRule(schema: JsonSchema, message: unknown): JsonSchema {
   if (typeof message !== 'string' || !message.startsWith('must')) return schema;
   const current = typeof schema.description === 'string' ? schema.description : '';
   if (current.toLowerCase().includes(message.toLowerCase())) return schema;
-  return { ...schema, description: current ? `${current}; ${message}` : `${message[0]!.toUpperCase()}${message.slice(1)}` };
+  return {
+    ...schema,
+    description: current
+      ? `${current}; ${message}`
+      : `${message[0]!.toUpperCase()}${message.slice(1)}`,
+  };
 }
 
 const CONVERSION: ConversionConfig = {
@@ -61,12 +90,17 @@ const CONVERSION: ConversionConfig = {
   errorMode: 'ignore',
   definitions: NAMED,
   overrideRef: ({ referenceId }) => `#/components/schemas/${referenceId}`,
-  overrideAction: ({ valibotAction, jsonSchema }) => withRule(jsonSchema, (valibotAction as { message?: unknown }).message),
+  overrideAction: ({ valibotAction, jsonSchema }) =>
+    withRule(jsonSchema, (valibotAction as { message?: unknown }).message),
 };
 
 /** Inline (no component refs): for query strings, whose properties each become a parameter. */
 function convertInline(schema: Schema): Json {
-  const { $schema: _s, $defs: _d, ...rest } = toJsonSchema(schema, { ...CONVERSION, definitions: undefined }) as Json;
+  const {
+    $schema: _s,
+    $defs: _d,
+    ...rest
+  } = toJsonSchema(schema, { ...CONVERSION, definitions: undefined }) as Json;
   return rest;
 }
 
@@ -78,7 +112,10 @@ type Convert = (schema: Schema) => Json;
  */
 function converterFor(schemas: readonly Schema[]): Convert {
   const unique = [...new Set(schemas)];
-  const root = toJsonSchema(v.object(Object.fromEntries(unique.map((schema, i) => [`s${i}`, schema]))), CONVERSION) as { properties: Record<string, Json> };
+  const root = toJsonSchema(
+    v.object(Object.fromEntries(unique.map((schema, i) => [`s${i}`, schema]))),
+    CONVERSION,
+  ) as { properties: Record<string, Json> };
   const converted = new Map(unique.map((schema, i) => [schema, root.properties[`s${i}`]!]));
   return (schema) => converted.get(schema) ?? convertInline(schema);
 }
@@ -91,7 +128,18 @@ const schemasOf = (spec: RouteSpec): Schema[] => [
 
 const problem = (status: number, detail: string, errors?: { path: string; message: string }[]) => ({
   type: problemType(status),
-  title: { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 500: 'Internal Server Error', 503: 'Service Unavailable' }[status],
+  title: {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    409: 'Conflict',
+    413: 'Payload Too Large',
+    415: 'Unsupported Media Type',
+    422: 'Unprocessable Content',
+    500: 'Internal Server Error',
+    503: 'Service Unavailable',
+  }[status],
   status,
   detail,
   ...(errors && { errors }),
@@ -99,23 +147,100 @@ const problem = (status: number, detail: string, errors?: { path: string; messag
 
 /** The errors the router itself produces, by status, with what they mean. */
 const ROUTER_ERRORS: Record<number, { description: string; example: Json }> = {
-  400: { description: 'A parameter, the query or the body is invalid; `errors` names every offending field', example: problem(400, 'Invalid events.0.amount', [{ path: 'events.0.amount', message: 'must not be negative' }]) },
-  401: { description: 'The key or token is missing, unknown, revoked or expired', example: problem(401, 'The API key is not valid or has been revoked') },
-  403: { description: 'The key may not make this call (e.g. a publishable key on a secret route, a key from an origin not allowed, a secret key sent with an Origin header)', example: problem(403, 'A publishable key may only read widget data; this call needs a secret key') },
-  404: { description: "No such object in the caller's workspace (another workspace's objects are 404 too: their existence is not revealed)", example: problem(404, 'No client "acme" in this workspace') },
-  409: { description: `A request with the same ${IDEMPOTENCY_HEADER} is still running; retry shortly`, example: problem(409, `A request with this ${IDEMPOTENCY_HEADER} is still being processed; retry shortly`) },
-  413: { description: `The body is larger than ${MAX_JSON_BODY_BYTES} bytes`, example: problem(413, `The body exceeds the limit of ${MAX_JSON_BODY_BYTES} bytes`) },
-  415: { description: 'The body was sent with the wrong content-type', example: problem(415, 'The body must be JSON, sent with content-type: application/json') },
-  422: { description: `The ${IDEMPOTENCY_HEADER} was used in the last ${IDEMPOTENCY_TTL_HOURS} hours with another body or endpoint`, example: problem(422, `This ${IDEMPOTENCY_HEADER} was already used with a different request; use a new key for a new request`, [{ path: IDEMPOTENCY_HEADER, message: 'was used with another request body or endpoint in the last 24 hours' }]) },
-  500: { description: 'An unexpected error; the body says nothing of internals, the `request-id` header identifies the logged details', example: problem(500, 'Something went wrong on our side. Quote request id req_Zx81Qa7 if you report it.') },
-  503: { description: 'The database was briefly unavailable and nothing was stored; retry after `Retry-After` seconds', example: problem(503, 'The database is briefly unavailable; nothing was stored. Retry shortly.') },
+  400: {
+    description:
+      'A parameter, the query or the body is invalid; `errors` names every offending field',
+    example: problem(400, 'Invalid events.0.amount', [
+      { path: 'events.0.amount', message: 'must not be negative' },
+    ]),
+  },
+  401: {
+    description: 'The key or token is missing, unknown, revoked or expired',
+    example: problem(401, 'The API key is not valid or has been revoked'),
+  },
+  403: {
+    description:
+      'The key may not make this call (e.g. a publishable key on a secret route, a key from an origin not allowed, a secret key sent with an Origin header)',
+    example: problem(
+      403,
+      'A publishable key may only read widget data; this call needs a secret key',
+    ),
+  },
+  404: {
+    description:
+      "No such object in the caller's workspace (another workspace's objects are 404 too: their existence is not revealed)",
+    example: problem(404, 'No client "acme" in this workspace'),
+  },
+  409: {
+    description: `A request with the same ${IDEMPOTENCY_HEADER} is still running; retry shortly`,
+    example: problem(
+      409,
+      `A request with this ${IDEMPOTENCY_HEADER} is still being processed; retry shortly`,
+    ),
+  },
+  413: {
+    description: `The body is larger than ${MAX_JSON_BODY_BYTES} bytes`,
+    example: problem(413, `The body exceeds the limit of ${MAX_JSON_BODY_BYTES} bytes`),
+  },
+  415: {
+    description: 'The body was sent with the wrong content-type',
+    example: problem(415, 'The body must be JSON, sent with content-type: application/json'),
+  },
+  422: {
+    description: `The ${IDEMPOTENCY_HEADER} was used in the last ${IDEMPOTENCY_TTL_HOURS} hours with another body or endpoint`,
+    example: problem(
+      422,
+      `This ${IDEMPOTENCY_HEADER} was already used with a different request; use a new key for a new request`,
+      [
+        {
+          path: IDEMPOTENCY_HEADER,
+          message: 'was used with another request body or endpoint in the last 24 hours',
+        },
+      ],
+    ),
+  },
+  500: {
+    description:
+      'An unexpected error; the body says nothing of internals, the `request-id` header identifies the logged details',
+    example: problem(
+      500,
+      'Something went wrong on our side. Quote request id req_Zx81Qa7 if you report it.',
+    ),
+  },
+  503: {
+    description:
+      'The database was briefly unavailable and nothing was stored; retry after `Retry-After` seconds',
+    example: problem(
+      503,
+      'The database is briefly unavailable; nothing was stored. Retry shortly.',
+    ),
+  },
 };
 
 const SECURITY_SCHEMES = {
-  adminToken: { type: 'http', scheme: 'bearer', description: 'The admin token (Worker secret `ADMIN_TOKEN`): only creates workspaces.' },
-  secretKey: { type: 'http', scheme: 'bearer', description: 'A secret key `sk_…`: everything within its workspace, from servers only (refused with a browser `Origin` header).' },
-  publishableKey: { type: 'http', scheme: 'bearer', description: "A publishable key `pk_…`: read-only widget endpoints, only from the workspace's `allowedOrigins`." },
-  widgetSession: { type: 'http', scheme: 'bearer', description: 'A widget session token `wst_…` minted by `POST /v1/widget-sessions`: like a publishable key, short-lived, optionally limited to one manager or one client.' },
+  adminToken: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The admin token (Worker secret `ADMIN_TOKEN`): only creates workspaces.',
+  },
+  secretKey: {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'A secret key `sk_…`: everything within its workspace, from servers only (refused with a browser `Origin` header).',
+  },
+  publishableKey: {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      "A publishable key `pk_…`: read-only widget endpoints, only from the workspace's `allowedOrigins`.",
+  },
+  widgetSession: {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'A widget session token `wst_…` minted by `POST /v1/widget-sessions`: like a publishable key, short-lived, optionally limited to one manager or one client.',
+  },
 };
 
 function securityOf(spec: RouteSpec): Json[] {
@@ -123,7 +248,8 @@ function securityOf(spec: RouteSpec): Json[] {
   if (spec.access === 'admin') return [{ adminToken: [] }];
   const schemes: Json[] = [];
   if (spec.access.keys.includes('secret')) schemes.push({ secretKey: [] });
-  if (spec.access.keys.includes('publishable')) schemes.push({ publishableKey: [] }, { widgetSession: [] });
+  if (spec.access.keys.includes('publishable'))
+    schemes.push({ publishableKey: [] }, { widgetSession: [] });
   return schemes;
 }
 
@@ -135,7 +261,15 @@ const operationId = (spec: RouteSpec) =>
   spec.path
     .split('/')
     .filter((s) => s && s !== 'v1')
-    .map((s) => (s.startsWith(':') ? `By${capital(s.slice(1))}` : s.replace(/\.json$/, 'Json').split('-').map(capital).join('')))
+    .map((s) =>
+      s.startsWith(':')
+        ? `By${capital(s.slice(1))}`
+        : s
+            .replace(/\.json$/, 'Json')
+            .split('-')
+            .map(capital)
+            .join(''),
+    )
     .join('');
 
 /** The error statuses a route can answer, from what it declares. */
@@ -150,18 +284,35 @@ function errorStatuses(spec: RouteSpec): number[] {
   return [...out].sort((a, b) => a - b);
 }
 
-const requestIdHeader = { description: 'Identifies the request in the server logs; quote it when reporting a problem', schema: { type: 'string' } };
+const requestIdHeader = {
+  description: 'Identifies the request in the server logs; quote it when reporting a problem',
+  schema: { type: 'string' },
+};
 
 function operation(spec: RouteSpec, convert: Convert): Json {
   const parameters: Json[] = pathParams(spec.path).map((name) => {
     const schema = spec.params?.[name];
-    return { name, in: 'path', required: true, schema: schema ? convert(schema) : { type: 'string' } };
+    return {
+      name,
+      in: 'path',
+      required: true,
+      schema: schema ? convert(schema) : { type: 'string' },
+    };
   });
   if (spec.query) {
     // Inline, so that each property becomes its own parameter even when the query schema is named.
-    const query = convertInline(spec.query) as { properties?: Record<string, Json>; required?: string[] };
+    const query = convertInline(spec.query) as {
+      properties?: Record<string, Json>;
+      required?: string[];
+    };
     for (const [name, schema] of Object.entries(query.properties ?? {})) {
-      parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema, ...(typeof schema.description === 'string' && { description: schema.description }) });
+      parameters.push({
+        name,
+        in: 'query',
+        required: query.required?.includes(name) ?? false,
+        schema,
+        ...(typeof schema.description === 'string' && { description: schema.description }),
+      });
     }
   }
   if (spec.idempotent) {
@@ -177,17 +328,35 @@ function operation(spec: RouteSpec, convert: Convert): Json {
   const responses: Json = {};
   for (const [status, schema] of Object.entries(spec.responses ?? {})) {
     const headers: Json = { 'request-id': requestIdHeader };
-    if (spec.idempotent) headers[REPLAYED_HEADER] = { description: 'Present (`true`) when this is a stored answer replayed for a repeated Idempotency-Key', schema: { type: 'string', enum: ['true'] } };
+    if (spec.idempotent)
+      headers[REPLAYED_HEADER] = {
+        description:
+          'Present (`true`) when this is a stored answer replayed for a repeated Idempotency-Key',
+        schema: { type: 'string', enum: ['true'] },
+      };
     responses[status] = {
       description: status === '201' ? 'Created' : status === '204' ? 'No content' : 'OK',
       headers,
-      ...(schema && { content: { 'application/json': { schema: convert(schema), ...(spec.examples?.response !== undefined && { example: spec.examples.response }) } } }),
+      ...(schema && {
+        content: {
+          'application/json': {
+            schema: convert(schema),
+            ...(spec.examples?.response !== undefined && { example: spec.examples.response }),
+          },
+        },
+      }),
     };
   }
   for (const status of errorStatuses(spec)) {
     const specific = spec.errors?.[status];
     responses[String(status)] = specific
-      ? { description: specific, headers: { 'request-id': requestIdHeader }, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }
+      ? {
+          description: specific,
+          headers: { 'request-id': requestIdHeader },
+          content: {
+            'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+          },
+        }
       : { $ref: `#/components/responses/Problem${status}` };
   }
   const mediaType = spec.bodyMediaType ?? 'application/json';
@@ -195,10 +364,25 @@ function operation(spec: RouteSpec, convert: Convert): Json {
     operationId: operationId(spec),
     summary: spec.summary,
     ...(spec.description && { description: spec.description }),
-    tags: spec.tags ?? [spec.path.split('/').filter((s) => s && s !== 'v1')[0]?.replace(/\.json$/, '') ?? 'meta'],
+    tags: spec.tags ?? [
+      spec.path
+        .split('/')
+        .filter((s) => s && s !== 'v1')[0]
+        ?.replace(/\.json$/, '') ?? 'meta',
+    ],
     security: securityOf(spec),
     ...(parameters.length > 0 && { parameters }),
-    ...(spec.body && { requestBody: { required: true, content: { [mediaType]: { schema: convert(spec.body), ...(spec.examples?.body !== undefined && { example: spec.examples.body }) } } } }),
+    ...(spec.body && {
+      requestBody: {
+        required: true,
+        content: {
+          [mediaType]: {
+            schema: convert(spec.body),
+            ...(spec.examples?.body !== undefined && { example: spec.examples.body }),
+          },
+        },
+      },
+    }),
     responses,
   };
 }
@@ -238,7 +422,11 @@ export const LIMITS = {
   idLength: { min: 1, max: 128 },
   instant: { min: common.MIN_INSTANT, maxExclusive: common.MAX_INSTANT },
   idempotencyKeyHours: IDEMPOTENCY_TTL_HOURS,
-  widgetSessionSeconds: { default: keys.WIDGET_SESSION_DEFAULT_TTL_SECONDS, min: keys.WIDGET_SESSION_MIN_TTL_SECONDS, max: keys.WIDGET_SESSION_MAX_TTL_SECONDS },
+  widgetSessionSeconds: {
+    default: keys.WIDGET_SESSION_DEFAULT_TTL_SECONDS,
+    min: keys.WIDGET_SESSION_MIN_TTL_SECONDS,
+    max: keys.WIDGET_SESSION_MAX_TTL_SECONDS,
+  },
 };
 
 const DESCRIPTION = `Clientfolio: client lifecycle and client portfolio over HTTP.
@@ -277,17 +465,38 @@ export function buildOpenApi(routes: readonly RouteSpec[]): Json {
       `Problem${status}`,
       {
         description,
-        headers: { 'request-id': requestIdHeader, ...(status === '503' || status === '409' ? { 'retry-after': { description: 'Seconds to wait before retrying', schema: { type: 'string' } } } : {}) },
-        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' }, example } },
+        headers: {
+          'request-id': requestIdHeader,
+          ...(status === '503' || status === '409'
+            ? {
+                'retry-after': {
+                  description: 'Seconds to wait before retrying',
+                  schema: { type: 'string' },
+                },
+              }
+            : {}),
+        },
+        content: {
+          'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' }, example },
+        },
       },
     ]),
   );
   const all = toJsonSchemaDefs(NAMED, CONVERSION) as Record<string, Json>;
-  for (const [name, extra] of Object.entries(ANNOTATIONS)) if (all[name]) all[name] = { ...all[name], ...extra };
-  const schemas = reachableSchemas([paths, responses, { $ref: '#/components/schemas/Problem' }], all);
+  for (const [name, extra] of Object.entries(ANNOTATIONS))
+    if (all[name]) all[name] = { ...all[name], ...extra };
+  const schemas = reachableSchemas(
+    [paths, responses, { $ref: '#/components/schemas/Problem' }],
+    all,
+  );
   return {
     openapi: '3.1.0',
-    info: { title: 'Clientfolio API', version: '1', description: DESCRIPTION, license: { name: 'MIT', identifier: 'MIT' } },
+    info: {
+      title: 'Clientfolio API',
+      version: '1',
+      description: DESCRIPTION,
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
     servers: [{ url: '/' }],
     'x-limits': LIMITS,
     paths,
@@ -297,8 +506,23 @@ export function buildOpenApi(routes: readonly RouteSpec[]): Json {
 
 /** Examples a schema carries itself (`v.examples([…])` or `v.metadata({ examples })` in its pipe). */
 function schemaExamples(schema: Schema): unknown[] {
-  const pipe = (schema as { pipe?: readonly { type?: string; examples?: unknown[]; metadata?: { examples?: unknown[] } }[] }).pipe ?? [];
-  return pipe.flatMap((item) => (item.type === 'examples' ? (item.examples ?? []) : item.type === 'metadata' ? (item.metadata?.examples ?? []) : []));
+  const pipe =
+    (
+      schema as {
+        pipe?: readonly {
+          type?: string;
+          examples?: unknown[];
+          metadata?: { examples?: unknown[] };
+        }[];
+      }
+    ).pipe ?? [];
+  return pipe.flatMap((item) =>
+    item.type === 'examples'
+      ? (item.examples ?? [])
+      : item.type === 'metadata'
+        ? (item.metadata?.examples ?? [])
+        : [],
+  );
 }
 
 /**
@@ -310,20 +534,44 @@ export function documentationGaps(routes: readonly RouteSpec[]): string[] {
   for (const spec of routes) {
     const name = `${spec.method} ${spec.path}`;
     const successes = Object.entries(spec.responses ?? {});
-    if (successes.length === 0) gaps.push(`${name}: no success response; add responses: { 200: XSchema } (or 204: null) to its route spec`);
-    for (const param of pathParams(spec.path)) if (!spec.params?.[param]) gaps.push(`${name}: path parameter :${param} has no schema; add params: { ${param}: XSchema }`);
-    if (spec.method !== 'GET' && spec.method !== 'DELETE' && spec.body === undefined) gaps.push(`${name}: no body schema; add body: XSchema (or body: null if it takes none)`);
-    if (spec.idempotent && spec.streamed) gaps.push(`${name}: idempotent and streamed do not combine: an Idempotency-Key is matched on the request body, which a streamed route never buffers`);
-    const bodyExamples = spec.body ? (spec.examples?.body !== undefined ? [spec.examples.body] : schemaExamples(spec.body)) : [];
-    if (spec.body && bodyExamples.length === 0) gaps.push(`${name}: no request example; add examples: { body: … } (or v.examples([…]) to the body schema)`);
+    if (successes.length === 0)
+      gaps.push(
+        `${name}: no success response; add responses: { 200: XSchema } (or 204: null) to its route spec`,
+      );
+    for (const param of pathParams(spec.path))
+      if (!spec.params?.[param])
+        gaps.push(
+          `${name}: path parameter :${param} has no schema; add params: { ${param}: XSchema }`,
+        );
+    if (spec.method !== 'GET' && spec.method !== 'DELETE' && spec.body === undefined)
+      gaps.push(`${name}: no body schema; add body: XSchema (or body: null if it takes none)`);
+    if (spec.idempotent && spec.streamed)
+      gaps.push(
+        `${name}: idempotent and streamed do not combine: an Idempotency-Key is matched on the request body, which a streamed route never buffers`,
+      );
+    const bodyExamples = spec.body
+      ? spec.examples?.body !== undefined
+        ? [spec.examples.body]
+        : schemaExamples(spec.body)
+      : [];
+    if (spec.body && bodyExamples.length === 0)
+      gaps.push(
+        `${name}: no request example; add examples: { body: … } (or v.examples([…]) to the body schema)`,
+      );
     for (const example of spec.body ? bodyExamples : []) {
       const check = v.safeParse(spec.body!, example);
-      if (!check.success) gaps.push(`${name}: examples.body does not pass the body schema: ${check.issues.map((i) => i.message).join('; ')}`);
+      if (!check.success)
+        gaps.push(
+          `${name}: examples.body does not pass the body schema: ${check.issues.map((i) => i.message).join('; ')}`,
+        );
     }
     const [, responseSchema] = successes[0] ?? [];
     if (responseSchema && spec.examples?.response !== undefined) {
       const check = v.safeParse(responseSchema, spec.examples.response);
-      if (!check.success) gaps.push(`${name}: examples.response does not pass the response schema: ${check.issues.map((i) => `${(i.path ?? []).map((p) => String(p.key)).join('.')} ${i.message}`).join('; ')}`);
+      if (!check.success)
+        gaps.push(
+          `${name}: examples.response does not pass the response schema: ${check.issues.map((i) => `${(i.path ?? []).map((p) => String(p.key)).join('.')} ${i.message}`).join('; ')}`,
+        );
     }
   }
   return gaps;

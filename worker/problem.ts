@@ -20,7 +20,11 @@ const TITLES: Record<number, string> = {
 export class ApiError extends Error {
   readonly status: number;
   readonly detail: string;
-  readonly extra: { errors?: { path: string; message: string }[]; headers?: Record<string, string>; [k: string]: unknown };
+  readonly extra: {
+    errors?: { path: string; message: string }[];
+    headers?: Record<string, string>;
+    [k: string]: unknown;
+  };
   constructor(status: number, detail: string, extra: ApiError['extra'] = {}) {
     super(detail);
     this.status = status;
@@ -31,7 +35,11 @@ export class ApiError extends Error {
 
 export const problemType = (status: number) => `https://clientfolio.dev/problems/${status}`;
 
-export function problemResponse(status: number, detail: string, extra: ApiError['extra'] = {}): Response {
+export function problemResponse(
+  status: number,
+  detail: string,
+  extra: ApiError['extra'] = {},
+): Response {
   const { headers, ...fields } = extra;
   const body: Problem & Record<string, unknown> = {
     type: problemType(status),
@@ -47,7 +55,10 @@ export function problemResponse(status: number, detail: string, extra: ApiError[
 }
 
 /** Dotted paths (`events.3.amount`) for every valibot issue, so a client can point at each field. */
-export function issuesToErrors(issues: readonly v.BaseIssue<unknown>[], prefix = ''): { path: string; message: string }[] {
+export function issuesToErrors(
+  issues: readonly v.BaseIssue<unknown>[],
+  prefix = '',
+): { path: string; message: string }[] {
   return issues.map((issue) => {
     const keys = (issue.path ?? []).map((p) => String(p.key));
     const path = [prefix, ...keys].filter((k) => k !== '').join('.') || '(body)';
@@ -58,5 +69,9 @@ export function issuesToErrors(issues: readonly v.BaseIssue<unknown>[], prefix =
 export const validationError = (issues: readonly v.BaseIssue<unknown>[], prefix = '') => {
   const errors = issuesToErrors(issues, prefix);
   const fields = [...new Set(errors.map((e) => e.path))];
-  return new ApiError(400, `Invalid ${fields.slice(0, 5).join(', ')}${fields.length > 5 ? ` and ${fields.length - 5} more` : ''}`, { errors });
+  return new ApiError(
+    400,
+    `Invalid ${fields.slice(0, 5).join(', ')}${fields.length > 5 ? ` and ${fields.length - 5} more` : ''}`,
+    { errors },
+  );
 };

@@ -16,7 +16,12 @@ const RECENT_EVENTS = 10;
  * The profile of one client: what it is (stage, types with reasons, classes) and what it is
  * worth, read from the maintained aggregates plus its last few events.
  */
-export async function clientProfile(db: D1Database, workspace: WorkspaceRow, client: ClientRow, now: string): Promise<ClientProfile> {
+export async function clientProfile(
+  db: D1Database,
+  workspace: WorkspaceRow,
+  client: ClientRow,
+  now: string,
+): Promise<ClientProfile> {
   const [[snapshot], recent, context, classes, model] = await Promise.all([
     loadSnapshots(db, workspace.id, [client], now),
     clientEvents(db, workspace.id, client.id, { limit: RECENT_EVENTS, newestFirst: true }),
@@ -26,7 +31,18 @@ export async function clientProfile(db: D1Database, workspace: WorkspaceRow, cli
   ]);
   const s = snapshot!;
   const a = s.aggregates;
-  const base: Client = { id: s.id, name: s.name, attributes: s.attributes, tags: s.tags, manualTypes: s.manualTypes, acquisitionCost: s.acquisitionCost, createdAt: s.createdAt, updatedAt: s.updatedAt, stage: s.stage, stageSince: s.stageSince };
+  const base: Client = {
+    id: s.id,
+    name: s.name,
+    attributes: s.attributes,
+    tags: s.tags,
+    manualTypes: s.manualTypes,
+    acquisitionCost: s.acquisitionCost,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+    stage: s.stage,
+    stageSince: s.stageSince,
+  };
   return {
     ...base,
     currency: workspace.settings.currency,
@@ -34,7 +50,13 @@ export async function clientProfile(db: D1Database, workspace: WorkspaceRow, cli
     rfm: classes.rfm.get(s.id) ?? null,
     abc: classes.abc.get(s.id)?.abc ?? null,
     xyz: classes.abc.get(s.id)?.xyz ?? null,
-    clv: clientValue({ id: s.id, aggregates: a, asOf: now, model, settings: workspace.settings.value }),
+    clv: clientValue({
+      id: s.id,
+      aggregates: a,
+      asOf: now,
+      model,
+      settings: workspace.settings.value,
+    }),
     lead: qualifyLead(s.attributes, a, workspace.settings.actions.leads),
     aggregates: a,
     recentEvents: recent.events,

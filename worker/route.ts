@@ -33,7 +33,11 @@ export type RouteContext<A extends Access, B = undefined, Q = undefined> = BaseC
  */
 export type WidgetScopeRule = { clientParam: string } | 'stateless' | 'filtered';
 
-export interface RouteSpec<A extends Access = Access, B extends Schema | null | undefined = Schema | null | undefined, Q extends Schema | undefined = Schema | undefined> {
+export interface RouteSpec<
+  A extends Access = Access,
+  B extends Schema | null | undefined = Schema | null | undefined,
+  Q extends Schema | undefined = Schema | undefined,
+> {
   method: Method;
   /** itty-router pattern, e.g. `/v1/clients/:id`. */
   path: string;
@@ -66,8 +70,13 @@ export interface RouteSpec<A extends Access = Access, B extends Schema | null | 
 }
 
 /** Declares a route; the router and the OpenAPI document are both built from these specs. */
-export const route = <A extends Access, B extends Schema | null | undefined = undefined, Q extends Schema | undefined = undefined>(spec: RouteSpec<A, B, Q>): RouteSpec =>
-  spec as unknown as RouteSpec;
+export const route = <
+  A extends Access,
+  B extends Schema | null | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+>(
+  spec: RouteSpec<A, B, Q>,
+): RouteSpec => spec as unknown as RouteSpec;
 
 export function json(body: unknown, init: ResponseInit = {}): Response {
   const headers = new Headers(init.headers);

@@ -4,7 +4,15 @@ import { corsify, preflight } from './cors.ts';
 import { randomToken } from './crypto.ts';
 import { getClient } from './db/clients.ts';
 import type { Env } from './env.ts';
-import { answerSecret, type Claim, claim, idempotencyKeyOf, release, requestHash, settle } from './idempotency.ts';
+import {
+  answerSecret,
+  type Claim,
+  claim,
+  idempotencyKeyOf,
+  release,
+  requestHash,
+  settle,
+} from './idempotency.ts';
 import { ApiError, problemResponse } from './problem.ts';
 import { json, type RouteSpec } from './route.ts';
 import { routes } from './routes/index.ts';
@@ -13,8 +21,12 @@ import { parseQuery, parseValue, pathId, readJson, readText } from './validate.t
 type RequestState = IRequest;
 
 /** Per-request facts the final step needs (kept off the request: itty's proxy rejects null fields). */
-const state = new WeakMap<Request, { requestId: string; allowedOrigins: readonly string[] | null }>();
-const stateOf = (request: Request) => state.get(request) ?? { requestId: 'req_unknown', allowedOrigins: null };
+const state = new WeakMap<
+  Request,
+  { requestId: string; allowedOrigins: readonly string[] | null }
+>();
+const stateOf = (request: Request) =>
+  state.get(request) ?? { requestId: 'req_unknown', allowedOrigins: null };
 
 /** `/v1/clients/:id` → a RegExp for the 405 check (which methods exist for a path). */
 const patternOf = (path: string) => new RegExp(`^${path.replace(/:[^/]+/g, '[^/]+')}$`);
@@ -23,31 +35,46 @@ const patterns = routes.map((r) => ({ method: r.method, re: patternOf(r.path) })
 /** Validates what the spec declares (path parameters, query, body) in that order, before the handler runs. */
 async function readInput(spec: RouteSpec, request: RequestState) {
   const params: Record<string, string> = {};
-  for (const [name, schema] of Object.entries(spec.params ?? {})) params[name] = pathId(request, name, schema);
+  for (const [name, schema] of Object.entries(spec.params ?? {}))
+    params[name] = pathId(request, name, schema);
   const query = spec.query ? parseQuery(request, spec.query) : undefined;
   let raw: unknown;
   let body: unknown;
   if (spec.body && !spec.streamed) {
-    raw = spec.bodyMediaType ? await readText(request, spec.bodyMediaType) : await readJson(request);
+    raw = spec.bodyMediaType
+      ? await readText(request, spec.bodyMediaType)
+      : await readJson(request);
     body = parseValue(raw, spec.body);
   }
   return { raw, parsed: { params, query, body } };
 }
 
 /** A widget session limited to one client or one manager reaches only routes that honour that limit. */
-async function enforceSessionScope(spec: RouteSpec, auth: AuthContext, params: Record<string, string>, db: D1Database): Promise<void> {
+async function enforceSessionScope(
+  spec: RouteSpec,
+  auth: AuthContext,
+  params: Record<string, string>,
+  db: D1Database,
+): Promise<void> {
   const session = auth.session;
   if (!session || (session.manager === null && session.clientId === null)) return;
   const rule = spec.widgetScope;
   if (rule === 'stateless' || rule === 'filtered') return;
   if (!rule) {
-    throw new ApiError(403, `This widget session is limited to ${session.clientId !== null ? 'one client' : "one manager's clients"}; this endpoint reads the whole workspace`);
+    throw new ApiError(
+      403,
+      `This widget session is limited to ${session.clientId !== null ? 'one client' : "one manager's clients"}; this endpoint reads the whole workspace`,
+    );
   }
   const clientId = params[rule.clientParam] ?? '';
   // The same answer as for a client that does not exist: a scoped session learns nothing beyond its scope.
   const notFound = new ApiError(404, `No client ${JSON.stringify(clientId)} in this workspace`);
   if (session.clientId !== null && clientId !== session.clientId) throw notFound;
-  if (session.manager !== null && (await getClient(db, auth.workspace.id, clientId))?.attributes.manager !== session.manager) throw notFound;
+  if (
+    session.manager !== null &&
+    (await getClient(db, auth.workspace.id, clientId))?.attributes.manager !== session.manager
+  )
+    throw notFound;
 }
 
 const toResponse = (result: unknown) => (result instanceof Response ? result : json(result));
@@ -67,7 +94,12 @@ function handlerFor(spec: RouteSpec) {
 
     const key = spec.idempotent ? idempotencyKeyOf(request) : null;
     if (key === null) return run();
-    const c: Claim = { scope: auth?.workspace.id ?? 'admin', key, requestHash: await requestHash(request.method, new URL(request.url).pathname, raw), secret: answerSecret(env) };
+    const c: Claim = {
+      scope: auth?.workspace.id ?? 'admin',
+      key,
+      requestHash: await requestHash(request.method, new URL(request.url).pathname, raw),
+      secret: answerSecret(env),
+    };
     const replay = await claim(env.DB, c, now);
     if (replay) return replay;
     let response: Response;
@@ -85,15 +117,30 @@ function handlerFor(spec: RouteSpec) {
 function toProblem(error: unknown, request: RequestState): Response {
   if (error instanceof ApiError) return problemResponse(error.status, error.detail, error.extra);
   const { requestId } = stateOf(request);
-  console.error(JSON.stringify({ requestId, method: request.method, url: request.url, error: error instanceof Error ? `${error.name}: ${error.message}\n${error.stack}` : String(error) }));
-  return problemResponse(500, `Something went wrong on our side. Quote request id ${requestId} if you report it.`);
+  console.error(
+    JSON.stringify({
+      requestId,
+      method: request.method,
+      url: request.url,
+      error:
+        error instanceof Error ? `${error.name}: ${error.message}\n${error.stack}` : String(error),
+    }),
+  );
+  return problemResponse(
+    500,
+    `Something went wrong on our side. Quote request id ${requestId} if you report it.`,
+  );
 }
 
 async function missing(_response: undefined, request: RequestState, env: Env): Promise<Response> {
   const { pathname } = new URL(request.url);
   const allowed = patterns.filter((p) => p.re.test(pathname)).map((p) => p.method);
   if (allowed.length > 0) {
-    return problemResponse(405, `${request.method} is not allowed on ${pathname}; use ${allowed.join(', ')}`, { headers: { allow: allowed.join(', ') } });
+    return problemResponse(
+      405,
+      `${request.method} is not allowed on ${pathname}; use ${allowed.join(', ')}`,
+      { headers: { allow: allowed.join(', ') } },
+    );
   }
   if (env.ASSETS && request.method === 'GET' && !pathname.startsWith('/v1/')) {
     // itty-router hands handlers a Proxy of the request; the assets binding needs a real one.

@@ -15,16 +15,32 @@ import { fitWorkspaceModel, sleepRuleFor } from './value.ts';
  * (Time-driven transitions need no job: they are stored ahead of time.)
  */
 export async function nightly(env: Env, now: string): Promise<void> {
-  await env.DB.batch([purgeExpiredIdempotencyStatement(env.DB, now), purgeAllExpiredSessionsStatement(env.DB, now)]);
-  const workspaces = await env.DB.prepare('SELECT id, settings FROM workspaces').all<{ id: string; settings: string }>();
+  await env.DB.batch([
+    purgeExpiredIdempotencyStatement(env.DB, now),
+    purgeAllExpiredSessionsStatement(env.DB, now),
+  ]);
+  const workspaces = await env.DB.prepare('SELECT id, settings FROM workspaces').all<{
+    id: string;
+    settings: string;
+  }>();
   for (const ws of workspaces.results) {
     const settings = v.parse(SettingsSchema, JSON.parse(ws.settings));
     const request = resolveFitRequest({}, settings.value, now);
     if (request.ok) await fitWorkspaceModel(env.DB, ws.id, request.value, now);
-    await restageWorkspace(env.DB, ws.id, settings, now, await sleepRuleFor(env.DB, ws.id, settings));
+    await restageWorkspace(
+      env.DB,
+      ws.id,
+      settings,
+      now,
+      await sleepRuleFor(env.DB, ws.id, settings),
+    );
   }
 }
 
-export async function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+export async function scheduled(
+  _controller: ScheduledController,
+  env: Env,
+  ctx: ExecutionContext,
+): Promise<void> {
   ctx.waitUntil(nightly(env, new Date().toISOString()));
 }

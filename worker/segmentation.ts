@@ -24,10 +24,21 @@ function remember<T>(slot: string, key: string, compute: () => Promise<T>): Prom
   return value;
 }
 
-const keyOf = (workspace: WorkspaceRow, asOf: string) => `${asOf.slice(0, 13)}|${JSON.stringify(workspace.settings.segments)}`;
+const keyOf = (workspace: WorkspaceRow, asOf: string) =>
+  `${asOf.slice(0, 13)}|${JSON.stringify(workspace.settings.segments)}`;
 
-export const typeContextFor = (db: D1Database, workspace: WorkspaceRow, asOf: string): Promise<TypeContext> =>
-  remember(`types:${workspace.id}`, keyOf(workspace, asOf), async () => buildTypeContext(await loadAllSnapshots(db, workspace.id, asOf), workspace.settings.segments, asOf));
+export const typeContextFor = (
+  db: D1Database,
+  workspace: WorkspaceRow,
+  asOf: string,
+): Promise<TypeContext> =>
+  remember(`types:${workspace.id}`, keyOf(workspace, asOf), async () =>
+    buildTypeContext(
+      await loadAllSnapshots(db, workspace.id, asOf),
+      workspace.settings.segments,
+      asOf,
+    ),
+  );
 
 /** ABC-XYZ and RFM classes of every client, for single-client reads. */
 export const classesFor = (db: D1Database, workspace: WorkspaceRow, asOf: string) =>
@@ -41,12 +52,18 @@ export const classesFor = (db: D1Database, workspace: WorkspaceRow, asOf: string
     const scores = rfm(rfmInputs, asOf, workspace.settings.segments);
     return {
       abc: new Map(abc.clients.map((c) => [c.id, { abc: c.abc, xyz: c.xyz }])),
-      rfm: new Map(scores.clients.map((c) => [c.id, { r: c.r, f: c.f, m: c.m, segment: c.segment }])),
+      rfm: new Map(
+        scores.clients.map((c) => [c.id, { r: c.r, f: c.f, m: c.m, segment: c.segment }]),
+      ),
     };
   });
 
 /** Every client's snapshot and types at `asOf`: the input of portfolio-wide answers and type filters. */
-export async function classifiedPortfolio(db: D1Database, workspace: WorkspaceRow, asOf: string): Promise<{ snapshots: ClientSnapshot[]; types: ReturnType<typeof classifyAll> }> {
+export async function classifiedPortfolio(
+  db: D1Database,
+  workspace: WorkspaceRow,
+  asOf: string,
+): Promise<{ snapshots: ClientSnapshot[]; types: ReturnType<typeof classifyAll> }> {
   const snapshots = await loadAllSnapshots(db, workspace.id, asOf);
   return { snapshots, types: classifyAll(snapshots, workspace.settings.segments, asOf) };
 }

@@ -20,9 +20,11 @@ function depthOf(value: unknown, limit: number): number {
 
 export async function readBody(request: Request, maxBytes = MAX_JSON_BODY_BYTES): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) throw new ApiError(413, `The body exceeds the limit of ${maxBytes} bytes`);
+  if (declared > maxBytes)
+    throw new ApiError(413, `The body exceeds the limit of ${maxBytes} bytes`);
   const text = await request.text();
-  if (new TextEncoder().encode(text).length > maxBytes) throw new ApiError(413, `The body exceeds the limit of ${maxBytes} bytes`);
+  if (new TextEncoder().encode(text).length > maxBytes)
+    throw new ApiError(413, `The body exceeds the limit of ${maxBytes} bytes`);
   return text;
 }
 
@@ -55,13 +57,20 @@ async function readJsonOnce(request: Request): Promise<unknown> {
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new ApiError(400, 'The body is not valid JSON', { errors: [{ path: '(body)', message: 'is not valid JSON' }] });
+    throw new ApiError(400, 'The body is not valid JSON', {
+      errors: [{ path: '(body)', message: 'is not valid JSON' }],
+    });
   }
   if (depthOf(raw, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
-    throw new ApiError(400, `The body is nested deeper than ${MAX_JSON_DEPTH} levels`, { errors: [{ path: '(body)', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` }] });
+    throw new ApiError(400, `The body is nested deeper than ${MAX_JSON_DEPTH} levels`, {
+      errors: [{ path: '(body)', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` }],
+    });
   }
   const bad = illFormedPath(raw);
-  if (bad !== null) throw new ApiError(400, `Invalid ${bad}`, { errors: [{ path: bad, message: 'must be well-formed Unicode (it holds a lone surrogate)' }] });
+  if (bad !== null)
+    throw new ApiError(400, `Invalid ${bad}`, {
+      errors: [{ path: bad, message: 'must be well-formed Unicode (it holds a lone surrogate)' }],
+    });
   return raw;
 }
 
@@ -82,7 +91,10 @@ export function readJson(request: Request): Promise<unknown> {
 }
 
 /** Reads a JSON body and validates it; every failure is a 4xx naming what is wrong. */
-export async function parseJson<const S extends v.GenericSchema>(request: Request, schema: S): Promise<v.InferOutput<S>> {
+export async function parseJson<const S extends v.GenericSchema>(
+  request: Request,
+  schema: S,
+): Promise<v.InferOutput<S>> {
   return parseValue(await readJson(request), schema);
 }
 
@@ -91,36 +103,57 @@ export function readText(request: Request, mediaType: string): Promise<string> {
   let body = bodies.get(request) as Promise<string> | undefined;
   if (!body) {
     const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    body = type === mediaType ? readBody(request) : Promise.reject(new ApiError(415, `The body must be sent with content-type: ${mediaType}`));
+    body =
+      type === mediaType
+        ? readBody(request)
+        : Promise.reject(
+            new ApiError(415, `The body must be sent with content-type: ${mediaType}`),
+          );
     bodies.set(request, body);
   }
   return body;
 }
 
-export function parseValue<const S extends v.GenericSchema>(raw: unknown, schema: S, prefix = ''): v.InferOutput<S> {
+export function parseValue<const S extends v.GenericSchema>(
+  raw: unknown,
+  schema: S,
+  prefix = '',
+): v.InferOutput<S> {
   const result = v.safeParse(schema, raw);
   if (!result.success) throw validationError(result.issues, prefix);
   return result.output;
 }
 
 /** Validates the query string; a parameter given twice is an error rather than a silent pick. */
-export function parseQuery<const S extends v.GenericSchema>(request: Request, schema: S): v.InferOutput<S> {
+export function parseQuery<const S extends v.GenericSchema>(
+  request: Request,
+  schema: S,
+): v.InferOutput<S> {
   const params = new URL(request.url).searchParams;
   const raw: Record<string, string> = {};
   for (const [key, value] of params) {
-    if (key in raw) throw new ApiError(400, `Query parameter ${key} is given more than once`, { errors: [{ path: key, message: 'must be given once' }] });
+    if (key in raw)
+      throw new ApiError(400, `Query parameter ${key} is given more than once`, {
+        errors: [{ path: key, message: 'must be given once' }],
+      });
     raw[key] = value;
   }
   return parseValue(raw, schema);
 }
 
 /** Path parameters arrive percent-encoded; ids are validated like any other input. */
-export function pathId(request: { params: Record<string, string | undefined> }, name: string, schema: v.GenericSchema<string>): string {
+export function pathId(
+  request: { params: Record<string, string | undefined> },
+  name: string,
+  schema: v.GenericSchema<string>,
+): string {
   let raw: string;
   try {
     raw = decodeURIComponent(request.params[name] ?? '');
   } catch {
-    throw new ApiError(400, `Invalid ${name}`, { errors: [{ path: name, message: 'is not valid percent-encoding' }] });
+    throw new ApiError(400, `Invalid ${name}`, {
+      errors: [{ path: name, message: 'is not valid percent-encoding' }],
+    });
   }
   return parseValue(raw, schema, name) as string;
 }

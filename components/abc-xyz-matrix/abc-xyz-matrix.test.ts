@@ -1,12 +1,27 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import type { AbcXyzResult } from '../../schema/segments.ts';
-import { cleanup, collect, deferred, expectAccessible, headerOf, json, mount, part, parts, problem, root, stubFetch, text } from '../shared/testing.ts';
+import {
+  cleanup,
+  collect,
+  deferred,
+  expectAccessible,
+  headerOf,
+  json,
+  mount,
+  part,
+  parts,
+  problem,
+  root,
+  stubFetch,
+  text,
+} from '../shared/testing.ts';
 import { cellFigures, moveFrom } from './cells.ts';
 import { abcXyzResult as result, cell } from '../shared/fixtures.ts';
 import './folio-abc-xyz-matrix.ts';
 
-const cellAt = (el: Element, name: string) => root(el).querySelector<HTMLElement>(`[data-cell=${name}]`)!;
+const cellAt = (el: Element, name: string) =>
+  root(el).querySelector<HTMLElement>(`[data-cell=${name}]`)!;
 
 afterEach(cleanup);
 
@@ -14,11 +29,24 @@ describe('cell figures', () => {
   test.each([
     ['from cells', result],
     ['summed from clients when cells are absent', { ...result, cells: undefined }],
-    ['summed from clients when cells and matrix are absent', { ...result, cells: undefined, matrix: undefined }],
+    [
+      'summed from clients when cells and matrix are absent',
+      { ...result, cells: undefined, matrix: undefined },
+    ],
   ])('%s', (_, data) => {
     const figures = cellFigures(data);
-    expect(figures.AX).toEqual({ count: 2, revenue: 800_000, countShare: 2 / 6, revenueShare: 0.8 });
-    expect(figures.CZ).toEqual({ count: 2, revenue: 20_000, countShare: 2 / 6, revenueShare: 0.02 });
+    expect(figures.AX).toEqual({
+      count: 2,
+      revenue: 800_000,
+      countShare: 2 / 6,
+      revenueShare: 0.8,
+    });
+    expect(figures.CZ).toEqual({
+      count: 2,
+      revenue: 20_000,
+      countShare: 2 / 6,
+      revenueShare: 0.02,
+    });
     expect(figures.AY).toEqual({ count: 0, revenue: 0, countShare: 0, revenueShare: 0 });
   });
 
@@ -42,32 +70,59 @@ describe('cell figures', () => {
 describe('<folio-abc-xyz-matrix> from the data property', () => {
   test('shows the nine cells with count, revenue and share of revenue, tinted by revenue', async () => {
     const el = await mount('folio-abc-xyz-matrix', (e) => (e.data = result));
-    expect(parts(el, 'cell').map((c) => c.dataset.cell)).toEqual(['AX', 'AY', 'AZ', 'BX', 'BY', 'BZ', 'CX', 'CY', 'CZ']);
+    expect(parts(el, 'cell').map((c) => c.dataset.cell)).toEqual([
+      'AX',
+      'AY',
+      'AZ',
+      'BX',
+      'BY',
+      'BZ',
+      'CX',
+      'CY',
+      'CZ',
+    ]);
     expect(text(cellAt(el, 'AX'))).toBe('Clients: 2 Revenue: $800K Share of revenue: 80%');
     expect(text(cellAt(el, 'BY'))).toBe('Clients: 1 Revenue: $30K Share of revenue: 3%');
     expect(cellAt(el, 'AX').style.getPropertyValue('--level')).toBe('1');
     expect(cellAt(el, 'AY').style.getPropertyValue('--level')).toBe('0');
     expect(text(part(el, 'summary'))).toBe('6 clients, revenue $1,000,000');
     const headers = [...root(el).querySelectorAll('[part=grid] th')].map((th) => text(th));
-    expect(headers).toEqual(['Xstable', 'Yvariable', 'Zirregular', 'Atop 80% of revenue', 'Bnext 15%', 'Clast 5%']);
+    expect(headers).toEqual([
+      'Xstable',
+      'Yvariable',
+      'Zirregular',
+      'Atop 80% of revenue',
+      'Bnext 15%',
+      'Clast 5%',
+    ]);
   });
 
   test('computes the cells from the client list when the answer has none', async () => {
-    const el = await mount('folio-abc-xyz-matrix', (e) => (e.data = { ...result, cells: undefined }));
+    const el = await mount(
+      'folio-abc-xyz-matrix',
+      (e) => (e.data = { ...result, cells: undefined }),
+    );
     expect(text(cellAt(el, 'CZ'))).toBe('Clients: 2 Revenue: $20K Share of revenue: 2%');
   });
 
   test('carries a data table with the same numbers', async () => {
     const el = await mount('folio-abc-xyz-matrix', (e) => (e.data = result));
-    const rows = [...root(el).querySelectorAll('table[part=table] tbody tr')].map((r) => [...r.children].map((c) => text(c)));
+    const rows = [...root(el).querySelectorAll('table[part=table] tbody tr')].map((r) =>
+      [...r.children].map((c) => text(c)),
+    );
     expect(rows).toHaveLength(9);
     expect(rows[0]).toEqual(['AX', '2', '33.3%', '$800,000', '80%']);
     expect(rows[8]).toEqual(['CZ', '2', '33.3%', '$20,000', '2%']);
   });
 
   test('speaks Russian and formats money in the currency of the data or the currency attribute', async () => {
-    const el = await mount('folio-abc-xyz-matrix', (e) => (e.data = result), { lang: 'ru', attrs: { currency: 'RUB' } });
-    expect(text(cellAt(el, 'AX'))).toBe('Клиенты: 2 Выручка: 800\u00a0тыс.\u00a0₽ Доля выручки: 80\u00a0%');
+    const el = await mount('folio-abc-xyz-matrix', (e) => (e.data = result), {
+      lang: 'ru',
+      attrs: { currency: 'RUB' },
+    });
+    expect(text(cellAt(el, 'AX'))).toBe(
+      'Клиенты: 2 Выручка: 800\u00a0тыс.\u00a0₽ Доля выручки: 80\u00a0%',
+    );
     expect(text(part(el, 'summary'))).toBe('Клиентов: 6, выручка 1\u00a0000\u00a0000\u00a0₽');
     el.data = { ...result, currency: 'EUR' } as typeof result;
     await el.updateComplete;
@@ -75,9 +130,16 @@ describe('<folio-abc-xyz-matrix> from the data property', () => {
   });
 
   test('shows the empty state when no client has revenue', async () => {
-    const none = Object.fromEntries(Object.keys(result.cells).map((c) => [c, cell(0, 0)])) as AbcXyzResult['cells'];
-    const zeros = Object.fromEntries(Object.keys(result.matrix).map((c) => [c, 0])) as AbcXyzResult['matrix'];
-    const el = await mount('folio-abc-xyz-matrix', (e) => (e.data = { ...result, clients: [], total: 0, cells: none, matrix: zeros }));
+    const none = Object.fromEntries(
+      Object.keys(result.cells).map((c) => [c, cell(0, 0)]),
+    ) as AbcXyzResult['cells'];
+    const zeros = Object.fromEntries(
+      Object.keys(result.matrix).map((c) => [c, 0]),
+    ) as AbcXyzResult['matrix'];
+    const el = await mount(
+      'folio-abc-xyz-matrix',
+      (e) => (e.data = { ...result, clients: [], total: 0, cells: none, matrix: zeros }),
+    );
     expect(text(part(el, 'empty'))).toBe('No clients with revenue in this period.');
     expect(part(el, 'grid')).toBeNull();
   });
@@ -93,7 +155,9 @@ describe('<folio-abc-xyz-matrix> events and keyboard', () => {
     const seen = collect('folio-segment-select');
     const el = await mount('folio-abc-xyz-matrix', (e) => (e.data = result));
     await userEvent.click(cellAt(el, 'AZ'));
-    expect(seen.map((e) => e.detail)).toEqual([{ abc: 'A', xyz: 'Z', cell: 'AZ', count: 1, revenue: 150_000 }]);
+    expect(seen.map((e) => e.detail)).toEqual([
+      { abc: 'A', xyz: 'Z', cell: 'AZ', count: 1, revenue: 150_000 },
+    ]);
     expect(seen[0]!.bubbles && seen[0]!.composed).toBe(true);
     await el.updateComplete;
     expect(el.getAttribute('selected')).toBe('AZ');
@@ -103,7 +167,11 @@ describe('<folio-abc-xyz-matrix> events and keyboard', () => {
   test('one Tab stop; arrows move the focus across the grid; Enter and Space select', async () => {
     const seen = collect('folio-segment-select');
     const el = await mount('folio-abc-xyz-matrix', (e) => (e.data = result));
-    expect(parts(el, 'cell').filter((c) => c.tabIndex === 0).map((c) => c.dataset.cell)).toEqual(['AX']);
+    expect(
+      parts(el, 'cell')
+        .filter((c) => c.tabIndex === 0)
+        .map((c) => c.dataset.cell),
+    ).toEqual(['AX']);
     await userEvent.tab();
     expect(root(el).activeElement).toBe(cellAt(el, 'AX'));
     await userEvent.keyboard('{ArrowRight}{ArrowDown}');
@@ -112,7 +180,11 @@ describe('<folio-abc-xyz-matrix> events and keyboard', () => {
     await userEvent.keyboard('{ArrowDown}{ArrowRight}{ArrowRight} ');
     expect(seen.map((e) => e.detail.cell)).toEqual(['BY', 'CZ']);
     await el.updateComplete;
-    expect(parts(el, 'cell').filter((c) => c.tabIndex === 0).map((c) => c.dataset.cell)).toEqual(['CZ']);
+    expect(
+      parts(el, 'cell')
+        .filter((c) => c.tabIndex === 0)
+        .map((c) => c.dataset.cell),
+    ).toEqual(['CZ']);
   });
 
   test('is not emitted by programmatic changes', async () => {
@@ -127,14 +199,22 @@ describe('<folio-abc-xyz-matrix> events and keyboard', () => {
 });
 
 describe('<folio-abc-xyz-matrix> from the API', () => {
-  const attrs = { 'api-base': 'https://api.test', key: 'pk_test_m', from: '2024-01-01', to: '2025-01-01', measure: 'margin' };
+  const attrs = {
+    'api-base': 'https://api.test',
+    key: 'pk_test_m',
+    from: '2024-01-01',
+    to: '2025-01-01',
+    measure: 'margin',
+  };
 
   test('fetches the analysis with its query and the bearer key', async () => {
     const fetch = stubFetch(() => json(result));
     const el = await mount('folio-abc-xyz-matrix', undefined, { attrs });
     await el.dataComplete;
     const [url, init] = fetch.mock.calls[0]!;
-    expect(url).toBe('https://api.test/v1/segments/abc-xyz?from=2024-01-01&to=2025-01-01&measure=margin');
+    expect(url).toBe(
+      'https://api.test/v1/segments/abc-xyz?from=2024-01-01&to=2025-01-01&measure=margin',
+    );
     expect(headerOf(init, 'authorization')).toBe('Bearer pk_test_m');
     expect(parts(el, 'cell')).toHaveLength(9);
   });

@@ -7,7 +7,18 @@ import { CLIENTS, type Text } from '../shared/messages.ts';
 import { baseStyles, tableStyles } from '../shared/styles.ts';
 import { stateTemplate, viewOf } from '../shared/view.ts';
 import { matrixStyles } from './abc-xyz-matrix.styles.ts';
-import { ABC_CLASSES, MATRIX_CELLS, XYZ_CLASSES, cellFigures, moveFrom, type Abc, type AbcXyzData, type CellFigures, type MatrixCell, type Xyz } from './cells.ts';
+import {
+  ABC_CLASSES,
+  MATRIX_CELLS,
+  XYZ_CLASSES,
+  cellFigures,
+  moveFrom,
+  type Abc,
+  type AbcXyzData,
+  type CellFigures,
+  type MatrixCell,
+  type Xyz,
+} from './cells.ts';
 
 export interface SegmentSelectDetail {
   abc: Abc;
@@ -84,12 +95,23 @@ export class AbcXyzMatrix extends FolioDataElement<AbcXyzData> {
   }
 
   protected override path() {
-    return withQuery('/v1/segments/abc-xyz', { from: this.from, to: this.to, period: this.period, measure: this.measure });
+    return withQuery('/v1/segments/abc-xyz', {
+      from: this.from,
+      to: this.to,
+      period: this.period,
+      measure: this.measure,
+    });
   }
 
   override render() {
-    const view = viewOf(this.data, this.api.state, (d) => d.clients.length === 0 && !(d.cells ?? d.matrix));
-    const i = this.i18n(view.kind === 'data' ? (view.value as { currency?: unknown }).currency : undefined);
+    const view = viewOf(
+      this.data,
+      this.api.state,
+      (d) => d.clients.length === 0 && !(d.cells ?? d.matrix),
+    );
+    const i = this.i18n(
+      view.kind === 'data' ? (view.value as { currency?: unknown }).currency : undefined,
+    );
     let body: unknown = nothing;
     let empty = view.kind === 'empty';
     if (view.kind === 'data') {
@@ -183,7 +205,13 @@ export class AbcXyzMatrix extends FolioDataElement<AbcXyzData> {
     this.active = cell;
     this.selected = cell;
     const { count, revenue } = cells[cell];
-    emit(this, 'folio-segment-select', { abc: cell[0] as Abc, xyz: cell[1] as Xyz, cell, count, revenue });
+    emit(this, 'folio-segment-select', {
+      abc: cell[0] as Abc,
+      xyz: cell[1] as Xyz,
+      cell,
+      count,
+      revenue,
+    });
   }
 }
 

@@ -10,7 +10,9 @@ export type { MatrixCell };
 type Exhaustive<T, L extends readonly T[]> = [T] extends [L[number]] ? L : never;
 export const ABC_CLASSES: Exhaustive<Abc, readonly ['A', 'B', 'C']> = ['A', 'B', 'C'];
 export const XYZ_CLASSES: Exhaustive<Xyz, readonly ['X', 'Y', 'Z']> = ['X', 'Y', 'Z'];
-export const MATRIX_CELLS = ABC_CLASSES.flatMap((a) => XYZ_CLASSES.map((x) => `${a}${x}` as MatrixCell));
+export const MATRIX_CELLS = ABC_CLASSES.flatMap((a) =>
+  XYZ_CLASSES.map((x) => `${a}${x}` as MatrixCell),
+);
 
 /** The answer of `GET /v1/segments/abc-xyz`; older or trimmed answers may lack `cells`. */
 export type AbcXyzData = Omit<AbcXyzResult, 'cells' | 'matrix'> &
@@ -29,9 +31,13 @@ export interface CellFigures {
  * from the client list (with `matrix` still preferred for the counts).
  */
 export function cellFigures(data: AbcXyzData): Record<MatrixCell, CellFigures> {
-  const sums = Object.fromEntries(MATRIX_CELLS.map((c) => [c, { count: 0, revenue: 0 }])) as Record<MatrixCell, { count: number; revenue: number }>;
+  const sums = Object.fromEntries(MATRIX_CELLS.map((c) => [c, { count: 0, revenue: 0 }])) as Record<
+    MatrixCell,
+    { count: number; revenue: number }
+  >;
   if (data.cells) {
-    for (const c of MATRIX_CELLS) sums[c] = { count: data.cells[c].count, revenue: data.cells[c].revenue };
+    for (const c of MATRIX_CELLS)
+      sums[c] = { count: data.cells[c].count, revenue: data.cells[c].revenue };
   } else {
     for (const client of data.clients) {
       const sum = sums[`${client.abc}${client.xyz}`];
@@ -49,7 +55,11 @@ export function cellFigures(data: AbcXyzData): Record<MatrixCell, CellFigures> {
   return Object.fromEntries(
     MATRIX_CELLS.map((c) => [
       c,
-      { ...sums[c], countShare: clients ? sums[c].count / clients : 0, revenueShare: revenue ? sums[c].revenue / revenue : 0 },
+      {
+        ...sums[c],
+        countShare: clients ? sums[c].count / clients : 0,
+        revenueShare: revenue ? sums[c].revenue / revenue : 0,
+      },
     ]),
   ) as Record<MatrixCell, CellFigures>;
 }
@@ -59,13 +69,28 @@ export function moveFrom(cell: MatrixCell, key: string, ctrl: boolean): MatrixCe
   let row = ABC_CLASSES.indexOf(cell[0] as Abc);
   let col = XYZ_CLASSES.indexOf(cell[1] as Xyz);
   switch (key) {
-    case 'ArrowUp': row = Math.max(0, row - 1); break;
-    case 'ArrowDown': row = Math.min(2, row + 1); break;
-    case 'ArrowLeft': col = Math.max(0, col - 1); break;
-    case 'ArrowRight': col = Math.min(2, col + 1); break;
-    case 'Home': col = 0; if (ctrl) row = 0; break;
-    case 'End': col = 2; if (ctrl) row = 2; break;
-    default: return null;
+    case 'ArrowUp':
+      row = Math.max(0, row - 1);
+      break;
+    case 'ArrowDown':
+      row = Math.min(2, row + 1);
+      break;
+    case 'ArrowLeft':
+      col = Math.max(0, col - 1);
+      break;
+    case 'ArrowRight':
+      col = Math.min(2, col + 1);
+      break;
+    case 'Home':
+      col = 0;
+      if (ctrl) row = 0;
+      break;
+    case 'End':
+      col = 2;
+      if (ctrl) row = 2;
+      break;
+    default:
+      return null;
   }
   return `${ABC_CLASSES[row]!}${XYZ_CLASSES[col]!}` as MatrixCell;
 }

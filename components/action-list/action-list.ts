@@ -117,7 +117,13 @@ export class ActionList extends FolioDataElement<ActionListData> {
   }
 
   protected override path() {
-    return withQuery('/v1/actions', { manager: this.manager, kind: this.kind, clientId: this.clientId, asOf: this.asOf, limit: this.limit });
+    return withQuery('/v1/actions', {
+      manager: this.manager,
+      kind: this.kind,
+      clientId: this.clientId,
+      asOf: this.asOf,
+      limit: this.limit,
+    });
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -134,7 +140,11 @@ export class ActionList extends FolioDataElement<ActionListData> {
   }
 
   override render() {
-    const view = viewOf(this.data, this.api.state, (d) => d.data.filter((i) => !this.done.has(i.id)).length === 0);
+    const view = viewOf(
+      this.data,
+      this.api.state,
+      (d) => d.data.filter((i) => !this.done.has(i.id)).length === 0,
+    );
     const { t, f } = this.i18n();
     return html`<section part="base" aria-label=${t('Work list', 'Что сделать')} aria-busy=${view.kind === 'loading'}>
       ${stateTemplate(view, t, t('Nothing to do right now.', 'Сейчас делать нечего.'))}
@@ -145,10 +155,15 @@ export class ActionList extends FolioDataElement<ActionListData> {
 
   #renderList(list: ActionListData, t: Translate, f: Format) {
     const items = list.data.filter((i) => !this.done.has(i.id));
-    const current = items.some((i) => i.id === this.current) ? this.current : (items[0]?.id ?? null);
+    const current = items.some((i) => i.id === this.current)
+      ? this.current
+      : (items[0]?.id ?? null);
     const groups = groupItems(items, this.groupBy === 'kind' ? 'kind' : 'due', list.asOf, t);
     // `total` counts every page; the items marked here are gone from it too.
-    const total = Math.max(items.length, (list.total ?? list.data.length) - (list.data.length - items.length));
+    const total = Math.max(
+      items.length,
+      (list.total ?? list.data.length) - (list.data.length - items.length),
+    );
     const [count, asOf] = [f.number(total, 0), f.date(list.asOf)];
     return html`<p part="summary" class="summary">${t(`${count} to do, as of ${asOf}`, `Дел: ${count}, на ${asOf}`)}</p>
       ${groups.map(
@@ -164,8 +179,13 @@ export class ActionList extends FolioDataElement<ActionListData> {
 
   #renderItem(item: ActionItem, isCurrent: boolean, asOf: string, t: Translate, f: Format) {
     const marking = this.marking.get(item.id);
-    const overdue = item.overdueDays > 0 || (item.kind !== 'respect_pause' && dueBucket(item, asOf) === 'overdue');
-    const who = item.clientName ?? item.clientId ?? (item.manager ? t(`Manager: ${item.manager}`, `Менеджер: ${item.manager}`) : '');
+    const overdue =
+      item.overdueDays > 0 ||
+      (item.kind !== 'respect_pause' && dueBucket(item, asOf) === 'overdue');
+    const who =
+      item.clientName ??
+      item.clientId ??
+      (item.manager ? t(`Manager: ${item.manager}`, `Менеджер: ${item.manager}`) : '');
     const what = kindLabel(item.kind, t);
     const reasonId = `reason-${cssId(item.id)}`;
     const canMark = item.canMarkDone && !this.readonly;
@@ -184,8 +204,9 @@ export class ActionList extends FolioDataElement<ActionListData> {
         <span part="due" class="due${overdue ? ' late' : ''}"><time datetime=${item.dueAt}>${dueText(item, t, f)}</time></span>
       </div>
       <p part="reason" class="reason" id=${reasonId}>${reasonText(item, t, f)}</p>
-      ${canMark
-        ? html`<button
+      ${
+        canMark
+          ? html`<button
             type="button"
             part="done-button"
             class="done"
@@ -194,10 +215,13 @@ export class ActionList extends FolioDataElement<ActionListData> {
             aria-disabled=${marking?.state === 'pending' ? 'true' : 'false'}
             @click=${() => this.#markDone(item, t)}
           >${t('Done', 'Сделано')}</button>`
-        : nothing}
-      ${marking?.state === 'failed'
-        ? html`<p part="item-error" class="error" role="alert">${t('Could not mark it done.', 'Не удалось отметить дело сделанным.')}${marking.message ? ` ${marking.message}` : ''}</p>`
-        : nothing}
+          : nothing
+      }
+      ${
+        marking?.state === 'failed'
+          ? html`<p part="item-error" class="error" role="alert">${t('Could not mark it done.', 'Не удалось отметить дело сделанным.')}${marking.message ? ` ${marking.message}` : ''}</p>`
+          : nothing
+      }
     </li>`;
   }
 
@@ -206,7 +230,16 @@ export class ActionList extends FolioDataElement<ActionListData> {
     const all = [...this.renderRoot.querySelectorAll<HTMLElement>('li.item')];
     const from = all.findIndex((li) => li === (e.target as Element).closest('li.item'));
     if (from === -1) return;
-    const to = e.key === 'ArrowDown' ? Math.min(all.length - 1, from + 1) : e.key === 'ArrowUp' ? Math.max(0, from - 1) : e.key === 'Home' ? 0 : e.key === 'End' ? all.length - 1 : null;
+    const to =
+      e.key === 'ArrowDown'
+        ? Math.min(all.length - 1, from + 1)
+        : e.key === 'ArrowUp'
+          ? Math.max(0, from - 1)
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? all.length - 1
+              : null;
     if (to === null) return;
     e.preventDefault();
     this.#focusItem(all[to]!.dataset.id!);
@@ -224,7 +257,14 @@ export class ActionList extends FolioDataElement<ActionListData> {
     let result: unknown = null;
     if (this.apiBase) {
       this.#setMarking(item.id, { state: 'pending' });
-      const outcome = await send({ base: this.apiBase, path: `/v1/actions/${encodeURIComponent(item.id)}/done`, key: this.key }, { method: 'POST', body: '{}' });
+      const outcome = await send(
+        {
+          base: this.apiBase,
+          path: `/v1/actions/${encodeURIComponent(item.id)}/done`,
+          key: this.key,
+        },
+        { method: 'POST', body: '{}' },
+      );
       if (!outcome.ok) {
         this.#setMarking(item.id, { state: 'failed', message: outcome.message });
         return;
@@ -232,15 +272,25 @@ export class ActionList extends FolioDataElement<ActionListData> {
       result = outcome.body;
     }
     // Keep the keyboard where it was: on the next item, or the previous one at the end of the list.
-    const order = [...this.renderRoot.querySelectorAll<HTMLElement>('li.item')].map((li) => li.dataset.id!);
+    const order = [...this.renderRoot.querySelectorAll<HTMLElement>('li.item')].map(
+      (li) => li.dataset.id!,
+    );
     const at = order.indexOf(item.id);
     const next = order[at + 1] ?? order[at - 1] ?? null;
-    const hadFocus = this.renderRoot.querySelector(`li.item[data-id="${CSS.escape(item.id)}"]`)?.contains((this.renderRoot as ShadowRoot).activeElement) ?? false;
+    const hadFocus =
+      this.renderRoot
+        .querySelector(`li.item[data-id="${CSS.escape(item.id)}"]`)
+        ?.contains((this.renderRoot as ShadowRoot).activeElement) ?? false;
     this.#setMarking(item.id, null);
     this.done = new Set([...this.done, item.id]);
     const what = kindLabel(item.kind, t);
     this.announcement = t(`Marked done: ${what}, ${who}.`, `Отмечено сделанным: ${what}, ${who}.`);
-    emit(this, 'folio-action-done', { id: item.id, kind: item.kind, clientId: item.clientId, result });
+    emit(this, 'folio-action-done', {
+      id: item.id,
+      kind: item.kind,
+      clientId: item.clientId,
+      result,
+    });
     if (next && hadFocus) await this.#focusItem(next);
   }
 
@@ -258,7 +308,8 @@ export class ActionList extends FolioDataElement<ActionListData> {
 }
 
 /** Item ids hold any character a client id may; element ids get a safe form. */
-const cssId = (id: string) => id.replace(/[^A-Za-z0-9_-]/g, (c) => `_${c.codePointAt(0)!.toString(16)}`);
+const cssId = (id: string) =>
+  id.replace(/[^A-Za-z0-9_-]/g, (c) => `_${c.codePointAt(0)!.toString(16)}`);
 
 declare global {
   interface HTMLElementTagNameMap {

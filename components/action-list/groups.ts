@@ -23,7 +23,12 @@ export function dueBucket(item: Pick<ActionItem, 'dueAt'>, asOf: string): DueBuc
 }
 
 /** The items in groups, in the API's order within each group; empty groups are left out. */
-export function groupItems(items: readonly ActionItem[], by: GroupBy, asOf: string, t: Translate): Group[] {
+export function groupItems(
+  items: readonly ActionItem[],
+  by: GroupBy,
+  asOf: string,
+  t: Translate,
+): Group[] {
   const keys: readonly string[] = by === 'kind' ? KIND_ORDER : DUE_BUCKETS;
   const buckets = new Map<string, ActionItem[]>(keys.map((k) => [k, []]));
   const extra: string[] = [];
@@ -31,19 +36,32 @@ export function groupItems(items: readonly ActionItem[], by: GroupBy, asOf: stri
     const key = by === 'kind' ? item.kind : dueBucket(item, asOf);
     let list = buckets.get(key);
     // A kind this version does not know yet still gets a group, after the known ones.
-    if (!list) buckets.set(key, (list = [])), extra.push(key);
+    if (!list) (buckets.set(key, (list = [])), extra.push(key));
     list.push(item);
   }
   return [...keys, ...extra]
     .filter((k) => buckets.get(k)!.length > 0)
-    .map((key) => ({ key, label: by === 'kind' ? kindLabel(key, t) : t(...DUE_GROUPS[key as DueBucket]), items: buckets.get(key)! }));
+    .map((key) => ({
+      key,
+      label: by === 'kind' ? kindLabel(key, t) : t(...DUE_GROUPS[key as DueBucket]),
+      items: buckets.get(key)!,
+    }));
 }
 
 /** What to do; a kind this version does not know yet reads as its id, `new_kind` as "new kind". */
 export const kindLabel = (kind: string, t: Translate): string =>
   Object.hasOwn(KINDS, kind) ? t(...KINDS[kind as ActionKind]) : kind.replace(/_/g, ' ');
 
-const DURATIONS = new Set(['daysSinceContact', 'cadenceDays', 'daysSinceReview', 'reviewDays', 'daysSinceLastEvent', 'daysSinceLastPurchase', 'pauseDays', 'daysLeft']);
+const DURATIONS = new Set([
+  'daysSinceContact',
+  'cadenceDays',
+  'daysSinceReview',
+  'reviewDays',
+  'daysSinceLastEvent',
+  'daysSinceLastPurchase',
+  'pauseDays',
+  'daysLeft',
+]);
 
 /**
  * The reason in the reader's language, from the figures the rule sent; the API's English text when
@@ -52,13 +70,19 @@ const DURATIONS = new Set(['daysSinceContact', 'cadenceDays', 'daysSinceReview',
 export function reasonText(item: ActionItem, t: Translate, f: Format): string {
   const { numbers, dates, signals } = item.reason;
   const values: Record<string, string> = { signals: signals.join('; ') };
-  for (const [name, n] of Object.entries(numbers)) values[name] = DURATIONS.has(name) ? f.duration(n, 'day') : name === 'share' ? f.percent(n) : f.number(n, 0);
+  for (const [name, n] of Object.entries(numbers))
+    values[name] = DURATIONS.has(name)
+      ? f.duration(n, 'day')
+      : name === 'share'
+        ? f.percent(n)
+        : f.number(n, 0);
   for (const [name, iso] of Object.entries(dates)) values[name] = f.date(iso);
   const candidates = [item.kind, `${item.kind}.never`].filter((k) => Object.hasOwn(REASONS, k));
   for (const key of candidates) {
     const template = t(...REASONS[key]!);
     const needed = [...template.matchAll(/\{(\w+)\}/g)].map((x) => x[1]!);
-    if (needed.every((name) => name in values)) return template.replace(/\{(\w+)\}/g, (_, name: string) => values[name]!);
+    if (needed.every((name) => name in values))
+      return template.replace(/\{(\w+)\}/g, (_, name: string) => values[name]!);
   }
   return item.reason.text;
 }

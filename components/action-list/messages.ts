@@ -47,8 +47,14 @@ export const REASONS: Readonly<Record<string, Text>> = {
     'Dossier last reviewed {daysSinceReview} ago ({reviewedAt}); it is reviewed every {reviewDays}.',
     'Досье обновлялось {daysSinceReview} назад ({reviewedAt}); обновлять раз в {reviewDays}.',
   ],
-  'review_dossier.never': ['This key client has no dossier yet.', 'У ключевого клиента ещё нет досье.'],
-  assign_manager: ['A key client without a key-account manager.', 'У ключевого клиента нет менеджера.'],
+  'review_dossier.never': [
+    'This key client has no dossier yet.',
+    'У ключевого клиента ещё нет досье.',
+  ],
+  assign_manager: [
+    'A key client without a key-account manager.',
+    'У ключевого клиента нет менеджера.',
+  ],
   rebalance_manager: [
     'Holds {keyClients} key clients; one manager handles at most {maxKeyClients}.',
     'Ключевых клиентов: {keyClients}; один менеджер ведёт не больше {maxKeyClients}.',

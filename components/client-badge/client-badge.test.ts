@@ -1,18 +1,36 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import type { ClientProfile, ClientTypeEntry } from '../shared/profile.ts';
-import { cleanup, deferred, expectAccessible, headerOf, json, mount, part, parts, problem, root, stubFetch, text } from '../shared/testing.ts';
+import {
+  cleanup,
+  deferred,
+  expectAccessible,
+  headerOf,
+  json,
+  mount,
+  part,
+  parts,
+  problem,
+  root,
+  stubFetch,
+  text,
+} from '../shared/testing.ts';
 import './folio-client-badge.ts';
 
 const types: ClientTypeEntry[] = [
-  { type: 'golden', source: 'derived', reasons: ['revenue 120,000 is in the top 20%', '14 orders'] },
+  {
+    type: 'golden',
+    source: 'derived',
+    reasons: ['revenue 120,000 is in the top 20%', '14 orders'],
+  },
   { type: 'pioneer', source: 'derived', reasons: ['first buyer of "Widget 2"'] },
   { type: 'bad', source: 'manual', reasons: [] },
   { type: 'partner', source: 'manual', reasons: ['reseller since 2021'] },
 ];
 
 // The tooltip the trigger's aria-describedby points at, looked up where the browser would: in its shadow root.
-const tooltipOf = (trigger: HTMLElement) => (trigger.getRootNode() as ShadowRoot).getElementById(trigger.getAttribute('aria-describedby')!)!;
+const tooltipOf = (trigger: HTMLElement) =>
+  (trigger.getRootNode() as ShadowRoot).getElementById(trigger.getAttribute('aria-describedby')!)!;
 const triggers = (el: Element) => [...root(el).querySelectorAll<HTMLElement>('.trigger')];
 const visible = (node: Element) => node.checkVisibility();
 
@@ -28,14 +46,22 @@ describe('<folio-client-badge> from the types property', () => {
     expect(tip.getAttribute('role')).toBe('tooltip');
     expect(text(tip)).toBe('revenue 120,000 is in the top 20%; 14 orders');
     expect(text(tooltipOf(bad!))).toBe('Set by hand; No reasons given');
-    expect(parts(el, 'type').map((t) => t.dataset.tone)).toEqual(['plain', 'plain', 'warn', 'plain']);
+    expect(parts(el, 'type').map((t) => t.dataset.tone)).toEqual([
+      'plain',
+      'plain',
+      'warn',
+      'plain',
+    ]);
   });
 
   test('draws a generic icon for a type it does not know', async () => {
     const el = await mount('folio-client-badge', (e) => (e.types = types));
     const d = (i: number) => parts(el, 'icon')[i]!.querySelector('path')!.getAttribute('d');
     expect(new Set([0, 1, 2, 3].map(d)).size).toBe(4);
-    const other = await mount('folio-client-badge', (e) => (e.types = [{ type: 'reseller', source: 'manual', reasons: [] }]));
+    const other = await mount(
+      'folio-client-badge',
+      (e) => (e.types = [{ type: 'reseller', source: 'manual', reasons: [] }]),
+    );
     expect(parts(other, 'icon')[0]!.querySelector('path')!.getAttribute('d')).toBe(d(3));
   });
 
@@ -130,13 +156,20 @@ describe('<folio-client-badge> from the API', () => {
 
   test('takes the profile itself as data, as the card does; the types property still wins', async () => {
     const fetch = stubFetch(() => json({ types: [] }));
-    const el = await mount('folio-client-badge', (e) => (e.data = { id: 'acme/42', name: 'Acme', types } as ClientProfile), { attrs });
+    const el = await mount(
+      'folio-client-badge',
+      (e) => (e.data = { id: 'acme/42', name: 'Acme', types } as ClientProfile),
+      { attrs },
+    );
     expect(fetch).not.toHaveBeenCalled();
     expect(parts(el, 'label').map(text)).toEqual(['Golden', 'Pioneer', 'Bad', 'partner']);
     el.types = [types[1]!];
     await el.updateComplete;
     expect(parts(el, 'label').map(text)).toEqual(['Pioneer']);
-    const none = await mount('folio-client-badge', (e) => (e.data = { id: 'acme/42', name: 'Acme' } as ClientProfile));
+    const none = await mount(
+      'folio-client-badge',
+      (e) => (e.data = { id: 'acme/42', name: 'Acme' } as ClientProfile),
+    );
     expect(text(part(none, 'empty'))).toBe('No types');
   });
 });

@@ -65,13 +65,20 @@ export class ClientBadge extends FolioDataElement<ClientProfile> {
   }
 
   protected override path() {
-    return this.types == null && this.clientId ? `/v1/clients/${encodeURIComponent(this.clientId)}` : null;
+    return this.types == null && this.clientId
+      ? `/v1/clients/${encodeURIComponent(this.clientId)}`
+      : null;
   }
 
   override render() {
     const s = this.api.state;
-    const state: ApiState<ClientTypeEntry[]> = s.status === 'ready' ? { status: 'ready', value: s.value?.types ?? [] } : s;
-    const view = viewOf(this.types ?? (this.data && (this.data.types ?? [])), state, (types) => types.length === 0);
+    const state: ApiState<ClientTypeEntry[]> =
+      s.status === 'ready' ? { status: 'ready', value: s.value?.types ?? [] } : s;
+    const view = viewOf(
+      this.types ?? (this.data && (this.data.types ?? [])),
+      state,
+      (types) => types.length === 0,
+    );
     const { t } = this.i18n();
     return html`<div part="base">${stateTemplate(view, t, t('No types', 'Вид не определён'))}${view.kind === 'data' ? this.#renderTypes(view.value, t) : nothing}</div>`;
   }
@@ -79,7 +86,9 @@ export class ClientBadge extends FolioDataElement<ClientProfile> {
   #renderTypes(types: ClientTypeEntry[], t: Translate) {
     return html`<ul part="types" class="types" aria-label=${t('Client types', 'Виды клиента')}>
       ${types.map((entry, i) => {
-        const reasons = entry.reasons.length ? entry.reasons : [t('No reasons given', 'Причины не указаны')];
+        const reasons = entry.reasons.length
+          ? entry.reasons
+          : [t('No reasons given', 'Причины не указаны')];
         return html`<li part="type" class="chip ${this.dismissed === i ? 'dismissed' : ''}" data-type=${entry.type} data-tone=${toneOf(entry.type)}
           @mouseleave=${this.#restore} @focusout=${this.#restore}>
           <span class="trigger" tabindex="0" aria-describedby="tip-${i}" @keydown=${(e: KeyboardEvent) => this.#dismiss(e, i)}>

@@ -26,4 +26,8 @@ export const iconFor = (type: string): SVGTemplateResult =>
 
 /** Warning colours for the types a salesperson should be wary of, muted for the inactive ones. */
 export const toneOf = (type: string): 'warn' | 'quiet' | 'plain' =>
-  type === 'bad' || type === 'false_client' ? 'warn' : type === 'sleeping' || type === 'small_fry' || type === 'near_client' ? 'quiet' : 'plain';
+  type === 'bad' || type === 'false_client'
+    ? 'warn'
+    : type === 'sleeping' || type === 'small_fry' || type === 'near_client'
+      ? 'quiet'
+      : 'plain';

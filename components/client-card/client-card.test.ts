@@ -1,12 +1,30 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { ClientProfile } from '../shared/profile.ts';
-import { cleanup, deferred, expectAccessible, headerOf, json, mount, part, problem, root, stubFetch, text } from '../shared/testing.ts';
+import {
+  cleanup,
+  deferred,
+  expectAccessible,
+  headerOf,
+  json,
+  mount,
+  part,
+  problem,
+  root,
+  stubFetch,
+  text,
+} from '../shared/testing.ts';
 import { profile } from '../shared/fixtures.ts';
 import './folio-client-card.ts';
 
 const figures = (el: Element) =>
-  Object.fromEntries([...root(el).querySelectorAll('dl > div')].map((row) => [text(row.querySelector('dt')), text(row.querySelector('dd'))]));
-const events = (el: Element) => [...root(el).querySelectorAll('[part=events] li')].map((li) => text(li));
+  Object.fromEntries(
+    [...root(el).querySelectorAll('dl > div')].map((row) => [
+      text(row.querySelector('dt')),
+      text(row.querySelector('dd')),
+    ]),
+  );
+const events = (el: Element) =>
+  [...root(el).querySelectorAll('[part=events] li')].map((li) => text(li));
 
 afterEach(cleanup);
 
@@ -19,7 +37,10 @@ describe('<folio-client-card> from the data property', () => {
     const badge = part(el, 'types') as HTMLElementTagNameMap['folio-client-badge'];
     expect(badge.localName).toBe('folio-client-badge');
     await badge.updateComplete;
-    expect([...badge.shadowRoot!.querySelectorAll('[part=label]')].map((l) => text(l))).toEqual(['Golden', 'Status']);
+    expect([...badge.shadowRoot!.querySelectorAll('[part=label]')].map((l) => text(l))).toEqual([
+      'Golden',
+      'Status',
+    ]);
     expect(figures(el)).toEqual({
       'Historic CLV': '€12,346',
       'Predicted CLV': '€4,000',
@@ -36,12 +57,30 @@ describe('<folio-client-card> from the data property', () => {
       RFM: 'R5 F4 M5 · champions',
       'ABC-XYZ': 'AY',
     });
-    expect(events(el)).toEqual(['Jan 28, 2025 Purchase: €1,200, Widget 2', 'Dec 2, 2024 Refusal: price', 'Nov 20, 2024 Meeting']);
-    expect(root(el).querySelector('time')!.getAttribute('datetime')).toBe('2025-01-28T10:00:00.000Z');
+    expect(events(el)).toEqual([
+      'Jan 28, 2025 Purchase: €1,200, Widget 2',
+      'Dec 2, 2024 Refusal: price',
+      'Nov 20, 2024 Meeting',
+    ]);
+    expect(root(el).querySelector('time')!.getAttribute('datetime')).toBe(
+      '2025-01-28T10:00:00.000Z',
+    );
   });
 
   test('renders what is there: a new client with nulls everywhere', async () => {
-    const bare: ClientProfile = { ...profile, name: null, stage: null, stageSince: null, types: [], rfm: null, abc: null, xyz: null, clv: null, aggregates: null, recentEvents: [] };
+    const bare: ClientProfile = {
+      ...profile,
+      name: null,
+      stage: null,
+      stageSince: null,
+      types: [],
+      rfm: null,
+      abc: null,
+      xyz: null,
+      clv: null,
+      aggregates: null,
+      recentEvents: [],
+    };
     const el = await mount('folio-client-card', (e) => (e.data = bare));
     expect(text(part(el, 'name'))).toBe('acme');
     expect(part(el, 'stage')).toBeNull();
@@ -93,14 +132,18 @@ describe('<folio-client-card> from the API', () => {
 
   test('without data or a client to fetch, the empty state', async () => {
     const fetch = stubFetch(() => json(profile));
-    const el = await mount('folio-client-card', undefined, { attrs: { 'api-base': 'https://api.test' } });
+    const el = await mount('folio-client-card', undefined, {
+      attrs: { 'api-base': 'https://api.test' },
+    });
     expect(fetch).not.toHaveBeenCalled();
     expect(text(part(el, 'empty'))).toBe('No client to show.');
   });
 
   test('switching client aborts the running fetch; the data property wins; a detached fetch never renders', async () => {
     const first = deferred<Response>();
-    const fetch = stubFetch((url) => (url.endsWith('/acme') ? first.promise : json({ ...profile, id: 'beta', name: 'Beta' })));
+    const fetch = stubFetch((url) =>
+      url.endsWith('/acme') ? first.promise : json({ ...profile, id: 'beta', name: 'Beta' }),
+    );
     const el = await mount('folio-client-card', undefined, { attrs });
     el.clientId = 'beta';
     await el.updateComplete;

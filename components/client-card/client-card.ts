@@ -72,27 +72,34 @@ export class ClientCard extends FolioDataElement<ClientProfile> {
     return html`<article part="base" aria-labelledby="name">
       <header part="header">
         <h2 id="name" part="name">${p.name || p.id}</h2>
-        ${p.stage
-          ? html`<p class="stage-line">
+        ${
+          p.stage
+            ? html`<p class="stage-line">
               <span part="stage" class="stage">${labelOf(t, STAGES, p.stage)}</span>
               ${p.stageSince ? html`<span class="muted">${since(t, f.date(p.stageSince))}</span>` : nothing}
             </p>`
-          : nothing}
-        ${p.types?.length
-          ? html`<folio-client-badge part="types" exportparts="type, icon, tooltip, label: type-label" .types=${p.types}></folio-client-badge>`
-          : nothing}
+            : nothing
+        }
+        ${
+          p.types?.length
+            ? html`<folio-client-badge part="types" exportparts="type, icon, tooltip, label: type-label" .types=${p.types}></folio-client-badge>`
+            : nothing
+        }
         ${tags.length ? html`<ul class="tags" aria-label=${t('Tags', 'Метки')}>${tags.map((tag) => html`<li>${tag}</li>`)}</ul>` : nothing}
       </header>
-      ${figures.length
-        ? html`<section part="value" aria-labelledby="value">
+      ${
+        figures.length
+          ? html`<section part="value" aria-labelledby="value">
             <h3 id="value">${t('Value', 'Ценность')}</h3>
             <dl>${figures.map(([name, value]) => html`<div><dt>${name}</dt><dd>${value}</dd></div>`)}</dl>
           </section>`
-        : nothing}
+          : nothing
+      }
       <section aria-labelledby="events">
         <h3 id="events">${t('Recent events', 'Последние события')}</h3>
-        ${events.length
-          ? html`<ol part="events" class="events">
+        ${
+          events.length
+            ? html`<ol part="events" class="events">
               ${events.map(
                 (e) => html`<li>
                   <time datetime=${e.at}>${f.date(e.at)}</time>
@@ -100,7 +107,8 @@ export class ClientCard extends FolioDataElement<ClientProfile> {
                 </li>`,
               )}
             </ol>`
-          : html`<p class="muted">${t('No events yet.', 'Событий пока нет.')}</p>`}
+            : html`<p class="muted">${t('No events yet.', 'Событий пока нет.')}</p>`
+        }
       </section>
     </article>`;
   }
@@ -114,18 +122,41 @@ function valueFigures(p: ClientProfile, { f, t }: I18n): [string, string][] {
     [t('Historic CLV', 'Накопленная CLV'), num(clv.historicClv ?? agg.revenue, f.money)],
     [t('Predicted CLV', 'Прогноз CLV'), num(clv.predictedClv, f.money)],
     // Without a fitted model the total is the historic value: no need to say it twice.
-    [t('Total CLV', 'Итоговая CLV'), clv.totalClv != null && clv.totalClv !== clv.historicClv ? f.money(clv.totalClv) : null],
+    [
+      t('Total CLV', 'Итоговая CLV'),
+      clv.totalClv != null && clv.totalClv !== clv.historicClv ? f.money(clv.totalClv) : null,
+    ],
     [t('Orders', 'Заказы'), num(agg.orders ?? clv.orders, (n) => f.number(n, 0))],
     [t('Margin', 'Маржа'), num(clv.historicMargin ?? agg.margin, f.money)],
     [t('Probability still active', 'Вероятность, что клиент активен'), num(clv.pAlive, f.percent)],
     [t('Churn probability', 'Вероятность ухода'), num(clv.churnProbability, f.percent)],
-    [t('Predicted orders', 'Прогноз заказов'), num(clv.predictedNumberOfOrders, (n) => f.number(n, 1))],
-    [t('Average days between orders', 'Дней между заказами в среднем'), num(clv.averageDaysBetweenOrders, (n) => f.duration(n, 'day'))],
-    [t('Expected next order', 'Ожидаемый следующий заказ'), clv.expectedDateOfNextOrder ? f.date(clv.expectedDateOfNextOrder) : null],
-    [t('First purchase', 'Первая покупка'), agg.firstPurchaseAt ? f.date(agg.firstPurchaseAt) : null],
-    [t('Last purchase', 'Последняя покупка'), agg.lastPurchaseAt ? f.date(agg.lastPurchaseAt) : null],
+    [
+      t('Predicted orders', 'Прогноз заказов'),
+      num(clv.predictedNumberOfOrders, (n) => f.number(n, 1)),
+    ],
+    [
+      t('Average days between orders', 'Дней между заказами в среднем'),
+      num(clv.averageDaysBetweenOrders, (n) => f.duration(n, 'day')),
+    ],
+    [
+      t('Expected next order', 'Ожидаемый следующий заказ'),
+      clv.expectedDateOfNextOrder ? f.date(clv.expectedDateOfNextOrder) : null,
+    ],
+    [
+      t('First purchase', 'Первая покупка'),
+      agg.firstPurchaseAt ? f.date(agg.firstPurchaseAt) : null,
+    ],
+    [
+      t('Last purchase', 'Последняя покупка'),
+      agg.lastPurchaseAt ? f.date(agg.lastPurchaseAt) : null,
+    ],
     // The same abbreviations in both languages.
-    ['RFM', p.rfm ? `R${p.rfm.r ?? NONE} F${p.rfm.f ?? NONE} M${p.rfm.m ?? NONE} · ${p.rfm.segment}` : null],
+    [
+      'RFM',
+      p.rfm
+        ? `R${p.rfm.r ?? NONE} F${p.rfm.f ?? NONE} M${p.rfm.m ?? NONE} · ${p.rfm.segment}`
+        : null,
+    ],
     ['ABC-XYZ', p.abc || p.xyz ? `${p.abc ?? NONE}${p.xyz ?? NONE}` : null],
   ];
   return rows.filter((r): r is [string, string] => r[1] !== null);

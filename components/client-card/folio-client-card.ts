@@ -6,4 +6,5 @@ export { ClientCard };
 
 // Guarded: a second copy of this module or of the bundle on the page is harmless, and where
 // there is no registry (a server, a worker) importing it does nothing.
-if (globalThis.customElements && !customElements.get('folio-client-card')) customElements.define('folio-client-card', ClientCard);
+if (globalThis.customElements && !customElements.get('folio-client-card'))
+  customElements.define('folio-client-card', ClientCard);

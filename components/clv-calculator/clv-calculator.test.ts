@@ -1,14 +1,26 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { userEvent } from 'vitest/browser';
-import { cleanup, collect, expectAccessible, mount, part, parts, root, text } from '../shared/testing.ts';
+import {
+  cleanup,
+  collect,
+  expectAccessible,
+  mount,
+  part,
+  parts,
+  root,
+  text,
+} from '../shared/testing.ts';
 import { parseField, showField } from './fields.ts';
 import './folio-clv-calculator.ts';
 
 type Calculator = HTMLElementTagNameMap['folio-clv-calculator'];
-const input = (el: Element, name: string) => root(el).querySelector<HTMLInputElement>(`#f-${name}`)!;
+const input = (el: Element, name: string) =>
+  root(el).querySelector<HTMLInputElement>(`#f-${name}`)!;
 const labelOf = (el: Element, name: string) => text(root(el).querySelector(`label[for=f-${name}]`));
 const results = (el: Element) =>
-  Object.fromEntries([...root(el).querySelectorAll('dt')].map((dt) => [text(dt), text(dt.nextElementSibling)]));
+  Object.fromEntries(
+    [...root(el).querySelectorAll('dt')].map((dt) => [text(dt), text(dt.nextElementSibling)]),
+  );
 const errorOf = (el: Element, name: string) => {
   const field = input(el, name);
   const id = field.getAttribute('aria-describedby');
@@ -52,7 +64,17 @@ describe('parsing what the user types', () => {
 describe('<folio-clv-calculator>', () => {
   test('works out of the box: defaults, results and the verdict', async () => {
     const el = await mount('folio-clv-calculator');
-    expect(['averageOrderValue', 'ordersPerPeriod', 'grossMargin', 'lifetimePeriods', 'discountRate', 'acquisitionCost', 'targetRatio'].map((n) => input(el, n).value)).toEqual(['100', '1', '30', '24', '1', '300', '3']);
+    expect(
+      [
+        'averageOrderValue',
+        'ordersPerPeriod',
+        'grossMargin',
+        'lifetimePeriods',
+        'discountRate',
+        'acquisitionCost',
+        'targetRatio',
+      ].map((n) => input(el, n).value),
+    ).toEqual(['100', '1', '30', '24', '1', '300', '3']);
     expect(input(el, 'retentionRate')).toBeNull();
     // m = 100 × 1 × 0.3 = 30 a month; 24 months at 1%: 30 × (1 − 1.01^−24) / 0.01 = 637.30
     expect(text(part(el, 'headline'))).toBe('$637');
@@ -78,7 +100,13 @@ describe('<folio-clv-calculator>', () => {
     expect(seen).toHaveLength(3);
     const last = seen.at(-1)!;
     expect(last.bubbles && last.composed).toBe(true);
-    expect(last.detail).toMatchObject({ periodMargin: 60, expectedLifetimePeriods: 24, clvSimple: 1440, paybackPeriods: 5, meetsTarget: true });
+    expect(last.detail).toMatchObject({
+      periodMargin: 60,
+      expectedLifetimePeriods: 24,
+      clvSimple: 1440,
+      paybackPeriods: 5,
+      meetsTarget: true,
+    });
     expect(last.detail.clvDiscounted).toBeCloseTo(1274.6, 1);
     expect(last.detail).toEqual(el.result);
     expect(el.averageOrderValue).toBe(200);
@@ -149,7 +177,9 @@ describe('<folio-clv-calculator>', () => {
   test('a margin of zero never pays back', async () => {
     const el = await mount('folio-clv-calculator', (e) => (e.grossMargin = 0));
     expect(results(el).Payback).toBe('never');
-    expect(text(part(el, 'verdict'))).toBe('Losing money: a client is worth less than it costs to win.');
+    expect(text(part(el, 'verdict'))).toBe(
+      'Losing money: a client is worth less than it costs to win.',
+    );
   });
 
   test('names the period in the labels and durations', async () => {
@@ -160,7 +190,10 @@ describe('<folio-clv-calculator>', () => {
   });
 
   test('speaks Russian and takes a decimal comma', async () => {
-    const el = await mount('folio-clv-calculator', undefined, { lang: 'ru', attrs: { currency: 'RUB' } });
+    const el = await mount('folio-clv-calculator', undefined, {
+      lang: 'ru',
+      attrs: { currency: 'RUB' },
+    });
     expect(labelOf(el, 'averageOrderValue')).toBe('Средний чек');
     expect(labelOf(el, 'ordersPerPeriod')).toBe('Заказов за месяц');
     expect(labelOf(el, 'lifetimePeriods')).toBe('Срок жизни, месяцев');
@@ -177,6 +210,8 @@ describe('<folio-clv-calculator>', () => {
   test('has no accessibility violations', async () => {
     const el = await mount('folio-clv-calculator');
     await expectAccessible(el);
-    expect(parts(el, 'input').every((i) => root(el).querySelector(`label[for=${i.id}]`))).toBe(true);
+    expect(parts(el, 'input').every((i) => root(el).querySelector(`label[for=${i.id}]`))).toBe(
+      true,
+    );
   });
 });

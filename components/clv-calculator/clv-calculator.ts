@@ -6,7 +6,15 @@ import { FolioElement, type I18n } from '../shared/folio-element.ts';
 import { NONE, type Text } from '../shared/messages.ts';
 import { baseStyles } from '../shared/styles.ts';
 import { calculatorStyles } from './clv-calculator.styles.ts';
-import { FIELDS, check, parseField, showField, type Basis, type Field, type FieldSpec } from './fields.ts';
+import {
+  FIELDS,
+  check,
+  parseField,
+  showField,
+  type Basis,
+  type Field,
+  type FieldSpec,
+} from './fields.ts';
 
 export type ClvChangeDetail = ClvCalculatorResult;
 type Period = 'week' | 'month' | 'year';
@@ -116,7 +124,9 @@ export class ClvCalculator extends FolioElement {
         <fieldset>
           <legend>${i.t('Client lifetime from', 'Срок жизни клиента задаётся')}</legend>
           ${(['lifetime', 'retention'] as const).map(
-            (b) => html`<label><input type="radio" name="basis" value=${b} .checked=${this.basis === b} @change=${() => this.#choose(b)} />
+            (
+              b,
+            ) => html`<label><input type="radio" name="basis" value=${b} .checked=${this.basis === b} @change=${() => this.#choose(b)} />
               ${b === 'lifetime' ? i.t('Expected lifetime', 'Ожидаемым сроком') : i.t('Retention rate', 'Долей удержания')}</label>`,
           )}
         </fieldset>
@@ -133,8 +143,14 @@ export class ClvCalculator extends FolioElement {
     const value = this[spec.name];
     const typed = this.typed[spec.name];
     // Keep the user's own text (a trailing comma, "07") while it still means the property value.
-    const shown = typed !== undefined && Object.is(parseField(typed, spec.percent), value) ? typed : showField(value, spec.percent, lang === 'ru');
-    const label = t(...spec.label).replace('{0}', t(...PERIODS[this.period][spec.name === 'lifetimePeriods' ? 1 : 0]));
+    const shown =
+      typed !== undefined && Object.is(parseField(typed, spec.percent), value)
+        ? typed
+        : showField(value, spec.percent, lang === 'ru');
+    const label = t(...spec.label).replace(
+      '{0}',
+      t(...PERIODS[this.period][spec.name === 'lifetimePeriods' ? 1 : 0]),
+    );
     return html`<div class="field">
       <label for=${id}>${label}</label>
       <input part="input" id=${id} type="text" inputmode="decimal" autocomplete="off" .value=${shown}
@@ -150,20 +166,36 @@ export class ClvCalculator extends FolioElement {
     }
     const unit = this.period;
     const times = (x: number) => `${f.number(x, 1)}×`;
-    const verdict = r.clvToCac === null ? 'none' : r.meetsTarget ? 'meets' : r.clvToCac < 1 ? 'losing' : 'below';
+    const verdict =
+      r.clvToCac === null ? 'none' : r.meetsTarget ? 'meets' : r.clvToCac < 1 ? 'losing' : 'below';
     const [ratio, target] = [times(r.clvToCac ?? 0), times(this.targetRatio ?? 3)];
     const verdicts: Record<typeof verdict, string> = {
-      none: t('No CLV/CAC ratio without an acquisition cost.', 'Без стоимости привлечения отношения CLV/CAC нет.'),
-      meets: t(`Healthy: CLV is ${ratio} CAC, target ${target}.`, `Хорошо: CLV равна ${ratio} CAC при цели ${target}.`),
-      below: t(`Below target: CLV is ${ratio} CAC, target ${target}.`, `Ниже цели: CLV равна ${ratio} CAC при цели ${target}.`),
-      losing: t('Losing money: a client is worth less than it costs to win.', 'В убыток: клиент приносит меньше, чем стоит его привлечение.'),
+      none: t(
+        'No CLV/CAC ratio without an acquisition cost.',
+        'Без стоимости привлечения отношения CLV/CAC нет.',
+      ),
+      meets: t(
+        `Healthy: CLV is ${ratio} CAC, target ${target}.`,
+        `Хорошо: CLV равна ${ratio} CAC при цели ${target}.`,
+      ),
+      below: t(
+        `Below target: CLV is ${ratio} CAC, target ${target}.`,
+        `Ниже цели: CLV равна ${ratio} CAC при цели ${target}.`,
+      ),
+      losing: t(
+        'Losing money: a client is worth less than it costs to win.',
+        'В убыток: клиент приносит меньше, чем стоит его привлечение.',
+      ),
     };
     const per = t(...PERIODS[unit][0]);
     const rows: [string, string][] = [
       [t('CLV, simple', 'CLV, простая'), f.money(r.clvSimple)],
       ['CLV/CAC', r.clvToCac === null ? NONE : times(r.clvToCac)],
       [t('Allowable CAC', 'Допустимая CAC'), f.money(r.allowableCac)],
-      [t('Payback', 'Окупаемость'), r.paybackPeriods === null ? t('never', 'никогда') : f.duration(r.paybackPeriods, unit)],
+      [
+        t('Payback', 'Окупаемость'),
+        r.paybackPeriods === null ? t('never', 'никогда') : f.duration(r.paybackPeriods, unit),
+      ],
       [t('Net value of a client', 'Чистая ценность клиента'), f.money(r.netValue)],
       [t(`Margin per ${per}`, `Маржа за ${per}`), f.money(r.periodMargin)],
       [t('Expected lifetime', 'Ожидаемый срок жизни'), f.duration(r.expectedLifetimePeriods, unit)],
@@ -202,9 +234,18 @@ export class ClvCalculator extends FolioElement {
 
 /** A period in the labels: "per month" takes the first, a lifetime "in months" the second. */
 const PERIODS: Record<Period, readonly [one: Text, many: Text]> = {
-  week: [['week', 'неделю'], ['weeks', 'недель']],
-  month: [['month', 'месяц'], ['months', 'месяцев']],
-  year: [['year', 'год'], ['years', 'лет']],
+  week: [
+    ['week', 'неделю'],
+    ['weeks', 'недель'],
+  ],
+  month: [
+    ['month', 'месяц'],
+    ['months', 'месяцев'],
+  ],
+  year: [
+    ['year', 'год'],
+    ['years', 'лет'],
+  ],
 };
 
 declare global {

@@ -17,9 +17,13 @@ export type ApiState<T> =
 export const urlOf = (req: ApiRequest): string => `${req.base.replace(/\/+$/, '')}${req.path}`;
 
 /** `path?name=value&…` with the parameters that have a value, or `path` alone when none has. */
-export function withQuery(path: string, params: Record<string, string | number | null | undefined>): string {
+export function withQuery(
+  path: string,
+  params: Record<string, string | number | null | undefined>,
+): string {
   const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) if (value != null && value !== '') query.set(name, String(value));
+  for (const [name, value] of Object.entries(params))
+    if (value != null && value !== '') query.set(name, String(value));
   const qs = query.toString();
   return qs ? `${path}?${qs}` : path;
 }
@@ -82,7 +86,11 @@ export class ApiController<T> implements ReactiveController {
     // A superseded or detached request must leave the element as it is.
     if (signal.aborted) return;
     this.#abort = null;
-    this.#set(reply.ok ? { status: 'ready', value: reply.body as T } : { status: 'error', message: reply.message, httpStatus: reply.httpStatus });
+    this.#set(
+      reply.ok
+        ? { status: 'ready', value: reply.body as T }
+        : { status: 'error', message: reply.message, httpStatus: reply.httpStatus },
+    );
   }
 
   #set(state: ApiState<T>): void {
@@ -91,7 +99,8 @@ export class ApiController<T> implements ReactiveController {
   }
 }
 
-export type Reply = { ok: true; body: unknown } | { ok: false; message: string | null; httpStatus: number | null };
+export type Reply =
+  { ok: true; body: unknown } | { ok: false; message: string | null; httpStatus: number | null };
 
 /**
  * One request to the API as the components make it: JSON both ways, the key as a bearer token.
@@ -104,7 +113,9 @@ export async function send(req: ApiRequest, init: RequestInit = {}): Promise<Rep
   try {
     const res = await fetch(urlOf(req), { ...init, headers });
     const body = await readJson(res);
-    return res.ok ? { ok: true, body } : { ok: false, message: problemMessage(body), httpStatus: res.status };
+    return res.ok
+      ? { ok: true, body }
+      : { ok: false, message: problemMessage(body), httpStatus: res.status };
   } catch {
     return { ok: false, message: null, httpStatus: null };
   }

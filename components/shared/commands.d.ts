@@ -4,7 +4,12 @@ import 'vitest/browser';
 declare module 'vitest/browser' {
   interface BrowserCommands {
     /** Builds the bundles in memory: sizes of dist/clientfolio.js and each entry, and the bundle's code. */
-    buildBundle(): Promise<{ sizes: { name: string; minified: number; gzip: number }[]; budget: number; entries: string[]; code: string }>;
+    buildBundle(): Promise<{
+      sizes: { name: string; minified: number; gzip: number }[];
+      budget: number;
+      entries: string[];
+      code: string;
+    }>;
     /** Runs the custom elements manifest analyzer with the project's config; the manifest's JSON. */
     analyzeManifest(): Promise<string>;
     /** Imports the index and define modules in a plain Node process, which has no DOM. */

@@ -4,7 +4,12 @@ import type { ClientProfile } from './profile.ts';
 
 // Sample API answers the component tests and the packaging test render: one copy of each.
 
-const stage = (s: Funnel['stages'][number]['stage'], count: number, conversionToNext: number | null, medianDays: number | null) => ({
+const stage = (
+  s: Funnel['stages'][number]['stage'],
+  count: number,
+  conversionToNext: number | null,
+  medianDays: number | null,
+) => ({
   stage: s,
   label: s,
   count,
@@ -34,7 +39,16 @@ export const funnel: Funnel = {
 
 type Client = AbcXyzResult['clients'][number];
 const client = (id: string, abc: Client['abc'], xyz: Client['xyz'], revenue: number): Client => ({
-  id, rank: 0, abc, xyz, value: revenue, revenue, margin: revenue / 4, share: 0, cumulativeShare: 0, cv: 0.1,
+  id,
+  rank: 0,
+  abc,
+  xyz,
+  value: revenue,
+  revenue,
+  margin: revenue / 4,
+  share: 0,
+  cumulativeShare: 0,
+  cv: 0.1,
 });
 export const abcXyzClients = [
   client('a1', 'A', 'X', 600_000),
@@ -44,7 +58,13 @@ export const abcXyzClients = [
   client('c1', 'C', 'Z', 15_000),
   client('c2', 'C', 'Z', 5_000),
 ];
-export const cell = (count: number, revenue: number) => ({ count, revenue, margin: revenue / 4, value: revenue, share: revenue / 1_000_000 });
+export const cell = (count: number, revenue: number) => ({
+  count,
+  revenue,
+  margin: revenue / 4,
+  value: revenue,
+  share: revenue / 1_000_000,
+});
 export const abcXyzResult: AbcXyzResult = {
   from: '2024-01-01T00:00:00.000Z',
   to: '2025-01-01T00:00:00.000Z',
@@ -57,9 +77,15 @@ export const abcXyzResult: AbcXyzResult = {
   clients: abcXyzClients,
   matrix: { AX: 2, AY: 0, AZ: 1, BX: 0, BY: 1, BZ: 0, CX: 0, CY: 0, CZ: 2 },
   cells: {
-    AX: cell(2, 800_000), AY: cell(0, 0), AZ: cell(1, 150_000),
-    BX: cell(0, 0), BY: cell(1, 30_000), BZ: cell(0, 0),
-    CX: cell(0, 0), CY: cell(0, 0), CZ: cell(2, 20_000),
+    AX: cell(2, 800_000),
+    AY: cell(0, 0),
+    AZ: cell(1, 150_000),
+    BX: cell(0, 0),
+    BY: cell(1, 30_000),
+    BZ: cell(0, 0),
+    CX: cell(0, 0),
+    CY: cell(0, 0),
+    CZ: cell(2, 20_000),
   },
 };
 
@@ -82,11 +108,41 @@ export const profile: ClientProfile = {
   rfm: { r: 5, f: 4, m: 5, segment: 'champions' },
   abc: 'A',
   xyz: 'Y',
-  clv: { historicClv: 12_345.5, historicMargin: 3_000, predictedClv: 4_000, totalClv: 16_345.5, pAlive: 0.92, churnProbability: 0.08, predictedNumberOfOrders: 3.4, averageDaysBetweenOrders: 41.5, expectedDateOfNextOrder: '2025-03-20T00:00:00.000Z' },
-  aggregates: { orders: 14, revenue: 12_345.5, margin: 3_000, firstPurchaseAt: '2023-02-01T00:00:00.000Z', lastPurchaseAt: '2025-01-28T00:00:00.000Z' },
+  clv: {
+    historicClv: 12_345.5,
+    historicMargin: 3_000,
+    predictedClv: 4_000,
+    totalClv: 16_345.5,
+    pAlive: 0.92,
+    churnProbability: 0.08,
+    predictedNumberOfOrders: 3.4,
+    averageDaysBetweenOrders: 41.5,
+    expectedDateOfNextOrder: '2025-03-20T00:00:00.000Z',
+  },
+  aggregates: {
+    orders: 14,
+    revenue: 12_345.5,
+    margin: 3_000,
+    firstPurchaseAt: '2023-02-01T00:00:00.000Z',
+    lastPurchaseAt: '2025-01-28T00:00:00.000Z',
+  },
   recentEvents: [
-    { id: 'e3', clientId: 'acme', type: 'purchase', at: '2025-01-28T10:00:00.000Z', amount: 1_200, product: 'Widget 2' },
-    { id: 'e2', clientId: 'acme', type: 'refusal', at: '2024-12-02T10:00:00.000Z', by: 'client', reason: 'price' },
+    {
+      id: 'e3',
+      clientId: 'acme',
+      type: 'purchase',
+      at: '2025-01-28T10:00:00.000Z',
+      amount: 1_200,
+      product: 'Widget 2',
+    },
+    {
+      id: 'e2',
+      clientId: 'acme',
+      type: 'refusal',
+      at: '2024-12-02T10:00:00.000Z',
+      by: 'client',
+      reason: 'price',
+    },
     { id: 'e1', clientId: 'acme', type: 'meeting', at: '2024-11-20T10:00:00.000Z' },
   ],
 };

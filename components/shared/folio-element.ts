@@ -36,7 +36,8 @@ export class FolioElement extends LitElement {
   protected i18n(dataCurrency?: unknown): I18n {
     const locale = langOf(this);
     const lang = languageOf(locale);
-    const currency = typeof dataCurrency === 'string' && dataCurrency ? dataCurrency : this.currency || 'USD';
+    const currency =
+      typeof dataCurrency === 'string' && dataCurrency ? dataCurrency : this.currency || 'USD';
     return { t: translator(lang), f: formatFor(locale, currency), lang, locale };
   }
 }

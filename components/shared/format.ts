@@ -36,13 +36,25 @@ function build(locale: string, currency: string): Format {
   const numbers = new Map<number, Intl.NumberFormat>();
   const number = (n: number, maxDigits = 1) => {
     let nf = numbers.get(maxDigits);
-    if (!nf) numbers.set(maxDigits, (nf = new Intl.NumberFormat(locale, { maximumFractionDigits: maxDigits })));
+    if (!nf)
+      numbers.set(
+        maxDigits,
+        (nf = new Intl.NumberFormat(locale, { maximumFractionDigits: maxDigits })),
+      );
     return nf.format(n);
   };
   const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
-  const money = new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 0 });
+  const money = new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency,
+    maximumFractionDigits: 0,
+  });
   const cents = new Intl.NumberFormat(locale, { style: 'currency', currency });
-  const compact = new Intl.NumberFormat(locale, { style: 'currency', currency, notation: 'compact' });
+  const compact = new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency,
+    notation: 'compact',
+  });
   const units = new Map<string, Intl.NumberFormat>();
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   return {
@@ -53,7 +65,16 @@ function build(locale: string, currency: string): Format {
     moneyCompact: (amount) => compact.format(amount),
     duration(n, unit) {
       let nf = units.get(unit);
-      if (!nf) units.set(unit, (nf = new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 1 })));
+      if (!nf)
+        units.set(
+          unit,
+          (nf = new Intl.NumberFormat(locale, {
+            style: 'unit',
+            unit,
+            unitDisplay: 'long',
+            maximumFractionDigits: 1,
+          })),
+        );
       return nf.format(n);
     },
     date(iso) {

@@ -28,4 +28,5 @@ function canonical(tag: string): string {
   }
 }
 
-export const languageOf = (locale: string): Lang => (locale.toLowerCase().startsWith('ru') ? 'ru' : 'en');
+export const languageOf = (locale: string): Lang =>
+  locale.toLowerCase().startsWith('ru') ? 'ru' : 'en';

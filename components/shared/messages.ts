@@ -20,8 +20,11 @@ const russian: Translate = (_en, ru) => ru;
 export const translator = (lang: Lang): Translate => (lang === 'ru' ? russian : english);
 
 /** The label of an open-ended id: ours when we know the id, otherwise the id itself, so that a workspace's new kinds still show something readable. */
-export const labelOf = (t: Translate, labels: Readonly<Record<string, Text>>, id: string): string =>
-  Object.hasOwn(labels, id) ? t(...labels[id]!) : id;
+export const labelOf = (
+  t: Translate,
+  labels: Readonly<Record<string, Text>>,
+  id: string,
+): string => (Object.hasOwn(labels, id) ? t(...labels[id]!) : id);
 
 // Texts more than one component shows.
 export const LOADING: Text = ['Loading…', 'Загрузка…'];

@@ -10,5 +10,6 @@ export type ClientTypeEntry = v.InferOutput<typeof ClientTypeEntrySchema>;
  * caller has (an older API, a hand-made object) rather than failing.
  */
 export type ClientProfile = Client & {
-  [K in Exclude<keyof Profile, keyof Client>]?: (K extends 'aggregates' | 'clv' | 'lead' ? Partial<Profile[K]> : Profile[K]) | null;
+  [K in Exclude<keyof Profile, keyof Client>]?:
+    (K extends 'aggregates' | 'clv' | 'lead' ? Partial<Profile[K]> : Profile[K]) | null;
 };

@@ -31,10 +31,14 @@ export const root = (el: Element): ShadowRoot => {
   return el.shadowRoot;
 };
 
-export const part = (el: Element, name: string): HTMLElement | null => root(el).querySelector(`[part~="${name}"]`);
-export const parts = (el: Element, name: string): HTMLElement[] => [...root(el).querySelectorAll<HTMLElement>(`[part~="${name}"]`)];
+export const part = (el: Element, name: string): HTMLElement | null =>
+  root(el).querySelector(`[part~="${name}"]`);
+export const parts = (el: Element, name: string): HTMLElement[] => [
+  ...root(el).querySelectorAll<HTMLElement>(`[part~="${name}"]`),
+];
 // Collapses the template's whitespace but keeps the no-break spaces Intl puts in numbers.
-export const text = (node: Element | null): string => (node?.textContent ?? '').replace(/[ \t\r\n]+/g, ' ').trim();
+export const text = (node: Element | null): string =>
+  (node?.textContent ?? '').replace(/[ \t\r\n]+/g, ' ').trim();
 
 export function json(body: unknown, status = 200, type = 'application/json'): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
@@ -45,8 +49,12 @@ export function problem(status: number, title: string, detail: string): Response
 }
 
 /** Replaces `fetch` for one test; the spy records the URL and init of every call. */
-export function stubFetch(answer: (url: string, init: RequestInit | undefined) => Response | Promise<Response>) {
-  return vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => answer(String(input), init));
+export function stubFetch(
+  answer: (url: string, init: RequestInit | undefined) => Response | Promise<Response>,
+) {
+  return vi
+    .spyOn(globalThis, 'fetch')
+    .mockImplementation(async (input, init) => answer(String(input), init));
 }
 
 export const headerOf = (init: RequestInit | undefined, name: string): string | undefined =>
@@ -78,6 +86,8 @@ export function cleanup(): void {
 /** Runs axe-core on the element, shadow DOM included, and expects no violation. */
 export async function expectAccessible(el: Element): Promise<void> {
   const result = await axe.run(el, { resultTypes: ['violations'] });
-  const found = result.violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+  const found = result.violations.map(
+    (v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
+  );
   expect(found).toEqual([]);
 }

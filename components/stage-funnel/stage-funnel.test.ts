@@ -1,6 +1,20 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { commands, userEvent } from 'vitest/browser';
-import { cleanup, collect, deferred, expectAccessible, headerOf, json, mount, part, parts, problem, root, stubFetch, text } from '../shared/testing.ts';
+import {
+  cleanup,
+  collect,
+  deferred,
+  expectAccessible,
+  headerOf,
+  json,
+  mount,
+  part,
+  parts,
+  problem,
+  root,
+  stubFetch,
+  text,
+} from '../shared/testing.ts';
 import { funnel } from '../shared/fixtures.ts';
 import './folio-stage-funnel.ts';
 
@@ -10,8 +24,22 @@ describe('<folio-stage-funnel> from the data property', () => {
   test('shows every stage with its count, conversion to the next stage and median days, sized by count', async () => {
     const el = await mount('folio-stage-funnel', (e) => (e.data = funnel));
     const buttons = parts(el, 'stage');
-    expect(buttons.map((b) => text(b.querySelector('[part=label]')))).toEqual(['Prospect', 'Potential', 'Developing', 'Developed', 'Sleeping', 'Lost']);
-    expect(buttons.map((b) => text(b.querySelector('[part=count]')))).toEqual(['1,234', '120', '80', '40', '20', '6']);
+    expect(buttons.map((b) => text(b.querySelector('[part=label]')))).toEqual([
+      'Prospect',
+      'Potential',
+      'Developing',
+      'Developed',
+      'Sleeping',
+      'Lost',
+    ]);
+    expect(buttons.map((b) => text(b.querySelector('[part=count]')))).toEqual([
+      '1,234',
+      '120',
+      '80',
+      '40',
+      '20',
+      '6',
+    ]);
     expect(text(buttons[0]!.querySelector('[part=meta]'))).toBe('45.5% move on · median 12.5 days');
     expect(text(buttons[2]!.querySelector('[part=meta]'))).toBe('50% move on');
     expect(text(buttons[4]!.querySelector('[part=meta]'))).toBe('median 90 days');
@@ -23,7 +51,9 @@ describe('<folio-stage-funnel> from the data property', () => {
 
   test('carries a data table with the same numbers for screen readers', async () => {
     const el = await mount('folio-stage-funnel', (e) => (e.data = funnel));
-    const rows = [...root(el).querySelectorAll('table[part=table] tbody tr')].map((r) => [...r.children].map((c) => text(c)));
+    const rows = [...root(el).querySelectorAll('table[part=table] tbody tr')].map((r) =>
+      [...r.children].map((c) => text(c)),
+    );
     expect(rows[0]).toEqual(['Prospect', '1,234', '1,234', '2,468', '45.5%', '50%', '12.5 days']);
     expect(rows).toHaveLength(6);
     // Hidden from sight by default, not from assistive technology.
@@ -34,9 +64,19 @@ describe('<folio-stage-funnel> from the data property', () => {
   });
 
   test('keeps a stage renamed by the workspace and translates default names', async () => {
-    const renamed = { ...funnel, stages: funnel.stages.map((s) => (s.stage === 'developed' ? { ...s, label: 'Regulars' } : s)) };
+    const renamed = {
+      ...funnel,
+      stages: funnel.stages.map((s) => (s.stage === 'developed' ? { ...s, label: 'Regulars' } : s)),
+    };
     const el = await mount('folio-stage-funnel', (e) => (e.data = renamed), { lang: 'ru' });
-    expect(parts(el, 'label').map(text)).toEqual(['Стадия привлечения', 'Потенциальный', 'Развивающийся', 'Regulars', 'Спящий', 'Утерянный']);
+    expect(parts(el, 'label').map(text)).toEqual([
+      'Стадия привлечения',
+      'Потенциальный',
+      'Развивающийся',
+      'Regulars',
+      'Спящий',
+      'Утерянный',
+    ]);
   });
 
   test('speaks Russian with Russian number formatting when an ancestor says lang="ru"', async () => {
@@ -55,14 +95,20 @@ describe('<folio-stage-funnel> from the data property', () => {
   });
 
   test('shows the empty state when no client has a stage', async () => {
-    const el = await mount('folio-stage-funnel', (e) => (e.data = { ...funnel, total: 0, stages: funnel.stages.map((s) => ({ ...s, count: 0 })) }));
+    const el = await mount(
+      'folio-stage-funnel',
+      (e) =>
+        (e.data = { ...funnel, total: 0, stages: funnel.stages.map((s) => ({ ...s, count: 0 })) }),
+    );
     expect(text(part(el, 'empty'))).toBe('No clients in the funnel yet.');
     expect(part(el, 'empty')!.closest('[role=status]')).not.toBeNull();
     expect(parts(el, 'stage')).toHaveLength(0);
   });
 
   test('lays the stages out side by side with layout="horizontal"', async () => {
-    const el = await mount('folio-stage-funnel', (e) => (e.data = funnel), { attrs: { layout: 'horizontal' } });
+    const el = await mount('folio-stage-funnel', (e) => (e.data = funnel), {
+      attrs: { layout: 'horizontal' },
+    });
     const [first, second] = parts(el, 'stage').map((b) => b.getBoundingClientRect());
     expect(second!.left).toBeGreaterThan(first!.right - 1);
     expect(Math.round(second!.top)).toBe(Math.round(first!.top));
@@ -161,9 +207,26 @@ describe('<folio-stage-funnel> from the API', () => {
   });
 
   test.each([
-    ['the detail of a problem', () => problem(401, 'Unauthorized', 'The key is not valid.'), 'Could not load the data. The key is not valid.'],
-    ['the title of a problem without detail', () => json({ type: 'about:blank', title: 'Too Many Requests', status: 429 }, 429, 'application/problem+json'), 'Could not load the data. Too Many Requests'],
-    ['nothing more for a body that is not JSON', () => new Response('<html>Bad gateway</html>', { status: 502 }), 'Could not load the data.'],
+    [
+      'the detail of a problem',
+      () => problem(401, 'Unauthorized', 'The key is not valid.'),
+      'Could not load the data. The key is not valid.',
+    ],
+    [
+      'the title of a problem without detail',
+      () =>
+        json(
+          { type: 'about:blank', title: 'Too Many Requests', status: 429 },
+          429,
+          'application/problem+json',
+        ),
+      'Could not load the data. Too Many Requests',
+    ],
+    [
+      'nothing more for a body that is not JSON',
+      () => new Response('<html>Bad gateway</html>', { status: 502 }),
+      'Could not load the data.',
+    ],
   ])('an error answer shows %s', async (_, answer, shown) => {
     stubFetch(answer);
     const el = await mount('folio-stage-funnel', undefined, { attrs });
@@ -180,7 +243,9 @@ describe('<folio-stage-funnel> from the API', () => {
 
   test('the data property wins: nothing is fetched', async () => {
     const fetch = stubFetch(() => json(funnel));
-    const el = await mount('folio-stage-funnel', (e) => (e.data = { ...funnel, total: 7 }), { attrs });
+    const el = await mount('folio-stage-funnel', (e) => (e.data = { ...funnel, total: 7 }), {
+      attrs,
+    });
     await el.dataComplete;
     expect(fetch).not.toHaveBeenCalled();
     expect(text(part(el, 'summary'))).toMatch(/^7 clients/);
@@ -200,7 +265,11 @@ describe('<folio-stage-funnel> from the API', () => {
 
   test('changing the key aborts the running fetch and fetches again with the new one', async () => {
     const first = deferred<Response>();
-    const fetch = stubFetch((_, init) => (headerOf(init, 'authorization') === 'Bearer pk_test_1' ? first.promise : json({ ...funnel, total: 2 })));
+    const fetch = stubFetch((_, init) =>
+      headerOf(init, 'authorization') === 'Bearer pk_test_1'
+        ? first.promise
+        : json({ ...funnel, total: 2 }),
+    );
     const el = await mount('folio-stage-funnel', undefined, { attrs });
     el.key = 'pk_test_2';
     await el.updateComplete;

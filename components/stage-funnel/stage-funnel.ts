@@ -165,7 +165,10 @@ function figures(s: FunnelStage, { t, f }: I18n) {
     conversion: conversion ?? NONE,
     median: median ?? NONE,
     // Under the bar, only what is known: the last stages have no next one to convert to.
-    meta: [conversion && t(`${conversion} move on`, `дальше: ${conversion}`), median && t(`median ${median}`, `медиана ${median}`)]
+    meta: [
+      conversion && t(`${conversion} move on`, `дальше: ${conversion}`),
+      median && t(`median ${median}`, `медиана ${median}`),
+    ]
       .filter(Boolean)
       .join(' · '),
   };

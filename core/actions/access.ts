@@ -6,7 +6,10 @@
  * supervisor takes effect without issuing new keys.
  */
 
-export type Viewer = { kind: 'all' } | { kind: 'managers'; managers: ReadonlySet<string> } | { kind: 'client'; clientId: string };
+export type Viewer =
+  | { kind: 'all' }
+  | { kind: 'managers'; managers: ReadonlySet<string> }
+  | { kind: 'client'; clientId: string };
 
 export interface Caller {
   kind: 'secret' | 'publishable' | 'restricted';
@@ -18,7 +21,10 @@ export interface Caller {
 
 const nonEmpty = (x: unknown): x is string => typeof x === 'string' && x.length > 0;
 
-export function viewerOf(caller: Caller, supervisors: Readonly<Record<string, readonly string[]>>): Viewer {
+export function viewerOf(
+  caller: Caller,
+  supervisors: Readonly<Record<string, readonly string[]>>,
+): Viewer {
   if (caller.kind === 'secret') return { kind: 'all' };
   if (caller.kind === 'publishable') {
     const s = caller.session;
@@ -29,8 +35,16 @@ export function viewerOf(caller: Caller, supervisors: Readonly<Record<string, re
   const { manager, supervisor, supervisorOf } = caller.scope;
   if (nonEmpty(manager)) return { kind: 'managers', managers: new Set([manager]) };
   // A supervisor may hold clients of their own, so their own name counts as one of their managers.
-  if (nonEmpty(supervisor)) return { kind: 'managers', managers: new Set([supervisor, ...(Object.hasOwn(supervisors, supervisor) ? supervisors[supervisor]! : [])]) };
-  if (Array.isArray(supervisorOf)) return { kind: 'managers', managers: new Set(supervisorOf.filter(nonEmpty)) };
+  if (nonEmpty(supervisor))
+    return {
+      kind: 'managers',
+      managers: new Set([
+        supervisor,
+        ...(Object.hasOwn(supervisors, supervisor) ? supervisors[supervisor]! : []),
+      ]),
+    };
+  if (Array.isArray(supervisorOf))
+    return { kind: 'managers', managers: new Set(supervisorOf.filter(nonEmpty)) };
   // A restricted key without a usable scope sees nothing rather than everything.
   return { kind: 'managers', managers: new Set() };
 }
@@ -55,8 +69,11 @@ export function canSee(viewer: Viewer, clientId: string | null, manager: string 
 }
 
 /** The supervisor of each manager, from the settings' supervisor → managers map. */
-export function supervisorOf(supervisors: Readonly<Record<string, readonly string[]>>): Map<string, string> {
+export function supervisorOf(
+  supervisors: Readonly<Record<string, readonly string[]>>,
+): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [supervisor, managers] of Object.entries(supervisors)) for (const m of managers) out.set(m, supervisor);
+  for (const [supervisor, managers] of Object.entries(supervisors))
+    for (const m of managers) out.set(m, supervisor);
   return out;
 }

@@ -9,9 +9,18 @@ const { reviewedAt: _r, ...content } = v.parse(DossierBodySchema, {
     { criterion: 'Price', score: 2 },
     { criterion: 'Quality', score: 3 },
   ],
-  qualification: { need: { met: true }, abilityToPay: { met: true, note: 'paid on time for 2 years' }, authority: {} },
+  qualification: {
+    need: { met: true },
+    abilityToPay: { met: true, note: 'paid on time for 2 years' },
+    authority: {},
+  },
 });
-const stored = { content, reviewedAt: '2025-01-01T00:00:00.000Z', createdAt: '2024-06-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z' };
+const stored = {
+  content,
+  reviewedAt: '2025-01-01T00:00:00.000Z',
+  createdAt: '2024-06-01T00:00:00.000Z',
+  updatedAt: '2025-01-01T00:00:00.000Z',
+};
 
 describe('dossierView', () => {
   it('shows where to develop: the distance from 4 per criterion, largest first', () => {
@@ -41,6 +50,13 @@ describe('dossierView', () => {
 
   it('an empty dossier has no average', () => {
     const { reviewedAt: _x, ...empty } = v.parse(DossierBodySchema, {});
-    expect(dossierView('c1', { ...stored, content: empty }, '2025-02-01T00:00:00.000Z', 90)).toMatchObject({ relationshipScore: { average: null, gaps: [] }, qualificationMet: 0, needs: [], business: '' });
+    expect(
+      dossierView('c1', { ...stored, content: empty }, '2025-02-01T00:00:00.000Z', 90),
+    ).toMatchObject({
+      relationshipScore: { average: null, gaps: [] },
+      qualificationMet: 0,
+      needs: [],
+      business: '',
+    });
   });
 });

@@ -32,10 +32,23 @@ export interface FactSettings {
  * The adapter between segmentation and the work list: client types with their reasons, key
  * clients and mono-clients come from `core/segments`, so the list and the profile never disagree.
  */
-export function gatherFacts(snapshots: readonly ClientSnapshot[], settings: FactSettings, reviewDates: ReadonlyMap<string, string>, asOf: string): ClientFacts[] {
+export function gatherFacts(
+  snapshots: readonly ClientSnapshot[],
+  settings: FactSettings,
+  reviewDates: ReadonlyMap<string, string>,
+  asOf: string,
+): ClientFacts[] {
   const types = classifyAll(snapshots, settings.segments, asOf);
-  const health = portfolio(snapshots, { asOf, months: settings.segments.windowMonths, model: settings.model }, settings.segments);
-  const mono = new Map(health.warnings.filter((w) => w.code === 'mono_client' && w.clientId !== undefined).map((w) => [w.clientId!, { share: w.share ?? 0, message: w.message }]));
+  const health = portfolio(
+    snapshots,
+    { asOf, months: settings.segments.windowMonths, model: settings.model },
+    settings.segments,
+  );
+  const mono = new Map(
+    health.warnings
+      .filter((w) => w.code === 'mono_client' && w.clientId !== undefined)
+      .map((w) => [w.clientId!, { share: w.share ?? 0, message: w.message }]),
+  );
   return snapshots.map((s) => {
     const entries = types.get(s.id) ?? [];
     const typeMap = new Map(entries.map((e) => [e.type, e.reasons]));

@@ -1,5 +1,9 @@
 import * as v from 'valibot';
-import { type ActionSettings, ActionSettingsSchema, type LeadQualification } from '../../schema/actions.ts';
+import {
+  type ActionSettings,
+  ActionSettingsSchema,
+  type LeadQualification,
+} from '../../schema/actions.ts';
 import type { ClientAggregates } from '../../schema/clients.ts';
 import type { Stage } from '../../schema/lifecycle.ts';
 import { snapshot } from '../segments/fixtures.ts';
@@ -8,7 +12,8 @@ import type { ClientFacts } from './facts.ts';
 
 /** Test helpers: clients described by the facts a rule reads, so each test states only those. */
 
-export const settingsOf = (patch: Record<string, unknown> = {}): ActionSettings => v.parse(ActionSettingsSchema, patch);
+export const settingsOf = (patch: Record<string, unknown> = {}): ActionSettings =>
+  v.parse(ActionSettingsSchema, patch);
 
 export const NOT_A_LEAD: LeadQualification = {
   lead: false,
@@ -39,7 +44,11 @@ export interface FactSpec {
 }
 
 export function fact(id: string, spec: FactSpec = {}): ClientFacts {
-  const s = snapshot(id, { stage: spec.stage ?? null, stageSince: spec.stageSince ?? null, aggregates: spec.aggregates ?? {} });
+  const s = snapshot(id, {
+    stage: spec.stage ?? null,
+    stageSince: spec.stageSince ?? null,
+    aggregates: spec.aggregates ?? {},
+  });
   s.name = spec.name ?? `Client ${id}`;
   const types = new Map(Object.entries(spec.types ?? {}));
   if (spec.key) types.set('golden', types.get('golden') ?? ['30% of revenue (key from 10%)']);

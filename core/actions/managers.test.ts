@@ -14,7 +14,15 @@ describe('managerOverview', () => {
   const overview = managerOverview(facts, settings, '2025-03-01T00:00:00.000Z');
 
   it('lists every manager with clients, key clients and supervisor; team members without clients too', () => {
-    expect(overview.managers.map((m) => [m.manager, m.supervisor, m.clients, m.keyClients.length, m.overloaded])).toEqual([
+    expect(
+      overview.managers.map((m) => [
+        m.manager,
+        m.supervisor,
+        m.clients,
+        m.keyClients.length,
+        m.overloaded,
+      ]),
+    ).toEqual([
       ['anna', 'irina', 4, 4, true],
       ['boris', 'irina', 2, 1, false],
       ['dina', 'irina', 0, 0, false],
@@ -24,14 +32,26 @@ describe('managerOverview', () => {
 
   it('warns about the overloaded manager and the key client without one', () => {
     expect(overview.warnings).toEqual([
-      { code: 'manager_overloaded', manager: 'anna', message: 'anna holds 4 key clients; one manager handles at most 3' },
-      { code: 'key_client_unassigned', clientId: 'k6', message: 'Key client Vega Trade has no manager' },
+      {
+        code: 'manager_overloaded',
+        manager: 'anna',
+        message: 'anna holds 4 key clients; one manager handles at most 3',
+      },
+      {
+        code: 'key_client_unassigned',
+        clientId: 'k6',
+        message: 'Key client Vega Trade has no manager',
+      },
     ]);
     expect(overview.unassignedKeyClients).toEqual([{ id: 'k6', name: 'Vega Trade' }]);
   });
 
   it('the limit is a setting', () => {
-    const loose = managerOverview(facts, settingsOf({ rules: { rebalance_manager: { maxKeyClients: 4 } } }), '2025-03-01T00:00:00.000Z');
+    const loose = managerOverview(
+      facts,
+      settingsOf({ rules: { rebalance_manager: { maxKeyClients: 4 } } }),
+      '2025-03-01T00:00:00.000Z',
+    );
     expect(loose.warnings.map((w) => w.code)).toEqual(['key_client_unassigned']);
   });
 });

@@ -6,7 +6,11 @@ import type { ClientFacts } from './facts.ts';
 type ClientRef = { id: string; name: string | null };
 
 /** Key clients per manager, and the key clients nobody manages. */
-export function keyClientsByManager(facts: readonly ClientFacts[]): { byManager: Map<string, ClientRef[]>; clients: Map<string, number>; unassigned: ClientRef[] } {
+export function keyClientsByManager(facts: readonly ClientFacts[]): {
+  byManager: Map<string, ClientRef[]>;
+  clients: Map<string, number>;
+  unassigned: ClientRef[];
+} {
   const byManager = new Map<string, ClientRef[]>();
   const clients = new Map<string, number>();
   const unassigned: ClientRef[] = [];
@@ -28,20 +32,38 @@ export function keyClientsByManager(facts: readonly ClientFacts[]): { byManager:
  * supervisor, and the warnings (a manager over the limit, a key client without a manager). Managers
  * named only in the team settings are listed with no clients.
  */
-export function managerOverview(facts: readonly ClientFacts[], settings: ActionSettings, asOf: string): ManagersResult {
+export function managerOverview(
+  facts: readonly ClientFacts[],
+  settings: ActionSettings,
+  asOf: string,
+): ManagersResult {
   const max = settings.rules.rebalance_manager.maxKeyClients;
   const { byManager, clients, unassigned } = keyClientsByManager(facts);
   const supervisor = supervisorOf(settings.supervisors);
   const names = [...new Set([...byManager.keys(), ...supervisor.keys()])].sort();
   const managers = names.map((manager) => {
     const keys = byManager.get(manager) ?? [];
-    return { manager, supervisor: supervisor.get(manager) ?? null, clients: clients.get(manager) ?? 0, keyClients: keys, overloaded: keys.length > max };
+    return {
+      manager,
+      supervisor: supervisor.get(manager) ?? null,
+      clients: clients.get(manager) ?? 0,
+      keyClients: keys,
+      overloaded: keys.length > max,
+    };
   });
   const warnings: ManagersResult['warnings'] = [
     ...managers
       .filter((m) => m.overloaded)
-      .map((m) => ({ code: 'manager_overloaded' as const, manager: m.manager, message: `${m.manager} holds ${plural(m.keyClients.length, 'key client')}; one manager handles at most ${max}` })),
-    ...unassigned.map((c) => ({ code: 'key_client_unassigned' as const, clientId: c.id, message: `Key client ${c.name ?? c.id} has no manager` })),
+      .map((m) => ({
+        code: 'manager_overloaded' as const,
+        manager: m.manager,
+        message: `${m.manager} holds ${plural(m.keyClients.length, 'key client')}; one manager handles at most ${max}`,
+      })),
+    ...unassigned.map((c) => ({
+      code: 'key_client_unassigned' as const,
+      clientId: c.id,
+      message: `Key client ${c.name ?? c.id} has no manager`,
+    })),
   ];
   return { asOf, maxKeyClients: max, managers, unassignedKeyClients: unassigned, warnings };
 }

@@ -13,6 +13,9 @@ describe('periodBounds (UTC)', () => {
     ['2025-11-15T00:00:00.000Z', 'quarter', '2025-10-01', '2026-01-01'],
     ['2025-07-01T00:00:00.000Z', 'year', '2025-01-01', '2026-01-01'],
   ] as const)('%s in its %s', (iso, period, start, end) => {
-    expect(periodBounds(iso, period)).toEqual({ start: `${start}T00:00:00.000Z`, end: `${end}T00:00:00.000Z` });
+    expect(periodBounds(iso, period)).toEqual({
+      start: `${start}T00:00:00.000Z`,
+      end: `${end}T00:00:00.000Z`,
+    });
   });
 });

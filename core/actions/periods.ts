@@ -11,15 +11,27 @@ export function periodBounds(iso: string, period: ActionPeriod): { start: string
       const midnight = Date.UTC(y, m, t.getUTCDate());
       const sinceMonday = (t.getUTCDay() + 6) % 7;
       const start = midnight - sinceMonday * DAY_MS;
-      return { start: new Date(start).toISOString(), end: new Date(start + 7 * DAY_MS).toISOString() };
+      return {
+        start: new Date(start).toISOString(),
+        end: new Date(start + 7 * DAY_MS).toISOString(),
+      };
     }
     case 'month':
-      return { start: new Date(Date.UTC(y, m, 1)).toISOString(), end: new Date(Date.UTC(y, m + 1, 1)).toISOString() };
+      return {
+        start: new Date(Date.UTC(y, m, 1)).toISOString(),
+        end: new Date(Date.UTC(y, m + 1, 1)).toISOString(),
+      };
     case 'quarter': {
       const q = m - (m % 3);
-      return { start: new Date(Date.UTC(y, q, 1)).toISOString(), end: new Date(Date.UTC(y, q + 3, 1)).toISOString() };
+      return {
+        start: new Date(Date.UTC(y, q, 1)).toISOString(),
+        end: new Date(Date.UTC(y, q + 3, 1)).toISOString(),
+      };
     }
     case 'year':
-      return { start: new Date(Date.UTC(y, 0, 1)).toISOString(), end: new Date(Date.UTC(y + 1, 0, 1)).toISOString() };
+      return {
+        start: new Date(Date.UTC(y, 0, 1)).toISOString(),
+        end: new Date(Date.UTC(y + 1, 0, 1)).toISOString(),
+      };
   }
 }

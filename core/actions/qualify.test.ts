@@ -7,8 +7,18 @@ const none = { requests: 0 };
 
 describe('qualifyLead: contact data, a wish to buy and a budget', () => {
   it('all three make a lead', () => {
-    const q = qualifyLead({ email: 'buyer@example.com', wishToBuy: true, budget: 12000 }, none, leads);
-    expect(q).toMatchObject({ lead: true, missing: [], contact: { met: true, via: ['email'] }, wish: { met: true, via: 'attribute' }, budget: { met: true, amount: 12000 } });
+    const q = qualifyLead(
+      { email: 'buyer@example.com', wishToBuy: true, budget: 12000 },
+      none,
+      leads,
+    );
+    expect(q).toMatchObject({
+      lead: true,
+      missing: [],
+      contact: { met: true, via: ['email'] },
+      wish: { met: true, via: 'attribute' },
+      budget: { met: true, amount: 12000 },
+    });
   });
 
   it.each([
@@ -18,7 +28,12 @@ describe('qualifyLead: contact data, a wish to buy and a budget', () => {
     ['a wish set to false', { phone: '+7 900', wishToBuy: false, budget: 1 }, none, ['wish']],
     ['no budget', { phone: '+7 900', wishToBuy: 'yes' }, none, ['budget']],
     ['a zero budget', { phone: '+7 900', wishToBuy: 'да', budget: 0 }, none, ['budget']],
-    ['a budget that is not an amount', { phone: '+7 900', wishToBuy: true, budget: 'a lot' }, none, ['budget']],
+    [
+      'a budget that is not an amount',
+      { phone: '+7 900', wishToBuy: true, budget: 'a lot' },
+      none,
+      ['budget'],
+    ],
     ['nothing', {}, none, ['contact', 'wish', 'budget']],
   ])('%s', (_label, attributes, aggregates, missing) => {
     const q = qualifyLead(attributes, aggregates, leads);
@@ -28,13 +43,25 @@ describe('qualifyLead: contact data, a wish to buy and a budget', () => {
 
   it('a request event is a wish to buy unless the workspace says otherwise', () => {
     const attrs = { phone: '+7 900', budget: '50 000' };
-    expect(qualifyLead(attrs, { requests: 2 }, leads)).toMatchObject({ lead: true, wish: { via: 'request', text: '2 requests to discuss a deal' }, budget: { amount: 50000 } });
-    expect(qualifyLead(attrs, { requests: 2 }, { ...leads, requestIsWish: false }).missing).toEqual(['wish']);
+    expect(qualifyLead(attrs, { requests: 2 }, leads)).toMatchObject({
+      lead: true,
+      wish: { via: 'request', text: '2 requests to discuss a deal' },
+      budget: { amount: 50000 },
+    });
+    expect(qualifyLead(attrs, { requests: 2 }, { ...leads, requestIsWish: false }).missing).toEqual(
+      ['wish'],
+    );
   });
 
   it('reads the attributes the workspace names', () => {
-    const custom = settingsOf({ leads: { contactAttributes: ['telegram'], wishAttribute: 'hot', budgetAttribute: 'limit' } }).leads;
-    expect(qualifyLead({ telegram: '@buyer', hot: true, limit: 300 }, none, custom).lead).toBe(true);
-    expect(qualifyLead({ email: 'x@y.z', wishToBuy: true, budget: 300 }, none, custom).missing).toEqual(['contact', 'wish', 'budget']);
+    const custom = settingsOf({
+      leads: { contactAttributes: ['telegram'], wishAttribute: 'hot', budgetAttribute: 'limit' },
+    }).leads;
+    expect(qualifyLead({ telegram: '@buyer', hot: true, limit: 300 }, none, custom).lead).toBe(
+      true,
+    );
+    expect(
+      qualifyLead({ email: 'x@y.z', wishToBuy: true, budget: 300 }, none, custom).missing,
+    ).toEqual(['contact', 'wish', 'budget']);
   });
 });

@@ -2,7 +2,8 @@ import type { LeadQualification, LeadSettings } from '../../schema/actions.ts';
 import type { ClientAggregates } from '../../schema/clients.ts';
 import { fmtMoney, plural } from '../segments/format.ts';
 
-const filled = (x: unknown) => (typeof x === 'string' ? x.trim() !== '' : typeof x === 'number' && Number.isFinite(x));
+const filled = (x: unknown) =>
+  typeof x === 'string' ? x.trim() !== '' : typeof x === 'number' && Number.isFinite(x);
 const YES = new Set(['true', 'yes', 'y', '1', 'да']);
 
 /** A budget as CRMs send it: a number, or a number written as text ("50 000", "12500.50"). */
@@ -28,24 +29,46 @@ export function qualifyLead(
   const contact = {
     met: via.length > 0,
     via,
-    text: via.length > 0 ? `contact data: ${via.join(', ')}` : `no contact data (attributes ${settings.contactAttributes.join(', ')} are empty)`,
+    text:
+      via.length > 0
+        ? `contact data: ${via.join(', ')}`
+        : `no contact data (attributes ${settings.contactAttributes.join(', ')} are empty)`,
   };
 
   const stated = attributes[settings.wishAttribute];
-  const saysYes = stated === true || (typeof stated === 'string' && YES.has(stated.trim().toLowerCase()));
+  const saysYes =
+    stated === true || (typeof stated === 'string' && YES.has(stated.trim().toLowerCase()));
   const requested = settings.requestIsWish && aggregates.requests > 0;
   const wish = saysYes
-    ? { met: true, via: 'attribute' as const, text: `wish to buy stated (${settings.wishAttribute})` }
+    ? {
+        met: true,
+        via: 'attribute' as const,
+        text: `wish to buy stated (${settings.wishAttribute})`,
+      }
     : requested
-      ? { met: true, via: 'request' as const, text: `${plural(aggregates.requests, 'request')} to discuss a deal` }
-      : { met: false, via: null, text: `no stated wish to buy (${settings.wishAttribute}${settings.requestIsWish ? ' or a request event' : ''})` };
+      ? {
+          met: true,
+          via: 'request' as const,
+          text: `${plural(aggregates.requests, 'request')} to discuss a deal`,
+        }
+      : {
+          met: false,
+          via: null,
+          text: `no stated wish to buy (${settings.wishAttribute}${settings.requestIsWish ? ' or a request event' : ''})`,
+        };
 
   const amount = amountOf(attributes[settings.budgetAttribute]);
   const budget =
     amount !== null && amount > 0
       ? { met: true, amount, text: `budget ${fmtMoney(amount)}` }
-      : { met: false, amount, text: `no budget (${settings.budgetAttribute} is ${amount === 0 ? 'zero' : 'not a positive amount'})` };
+      : {
+          met: false,
+          amount,
+          text: `no budget (${settings.budgetAttribute} is ${amount === 0 ? 'zero' : 'not a positive amount'})`,
+        };
 
-  const missing = (['contact', 'wish', 'budget'] as const).filter((k) => !{ contact, wish, budget }[k].met);
+  const missing = (['contact', 'wish', 'budget'] as const).filter(
+    (k) => !{ contact, wish, budget }[k].met,
+  );
   return { lead: missing.length === 0, contact, wish, budget, missing };
 }

@@ -21,9 +21,18 @@ describe('keep_cadence: a positive contact with a key client every 10 days', () 
     if (overdue === null) expect(items).toEqual([]);
     else {
       expect(items).toHaveLength(1);
-      expect(items[0]).toMatchObject({ id: 'keep_cadence:2025-03-13:c1', dueAt: at(T, 10), overdueDays: overdue, priority: 1, manager: 'anna', clientName: 'Client c1' });
+      expect(items[0]).toMatchObject({
+        id: 'keep_cadence:2025-03-13:c1',
+        dueAt: at(T, 10),
+        overdueDays: overdue,
+        priority: 1,
+        manager: 'anna',
+        clientName: 'Client c1',
+      });
       expect(items[0]!.reason.numbers).toEqual({ cadenceDays: 10, daysSinceContact: days });
-      expect(items[0]!.reason.text).toBe(`No positive contact for ${days} days (last on 2025-03-03)`);
+      expect(items[0]!.reason.text).toBe(
+        `No positive contact for ${days} days (last on 2025-03-03)`,
+      );
     }
   });
 
@@ -39,7 +48,10 @@ describe('keep_cadence: a positive contact with a key client every 10 days', () 
   });
 
   it('marked done, it falls due again 10 days after the day it was done, under a new id', () => {
-    const done = { ...key, aggregates: { ...key.aggregates, actionsDone: { keep_cadence: at(T, 11) } } };
+    const done = {
+      ...key,
+      aggregates: { ...key.aggregates, actionsDone: { keep_cadence: at(T, 11) } },
+    };
     expect(itemsOf('keep_cadence', done, at(T, 20))).toEqual([]);
     const again = itemsOf('keep_cadence', done, at(T, 21));
     expect(again.map((i) => i.id)).toEqual(['keep_cadence:2025-03-24:c1']);
@@ -47,7 +59,11 @@ describe('keep_cadence: a positive contact with a key client every 10 days', () 
   });
 
   it('a key client never contacted positively is due 10 days after its first purchase', () => {
-    const items = itemsOf('keep_cadence', { key: true, aggregates: { firstPurchaseAt: T } }, at(T, 40));
+    const items = itemsOf(
+      'keep_cadence',
+      { key: true, aggregates: { firstPurchaseAt: T } },
+      at(T, 40),
+    );
     expect(items[0]).toMatchObject({ dueAt: at(T, 10), overdueDays: 30 });
     expect(items[0]!.reason.text).toBe('No positive contact recorded with this key client');
   });
@@ -55,13 +71,22 @@ describe('keep_cadence: a positive contact with a key client every 10 days', () 
   it('follows the workspace cadence and the look-ahead', () => {
     const settings = settingsOf({ lookaheadDays: 3, rules: { keep_cadence: { days: 7 } } });
     expect(itemsOf('keep_cadence', key, at(T, 3.9), settings)).toEqual([]);
-    expect(itemsOf('keep_cadence', key, at(T, 4), settings)).toMatchObject([{ dueAt: at(T, 7), openedAt: at(T, 4), overdueDays: 0 }]);
+    expect(itemsOf('keep_cadence', key, at(T, 4), settings)).toMatchObject([
+      { dueAt: at(T, 7), openedAt: at(T, 4), overdueDays: 0 },
+    ]);
   });
 });
 
 describe('respect_pause: no personal contact for 14 days after a negative contact', () => {
   // The last positive contact is long past, so without the pause the cadence would be overdue.
-  const spec = { key: true, aggregates: { lastPositiveContactAt: at(T, -30), lastNegativeContactAt: T, firstPurchaseAt: at(T, -400) } };
+  const spec = {
+    key: true,
+    aggregates: {
+      lastPositiveContactAt: at(T, -30),
+      lastNegativeContactAt: T,
+      firstPurchaseAt: at(T, -400),
+    },
+  };
   it.each([
     ['the day before the pause ends (13 days)', 13, true],
     ['the day it ends (14 days)', 14, false],
@@ -71,7 +96,9 @@ describe('respect_pause: no personal contact for 14 days after a negative contac
     const pause = all.filter((i) => i.kind === 'respect_pause');
     const cadence = all.filter((i) => i.kind === 'keep_cadence');
     if (paused) {
-      expect(pause).toMatchObject([{ id: 'respect_pause:2025-03-17:c1', dueAt: at(T, 14), openedAt: T, overdueDays: 0 }]);
+      expect(pause).toMatchObject([
+        { id: 'respect_pause:2025-03-17:c1', dueAt: at(T, 14), openedAt: T, overdueDays: 0 },
+      ]);
       expect(pause[0]!.reason.numbers).toEqual({ pauseDays: 14, daysLeft: 1 });
       expect(cadence).toEqual([]);
     } else {
@@ -94,14 +121,21 @@ describe('respect_pause: no personal contact for 14 days after a negative contac
   it('applies to any client, and marking it done hides it for this pause only', () => {
     const plain = { aggregates: { lastNegativeContactAt: T } };
     expect(itemsOf('respect_pause', plain, at(T, 1))).toHaveLength(1);
-    const done = { aggregates: { lastNegativeContactAt: T, actionsDone: { respect_pause: at(T, 1) } } };
+    const done = {
+      aggregates: { lastNegativeContactAt: T, actionsDone: { respect_pause: at(T, 1) } },
+    };
     expect(itemsOf('respect_pause', done, at(T, 2))).toEqual([]);
-    const newPause = { aggregates: { lastNegativeContactAt: at(T, 3), actionsDone: { respect_pause: at(T, 1) } } };
+    const newPause = {
+      aggregates: { lastNegativeContactAt: at(T, 3), actionsDone: { respect_pause: at(T, 1) } },
+    };
     expect(itemsOf('respect_pause', newPause, at(T, 4))).toHaveLength(1);
   });
 
   it('holds loyal touches and referral requests too', () => {
-    const loyal = { types: { loyal: ['with us 2 years'] }, aggregates: { lastNegativeContactAt: at(T, -1) } };
+    const loyal = {
+      types: { loyal: ['with us 2 years'] },
+      aggregates: { lastNegativeContactAt: at(T, -1) },
+    };
     const asOf = '2025-03-05T00:00:00.000Z';
     expect(itemsOf('loyal_touch', loyal, asOf)).toEqual([]);
     expect(itemsOf('ask_referral', loyal, asOf)).toEqual([]);
@@ -119,13 +153,19 @@ describe('review_dossier: a key client dossier every 90 days', () => {
     const items = itemsOf('review_dossier', spec, at(T, days));
     if (overdue === null) expect(items).toEqual([]);
     else {
-      expect(items).toMatchObject([{ id: 'review_dossier:2025-06-01:c1', dueAt: at(T, 90), overdueDays: overdue }]);
+      expect(items).toMatchObject([
+        { id: 'review_dossier:2025-06-01:c1', dueAt: at(T, 90), overdueDays: overdue },
+      ]);
       expect(items[0]!.reason.numbers).toEqual({ reviewDays: 90, daysSinceReview: days });
     }
   });
 
   it('a key client without a dossier needs one now', () => {
-    const items = itemsOf('review_dossier', { key: true, aggregates: { firstPurchaseAt: at(T, -10) } }, T);
+    const items = itemsOf(
+      'review_dossier',
+      { key: true, aggregates: { firstPurchaseAt: at(T, -10) } },
+      T,
+    );
     expect(items).toMatchObject([{ dueAt: at(T, -10), overdueDays: 10 }]);
     expect(items[0]!.reason.text).toBe('No dossier yet for this key client');
   });
@@ -136,29 +176,59 @@ describe('review_dossier: a key client dossier every 90 days', () => {
 });
 
 describe('rebalance_manager: at most 3 key clients per manager', () => {
-  const team = (n: number, manager = 'boris') => Array.from({ length: n }, (_, i) => fact(`k${i}`, { key: true, manager, aggregates: { lastPositiveContactAt: T } }));
+  const team = (n: number, manager = 'boris') =>
+    Array.from({ length: n }, (_, i) =>
+      fact(`k${i}`, { key: true, manager, aggregates: { lastPositiveContactAt: T } }),
+    );
   it.each([
     [2, false],
     [3, false],
     [4, true],
   ])('%i key clients: warned %s', (n, warned) => {
-    const items = deriveActions([...team(n), fact('small', { manager: 'boris' })], settingsOf(), T).filter((i) => i.kind === 'rebalance_manager');
+    const items = deriveActions(
+      [...team(n), fact('small', { manager: 'boris' })],
+      settingsOf(),
+      T,
+    ).filter((i) => i.kind === 'rebalance_manager');
     if (!warned) expect(items).toEqual([]);
     else {
-      expect(items).toMatchObject([{ id: 'rebalance_manager:2025-03-31:boris', clientId: null, manager: 'boris', canMarkDone: false, openedAt: '2025-03-01T00:00:00.000Z' }]);
+      expect(items).toMatchObject([
+        {
+          id: 'rebalance_manager:2025-03-31:boris',
+          clientId: null,
+          manager: 'boris',
+          canMarkDone: false,
+          openedAt: '2025-03-01T00:00:00.000Z',
+        },
+      ]);
       expect(items[0]!.reason.numbers).toEqual({ keyClients: 4, maxKeyClients: 3 });
-      expect(items[0]!.reason.signals).toEqual(['Client k0 (k0)', 'Client k1 (k1)', 'Client k2 (k2)', 'Client k3 (k3)']);
+      expect(items[0]!.reason.signals).toEqual([
+        'Client k0 (k0)',
+        'Client k1 (k1)',
+        'Client k2 (k2)',
+        'Client k3 (k3)',
+      ]);
     }
   });
 
   it('follows the workspace limit', () => {
-    const items = deriveActions(team(2), settingsOf({ rules: { rebalance_manager: { maxKeyClients: 1 } } }), T).filter((i) => i.kind === 'rebalance_manager');
+    const items = deriveActions(
+      team(2),
+      settingsOf({ rules: { rebalance_manager: { maxKeyClients: 1 } } }),
+      T,
+    ).filter((i) => i.kind === 'rebalance_manager');
     expect(items).toHaveLength(1);
   });
 
   it('a key client without a manager asks for one', () => {
-    const items = deriveActions([fact('k', { key: true, manager: null, aggregates: { lastPositiveContactAt: T } })], settingsOf(), T);
-    expect(items.filter((i) => i.kind === 'assign_manager')).toMatchObject([{ manager: null, clientId: 'k' }]);
+    const items = deriveActions(
+      [fact('k', { key: true, manager: null, aggregates: { lastPositiveContactAt: T } })],
+      settingsOf(),
+      T,
+    );
+    expect(items.filter((i) => i.kind === 'assign_manager')).toMatchObject([
+      { manager: null, clientId: 'k' },
+    ]);
     expect(items.filter((i) => i.kind === 'rebalance_manager')).toEqual([]);
   });
 });
@@ -174,28 +244,61 @@ describe('loyal_touch: one touch per period', () => {
     const items = itemsOf('loyal_touch', loyal, asOf);
     if (!listed) expect(items).toEqual([]);
     else {
-      expect(items).toMatchObject([{ id: 'loyal_touch:2025-04-30:c1', openedAt: '2025-04-01T00:00:00.000Z', dueAt: '2025-04-30T00:00:00.000Z', priority: 2 }]);
-      expect(items[0]!.reason.dates).toEqual({ periodStart: '2025-04-01T00:00:00.000Z', lastTouchAt: lastTouch });
+      expect(items).toMatchObject([
+        {
+          id: 'loyal_touch:2025-04-30:c1',
+          openedAt: '2025-04-01T00:00:00.000Z',
+          dueAt: '2025-04-30T00:00:00.000Z',
+          priority: 2,
+        },
+      ]);
+      expect(items[0]!.reason.dates).toEqual({
+        periodStart: '2025-04-01T00:00:00.000Z',
+        lastTouchAt: lastTouch,
+      });
     }
   });
 
   it('a touch or a done mark within the period clears it until the next period', () => {
     const touched = { ...loyal, aggregates: { lastTouchAt: '2025-04-02T09:00:00.000Z' } };
     expect(itemsOf('loyal_touch', touched, '2025-04-20T00:00:00.000Z')).toEqual([]);
-    const done = { ...loyal, aggregates: { lastTouchAt: lastTouch, actionsDone: { loyal_touch: '2025-04-02T09:00:00.000Z' } } };
+    const done = {
+      ...loyal,
+      aggregates: {
+        lastTouchAt: lastTouch,
+        actionsDone: { loyal_touch: '2025-04-02T09:00:00.000Z' },
+      },
+    };
     expect(itemsOf('loyal_touch', done, '2025-04-30T23:00:00.000Z')).toEqual([]);
-    expect(itemsOf('loyal_touch', done, '2025-05-01T00:00:00.000Z').map((i) => i.id)).toEqual(['loyal_touch:2025-05-31:c1']);
+    expect(itemsOf('loyal_touch', done, '2025-05-01T00:00:00.000Z').map((i) => i.id)).toEqual([
+      'loyal_touch:2025-05-31:c1',
+    ]);
   });
 
   it('the period is a setting: a quarter', () => {
     const settings = settingsOf({ rules: { loyal_touch: { period: 'quarter' } } });
-    expect(itemsOf('loyal_touch', loyal, '2025-04-01T00:00:00.000Z', settings)).toMatchObject([{ dueAt: '2025-06-30T00:00:00.000Z' }]);
-    expect(itemsOf('loyal_touch', { ...loyal, aggregates: { lastTouchAt: '2025-04-10T00:00:00.000Z' } }, '2025-06-30T00:00:00.000Z', settings)).toEqual([]);
+    expect(itemsOf('loyal_touch', loyal, '2025-04-01T00:00:00.000Z', settings)).toMatchObject([
+      { dueAt: '2025-06-30T00:00:00.000Z' },
+    ]);
+    expect(
+      itemsOf(
+        'loyal_touch',
+        { ...loyal, aggregates: { lastTouchAt: '2025-04-10T00:00:00.000Z' } },
+        '2025-06-30T00:00:00.000Z',
+        settings,
+      ),
+    ).toEqual([]);
   });
 
   it('not for key clients (the 10-day cadence covers them) nor for clients that are not loyal', () => {
     expect(itemsOf('loyal_touch', { ...loyal, key: true }, '2025-04-02T00:00:00.000Z')).toEqual([]);
-    expect(itemsOf('loyal_touch', { aggregates: { lastTouchAt: lastTouch } }, '2025-04-02T00:00:00.000Z')).toEqual([]);
+    expect(
+      itemsOf(
+        'loyal_touch',
+        { aggregates: { lastTouchAt: lastTouch } },
+        '2025-04-02T00:00:00.000Z',
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -208,31 +311,73 @@ describe('the pipeline: re-checked interest, leads, near-clients', () => {
   ])('recheck_interest %i days after the interest: %i item', (days, n) => {
     const items = itemsOf('recheck_interest', interest, at(T, days));
     expect(items).toHaveLength(n);
-    if (n) expect(items[0]).toMatchObject({ id: 'recheck_interest:2025-04-02:c1', priority: 2, dueAt: at(T, 30) });
+    if (n)
+      expect(items[0]).toMatchObject({
+        id: 'recheck_interest:2025-04-02:c1',
+        priority: 2,
+        dueAt: at(T, 30),
+      });
   });
 
   it('a purchase or a refusal since the interest answered it; done hides it until a new interest', () => {
-    expect(itemsOf('recheck_interest', { aggregates: { ...interest.aggregates, lastPurchaseAt: at(T, 1) } }, at(T, 40))).toEqual([]);
-    expect(itemsOf('recheck_interest', { aggregates: { ...interest.aggregates, lastRefusal: { at: at(T, 1), by: 'client', reason: 'price', kind: null } } }, at(T, 40))).toEqual([]);
-    expect(itemsOf('recheck_interest', { aggregates: { ...interest.aggregates, actionsDone: { recheck_interest: at(T, 31) } } }, at(T, 90))).toEqual([]);
+    expect(
+      itemsOf(
+        'recheck_interest',
+        { aggregates: { ...interest.aggregates, lastPurchaseAt: at(T, 1) } },
+        at(T, 40),
+      ),
+    ).toEqual([]);
+    expect(
+      itemsOf(
+        'recheck_interest',
+        {
+          aggregates: {
+            ...interest.aggregates,
+            lastRefusal: { at: at(T, 1), by: 'client', reason: 'price', kind: null },
+          },
+        },
+        at(T, 40),
+      ),
+    ).toEqual([]);
+    expect(
+      itemsOf(
+        'recheck_interest',
+        { aggregates: { ...interest.aggregates, actionsDone: { recheck_interest: at(T, 31) } } },
+        at(T, 90),
+      ),
+    ).toEqual([]);
   });
 
   it('a qualified lead re-checks at high priority', () => {
-    expect(itemsOf('recheck_interest', { ...interest, lead: A_LEAD }, at(T, 30))).toMatchObject([{ priority: 1 }]);
+    expect(itemsOf('recheck_interest', { ...interest, lead: A_LEAD }, at(T, 30))).toMatchObject([
+      { priority: 1 },
+    ]);
   });
 
   it('follow_up_lead: an inquirer that is a lead, a day after its last event, then weekly after a follow-up', () => {
-    const lead = { types: { inquirer: ['1 request, no purchase yet'] }, lead: A_LEAD, aggregates: { lastEventAt: T } };
+    const lead = {
+      types: { inquirer: ['1 request, no purchase yet'] },
+      lead: A_LEAD,
+      aggregates: { lastEventAt: T },
+    };
     expect(itemsOf('follow_up_lead', lead, at(T, 0.9))).toEqual([]);
-    expect(itemsOf('follow_up_lead', lead, at(T, 1))).toMatchObject([{ priority: 1, dueAt: at(T, 1) }]);
+    expect(itemsOf('follow_up_lead', lead, at(T, 1))).toMatchObject([
+      { priority: 1, dueAt: at(T, 1) },
+    ]);
     expect(itemsOf('follow_up_lead', { ...lead, lead: undefined }, at(T, 5))).toEqual([]);
-    const done = { ...lead, aggregates: { lastEventAt: T, actionsDone: { follow_up_lead: at(T, 2) } } };
+    const done = {
+      ...lead,
+      aggregates: { lastEventAt: T, actionsDone: { follow_up_lead: at(T, 2) } },
+    };
     expect(itemsOf('follow_up_lead', done, at(T, 8.9))).toEqual([]);
     expect(itemsOf('follow_up_lead', done, at(T, 9))).toMatchObject([{ dueAt: at(T, 9) }]);
   });
 
   it('follow_up_near_client: 7 days after the last event', () => {
-    const near = { types: { near_client: ['met us once', 'no purchase'] }, aggregates: { lastEventAt: T } };
+    const near = {
+      types: { near_client: ['met us once', 'no purchase'] },
+      aggregates: { lastEventAt: T },
+    };
     expect(itemsOf('follow_up_near_client', near, at(T, 6))).toEqual([]);
     const items = itemsOf('follow_up_near_client', near, at(T, 8));
     expect(items).toMatchObject([{ dueAt: at(T, 7), overdueDays: 1 }]);
@@ -242,17 +387,32 @@ describe('the pipeline: re-checked interest, leads, near-clients', () => {
 
 describe('asleep and lost', () => {
   it('wake_sleeping: from the day the client fell asleep, again 30 days after an attempt', () => {
-    const sleeping = { stage: 'sleeping' as const, stageSince: T, aggregates: { lastPurchaseAt: at(T, -100), orders: 4, revenue: 1200 } };
+    const sleeping = {
+      stage: 'sleeping' as const,
+      stageSince: T,
+      aggregates: { lastPurchaseAt: at(T, -100), orders: 4, revenue: 1200 },
+    };
     const items = itemsOf('wake_sleeping', sleeping, at(T, 1));
     expect(items).toMatchObject([{ id: 'wake_sleeping:2025-03-03:c1', overdueDays: 1 }]);
-    expect(items[0]!.reason.numbers).toMatchObject({ orders: 4, revenue: 1200, daysSinceLastPurchase: 101 });
-    const tried = { ...sleeping, aggregates: { ...sleeping.aggregates, actionsDone: { wake_sleeping: at(T, 2) } } };
+    expect(items[0]!.reason.numbers).toMatchObject({
+      orders: 4,
+      revenue: 1200,
+      daysSinceLastPurchase: 101,
+    });
+    const tried = {
+      ...sleeping,
+      aggregates: { ...sleeping.aggregates, actionsDone: { wake_sleeping: at(T, 2) } },
+    };
     expect(itemsOf('wake_sleeping', tried, at(T, 31))).toEqual([]);
-    expect(itemsOf('wake_sleeping', tried, at(T, 32))).toMatchObject([{ id: 'wake_sleeping:2025-04-04:c1' }]);
+    expect(itemsOf('wake_sleeping', tried, at(T, 32))).toMatchObject([
+      { id: 'wake_sleeping:2025-04-04:c1' },
+    ]);
   });
 
   it('win_back_lost: lost clients at low priority', () => {
-    expect(itemsOf('win_back_lost', { stage: 'lost', stageSince: T }, at(T, 5))).toMatchObject([{ priority: 3 }]);
+    expect(itemsOf('win_back_lost', { stage: 'lost', stageSince: T }, at(T, 5))).toMatchObject([
+      { priority: 3 },
+    ]);
     expect(itemsOf('win_back_lost', { stage: 'sleeping', stageSince: T }, at(T, 5))).toEqual([]);
   });
 });
@@ -260,22 +420,51 @@ describe('asleep and lost', () => {
 describe('portfolio flags: mono-client, bad clients, referrals', () => {
   const asOf = '2025-05-10T00:00:00.000Z';
   it('reduce_mono_client: monthly while the client stays a mono-client', () => {
-    const items = itemsOf('reduce_mono_client', { mono: { share: 0.62, message: 'Mono-client: c1 brings 62% of revenue' } }, asOf);
+    const items = itemsOf(
+      'reduce_mono_client',
+      { mono: { share: 0.62, message: 'Mono-client: c1 brings 62% of revenue' } },
+      asOf,
+    );
     expect(items).toMatchObject([{ id: 'reduce_mono_client:2025-05-31:c1', priority: 1 }]);
     expect(items[0]!.reason.signals).toEqual(['Mono-client: c1 brings 62% of revenue']);
-    expect(itemsOf('reduce_mono_client', { mono: { share: 0.62, message: '' }, aggregates: { actionsDone: { reduce_mono_client: '2025-05-02T00:00:00.000Z' } } }, asOf)).toEqual([]);
+    expect(
+      itemsOf(
+        'reduce_mono_client',
+        {
+          mono: { share: 0.62, message: '' },
+          aggregates: { actionsDone: { reduce_mono_client: '2025-05-02T00:00:00.000Z' } },
+        },
+        asOf,
+      ),
+    ).toEqual([]);
   });
 
   it('review_bad_client: quarterly with the signals that fired', () => {
-    const items = itemsOf('review_bad_client', { types: { bad: ['3 of 4 payments late (max 70 days)'] } }, asOf);
+    const items = itemsOf(
+      'review_bad_client',
+      { types: { bad: ['3 of 4 payments late (max 70 days)'] } },
+      asOf,
+    );
     expect(items).toMatchObject([{ dueAt: '2025-06-30T00:00:00.000Z' }]);
     expect(items[0]!.reason.text).toBe('Bad-client signals: 3 of 4 payments late (max 70 days)');
   });
 
   it('ask_referral: loyal clients and fans once a quarter, unless they referred someone in it; never bad ones', () => {
     expect(itemsOf('ask_referral', { types: { fan: ['1 referral'] } }, asOf)).toHaveLength(1);
-    expect(itemsOf('ask_referral', { types: { loyal: ['x'] }, aggregates: { lastReferralAt: '2025-04-02T00:00:00.000Z' } }, asOf)).toEqual([]);
-    expect(itemsOf('ask_referral', { types: { loyal: ['x'] }, aggregates: { lastReferralAt: '2025-03-31T00:00:00.000Z' } }, asOf)).toHaveLength(1);
+    expect(
+      itemsOf(
+        'ask_referral',
+        { types: { loyal: ['x'] }, aggregates: { lastReferralAt: '2025-04-02T00:00:00.000Z' } },
+        asOf,
+      ),
+    ).toEqual([]);
+    expect(
+      itemsOf(
+        'ask_referral',
+        { types: { loyal: ['x'] }, aggregates: { lastReferralAt: '2025-03-31T00:00:00.000Z' } },
+        asOf,
+      ),
+    ).toHaveLength(1);
     expect(itemsOf('ask_referral', { types: { fan: ['x'], bad: ['y'] } }, asOf)).toEqual([]);
   });
 });
@@ -283,7 +472,21 @@ describe('portfolio flags: mono-client, bad clients, referrals', () => {
 describe('settings switch rules off and set priorities', () => {
   it('a disabled kind is never listed; a priority is the workspace’s', () => {
     const spec = { stage: 'lost' as const, stageSince: T };
-    expect(itemsOf('win_back_lost', spec, at(T, 1), settingsOf({ rules: { win_back_lost: { enabled: false } } }))).toEqual([]);
-    expect(itemsOf('win_back_lost', spec, at(T, 1), settingsOf({ rules: { win_back_lost: { priority: 1 } } }))).toMatchObject([{ priority: 1 }]);
+    expect(
+      itemsOf(
+        'win_back_lost',
+        spec,
+        at(T, 1),
+        settingsOf({ rules: { win_back_lost: { enabled: false } } }),
+      ),
+    ).toEqual([]);
+    expect(
+      itemsOf(
+        'win_back_lost',
+        spec,
+        at(T, 1),
+        settingsOf({ rules: { win_back_lost: { priority: 1 } } }),
+      ),
+    ).toMatchObject([{ priority: 1 }]);
   });
 });

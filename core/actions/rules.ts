@@ -1,4 +1,10 @@
-import type { ActionKind, ActionPeriod, ActionReason, ActionSettings, Priority } from '../../schema/actions.ts';
+import type {
+  ActionKind,
+  ActionPeriod,
+  ActionReason,
+  ActionSettings,
+  Priority,
+} from '../../schema/actions.ts';
 import type { ClientAggregates } from '../../schema/clients.ts';
 import { DAY_MS } from '../../schema/common.ts';
 import { fmtDay, fmtMoney, fmtShare, plural } from '../segments/format.ts';
@@ -29,20 +35,30 @@ export interface RuleContext {
 
 export type ClientRule = (f: ClientFacts, ctx: RuleContext) => Draft | null;
 
-const wholeDays = (fromIso: string, toMs_: number) => Math.max(0, Math.floor((toMs_ - toMs(fromIso)) / DAY_MS));
-const latest = (...isos: (string | null | undefined)[]): string | null => isos.reduce<string | null>((m, x) => (x != null && (m === null || x > m) ? x : m), null);
+const wholeDays = (fromIso: string, toMs_: number) =>
+  Math.max(0, Math.floor((toMs_ - toMs(fromIso)) / DAY_MS));
+const latest = (...isos: (string | null | undefined)[]): string | null =>
+  isos.reduce<string | null>((m, x) => (x != null && (m === null || x > m) ? x : m), null);
 
 /** When an item of this kind was last marked done; aggregates stored before the field existed have none. */
-const doneAt = (f: ClientFacts, kind: ActionKind): string | null => f.snapshot.aggregates.actionsDone?.[kind] ?? null;
+const doneAt = (f: ClientFacts, kind: ActionKind): string | null =>
+  f.snapshot.aggregates.actionsDone?.[kind] ?? null;
 
 /**
  * The due date of a rule that fires at `firedAt` and falls due at `dueAt`. Once the item was marked
  * done after it fired, it falls due again `repeatDays` after that (or never, when it does not repeat)
  * until the rule fires anew from a later `firedAt`.
  */
-function nextDue(f: ClientFacts, kind: ActionKind, firedAt: string, dueAt: string, repeatDays: number | null): { dueAt: string; doneAt: string | null } | null {
+function nextDue(
+  f: ClientFacts,
+  kind: ActionKind,
+  firedAt: string,
+  dueAt: string,
+  repeatDays: number | null,
+): { dueAt: string; doneAt: string | null } | null {
   const done = doneAt(f, kind);
-  if (done !== null && done >= firedAt) return repeatDays === null ? null : { dueAt: addDays(done, repeatDays), doneAt: done };
+  if (done !== null && done >= firedAt)
+    return repeatDays === null ? null : { dueAt: addDays(done, repeatDays), doneAt: done };
   return { dueAt, doneAt: null };
 }
 
@@ -56,17 +72,28 @@ function listed(dueAt: string, ctx: RuleContext): { dueAt: string; openedAt: str
  * "Once per period" rules: open from the start of the period holding `asOf`, due on its last day,
  * unless the item was done, or the wanted thing happened (`satisfiedAt`), within the period.
  */
-function periodic(f: ClientFacts | null, kind: ActionKind, period: ActionPeriod, ctx: RuleContext, satisfiedAt: string | null = null) {
+function periodic(
+  f: ClientFacts | null,
+  kind: ActionKind,
+  period: ActionPeriod,
+  ctx: RuleContext,
+  satisfiedAt: string | null = null,
+) {
   const { start, end } = periodBounds(ctx.asOf, period);
   const done = f ? doneAt(f, kind) : null;
-  if ((done !== null && done >= start) || (satisfiedAt !== null && satisfiedAt >= start)) return null;
+  if ((done !== null && done >= start) || (satisfiedAt !== null && satisfiedAt >= start))
+    return null;
   return { openedAt: start, dueAt: addDays(end, -1), start };
 }
 
 /** The pause after a negative contact, unless a positive contact since has mended things. */
-export function pauseOf(a: Pick<ClientAggregates, 'lastNegativeContactAt' | 'lastPositiveContactAt'>, days: number): { start: string; end: string } | null {
+export function pauseOf(
+  a: Pick<ClientAggregates, 'lastNegativeContactAt' | 'lastPositiveContactAt'>,
+  days: number,
+): { start: string; end: string } | null {
   const negative = a.lastNegativeContactAt;
-  if (negative === null || (a.lastPositiveContactAt !== null && a.lastPositiveContactAt > negative)) return null;
+  if (negative === null || (a.lastPositiveContactAt !== null && a.lastPositiveContactAt > negative))
+    return null;
   return { start: negative, end: addDays(negative, days) };
 }
 
@@ -77,7 +104,13 @@ const activePause = (f: ClientFacts, ctx: RuleContext) => {
   return p && p.start <= ctx.asOf && ctx.asOf < p.end ? p : null;
 };
 
-function draft(f: ClientFacts, kind: ActionKind, priority: Priority, when: { dueAt: string; openedAt: string }, reason: Partial<ActionReason> & Pick<ActionReason, 'rule' | 'text'>): Draft {
+function draft(
+  f: ClientFacts,
+  kind: ActionKind,
+  priority: Priority,
+  when: { dueAt: string; openedAt: string },
+  reason: Partial<ActionReason> & Pick<ActionReason, 'rule' | 'text'>,
+): Draft {
   return {
     kind,
     clientId: f.snapshot.id,
@@ -106,12 +139,18 @@ const respectPause: ClientRule = (f, ctx) => {
   const done = doneAt(f, 'respect_pause');
   if (done !== null && done >= p.start) return null;
   const daysLeft = Math.ceil((toMs(p.end) - ctx.asOfMs) / DAY_MS);
-  return draft(f, 'respect_pause', cfg.priority, { openedAt: p.start, dueAt: p.end }, {
-    rule: `After a negative contact, no personal contact for ${plural(cfg.days, 'day')}; urgent matters go through other people`,
-    text: `Negative contact on ${fmtDay(p.start)}: hold off personal contact until ${fmtDay(p.end)} (${plural(daysLeft, 'day')} left)`,
-    numbers: { pauseDays: cfg.days, daysLeft },
-    dates: { negativeContactAt: p.start, pauseEndsAt: p.end },
-  });
+  return draft(
+    f,
+    'respect_pause',
+    cfg.priority,
+    { openedAt: p.start, dueAt: p.end },
+    {
+      rule: `After a negative contact, no personal contact for ${plural(cfg.days, 'day')}; urgent matters go through other people`,
+      text: `Negative contact on ${fmtDay(p.start)}: hold off personal contact until ${fmtDay(p.end)} (${plural(daysLeft, 'day')} left)`,
+      numbers: { pauseDays: cfg.days, daysLeft },
+      dates: { negativeContactAt: p.start, pauseEndsAt: p.end },
+    },
+  );
 };
 
 const keepCadence: ClientRule = (f, ctx) => {
@@ -122,7 +161,9 @@ const keepCadence: ClientRule = (f, ctx) => {
   const next = nextDue(f, 'keep_cadence', firedAt, addDays(firedAt, cfg.days), cfg.days);
   if (!next) return null;
   // No personal contact during a pause: the cadence resumes when the pause ends.
-  const pause = ctx.settings.rules.respect_pause.enabled ? pauseOf(f.snapshot.aggregates, ctx.settings.rules.respect_pause.days) : null;
+  const pause = ctx.settings.rules.respect_pause.enabled
+    ? pauseOf(f.snapshot.aggregates, ctx.settings.rules.respect_pause.days)
+    : null;
   const due = pause && pause.end > next.dueAt ? pause.end : next.dueAt;
   const when = listed(due, ctx);
   if (!when) return null;
@@ -134,7 +175,11 @@ const keepCadence: ClientRule = (f, ctx) => {
       ? `No positive contact for ${plural(daysSince ?? 0, 'day')} (last on ${fmtDay(last)}${doneNote(next.doneAt)})`
       : `No positive contact recorded with this key client${next.doneAt ? ` (cadence last marked done on ${fmtDay(next.doneAt)})` : ''}`,
     numbers: { cadenceDays: cfg.days, ...(daysSince !== null && { daysSinceContact: daysSince }) },
-    dates: { ...(last && { lastPositiveContactAt: last }), ...(next.doneAt && { lastDoneAt: next.doneAt }), ...(pause && due === pause.end && { pauseEndedAt: pause.end }) },
+    dates: {
+      ...(last && { lastPositiveContactAt: last }),
+      ...(next.doneAt && { lastDoneAt: next.doneAt }),
+      ...(pause && due === pause.end && { pauseEndedAt: pause.end }),
+    },
     signals: [...(f.types.get('golden') ?? [])],
   });
 };
@@ -144,7 +189,13 @@ const reviewDossier: ClientRule = (f, ctx) => {
   if (!f.key) return null;
   const reviewed = f.reviewedAt;
   const firedAt = reviewed ?? since(f);
-  const next = nextDue(f, 'review_dossier', firedAt, reviewed ? addDays(reviewed, cfg.days) : firedAt, cfg.days);
+  const next = nextDue(
+    f,
+    'review_dossier',
+    firedAt,
+    reviewed ? addDays(reviewed, cfg.days) : firedAt,
+    cfg.days,
+  );
   const when = next && listed(next.dueAt, ctx);
   if (!next || !when) return null;
   return draft(f, 'review_dossier', cfg.priority, when, {
@@ -152,8 +203,14 @@ const reviewDossier: ClientRule = (f, ctx) => {
     text: reviewed
       ? `Dossier last reviewed on ${fmtDay(reviewed)}, ${plural(wholeDays(reviewed, ctx.asOfMs), 'day')} ago${doneNote(next.doneAt)}`
       : `No dossier yet for this key client${doneNote(next.doneAt)}`,
-    numbers: { reviewDays: cfg.days, ...(reviewed && { daysSinceReview: wholeDays(reviewed, ctx.asOfMs) }) },
-    dates: { ...(reviewed && { reviewedAt: reviewed }), ...(next.doneAt && { lastDoneAt: next.doneAt }) },
+    numbers: {
+      reviewDays: cfg.days,
+      ...(reviewed && { daysSinceReview: wholeDays(reviewed, ctx.asOfMs) }),
+    },
+    dates: {
+      ...(reviewed && { reviewedAt: reviewed }),
+      ...(next.doneAt && { lastDoneAt: next.doneAt }),
+    },
     signals: [...(f.types.get('golden') ?? [])],
   });
 };
@@ -191,13 +248,22 @@ const followUpLead: ClientRule = (f, ctx) => {
   const cfg = ctx.settings.rules.follow_up_lead;
   if (!f.types.has('inquirer') || !f.lead.lead) return null;
   const firedAt = f.snapshot.aggregates.lastEventAt ?? f.snapshot.createdAt;
-  const next = nextDue(f, 'follow_up_lead', firedAt, addDays(firedAt, cfg.afterDays), cfg.repeatDays);
+  const next = nextDue(
+    f,
+    'follow_up_lead',
+    firedAt,
+    addDays(firedAt, cfg.afterDays),
+    cfg.repeatDays,
+  );
   const when = next && listed(next.dueAt, ctx);
   if (!next || !when) return null;
   return draft(f, 'follow_up_lead', cfg.priority, when, {
     rule: `A qualified lead (contact data, a wish to buy, a budget) is followed up ${plural(cfg.afterDays, 'day')} after its last event`,
     text: `Qualified lead: ${f.lead.contact.text}, ${f.lead.wish.text}, ${f.lead.budget.text}; last event on ${fmtDay(firedAt)}${doneNote(next.doneAt)}`,
-    numbers: { ...(f.lead.budget.amount !== null && { budget: f.lead.budget.amount }), afterDays: cfg.afterDays },
+    numbers: {
+      ...(f.lead.budget.amount !== null && { budget: f.lead.budget.amount }),
+      afterDays: cfg.afterDays,
+    },
     dates: { lastEventAt: firedAt, ...(next.doneAt && { lastDoneAt: next.doneAt }) },
     signals: [...(f.types.get('inquirer') ?? [])],
   });
@@ -210,7 +276,11 @@ const recheckInterest: ClientRule = (f, ctx) => {
   const recheck = a.interestRecheckAt;
   if (interest === null || recheck === null) return null;
   // A purchase or a refusal since the interest answered the question already.
-  if ((a.lastPurchaseAt !== null && a.lastPurchaseAt >= interest) || (a.lastRefusal !== null && a.lastRefusal.at >= interest)) return null;
+  if (
+    (a.lastPurchaseAt !== null && a.lastPurchaseAt >= interest) ||
+    (a.lastRefusal !== null && a.lastRefusal.at >= interest)
+  )
+    return null;
   const next = nextDue(f, 'recheck_interest', interest, recheck, null);
   const when = next && listed(next.dueAt, ctx);
   if (!next || !when) return null;
@@ -227,7 +297,13 @@ const followUpNearClient: ClientRule = (f, ctx) => {
   const cfg = ctx.settings.rules.follow_up_near_client;
   if (!f.types.has('near_client')) return null;
   const firedAt = f.snapshot.aggregates.lastEventAt ?? f.snapshot.createdAt;
-  const next = nextDue(f, 'follow_up_near_client', firedAt, addDays(firedAt, cfg.afterDays), cfg.repeatDays);
+  const next = nextDue(
+    f,
+    'follow_up_near_client',
+    firedAt,
+    addDays(firedAt, cfg.afterDays),
+    cfg.repeatDays,
+  );
   const when = next && listed(next.dueAt, ctx);
   if (!next || !when) return null;
   return draft(f, 'follow_up_near_client', cfg.priority, when, {
@@ -243,24 +319,35 @@ const followUpNearClient: ClientRule = (f, ctx) => {
 // Existing clients: asleep, lost, loyal, fans, bad (DOMAIN.md 1.3, 5, 6)
 // ---------------------------------------------------------------------------------------------
 
-const dormant = (kind: 'wake_sleeping' | 'win_back_lost', stages: readonly string[], label: string): ClientRule => (f, ctx) => {
-  const cfg = ctx.settings.rules[kind];
-  const s = f.snapshot;
-  if (s.stage === null || !stages.includes(s.stage)) return null;
-  const firedAt = s.stageSince ?? s.aggregates.lastPurchaseAt ?? s.createdAt;
-  const next = nextDue(f, kind, firedAt, firedAt, cfg.repeatDays);
-  const when = next && listed(next.dueAt, ctx);
-  if (!next || !when) return null;
-  const a = s.aggregates;
-  const quiet = a.lastPurchaseAt ? wholeDays(a.lastPurchaseAt, ctx.asOfMs) : null;
-  return draft(f, kind, cfg.priority, when, {
-    rule: `${label}; again every ${plural(cfg.repeatDays, 'day')} after an attempt`,
-    text: `${s.stage} since ${fmtDay(firedAt)}${quiet !== null ? `; last purchase ${plural(quiet, 'day')} ago` : ''}; ${plural(a.orders, 'order')} worth ${fmtMoney(a.revenue)} so far${doneNote(next.doneAt)}`,
-    numbers: { orders: a.orders, revenue: a.revenue, ...(quiet !== null && { daysSinceLastPurchase: quiet }), ...(a.medianGapDays !== null && { medianGapDays: a.medianGapDays }) },
-    dates: { stageSince: firedAt, ...(a.lastPurchaseAt && { lastPurchaseAt: a.lastPurchaseAt }), ...(next.doneAt && { lastDoneAt: next.doneAt }) },
-    signals: [...(f.types.get('sleeping') ?? [])],
-  });
-};
+const dormant =
+  (kind: 'wake_sleeping' | 'win_back_lost', stages: readonly string[], label: string): ClientRule =>
+  (f, ctx) => {
+    const cfg = ctx.settings.rules[kind];
+    const s = f.snapshot;
+    if (s.stage === null || !stages.includes(s.stage)) return null;
+    const firedAt = s.stageSince ?? s.aggregates.lastPurchaseAt ?? s.createdAt;
+    const next = nextDue(f, kind, firedAt, firedAt, cfg.repeatDays);
+    const when = next && listed(next.dueAt, ctx);
+    if (!next || !when) return null;
+    const a = s.aggregates;
+    const quiet = a.lastPurchaseAt ? wholeDays(a.lastPurchaseAt, ctx.asOfMs) : null;
+    return draft(f, kind, cfg.priority, when, {
+      rule: `${label}; again every ${plural(cfg.repeatDays, 'day')} after an attempt`,
+      text: `${s.stage} since ${fmtDay(firedAt)}${quiet !== null ? `; last purchase ${plural(quiet, 'day')} ago` : ''}; ${plural(a.orders, 'order')} worth ${fmtMoney(a.revenue)} so far${doneNote(next.doneAt)}`,
+      numbers: {
+        orders: a.orders,
+        revenue: a.revenue,
+        ...(quiet !== null && { daysSinceLastPurchase: quiet }),
+        ...(a.medianGapDays !== null && { medianGapDays: a.medianGapDays }),
+      },
+      dates: {
+        stageSince: firedAt,
+        ...(a.lastPurchaseAt && { lastPurchaseAt: a.lastPurchaseAt }),
+        ...(next.doneAt && { lastDoneAt: next.doneAt }),
+      },
+      signals: [...(f.types.get('sleeping') ?? [])],
+    });
+  };
 
 const loyalTouch: ClientRule = (f, ctx) => {
   const cfg = ctx.settings.rules.loyal_touch;
@@ -280,7 +367,8 @@ const loyalTouch: ClientRule = (f, ctx) => {
 
 const askReferral: ClientRule = (f, ctx) => {
   const cfg = ctx.settings.rules.ask_referral;
-  if (!(f.types.has('loyal') || f.types.has('fan')) || f.types.has('bad') || activePause(f, ctx)) return null;
+  if (!(f.types.has('loyal') || f.types.has('fan')) || f.types.has('bad') || activePause(f, ctx))
+    return null;
   const last = f.snapshot.aggregates.lastReferralAt;
   const when = periodic(f, 'ask_referral', cfg.period, ctx, last);
   if (!when) return null;
@@ -317,7 +405,11 @@ export const CLIENT_RULES: Record<Exclude<ActionKind, 'rebalance_manager'>, Clie
   follow_up_lead: followUpLead,
   recheck_interest: recheckInterest,
   follow_up_near_client: followUpNearClient,
-  wake_sleeping: dormant('wake_sleeping', ['sleeping', 're_engagement'], 'A sleeping client is woken: cheaper than winning a new one'),
+  wake_sleeping: dormant(
+    'wake_sleeping',
+    ['sleeping', 're_engagement'],
+    'A sleeping client is woken: cheaper than winning a new one',
+  ),
   win_back_lost: dormant('win_back_lost', ['lost'], 'A lost client is offered a way back'),
   loyal_touch: loyalTouch,
   ask_referral: askReferral,
@@ -325,7 +417,11 @@ export const CLIENT_RULES: Record<Exclude<ActionKind, 'rebalance_manager'>, Clie
 };
 
 /** A manager holding more key clients than one person can look after (DOMAIN.md 5: 1–3). */
-export function rebalanceManager(manager: string, keyClients: readonly { id: string; name: string | null }[], ctx: RuleContext): Draft | null {
+export function rebalanceManager(
+  manager: string,
+  keyClients: readonly { id: string; name: string | null }[],
+  ctx: RuleContext,
+): Draft | null {
   const cfg = ctx.settings.rules.rebalance_manager;
   if (!cfg.enabled || keyClients.length <= cfg.maxKeyClients) return null;
   const when = periodic(null, 'rebalance_manager', cfg.period, ctx);

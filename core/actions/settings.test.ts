@@ -6,7 +6,9 @@ import { SettingsSchema } from '../../schema/settings.ts';
 
 const paths = (schema: v.GenericSchema, input: unknown) => {
   const r = v.safeParse(schema, input);
-  return r.success ? [] : [...new Set(r.issues.map((i) => i.path?.map((p) => p.key).join('.') ?? '(root)'))];
+  return r.success
+    ? []
+    : [...new Set(r.issues.map((i) => i.path?.map((p) => p.key).join('.') ?? '(root)'))];
 };
 
 describe('action settings', () => {
@@ -17,7 +19,15 @@ describe('action settings', () => {
     expect(s.rules.review_dossier.days).toBe(90);
     expect(s.rules.rebalance_manager.maxKeyClients).toBe(3);
     expect(s.rules.loyal_touch.period).toBe('month');
-    expect(s).toMatchObject({ lookaheadDays: 0, supervisors: {}, leads: { contactAttributes: ['email', 'phone'], wishAttribute: 'wishToBuy', budgetAttribute: 'budget' } });
+    expect(s).toMatchObject({
+      lookaheadDays: 0,
+      supervisors: {},
+      leads: {
+        contactAttributes: ['email', 'phone'],
+        wishAttribute: 'wishToBuy',
+        budgetAttribute: 'budget',
+      },
+    });
   });
 
   it.each([
@@ -26,7 +36,10 @@ describe('action settings', () => {
     [{ rules: { respect_pause: { days: 1.5 } } }, 'rules.respect_pause.days'],
     [{ rules: { loyal_touch: { period: 'fortnight' } } }, 'rules.loyal_touch.period'],
     [{ rules: { ask_referral: { priority: 4 } } }, 'rules.ask_referral.priority'],
-    [{ rules: { rebalance_manager: { maxKeyClients: 0 } } }, 'rules.rebalance_manager.maxKeyClients'],
+    [
+      { rules: { rebalance_manager: { maxKeyClients: 0 } } },
+      'rules.rebalance_manager.maxKeyClients',
+    ],
     [{ rules: { nope: {} } }, 'rules.nope'],
     [{ rules: { wake_sleeping: { enabled: 'yes' } } }, 'rules.wake_sleeping.enabled'],
     [{ supervisors: { irina: 'anna' } }, 'supervisors.irina'],
@@ -52,12 +65,22 @@ describe('work-list query and dossier body', () => {
   });
 
   it('parses a list of kinds', () => {
-    expect(v.parse(ActionListQuerySchema, { kind: 'keep_cadence,respect_pause,keep_cadence' }).kind).toEqual(['keep_cadence', 'respect_pause']);
+    expect(
+      v.parse(ActionListQuerySchema, { kind: 'keep_cadence,respect_pause,keep_cadence' }).kind,
+    ).toEqual(['keep_cadence', 'respect_pause']);
   });
 
   it.each([
     [{ relationship: [{ criterion: 'Price', score: 5 }] }, 'relationship.0.score'],
-    [{ relationship: [{ criterion: 'Price', score: 2 }, { criterion: 'price', score: 3 }] }, 'relationship'],
+    [
+      {
+        relationship: [
+          { criterion: 'Price', score: 2 },
+          { criterion: 'price', score: 3 },
+        ],
+      },
+      'relationship',
+    ],
     [{ qualification: { need: { met: 'yes' } } }, 'qualification.need.met'],
     [{ decisionMakers: [{ name: 'A', influence: 'boss' }] }, 'decisionMakers.0.influence'],
     [{ history: [{ at: 'yesterday', text: 'x' }] }, 'history.0.at'],

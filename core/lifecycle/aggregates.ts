@@ -90,19 +90,32 @@ export function aggregateEvents(
     a.events += 1;
     a.firstEventAt ??= e.at;
     a.lastEventAt = e.at;
-    if (e.type === 'contact' || e.type === 'meeting' || e.type === 'outreach' || e.type === 'offer') a.lastTouchAt = e.at;
+    if (e.type === 'contact' || e.type === 'meeting' || e.type === 'outreach' || e.type === 'offer')
+      a.lastTouchAt = e.at;
     switch (e.type) {
-      case 'outreach': a.outreaches += 1; break;
-      case 'response': a.responses += 1; break;
-      case 'request': a.requests += 1; break;
+      case 'outreach':
+        a.outreaches += 1;
+        break;
+      case 'response':
+        a.responses += 1;
+        break;
+      case 'request':
+        a.requests += 1;
+        break;
       case 'interest': {
         a.interests += 1;
         a.lastInterestAt = e.at;
-        a.interestRecheckAt = e.recheckAt ?? new Date(Date.parse(e.at) + options.interestRecheckDays * 86_400_000).toISOString();
+        a.interestRecheckAt =
+          e.recheckAt ??
+          new Date(Date.parse(e.at) + options.interestRecheckDays * 86_400_000).toISOString();
         break;
       }
-      case 'meeting': a.meetings += 1; break;
-      case 'offer': a.offers += 1; break;
+      case 'meeting':
+        a.meetings += 1;
+        break;
+      case 'offer':
+        a.offers += 1;
+        break;
       case 'refusal':
         a.refusals += 1;
         a.lastRefusal = { at: e.at, by: e.by, reason: e.reason, kind: e.kind ?? null };
@@ -128,10 +141,12 @@ export function aggregateEvents(
         a.lastPurchaseAt = e.at;
         const day = utcDay(e.at);
         firstDay ??= day;
-        if (day === firstDay) a.firstPurchaseDayRevenue = cents(a.firstPurchaseDayRevenue + e.amount);
+        if (day === firstDay)
+          a.firstPurchaseDayRevenue = cents(a.firstPurchaseDayRevenue + e.amount);
         if (days.at(-1) !== day) days.push(day);
         if (a.orders === options.developedAfterOrders) a.firstDevelopedAt = e.at;
-        if (e.product !== undefined && !(e.product in a.productFirstPurchase)) a.productFirstPurchase[e.product] = e.at;
+        if (e.product !== undefined && !(e.product in a.productFirstPurchase))
+          a.productFirstPurchase[e.product] = e.at;
         const month = utcMonth(e.at);
         const bucket = months.get(month) ?? { period: month, revenue: 0, margin: 0, orders: 0 };
         bucket.revenue = cents(bucket.revenue + e.amount);
@@ -148,18 +163,32 @@ export function aggregateEvents(
       case 'contact':
         a.contacts += 1;
         a.lastContactAt = e.at;
-        if (e.sentiment === 'positive') { a.positiveContacts += 1; a.lastPositiveContactAt = e.at; }
-        if (e.sentiment === 'negative') { a.negativeContacts += 1; a.lastNegativeContactAt = e.at; }
+        if (e.sentiment === 'positive') {
+          a.positiveContacts += 1;
+          a.lastPositiveContactAt = e.at;
+        }
+        if (e.sentiment === 'negative') {
+          a.negativeContacts += 1;
+          a.lastNegativeContactAt = e.at;
+        }
         break;
-      case 'complaint': a.complaints += 1; break;
+      case 'complaint':
+        a.complaints += 1;
+        break;
       case 'review':
         a.reviews += 1;
         if (e.rating !== undefined && e.rating >= 4) a.positiveReviews += 1;
         if (e.rating !== undefined && e.rating <= 2) a.negativeReviews += 1;
         break;
-      case 'referral': a.referrals += 1; a.lastReferralAt = e.at; break;
-      case 'tag': tags.add(e.tag); break;
-      case 'stage_override': break;
+      case 'referral':
+        a.referrals += 1;
+        a.lastReferralAt = e.at;
+        break;
+      case 'tag':
+        tags.add(e.tag);
+        break;
+      case 'stage_override':
+        break;
     }
   }
   a.purchaseDays = days.length;
@@ -169,5 +198,8 @@ export function aggregateEvents(
   a.medianGapDays = median(gaps);
   a.eventTags = [...tags].sort();
   a.reactivations = options.reactivations;
-  return { aggregates: a, periods: [...months.values()].sort((x, y) => (x.period < y.period ? -1 : 1)) };
+  return {
+    aggregates: a,
+    periods: [...months.values()].sort((x, y) => (x.period < y.period ? -1 : 1)),
+  };
 }

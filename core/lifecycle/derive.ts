@@ -12,7 +12,11 @@ export interface DerivedClient {
 }
 
 /** Everything ingestion maintains for one client, derived from all of its events. */
-export function deriveClient(events: readonly ClientEvent[], settings: LifecycleSettings, sleepRule?: SleepRule): DerivedClient {
+export function deriveClient(
+  events: readonly ClientEvent[],
+  settings: LifecycleSettings,
+  sleepRule?: SleepRule,
+): DerivedClient {
   const { stages, milestones } = replayStages(events, settings, sleepRule);
   const reactivations = milestones.filter((m) => m.kind === 'reactivation').length;
   const { aggregates, periods } = aggregateEvents(events, {

@@ -27,17 +27,28 @@ export function buildFunnel(
 ): FunnelStage[] {
   const path = model.stages.filter((s) => !model.dormantStages.includes(s));
   const atLeast = (i: number) => path.slice(i).reduce((n, s) => n + (furthest.get(s) ?? 0), 0);
-  const share = (num: number, den: number) => (den > 0 ? Math.round((num / den) * 10_000) / 10_000 : null);
+  const share = (num: number, den: number) =>
+    den > 0 ? Math.round((num / den) * 10_000) / 10_000 : null;
   return model.stages.map((stage, i) => {
-    const c = counts.get(stage) ?? { current: 0, entered: 0, ever: 0, medianDays: null, cumulativeMedianDays: null };
+    const c = counts.get(stage) ?? {
+      current: 0,
+      entered: 0,
+      ever: 0,
+      medianDays: null,
+      cumulativeMedianDays: null,
+    };
     const p = path.indexOf(stage);
     const next = model.stages[i + 1];
     const reached = p >= 0 ? atLeast(p) : c.ever;
     // The end of the path converts to nothing further; sleeping converts to lost.
     const conversionToNext =
-      p >= 0 ? (p + 1 < path.length ? share(atLeast(p + 1), reached) : null)
-      : next !== undefined ? share(counts.get(next)?.ever ?? 0, reached)
-      : null;
+      p >= 0
+        ? p + 1 < path.length
+          ? share(atLeast(p + 1), reached)
+          : null
+        : next !== undefined
+          ? share(counts.get(next)?.ever ?? 0, reached)
+          : null;
     return {
       stage,
       label: labels[stage] ?? DEFAULT_STAGE_LABELS[stage],

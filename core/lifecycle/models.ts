@@ -1,4 +1,9 @@
-import { CLC6_STAGES, PORTFOLIO_STAGES, type Stage, type StageModelName } from '../../schema/lifecycle.ts';
+import {
+  CLC6_STAGES,
+  PORTFOLIO_STAGES,
+  type Stage,
+  type StageModelName,
+} from '../../schema/lifecycle.ts';
 
 /**
  * What the events say about a client, independent of any stage model. Both models of DOMAIN.md 1
@@ -55,7 +60,10 @@ export const clc6Model: StageModel = {
   },
 };
 
-export const STAGE_MODELS: Record<StageModelName, StageModel> = { portfolio: portfolioModel, clc6: clc6Model };
+export const STAGE_MODELS: Record<StageModelName, StageModel> = {
+  portfolio: portfolioModel,
+  clc6: clc6Model,
+};
 
 export const stageModel = (name: StageModelName): StageModel => STAGE_MODELS[name];
 

@@ -10,22 +10,53 @@ import { replayStages, stagesAsOf } from './stages.ts';
 const settings = (patch: Record<string, unknown> = {}) => v.parse(LifecycleSettingsSchema, patch);
 let seq = 0;
 const ev = (type: string, at: string, extra: Record<string, unknown> = {}): ClientEvent =>
-  v.parse(EventSchema, { id: `e${String(++seq).padStart(4, '0')}`, clientId: 'c1', type, at, ...extra } as EventInput);
+  v.parse(EventSchema, {
+    id: `e${String(++seq).padStart(4, '0')}`,
+    clientId: 'c1',
+    type,
+    at,
+    ...extra,
+  } as EventInput);
 const buy = (at: string, amount = 100) => ev('purchase', at, { amount });
-const path = (events: ClientEvent[], s = settings()) => replayStages(events, s).stages.map((x) => [x.stage, x.enteredAt.slice(0, 10)]);
+const path = (events: ClientEvent[], s = settings()) =>
+  replayStages(events, s).stages.map((x) => [x.stage, x.enteredAt.slice(0, 10)]);
 
 describe('portfolio model transitions', () => {
   it.each([
     ['outreach only', [ev('outreach', '2024-01-01')], [['prospect', '2024-01-01']]],
-    ['a reply makes a potential client', [ev('outreach', '2024-01-01'), ev('response', '2024-01-05')], [['prospect', '2024-01-01'], ['potential', '2024-01-05']]],
-    ['a request without outreach is potential at once', [ev('request', '2024-01-02')], [['potential', '2024-01-02']]],
-    ['a refusal keeps a prospect a prospect', [ev('outreach', '2024-01-01'), ev('refusal', '2024-01-03', { by: 'client', reason: 'no budget' })], [['prospect', '2024-01-01']]],
+    [
+      'a reply makes a potential client',
+      [ev('outreach', '2024-01-01'), ev('response', '2024-01-05')],
+      [
+        ['prospect', '2024-01-01'],
+        ['potential', '2024-01-05'],
+      ],
+    ],
+    [
+      'a request without outreach is potential at once',
+      [ev('request', '2024-01-02')],
+      [['potential', '2024-01-02']],
+    ],
+    [
+      'a refusal keeps a prospect a prospect',
+      [
+        ev('outreach', '2024-01-01'),
+        ev('refusal', '2024-01-03', { by: 'client', reason: 'no budget' }),
+      ],
+      [['prospect', '2024-01-01']],
+    ],
   ] as const)('%s', (_name, events, expected) => {
     expect(path([...events])).toEqual(expected);
   });
 
   it('first order is developing, the third is developed', () => {
-    const events = [ev('outreach', '2024-01-01'), ev('meeting', '2024-01-10'), buy('2024-02-01'), buy('2024-03-01'), buy('2024-04-01')];
+    const events = [
+      ev('outreach', '2024-01-01'),
+      ev('meeting', '2024-01-10'),
+      buy('2024-02-01'),
+      buy('2024-03-01'),
+      buy('2024-04-01'),
+    ];
     expect(path(events).slice(0, 4)).toEqual([
       ['prospect', '2024-01-01'],
       ['potential', '2024-01-10'],
@@ -36,7 +67,10 @@ describe('portfolio model transitions', () => {
 
   it('developedAfterOrders is a setting', () => {
     const events = [buy('2024-02-01'), buy('2024-03-01')];
-    expect(path(events, settings({ developedAfterOrders: 2 })).slice(0, 2)).toEqual([['developing', '2024-02-01'], ['developed', '2024-03-01']]);
+    expect(path(events, settings({ developedAfterOrders: 2 })).slice(0, 2)).toEqual([
+      ['developing', '2024-02-01'],
+      ['developed', '2024-03-01'],
+    ]);
   });
 
   it('sleeps after max(90 days, 3 × median gap) and is lost 365 days after the last purchase', () => {
@@ -60,13 +94,22 @@ describe('portfolio model transitions', () => {
   it('a purchase exactly at the threshold does not pass through sleeping', () => {
     const events = [buy('2024-01-01'), buy('2024-03-31')]; // 90 days later exactly
     expect(path(events).slice(0, 1)).toEqual([['developing', '2024-01-01']]);
-    expect(replayStages(events, settings()).milestones.some((m) => m.kind === 'reactivation')).toBe(false);
+    expect(replayStages(events, settings()).milestones.some((m) => m.kind === 'reactivation')).toBe(
+      false,
+    );
   });
 
   it('a purchase by a sleeping client is a reactivation and moves it back', () => {
     const events = [buy('2024-01-01'), buy('2024-02-01'), buy('2024-03-01'), buy('2024-09-01')];
     const { stages, milestones } = replayStages(events, settings());
-    expect(stages.map((s) => s.stage)).toEqual(['developing', 'developed', 'sleeping', 'developed', 'sleeping', 'lost']);
+    expect(stages.map((s) => s.stage)).toEqual([
+      'developing',
+      'developed',
+      'sleeping',
+      'developed',
+      'sleeping',
+      'lost',
+    ]);
     const reactivation = milestones.find((m) => m.kind === 'reactivation')!;
     expect(reactivation).toMatchObject({ at: '2024-09-01T00:00:00.000Z', fromStage: 'sleeping' });
   });
@@ -74,30 +117,61 @@ describe('portfolio model transitions', () => {
   it('a purchase by a lost client is a reactivation from lost', () => {
     const events = [buy('2022-01-01'), buy('2024-01-01')];
     const { stages, milestones } = replayStages(events, settings());
-    expect(stages.map((s) => s.stage).slice(0, 4)).toEqual(['developing', 'sleeping', 'lost', 'developing']);
+    expect(stages.map((s) => s.stage).slice(0, 4)).toEqual([
+      'developing',
+      'sleeping',
+      'lost',
+      'developing',
+    ]);
     expect(milestones.find((m) => m.kind === 'reactivation')?.fromStage).toBe('lost');
   });
 
   it('contacts do not wake a sleeping client', () => {
     const events = [buy('2024-01-01'), ev('contact', '2024-06-01', { sentiment: 'positive' })];
-    expect(stagesAsOf(replayStages(events, settings()).stages, '2024-07-01T00:00:00.000Z').stage).toBe('sleeping');
+    expect(
+      stagesAsOf(replayStages(events, settings()).stages, '2024-07-01T00:00:00.000Z').stage,
+    ).toBe('sleeping');
   });
 
   it('an explicit override holds until the events would move the client to another stage', () => {
-    const events = [buy('2024-01-01'), ev('stage_override', '2024-01-10', { stage: 'developed' }), buy('2024-02-01')];
+    const events = [
+      buy('2024-01-01'),
+      ev('stage_override', '2024-01-10', { stage: 'developed' }),
+      buy('2024-02-01'),
+    ];
     // The second purchase leaves the derived stage at "developing", so the override stands…
-    expect(path(events).slice(0, 2)).toEqual([['developing', '2024-01-01'], ['developed', '2024-01-10']]);
+    expect(path(events).slice(0, 2)).toEqual([
+      ['developing', '2024-01-01'],
+      ['developed', '2024-01-10'],
+    ]);
     // …until the passage of time makes the client sleep, which the override does not suspend.
     expect(path(events)[2]).toEqual(['sleeping', '2024-05-04']); // 3 × the 31-day gap
     const third = [...events, buy('2024-03-01')];
-    expect(path(third).slice(0, 3)).toEqual([['developing', '2024-01-01'], ['developed', '2024-01-10'], ['sleeping', '2024-05-30']]);
+    expect(path(third).slice(0, 3)).toEqual([
+      ['developing', '2024-01-01'],
+      ['developed', '2024-01-10'],
+      ['sleeping', '2024-05-30'],
+    ]);
   });
   it('a work-list item marked done moves no stage', () => {
     expect(path([ev('action_done', '2024-01-01', { actionKind: 'wake_sleeping' })])).toEqual([]);
-    expect(path([buy('2024-01-01'), ev('action_done', '2024-02-01', { actionKind: 'wake_sleeping' })]).slice(0, 1)).toEqual([['developing', '2024-01-01']]);
+    expect(
+      path([
+        buy('2024-01-01'),
+        ev('action_done', '2024-02-01', { actionKind: 'wake_sleeping' }),
+      ]).slice(0, 1),
+    ).toEqual([['developing', '2024-01-01']]);
   });
   it('an override to a stage outside the model is ignored', () => {
-    expect(path([buy('2024-01-01'), ev('stage_override', '2024-01-10', { stage: 'loyalty' })]).slice(0, 2)).toEqual([['developing', '2024-01-01'], ['sleeping', '2024-03-31']]);
+    expect(
+      path([buy('2024-01-01'), ev('stage_override', '2024-01-10', { stage: 'loyalty' })]).slice(
+        0,
+        2,
+      ),
+    ).toEqual([
+      ['developing', '2024-01-01'],
+      ['sleeping', '2024-03-31'],
+    ]);
   });
 });
 
@@ -121,8 +195,16 @@ describe('clc6 model transitions', () => {
     ]);
   });
   it('a low review is not advocacy', () => {
-    const events = [buy('2024-01-10'), buy('2024-02-10'), ev('review', '2024-02-11', { rating: 2 })];
-    expect(path(events, clc6).map((x) => x[0])).toEqual(['conversion', 'retention', 're_engagement']);
+    const events = [
+      buy('2024-01-10'),
+      buy('2024-02-10'),
+      ev('review', '2024-02-11', { rating: 2 }),
+    ];
+    expect(path(events, clc6).map((x) => x[0])).toEqual([
+      'conversion',
+      'retention',
+      're_engagement',
+    ]);
   });
 });
 
@@ -143,8 +225,17 @@ describe('milestones', () => {
     ];
     const m = replayStages(events, settings()).milestones;
     expect(m.map((x) => x.kind)).toEqual([
-      'attraction_request', 'attraction_interest', 'attraction_interest', 'attraction_refusal', 'attraction_refusal',
-      'deal_refused_by_client', 'deal_refused_by_us', 'deal_purchase', 'repeat_deal', 'referral_given', 'kept_in_touch',
+      'attraction_request',
+      'attraction_interest',
+      'attraction_interest',
+      'attraction_refusal',
+      'attraction_refusal',
+      'deal_refused_by_client',
+      'deal_refused_by_us',
+      'deal_purchase',
+      'repeat_deal',
+      'referral_given',
+      'kept_in_touch',
     ]);
     expect(m[1]!.recheckAt).toBe('2024-02-01T00:00:00.000Z'); // default 30 days
     expect(m[2]!.recheckAt).toBe('2024-06-01T00:00:00.000Z');
@@ -160,7 +251,14 @@ describe('stagesAsOf', () => {
     const { stages } = replayStages([buy('2024-01-01')], settings());
     const at = stagesAsOf(stages, '2024-02-01T00:00:00.000Z');
     expect(at.stage).toBe('developing');
-    expect(at.spells).toEqual([{ stage: 'developing', enteredAt: '2024-01-01T00:00:00.000Z', leftAt: null, eventId: stages[0]!.eventId }]);
+    expect(at.spells).toEqual([
+      {
+        stage: 'developing',
+        enteredAt: '2024-01-01T00:00:00.000Z',
+        leftAt: null,
+        eventId: stages[0]!.eventId,
+      },
+    ]);
     expect(stagesAsOf(stages, '2023-12-31T00:00:00.000Z').stage).toBeNull();
   });
 });
@@ -169,7 +267,12 @@ describe('aggregates', () => {
   it('sums purchases, buckets months, counts signals', () => {
     const events = [
       ev('purchase', '2024-01-05T10:00:00Z', { amount: 100, margin: 30, product: 'A' }),
-      ev('purchase', '2024-01-05T15:00:00Z', { amount: 50.1, margin: -5, discount: 0.2, product: 'B' }),
+      ev('purchase', '2024-01-05T15:00:00Z', {
+        amount: 50.1,
+        margin: -5,
+        discount: 0.2,
+        product: 'B',
+      }),
       ev('purchase', '2024-03-01', { amount: 20.2, product: 'A' }),
       ev('payment', '2024-03-02', { daysLate: 12 }),
       ev('payment', '2024-03-03', { daysLate: 0 }),
@@ -178,9 +281,21 @@ describe('aggregates', () => {
     ];
     const { aggregates: a, periods } = deriveClient(events, settings());
     expect(a).toMatchObject({
-      orders: 3, purchaseDays: 2, revenue: 170.3, margin: 25, negativeMarginOrders: 1, discountedOrders: 1, averageDiscount: 0.2,
-      firstPurchaseDayRevenue: 150.1, firstDevelopedAt: '2024-03-01T00:00:00.000Z', medianGapDays: 56, latePayments: 1, maxDaysLate: 12,
-      negativeContacts: 1, lastNegativeContactAt: '2024-03-04T00:00:00.000Z', eventTags: ['vip'],
+      orders: 3,
+      purchaseDays: 2,
+      revenue: 170.3,
+      margin: 25,
+      negativeMarginOrders: 1,
+      discountedOrders: 1,
+      averageDiscount: 0.2,
+      firstPurchaseDayRevenue: 150.1,
+      firstDevelopedAt: '2024-03-01T00:00:00.000Z',
+      medianGapDays: 56,
+      latePayments: 1,
+      maxDaysLate: 12,
+      negativeContacts: 1,
+      lastNegativeContactAt: '2024-03-04T00:00:00.000Z',
+      eventTags: ['vip'],
       productFirstPurchase: { A: '2024-01-05T10:00:00.000Z', B: '2024-01-05T15:00:00.000Z' },
     });
     expect(periods).toEqual([
@@ -191,7 +306,19 @@ describe('aggregates', () => {
 });
 
 describe('arrival order', () => {
-  const types = ['outreach', 'response', 'request', 'interest', 'meeting', 'offer', 'purchase', 'contact', 'referral', 'review', 'complaint'] as const;
+  const types = [
+    'outreach',
+    'response',
+    'request',
+    'interest',
+    'meeting',
+    'offer',
+    'purchase',
+    'contact',
+    'referral',
+    'review',
+    'complaint',
+  ] as const;
   const eventArb = fc.record({
     type: fc.constantFrom(...types),
     day: fc.integer({ min: 0, max: 1500 }),
@@ -200,16 +327,37 @@ describe('arrival order', () => {
   });
   it('any permutation of the same events gives the same stage history, milestones and aggregates', () => {
     fc.assert(
-      fc.property(fc.array(eventArb, { minLength: 1, maxLength: 40 }), fc.integer(), fc.constantFrom('portfolio', 'clc6'), (raw, seed, model) => {
-        const events = raw.map((r, i) => {
-          const at = new Date(Date.UTC(2022, 0, 1) + r.day * 86_400_000 + r.hour * 3_600_000).toISOString();
-          const extra = r.type === 'purchase' ? { amount: r.amount / 7 } : r.type === 'contact' ? { sentiment: 'positive' } : {};
-          return v.parse(EventSchema, { id: `ev-${i}`, clientId: 'c', type: r.type, at, ...extra } as EventInput);
-        });
-        const shuffled = fc.sample(fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }), { numRuns: 1, seed })[0]!;
-        const s = settings({ model });
-        expect(deriveClient(shuffled, s)).toEqual(deriveClient(events, s));
-      }),
+      fc.property(
+        fc.array(eventArb, { minLength: 1, maxLength: 40 }),
+        fc.integer(),
+        fc.constantFrom('portfolio', 'clc6'),
+        (raw, seed, model) => {
+          const events = raw.map((r, i) => {
+            const at = new Date(
+              Date.UTC(2022, 0, 1) + r.day * 86_400_000 + r.hour * 3_600_000,
+            ).toISOString();
+            const extra =
+              r.type === 'purchase'
+                ? { amount: r.amount / 7 }
+                : r.type === 'contact'
+                  ? { sentiment: 'positive' }
+                  : {};
+            return v.parse(EventSchema, {
+              id: `ev-${i}`,
+              clientId: 'c',
+              type: r.type,
+              at,
+              ...extra,
+            } as EventInput);
+          });
+          const shuffled = fc.sample(
+            fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }),
+            { numRuns: 1, seed },
+          )[0]!;
+          const s = settings({ model });
+          expect(deriveClient(shuffled, s)).toEqual(deriveClient(events, s));
+        },
+      ),
       { numRuns: 300 },
     );
   });

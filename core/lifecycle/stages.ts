@@ -28,7 +28,17 @@ export interface StageReplay {
 }
 
 const RESPONSES = new Set<ClientEvent['type']>([
-  'response', 'request', 'interest', 'meeting', 'offer', 'contact', 'complaint', 'review', 'referral', 'purchase_refused', 'payment',
+  'response',
+  'request',
+  'interest',
+  'meeting',
+  'offer',
+  'contact',
+  'complaint',
+  'review',
+  'referral',
+  'purchase_refused',
+  'payment',
 ]);
 
 const dayStart = (ms: number) => ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
@@ -45,7 +55,13 @@ export function replayStages(
   sleepRule: SleepRule = daysSleepRule(settings),
 ): StageReplay {
   const model = stageModel(settings.model);
-  const state: RelationshipState = { known: false, responded: false, orders: 0, advocate: false, dormancy: 'active' };
+  const state: RelationshipState = {
+    known: false,
+    responded: false,
+    orders: 0,
+    advocate: false,
+    dormancy: 'active',
+  };
   const stages: StageSpell[] = [];
   const milestones: Milestone[] = [];
   const purchaseDays: number[] = [];
@@ -104,20 +120,43 @@ export function replayStages(
       case 'refusal': {
         // A refusal we make ourselves is a non-target; the client's own says nothing more unless told.
         const refusalKind = e.kind ?? (e.by === 'us' ? 'non_target' : undefined);
-        milestones.push({ kind: 'attraction_refusal', at: e.at, eventId: e.id, by: e.by, reason: e.reason, ...(refusalKind && { refusalKind }) });
+        milestones.push({
+          kind: 'attraction_refusal',
+          at: e.at,
+          eventId: e.id,
+          by: e.by,
+          reason: e.reason,
+          ...(refusalKind && { refusalKind }),
+        });
         break;
       }
       case 'purchase_refused':
-        milestones.push({ kind: e.by === 'client' ? 'deal_refused_by_client' : 'deal_refused_by_us', at: e.at, eventId: e.id, by: e.by, reason: e.reason });
+        milestones.push({
+          kind: e.by === 'client' ? 'deal_refused_by_client' : 'deal_refused_by_us',
+          at: e.at,
+          eventId: e.id,
+          by: e.by,
+          reason: e.reason,
+        });
         break;
       case 'purchase': {
         const wasDormant = state.dormancy !== 'active';
         if (wasDormant) {
-          milestones.push({ kind: 'reactivation', at: e.at, eventId: e.id, fromStage: current() ?? undefined });
+          milestones.push({
+            kind: 'reactivation',
+            at: e.at,
+            eventId: e.id,
+            fromStage: current() ?? undefined,
+          });
           state.dormancy = 'active';
         }
         state.orders += 1;
-        milestones.push({ kind: state.orders === 1 ? 'deal_purchase' : 'repeat_deal', at: e.at, eventId: e.id, orderNumber: state.orders });
+        milestones.push({
+          kind: state.orders === 1 ? 'deal_purchase' : 'repeat_deal',
+          at: e.at,
+          eventId: e.id,
+          orderNumber: state.orders,
+        });
         const day = dayStart(atMs);
         if (purchaseDays.at(-1) !== day) purchaseDays.push(day);
         lastPurchaseMs = atMs;
@@ -136,7 +175,10 @@ export function replayStages(
       case 'stage_override':
         if (model.stages.includes(e.stage as Stage)) {
           moveTo(e.stage as Stage, e.at, e.id);
-          override = { stage: e.stage as Stage, underlying: model.stageOf(state, settings.developedAfterOrders) };
+          override = {
+            stage: e.stage as Stage,
+            underlying: model.stageOf(state, settings.developedAfterOrders),
+          };
           continue;
         }
         break;
@@ -148,7 +190,10 @@ export function replayStages(
 }
 
 /** The stage a history puts the client in at `asOf`, and the spells clipped to what had happened by then. */
-export function stagesAsOf(spells: readonly StageSpell[], asOf: string): { stage: Stage | null; spells: StageSpell[] } {
+export function stagesAsOf(
+  spells: readonly StageSpell[],
+  asOf: string,
+): { stage: Stage | null; spells: StageSpell[] } {
   const past = spells
     .filter((s) => s.enteredAt <= asOf)
     .map((s) => (s.leftAt !== null && s.leftAt > asOf ? { ...s, leftAt: null } : s));

@@ -31,12 +31,15 @@ export const DEFAULT_WINDOW_MONTHS = 12;
  * whole months, quarters and years, so a default never breaks the whole-periods rule.
  */
 export function resolveAbcXyzQuery(query: AbcXyzQuery, today: string): AbcXyzParams {
-  const to = query.to ?? monthStartIso(query.from ? monthIndex(query.from) + DEFAULT_WINDOW_MONTHS : monthIndex(today));
+  const to =
+    query.to ??
+    monthStartIso(query.from ? monthIndex(query.from) + DEFAULT_WINDOW_MONTHS : monthIndex(today));
   const from = query.from ?? monthStartIso(monthIndex(to) - DEFAULT_WINDOW_MONTHS);
   return { from, to, period: query.period, measure: query.measure };
 }
 
-const xyzOf = (cv: number, x: number, y: number) => (cv <= x + EPS ? 'X' : cv <= y + EPS ? 'Y' : 'Z');
+const xyzOf = (cv: number, x: number, y: number) =>
+  cv <= x + EPS ? 'X' : cv <= y + EPS ? 'Y' : 'Z';
 
 interface Measured {
   id: string;
@@ -80,15 +83,27 @@ export function abcXyz(
     const mean = value / periodCount;
     let squares = 0;
     for (let p = 0; p < periodCount; p++) squares += (perPeriod[p]! - mean) ** 2;
-    measured.push({ id: s.id, value, revenue: cents(revenue), margin: cents(margin), cv: Math.sqrt(squares / periodCount) / mean });
+    measured.push({
+      id: s.id,
+      value,
+      revenue: cents(revenue),
+      margin: cents(margin),
+      cv: Math.sqrt(squares / periodCount) / mean,
+    });
   }
 
   measured.sort((p, q) => q.value - p.value || (p.id < q.id ? -1 : p.id > q.id ? 1 : 0));
-  const classes = abcClasses(measured.map((m) => m.value), settings.abc.a, settings.abc.b);
+  const classes = abcClasses(
+    measured.map((m) => m.value),
+    settings.abc.a,
+    settings.abc.b,
+  );
   const total = measured.reduce((sum, m) => sum + m.value, 0);
 
   const matrix = Object.fromEntries(MATRIX_CELLS.map((c) => [c, 0])) as Record<MatrixCell, number>;
-  const cells = Object.fromEntries(MATRIX_CELLS.map((c) => [c, { count: 0, revenue: 0, margin: 0, value: 0, share: 0 }])) as AbcXyzResult['cells'];
+  const cells = Object.fromEntries(
+    MATRIX_CELLS.map((c) => [c, { count: 0, revenue: 0, margin: 0, value: 0, share: 0 }]),
+  ) as AbcXyzResult['cells'];
   const clients: AbcXyzClient[] = [];
   let cumulative = 0;
   measured.forEach((m, i) => {

@@ -1,14 +1,22 @@
 import type * as v from 'valibot';
 import type { ClientSnapshot, ClientTypeEntrySchema } from '../../schema/clients.ts';
 import { DAY_MS } from '../../schema/common.ts';
-import { CLIENT_TYPES, type ClientType, type SegmentSettings, type TypeCountsResult } from '../../schema/segments.ts';
+import {
+  CLIENT_TYPES,
+  type ClientType,
+  type SegmentSettings,
+  type TypeCountsResult,
+} from '../../schema/segments.ts';
 import { fmtDay, fmtDuration, fmtMoney, fmtNumber, fmtShare, plural } from './format.ts';
 import { buildRevenueRanking, keyClientReasons, type RevenueRanking } from './key-clients.ts';
 import { medianOfSorted, sortedDescending, topCut } from './rank.ts';
 import { type MonthWindow, trailingWindow, type WindowFigures, windowFigures } from './window.ts';
 
 export type ClientTypeEntry = v.InferOutput<typeof ClientTypeEntrySchema>;
-type Snapshot = Pick<ClientSnapshot, 'id' | 'tags' | 'manualTypes' | 'stage' | 'stageSince' | 'aggregates' | 'periods'>;
+type Snapshot = Pick<
+  ClientSnapshot,
+  'id' | 'tags' | 'manualTypes' | 'stage' | 'stageSince' | 'aggregates' | 'periods'
+>;
 
 /**
  * What classifying one client needs to know about the whole workspace: the revenue ranking (golden),
@@ -32,7 +40,11 @@ export interface TypeContext {
   firstSaleMs: number | null;
 }
 
-export function buildTypeContext(snapshots: readonly Snapshot[], settings: SegmentSettings, asOf: string): TypeContext {
+export function buildTypeContext(
+  snapshots: readonly Snapshot[],
+  settings: SegmentSettings,
+  asOf: string,
+): TypeContext {
   const window = trailingWindow(asOf, settings.windowMonths);
   const figures: WindowFigures[] = [];
   const windowOrders: number[] = [];
@@ -51,7 +63,8 @@ export function buildTypeContext(snapshots: readonly Snapshot[], settings: Segme
     }
     const a = s.aggregates;
     if (a.orders > 0) checks.push(a.revenue / a.orders);
-    if (a.firstPurchaseAt !== null && (firstSale === null || a.firstPurchaseAt < firstSale)) firstSale = a.firstPurchaseAt;
+    if (a.firstPurchaseAt !== null && (firstSale === null || a.firstPurchaseAt < firstSale))
+      firstSale = a.firstPurchaseAt;
     for (const product in a.productFirstPurchase) {
       const at = a.productFirstPurchase[product]!;
       const known = productFirstSale.get(product);
@@ -71,21 +84,31 @@ export function buildTypeContext(snapshots: readonly Snapshot[], settings: Segme
     superOrders: topCut(sortedDescending(windowOrders), share),
     medianWindowCheck: medianOfSorted(sortedDescending(windowChecks)),
     medianCheck: medianOfSorted(sortedDescending(checks)),
-    productFirstSale: new Map([...productFirstSale].map(([product, at]) => [product, Date.parse(at)])),
+    productFirstSale: new Map(
+      [...productFirstSale].map(([product, at]) => [product, Date.parse(at)]),
+    ),
     firstSaleMs: firstSale === null ? null : Date.parse(firstSale),
   };
 }
 
 const daysBetween = (fromMs: number, toMs: number) => (toMs - fromMs) / DAY_MS;
-const wholeDays = (fromMs: number, toMs: number) => Math.max(0, Math.floor(daysBetween(fromMs, toMs)));
+const wholeDays = (fromMs: number, toMs: number) =>
+  Math.max(0, Math.floor(daysBetween(fromMs, toMs)));
 const quote = (s: string) => `“${s}”`;
 
-type Rule = (s: Snapshot, ctx: TypeContext, f: WindowFigures, tags: ReadonlySet<string>) => readonly string[];
+type Rule = (
+  s: Snapshot,
+  ctx: TypeContext,
+  f: WindowFigures,
+  tags: ReadonlySet<string>,
+) => readonly string[];
 /** What a rule that does not fire returns: fifteen rules per client would otherwise allocate fifteen arrays. */
 const NO: readonly string[] = Object.freeze([]);
 
 const tagReasons = (tags: ReadonlySet<string>, wanted: readonly string[]): string[] =>
-  tags.size === 0 ? [] : wanted.filter((t) => tags.has(t.toLowerCase())).map((t) => `tagged ${quote(t)}`);
+  tags.size === 0
+    ? []
+    : wanted.filter((t) => tags.has(t.toLowerCase())).map((t) => `tagged ${quote(t)}`);
 
 const golden: Rule = (_s, ctx, f) => keyClientReasons(f, ctx.ranking, ctx.settings);
 
@@ -94,7 +117,12 @@ const superConsumer: Rule = (_s, ctx, f) => {
   const median = ctx.medianWindowCheck;
   if (!ctx.superRevenue || !ctx.superOrders || median === null || f.orders === 0) return NO;
   const check = f.revenue / f.orders;
-  if (f.revenue < ctx.superRevenue.cut || f.orders < ctx.superOrders.cut || check <= cfg.minCheckRatio * median) return NO;
+  if (
+    f.revenue < ctx.superRevenue.cut ||
+    f.orders < ctx.superOrders.cut ||
+    check <= cfg.minCheckRatio * median
+  )
+    return NO;
   const top = fmtShare(cfg.topShare);
   return [
     `revenue ${fmtMoney(f.revenue)} in the window (top ${top} from ${fmtMoney(ctx.superRevenue.cut)})`,
@@ -106,12 +134,14 @@ const superConsumer: Rule = (_s, ctx, f) => {
 const loyal: Rule = (s, ctx) => {
   const cfg = ctx.settings.types.loyal;
   const a = s.aggregates;
-  if (a.firstPurchaseAt === null || a.lastPurchaseAt === null || a.medianGapDays === null) return NO;
+  if (a.firstPurchaseAt === null || a.lastPurchaseAt === null || a.medianGapDays === null)
+    return NO;
   if (s.stage === 'sleeping' || s.stage === 'lost' || s.stage === 're_engagement') return NO;
   const tenure = daysBetween(Date.parse(a.firstPurchaseAt), ctx.asOfMs);
   const since = wholeDays(Date.parse(a.lastPurchaseAt), ctx.asOfMs);
   const allowance = Math.max(cfg.maxGapMultiple * a.medianGapDays, cfg.graceDays);
-  if (tenure < cfg.minTenureDays || a.purchaseDays < cfg.minPurchaseDays || since > allowance) return NO;
+  if (tenure < cfg.minTenureDays || a.purchaseDays < cfg.minPurchaseDays || since > allowance)
+    return NO;
   return [
     `with us ${fmtDuration(tenure)} (first purchase ${fmtDay(a.firstPurchaseAt)})`,
     `${plural(a.purchaseDays, 'purchase day')}, a median ${plural(a.medianGapDays, 'day')} apart`,
@@ -125,7 +155,8 @@ const pioneer: Rule = (s, ctx) => {
   const hits: { product: string; days: number; launch: number }[] = [];
   for (const product in s.aggregates.productFirstPurchase) {
     const launch = ctx.productFirstSale.get(product);
-    if (launch === undefined || daysBetween(ctx.firstSaleMs, launch) < cfg.newProductAfterDays) continue;
+    if (launch === undefined || daysBetween(ctx.firstSaleMs, launch) < cfg.newProductAfterDays)
+      continue;
     const bought = Date.parse(s.aggregates.productFirstPurchase[product]!);
     if (bought > ctx.asOfMs) continue;
     const days = daysBetween(launch, bought);
@@ -134,7 +165,10 @@ const pioneer: Rule = (s, ctx) => {
   hits.sort((p, q) => q.launch - p.launch || (p.product < q.product ? -1 : 1));
   const reasons = hits
     .slice(0, 3)
-    .map((h) => `bought the new ${quote(h.product)} ${plural(Math.floor(h.days), 'day')} after its first sale on ${fmtDay(new Date(h.launch).toISOString())}`);
+    .map(
+      (h) =>
+        `bought the new ${quote(h.product)} ${plural(Math.floor(h.days), 'day')} after its first sale on ${fmtDay(new Date(h.launch).toISOString())}`,
+    );
   if (hits.length > 3) reasons.push(`and ${plural(hits.length - 3, 'more new product')}`);
   return reasons;
 };
@@ -146,7 +180,8 @@ const fan: Rule = (s, ctx) => {
   if (a.negativeReviews > a.positiveReviews) return NO;
   const reasons: string[] = [];
   if (a.referrals >= cfg.minReferrals) reasons.push(plural(a.referrals, 'referral'));
-  if (a.positiveReviews >= cfg.minPositiveReviews) reasons.push(`${plural(a.positiveReviews, 'positive review')} (rating 4–5)`);
+  if (a.positiveReviews >= cfg.minPositiveReviews)
+    reasons.push(`${plural(a.positiveReviews, 'positive review')} (rating 4–5)`);
   return reasons;
 };
 
@@ -156,33 +191,62 @@ const smallFry: Rule = (s, ctx) => {
   if (a.orders === 0 || median === null || median <= 0) return NO;
   const check = a.revenue / a.orders;
   if (check >= ctx.settings.types.smallFry.maxCheckRatio * median) return NO;
-  return [`average check ${fmtMoney(check)} is ${fmtShare(check / median)} of the median buyer's ${fmtMoney(median)}`];
+  return [
+    `average check ${fmtMoney(check)} is ${fmtShare(check / median)} of the median buyer's ${fmtMoney(median)}`,
+  ];
 };
 
 const bad: Rule = (s, ctx, _f, tags) => {
   const cfg = ctx.settings.types.bad;
   const a = s.aggregates;
   const reasons: string[] = [];
-  if (a.latePayments > 0 && ((a.latePayments >= cfg.minLatePayments && a.latePayments / a.payments >= cfg.latePaymentShare) || a.maxDaysLate >= cfg.seriousDaysLate)) {
-    reasons.push(`${fmtNumber(a.latePayments)} of ${plural(a.payments, 'payment')} late (max ${plural(a.maxDaysLate, 'day')})`);
+  if (
+    a.latePayments > 0 &&
+    ((a.latePayments >= cfg.minLatePayments &&
+      a.latePayments / a.payments >= cfg.latePaymentShare) ||
+      a.maxDaysLate >= cfg.seriousDaysLate)
+  ) {
+    reasons.push(
+      `${fmtNumber(a.latePayments)} of ${plural(a.payments, 'payment')} late (max ${plural(a.maxDaysLate, 'day')})`,
+    );
   }
-  if (a.negativeMarginOrders > 0 && (a.negativeMarginOrders / a.ordersWithMargin >= cfg.lossOrderShare || a.margin < 0)) {
-    reasons.push(`${fmtNumber(a.negativeMarginOrders)} of ${plural(a.ordersWithMargin, 'order')} at a loss (total margin ${fmtMoney(a.margin)})`);
+  if (
+    a.negativeMarginOrders > 0 &&
+    (a.negativeMarginOrders / a.ordersWithMargin >= cfg.lossOrderShare || a.margin < 0)
+  ) {
+    reasons.push(
+      `${fmtNumber(a.negativeMarginOrders)} of ${plural(a.ordersWithMargin, 'order')} at a loss (total margin ${fmtMoney(a.margin)})`,
+    );
   }
-  if (a.complaints >= cfg.minComplaints && a.complaints / Math.max(a.orders, 1) >= cfg.complaintsPerOrder) {
+  if (
+    a.complaints >= cfg.minComplaints &&
+    a.complaints / Math.max(a.orders, 1) >= cfg.complaintsPerOrder
+  ) {
     reasons.push(`${plural(a.complaints, 'complaint')} over ${plural(a.orders, 'order')}`);
   }
-  if (a.negativeContacts >= cfg.minNegativeContacts && a.negativeContacts / a.contacts >= cfg.negativeContactShare) {
+  if (
+    a.negativeContacts >= cfg.minNegativeContacts &&
+    a.negativeContacts / a.contacts >= cfg.negativeContactShare
+  ) {
     reasons.push(`${fmtNumber(a.negativeContacts)} of ${plural(a.contacts, 'contact')} negative`);
   }
-  if (a.discountedOrders >= cfg.minDiscountedOrders && a.discountedOrders / a.orders >= cfg.discountedOrderShare) {
-    const average = a.averageDiscount === null ? '' : ` (average discount ${fmtShare(a.averageDiscount)})`;
-    reasons.push(`buys at a discount: ${fmtNumber(a.discountedOrders)} of ${plural(a.orders, 'order')} discounted${average}`);
+  if (
+    a.discountedOrders >= cfg.minDiscountedOrders &&
+    a.discountedOrders / a.orders >= cfg.discountedOrderShare
+  ) {
+    const average =
+      a.averageDiscount === null ? '' : ` (average discount ${fmtShare(a.averageDiscount)})`;
+    reasons.push(
+      `buys at a discount: ${fmtNumber(a.discountedOrders)} of ${plural(a.orders, 'order')} discounted${average}`,
+    );
   }
   if (a.contacts >= cfg.minContacts && a.contacts / Math.max(a.orders, 1) >= cfg.contactsPerOrder) {
-    reasons.push(`takes our time: ${plural(a.contacts, 'contact')} for ${plural(a.orders, 'order')}`);
+    reasons.push(
+      `takes our time: ${plural(a.contacts, 'contact')} for ${plural(a.orders, 'order')}`,
+    );
   }
-  if (a.negativeReviews >= cfg.minNegativeReviews) reasons.push(`${plural(a.negativeReviews, 'negative review')} (rating 1–2)`);
+  if (a.negativeReviews >= cfg.minNegativeReviews)
+    reasons.push(`${plural(a.negativeReviews, 'negative review')} (rating 1–2)`);
   reasons.push(...tagReasons(tags, cfg.tags));
   return reasons;
 };
@@ -191,7 +255,8 @@ const sleeping: Rule = (s, ctx) => {
   if (s.stage !== 'sleeping' && s.stage !== 're_engagement') return NO;
   const reasons = [`stage ${s.stage}${s.stageSince ? ` since ${fmtDay(s.stageSince)}` : ''}`];
   const last = s.aggregates.lastPurchaseAt;
-  if (last !== null) reasons.push(`last purchase ${plural(wholeDays(Date.parse(last), ctx.asOfMs), 'day')} ago`);
+  if (last !== null)
+    reasons.push(`last purchase ${plural(wholeDays(Date.parse(last), ctx.asOfMs), 'day')} ago`);
   return reasons;
 };
 
@@ -215,11 +280,20 @@ const falseClient: Rule = (s, ctx) => {
 
 const nearClient: Rule = (s, ctx, f, tags) => {
   const a = s.aggregates;
-  if (a.orders > 0 || (a.meetings === 0 && a.offers === 0) || falseClient(s, ctx, f, tags).length > 0) return NO;
+  if (
+    a.orders > 0 ||
+    (a.meetings === 0 && a.offers === 0) ||
+    falseClient(s, ctx, f, tags).length > 0
+  )
+    return NO;
   const reasons: string[] = [];
-  if (a.meetings > 0) reasons.push(`met us ${a.meetings === 1 ? 'once' : `${fmtNumber(a.meetings)} times`}`);
+  if (a.meetings > 0)
+    reasons.push(`met us ${a.meetings === 1 ? 'once' : `${fmtNumber(a.meetings)} times`}`);
   if (a.offers > 0) reasons.push(`received ${plural(a.offers, 'offer')}`);
-  if (a.purchasesRefusedByClient > 0) reasons.push(`refused to buy ${a.purchasesRefusedByClient === 1 ? 'once' : `${fmtNumber(a.purchasesRefusedByClient)} times`}`);
+  if (a.purchasesRefusedByClient > 0)
+    reasons.push(
+      `refused to buy ${a.purchasesRefusedByClient === 1 ? 'once' : `${fmtNumber(a.purchasesRefusedByClient)} times`}`,
+    );
   reasons.push('no purchase');
   return reasons;
 };
@@ -227,7 +301,8 @@ const nearClient: Rule = (s, ctx, f, tags) => {
 /** Contacted us without buying. Qualifying the lead (contact data, wish, budget) is left for later. */
 const inquirer: Rule = (s, ctx, f, tags) => {
   const a = s.aggregates;
-  if (a.orders > 0 || a.meetings > 0 || a.offers > 0 || falseClient(s, ctx, f, tags).length > 0) return NO;
+  if (a.orders > 0 || a.meetings > 0 || a.offers > 0 || falseClient(s, ctx, f, tags).length > 0)
+    return NO;
   const parts = [
     a.requests > 0 ? plural(a.requests, 'request') : '',
     a.responses > 0 ? plural(a.responses, 'response') : '',
@@ -243,7 +318,8 @@ const competitors: Rule = (s, ctx, _f, tags) => {
   const refusal = s.aggregates.lastRefusal;
   if (refusal !== null) {
     const text = refusal.reason.toLowerCase();
-    if (cfg.competitorKeywords.some((k) => text.includes(k.toLowerCase()))) reasons.push(`last refusal: ${quote(refusal.reason)}`);
+    if (cfg.competitorKeywords.some((k) => text.includes(k.toLowerCase())))
+      reasons.push(`last refusal: ${quote(refusal.reason)}`);
   }
   return reasons;
 };
@@ -255,15 +331,35 @@ const competitors: Rule = (s, ctx, _f, tags) => {
 const potential: Rule = (s, ctx, f, tags) => {
   const a = s.aggregates;
   const engaged =
-    a.orders + a.responses + a.requests + a.interests + a.contacts + a.meetings + a.offers + a.referrals + a.reviews + a.complaints + a.purchasesRefusedByClient;
-  if (engaged > 0 || a.lastRefusal?.kind === 'non_target' || competitors(s, ctx, f, tags).length > 0) return NO;
-  const reasons = [`no purchase and no response yet${a.outreaches > 0 ? ` after ${plural(a.outreaches, 'outreach', 'outreaches')}` : ''}`];
-  if (a.lastRefusal?.kind === 'not_now') reasons.push(`refused for now: ${quote(a.lastRefusal.reason)}`);
+    a.orders +
+    a.responses +
+    a.requests +
+    a.interests +
+    a.contacts +
+    a.meetings +
+    a.offers +
+    a.referrals +
+    a.reviews +
+    a.complaints +
+    a.purchasesRefusedByClient;
+  if (
+    engaged > 0 ||
+    a.lastRefusal?.kind === 'non_target' ||
+    competitors(s, ctx, f, tags).length > 0
+  )
+    return NO;
+  const reasons = [
+    `no purchase and no response yet${a.outreaches > 0 ? ` after ${plural(a.outreaches, 'outreach', 'outreaches')}` : ''}`,
+  ];
+  if (a.lastRefusal?.kind === 'not_now')
+    reasons.push(`refused for now: ${quote(a.lastRefusal.reason)}`);
   return reasons;
 };
 
-const leadUser: Rule = (_s, ctx, _f, tags) => (tags.size === 0 ? NO : tagReasons(tags, ctx.settings.types.leadUserTags));
-const status: Rule = (_s, ctx, _f, tags) => (tags.size === 0 ? NO : tagReasons(tags, ctx.settings.types.statusTags));
+const leadUser: Rule = (_s, ctx, _f, tags) =>
+  tags.size === 0 ? NO : tagReasons(tags, ctx.settings.types.leadUserTags);
+const status: Rule = (_s, ctx, _f, tags) =>
+  tags.size === 0 ? NO : tagReasons(tags, ctx.settings.types.statusTags);
 
 const RULES: Record<ClientType, Rule> = {
   golden,
@@ -296,28 +392,42 @@ export function classifyClient(snapshot: Snapshot, ctx: TypeContext): ClientType
   const f = windowFigures(snapshot, ctx.window);
   // Most clients carry no tags and no hand-set types: share one empty set rather than build two.
   const tagged = snapshot.tags.length + snapshot.aggregates.eventTags.length > 0;
-  const tags = tagged ? new Set([...snapshot.tags, ...snapshot.aggregates.eventTags].map((t) => t.toLowerCase())) : NONE;
+  const tags = tagged
+    ? new Set([...snapshot.tags, ...snapshot.aggregates.eventTags].map((t) => t.toLowerCase()))
+    : NONE;
   const manual = snapshot.manualTypes.length > 0 ? new Set(snapshot.manualTypes) : NONE;
   const out: ClientTypeEntry[] = [];
   for (const type of CLIENT_TYPES) {
     const reasons = RULES[type](snapshot, ctx, f, tags);
-    if (manual.has(type)) out.push({ type, source: 'manual', reasons: [MANUAL_REASON, ...reasons] });
+    if (manual.has(type))
+      out.push({ type, source: 'manual', reasons: [MANUAL_REASON, ...reasons] });
     // A rule that fires returns a fresh array; only the shared empty one is frozen.
-    else if (reasons.length > 0) out.push({ type, source: 'derived', reasons: reasons as string[] });
+    else if (reasons.length > 0)
+      out.push({ type, source: 'derived', reasons: reasons as string[] });
   }
-  for (const type of manual) if (!KNOWN.has(type)) out.push({ type, source: 'manual', reasons: [MANUAL_REASON] });
+  for (const type of manual)
+    if (!KNOWN.has(type)) out.push({ type, source: 'manual', reasons: [MANUAL_REASON] });
   return out;
 }
 
 /** Classifies every snapshot against one context built over all of them. */
-export function classifyAll(snapshots: readonly Snapshot[], settings: SegmentSettings, asOf: string): Map<string, ClientTypeEntry[]> {
+export function classifyAll(
+  snapshots: readonly Snapshot[],
+  settings: SegmentSettings,
+  asOf: string,
+): Map<string, ClientTypeEntry[]> {
   const ctx = buildTypeContext(snapshots, settings, asOf);
   return new Map(snapshots.map((s) => [s.id, classifyClient(s, ctx)]));
 }
 
 /** Clients per type for `GET /v1/segments/types`: every known type listed, hand-made ones after. */
-export function countTypes(classified: Iterable<readonly ClientTypeEntry[]>, asOf: string): TypeCountsResult {
-  const counts = new Map<string, { count: number; derived: number; manual: number }>(CLIENT_TYPES.map((t) => [t, { count: 0, derived: 0, manual: 0 }]));
+export function countTypes(
+  classified: Iterable<readonly ClientTypeEntry[]>,
+  asOf: string,
+): TypeCountsResult {
+  const counts = new Map<string, { count: number; derived: number; manual: number }>(
+    CLIENT_TYPES.map((t) => [t, { count: 0, derived: 0, manual: 0 }]),
+  );
   const extra: string[] = [];
   let clients = 0;
   for (const entries of classified) {
@@ -334,5 +444,9 @@ export function countTypes(classified: Iterable<readonly ClientTypeEntry[]>, asO
     }
   }
   extra.sort();
-  return { asOf, clients, types: [...CLIENT_TYPES, ...extra].map((type) => ({ type, ...counts.get(type)! })) };
+  return {
+    asOf,
+    clients,
+    types: [...CLIENT_TYPES, ...extra].map((type) => ({ type, ...counts.get(type)! })),
+  };
 }

@@ -4,11 +4,24 @@ import { segmentConversion } from './conversion.ts';
 import { snapshot } from './fixtures.ts';
 
 const day = (d: string) => `${d}T00:00:00.000Z`;
-const client = (id: string, channel: unknown, stage: Stage | null, orders: number, revenue: number, first: string | null, developed: string | null = null) =>
+const client = (
+  id: string,
+  channel: unknown,
+  stage: Stage | null,
+  orders: number,
+  revenue: number,
+  first: string | null,
+  developed: string | null = null,
+) =>
   snapshot(id, {
     stage,
     attributes: channel === undefined ? {} : { channel },
-    aggregates: { orders, revenue, firstPurchaseAt: first && day(first), firstDevelopedAt: developed && day(developed) },
+    aggregates: {
+      orders,
+      revenue,
+      firstPurchaseAt: first && day(first),
+      firstDevelopedAt: developed && day(developed),
+    },
   });
 
 const CLIENTS = [
@@ -45,20 +58,46 @@ describe('segment conversion', () => {
       revenue: 900,
       averageRevenue: 300,
     });
-    expect(seg.referral).toMatchObject({ acquired: 2, developedShare: 1, vanishedShare: 0, medianDaysToDeveloped: 15, averageRevenue: 800 });
+    expect(seg.referral).toMatchObject({
+      acquired: 2,
+      developedShare: 1,
+      vanishedShare: 0,
+      medianDaysToDeveloped: 15,
+      averageRevenue: 800,
+    });
   });
 
   it('a missing attribute and a null one are the same "(none)" segment', () => {
-    expect(seg['(none)']).toMatchObject({ value: null, clients: 2, acquired: 1, developed: 0, developedShare: 0, vanished: 1, vanishedShare: 1, medianDaysToDeveloped: null, averageRevenue: 50 });
+    expect(seg['(none)']).toMatchObject({
+      value: null,
+      clients: 2,
+      acquired: 1,
+      developed: 0,
+      developedShare: 0,
+      vanished: 1,
+      vanishedShare: 1,
+      medianDaysToDeveloped: null,
+      averageRevenue: 50,
+    });
   });
 
   it('a segment nobody bought from has null shares', () => {
-    expect(seg.cold).toMatchObject({ clients: 1, acquired: 0, developedShare: null, vanishedShare: null, averageRevenue: null });
+    expect(seg.cold).toMatchObject({
+      clients: 1,
+      acquired: 0,
+      developedShare: null,
+      vanishedShare: null,
+      averageRevenue: null,
+    });
   });
 
   it('one order and re-engagement (clc6) also counts as vanished; one order still active does not', () => {
     const r2 = segmentConversion(
-      [client('x', 'web', 're_engagement', 1, 10, '2024-01-01'), client('y', 'web', 'conversion', 1, 10, '2024-12-01'), client('z', 'web', 'sleeping', 2, 20, '2024-01-01')],
+      [
+        client('x', 'web', 're_engagement', 1, 10, '2024-01-01'),
+        client('y', 'web', 'conversion', 1, 10, '2024-12-01'),
+        client('z', 'web', 'sleeping', 2, 20, '2024-01-01'),
+      ],
       { by: 'channel', sort: 'acquired' },
     );
     expect(r2.segments[0]).toMatchObject({ acquired: 3, vanished: 1 });
@@ -66,7 +105,11 @@ describe('segment conversion', () => {
 
   it('values of different types stay apart: 1 is not "1"', () => {
     const r2 = segmentConversion(
-      [snapshot('p', { attributes: { size: 1 } }), snapshot('q', { attributes: { size: '1' } }), snapshot('s', { attributes: { size: true } })],
+      [
+        snapshot('p', { attributes: { size: 1 } }),
+        snapshot('q', { attributes: { size: '1' } }),
+        snapshot('s', { attributes: { size: true } }),
+      ],
       { by: 'size', sort: 'value' },
     );
     expect(r2.segments.map((s) => s.value)).toEqual([1, '1', true]);
@@ -79,11 +122,20 @@ describe('segment conversion', () => {
     ['averageRevenue', ['referral', 'ads', '(none)', 'cold']],
     ['value', ['ads', 'cold', 'referral', '(none)']],
   ] as const)('sorted by %s', (sort, labels) => {
-    expect(segmentConversion(CLIENTS, { by: 'channel', sort }).segments.map((s) => s.label)).toEqual(labels);
+    expect(
+      segmentConversion(CLIENTS, { by: 'channel', sort }).segments.map((s) => s.label),
+    ).toEqual(labels);
   });
 
   it('any attribute works, and the answer echoes it', () => {
-    const r2 = segmentConversion([snapshot('p', { attributes: { 'lead source': 'fair' } })], { by: 'lead source', sort: 'acquired' });
-    expect(r2).toMatchObject({ by: 'lead source', clients: 1, segments: [{ label: 'fair', clients: 1 }] });
+    const r2 = segmentConversion([snapshot('p', { attributes: { 'lead source': 'fair' } })], {
+      by: 'lead source',
+      sort: 'acquired',
+    });
+    expect(r2).toMatchObject({
+      by: 'lead source',
+      clients: 1,
+      segments: [{ label: 'fair', clients: 1 }],
+    });
   });
 });

@@ -1,12 +1,19 @@
 import type { ClientSnapshot } from '../../schema/clients.ts';
 import { DAY_MS } from '../../schema/common.ts';
 import type { Stage } from '../../schema/lifecycle.ts';
-import type { ConversionQuery, ConversionResult, ConversionSegment } from '../../schema/segments.ts';
+import type {
+  ConversionQuery,
+  ConversionResult,
+  ConversionSegment,
+} from '../../schema/segments.ts';
 import { median, round } from '../stats.ts';
 import { cents } from './window.ts';
 
 type Snapshot = Pick<ClientSnapshot, 'id' | 'attributes' | 'stage'> & {
-  aggregates: Pick<ClientSnapshot['aggregates'], 'orders' | 'revenue' | 'firstPurchaseAt' | 'firstDevelopedAt'>;
+  aggregates: Pick<
+    ClientSnapshot['aggregates'],
+    'orders' | 'revenue' | 'firstPurchaseAt' | 'firstDevelopedAt'
+  >;
 };
 
 type AttributeValue = string | number | boolean | null;
@@ -18,7 +25,11 @@ const GONE: ReadonlySet<Stage> = new Set<Stage>(['sleeping', 'lost', 're_engagem
 
 // Objects and arrays cannot be stored as attributes; should one slip through, it groups by its JSON.
 const attributeValue = (raw: unknown): AttributeValue =>
-  raw === undefined || raw === null ? null : typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean' ? raw : JSON.stringify(raw);
+  raw === undefined || raw === null
+    ? null
+    : typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean'
+      ? raw
+      : JSON.stringify(raw);
 
 interface Group {
   value: AttributeValue;
@@ -38,7 +49,10 @@ const ratio = (n: number, d: number) => (d > 0 ? round(n / d, 6) : null);
  * (`firstDevelopedAt`), whatever the stage now; vanished = exactly one order and now sleeping, lost
  * or being re-engaged. Missing values form their own segment, `null` / "(none)".
  */
-export function segmentConversion(snapshots: readonly Snapshot[], query: ConversionQuery): ConversionResult {
+export function segmentConversion(
+  snapshots: readonly Snapshot[],
+  query: ConversionQuery,
+): ConversionResult {
   const groups = new Map<string, Group>();
   for (const s of snapshots) {
     const value = attributeValue(s.attributes[query.by]);
@@ -46,7 +60,15 @@ export function segmentConversion(snapshots: readonly Snapshot[], query: Convers
     const key = value === null ? 'null' : `${typeof value}:${String(value)}`;
     let g = groups.get(key);
     if (!g) {
-      g = { value, clients: 0, acquired: 0, developed: 0, vanished: 0, revenue: 0, daysToDeveloped: [] };
+      g = {
+        value,
+        clients: 0,
+        acquired: 0,
+        developed: 0,
+        vanished: 0,
+        revenue: 0,
+        daysToDeveloped: [],
+      };
       groups.set(key, g);
     }
     g.clients += 1;
@@ -56,7 +78,9 @@ export function segmentConversion(snapshots: readonly Snapshot[], query: Convers
     g.revenue += a.revenue;
     if (a.firstDevelopedAt !== null) {
       g.developed += 1;
-      g.daysToDeveloped.push((Date.parse(a.firstDevelopedAt) - Date.parse(a.firstPurchaseAt)) / DAY_MS);
+      g.daysToDeveloped.push(
+        (Date.parse(a.firstDevelopedAt) - Date.parse(a.firstPurchaseAt)) / DAY_MS,
+      );
     }
     if (a.orders === 1 && s.stage !== null && GONE.has(s.stage)) g.vanished += 1;
   }
@@ -87,7 +111,15 @@ export function segmentConversion(snapshots: readonly Snapshot[], query: Convers
  */
 function compareBy(sort: ConversionQuery['sort']) {
   const key = (s: ConversionSegment): number | null =>
-    sort === 'acquired' ? s.acquired : sort === 'value' ? null : sort === 'developedShare' ? s.developedShare : sort === 'vanishedShare' ? s.vanishedShare : s.averageRevenue;
+    sort === 'acquired'
+      ? s.acquired
+      : sort === 'value'
+        ? null
+        : sort === 'developedShare'
+          ? s.developedShare
+          : sort === 'vanishedShare'
+            ? s.vanishedShare
+            : s.averageRevenue;
   return (p: ConversionSegment, q: ConversionSegment): number => {
     if (sort !== 'value') {
       const kp = key(p);

@@ -21,9 +21,20 @@ export interface SnapshotSpec {
 
 export function snapshot(id: string, spec: SnapshotSpec = {}): ClientSnapshot {
   const periods: PeriodBucket[] = Object.entries(spec.months ?? {})
-    .map(([period, f]) => (typeof f === 'number' ? { period, revenue: f, margin: 0, orders: f > 0 ? 1 : 0 } : { period, revenue: f.revenue, margin: f.margin ?? 0, orders: f.orders ?? 1 }))
+    .map(([period, f]) =>
+      typeof f === 'number'
+        ? { period, revenue: f, margin: 0, orders: f > 0 ? 1 : 0 }
+        : { period, revenue: f.revenue, margin: f.margin ?? 0, orders: f.orders ?? 1 },
+    )
     .sort((a, b) => (a.period < b.period ? -1 : 1));
-  const sums = periods.reduce((s, b) => ({ revenue: s.revenue + b.revenue, margin: s.margin + b.margin, orders: s.orders + b.orders }), { revenue: 0, margin: 0, orders: 0 });
+  const sums = periods.reduce(
+    (s, b) => ({
+      revenue: s.revenue + b.revenue,
+      margin: s.margin + b.margin,
+      orders: s.orders + b.orders,
+    }),
+    { revenue: 0, margin: 0, orders: 0 },
+  );
   const bought = periods.filter((b) => b.orders > 0);
   const derived: Partial<ClientAggregates> =
     bought.length > 0
@@ -53,10 +64,14 @@ export function snapshot(id: string, spec: SnapshotSpec = {}): ClientSnapshot {
 }
 
 /** The default segment settings with a partial override, validated as the API would. */
-export const segmentSettings = (patch: Record<string, unknown> = {}): SegmentSettings => v.parse(SegmentSettingsSchema, patch);
+export const segmentSettings = (patch: Record<string, unknown> = {}): SegmentSettings =>
+  v.parse(SegmentSettingsSchema, patch);
 
 /** `{ '2024-01': x, '2024-02': y, … }` from a list of values starting at a month. */
-export function monthly(start: string, values: readonly MonthFigures[]): Record<string, MonthFigures> {
+export function monthly(
+  start: string,
+  values: readonly MonthFigures[],
+): Record<string, MonthFigures> {
   const [y, m] = start.split('-').map(Number) as [number, number];
   return Object.fromEntries(
     values.map((value, i) => {

@@ -22,4 +22,5 @@ export function fmtDuration(days: number): string {
   return `${d} day${d === 1 ? '' : 's'}`;
 }
 export const fmtDay = (iso: string): string => iso.slice(0, 10);
-export const plural = (n: number, one: string, many = `${one}s`): string => `${fmtNumber(n)} ${n === 1 ? one : many}`;
+export const plural = (n: number, one: string, many = `${one}s`): string =>
+  `${fmtNumber(n)} ${n === 1 ? one : many}`;

@@ -15,7 +15,10 @@ export interface RevenueRanking {
   top: { cut: number; count: number } | null;
 }
 
-export function buildRevenueRanking(figures: Iterable<WindowFigures>, settings: Pick<SegmentSettings, 'keyClients'>): RevenueRanking {
+export function buildRevenueRanking(
+  figures: Iterable<WindowFigures>,
+  settings: Pick<SegmentSettings, 'keyClients'>,
+): RevenueRanking {
   let totalRevenue = 0;
   let totalMargin = 0;
   const revenues: number[] = [];
@@ -26,7 +29,12 @@ export function buildRevenueRanking(figures: Iterable<WindowFigures>, settings: 
   }
   const revenueDesc = sortedDescending(revenues);
   const share = settings.keyClients.topShare;
-  return { totalRevenue, totalMargin, revenueDesc, top: share > 0 ? topCut(revenueDesc, share) : null };
+  return {
+    totalRevenue,
+    totalMargin,
+    revenueDesc,
+    top: share > 0 ? topCut(revenueDesc, share) : null,
+  };
 }
 
 /**
@@ -35,19 +43,27 @@ export function buildRevenueRanking(figures: Iterable<WindowFigures>, settings: 
  * `marginShare` of its margin, or among the top `topShare` of the buyers by revenue. Each reason
  * that holds is listed.
  */
-export function keyClientReasons(f: WindowFigures, ranking: RevenueRanking, settings: Pick<SegmentSettings, 'keyClients'>): string[] {
+export function keyClientReasons(
+  f: WindowFigures,
+  ranking: RevenueRanking,
+  settings: Pick<SegmentSettings, 'keyClients'>,
+): string[] {
   if (f.revenue <= 0) return [];
   const k = settings.keyClients;
   const reasons: string[] = [];
   const revenueShare = ranking.totalRevenue > 0 ? f.revenue / ranking.totalRevenue : 0;
-  if (revenueShare >= k.revenueShare) reasons.push(`${fmtShare(revenueShare)} of revenue (key from ${fmtShare(k.revenueShare)})`);
+  if (revenueShare >= k.revenueShare)
+    reasons.push(`${fmtShare(revenueShare)} of revenue (key from ${fmtShare(k.revenueShare)})`);
   if (ranking.totalMargin > 0 && f.margin > 0) {
     const marginShare = f.margin / ranking.totalMargin;
-    if (marginShare >= k.marginShare) reasons.push(`${fmtShare(marginShare)} of margin (key from ${fmtShare(k.marginShare)})`);
+    if (marginShare >= k.marginShare)
+      reasons.push(`${fmtShare(marginShare)} of margin (key from ${fmtShare(k.marginShare)})`);
   }
   if (ranking.top && f.revenue >= ranking.top.cut) {
     const rank = rankDescending(ranking.revenueDesc, f.revenue);
-    reasons.push(`revenue rank ${rank} of ${ranking.revenueDesc.length} (top ${fmtShare(k.topShare)})`);
+    reasons.push(
+      `revenue rank ${rank} of ${ranking.revenueDesc.length} (top ${fmtShare(k.topShare)})`,
+    );
   }
   return reasons;
 }

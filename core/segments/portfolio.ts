@@ -1,13 +1,26 @@
 import type { ClientSnapshot } from '../../schema/clients.ts';
 import { DAY_MS } from '../../schema/common.ts';
 import type { Stage, StageModelName } from '../../schema/lifecycle.ts';
-import type { KeyClient, PortfolioQuery, PortfolioResult, PortfolioWarning, SegmentSettings } from '../../schema/segments.ts';
+import type {
+  KeyClient,
+  PortfolioQuery,
+  PortfolioResult,
+  PortfolioWarning,
+  SegmentSettings,
+} from '../../schema/segments.ts';
 import { stageModel } from '../lifecycle/models.ts';
 import { round } from '../stats.ts';
 import { fmtDuration, fmtShare, plural } from './format.ts';
 import { buildRevenueRanking, keyClientReasons } from './key-clients.ts';
 import { abcClasses, EPS } from './rank.ts';
-import { cents, type MonthWindow, trailingWindow, type WindowFigures, windowFigures, windowIso } from './window.ts';
+import {
+  cents,
+  type MonthWindow,
+  trailingWindow,
+  type WindowFigures,
+  windowFigures,
+  windowIso,
+} from './window.ts';
 
 type Snapshot = Pick<ClientSnapshot, 'id' | 'stage' | 'aggregates' | 'periods'>;
 
@@ -19,7 +32,12 @@ export interface PortfolioParams {
 }
 
 /** The query's asOf and window, or now and the workspace's `segments.windowMonths`. */
-export const portfolioParams = (query: PortfolioQuery, settings: Pick<SegmentSettings, 'windowMonths'>, model: StageModelName, now: string): PortfolioParams => ({
+export const portfolioParams = (
+  query: PortfolioQuery,
+  settings: Pick<SegmentSettings, 'windowMonths'>,
+  model: StageModelName,
+  now: string,
+): PortfolioParams => ({
   asOf: query.asOf ?? now,
   months: query.months ?? settings.windowMonths,
   model,
@@ -28,18 +46,28 @@ export const portfolioParams = (query: PortfolioQuery, settings: Pick<SegmentSet
 /** The stages each balance check reads, per model. */
 const ROLES: Record<StageModelName, { pipeline: Stage[]; regulars: Stage[]; asleep: Stage[] }> = {
   portfolio: { pipeline: ['prospect', 'potential'], regulars: ['developed'], asleep: ['sleeping'] },
-  clc6: { pipeline: ['awareness', 'acquisition'], regulars: ['retention', 'loyalty'], asleep: ['re_engagement'] },
+  clc6: {
+    pipeline: ['awareness', 'acquisition'],
+    regulars: ['retention', 'loyalty'],
+    asleep: ['re_engagement'],
+  },
 };
 
-const byRevenueThenId = (p: { id: string; f: WindowFigures }, q: { id: string; f: WindowFigures }) =>
-  q.f.revenue - p.f.revenue || (p.id < q.id ? -1 : p.id > q.id ? 1 : 0);
+const byRevenueThenId = (
+  p: { id: string; f: WindowFigures },
+  q: { id: string; f: WindowFigures },
+) => q.f.revenue - p.f.revenue || (p.id < q.id ? -1 : p.id > q.id ? 1 : 0);
 
 /**
  * Portfolio health (DOMAIN.md 2): the spread over the model's stages, revenue concentration over the
  * window, key clients, gold / silver / bronze, and the warnings (mono-client, an empty stage, a
  * portfolio resting on regulars, too many asleep). Reads stages, aggregates and monthly buckets.
  */
-export function portfolio(snapshots: readonly Snapshot[], params: PortfolioParams, settings: SegmentSettings): PortfolioResult {
+export function portfolio(
+  snapshots: readonly Snapshot[],
+  params: PortfolioParams,
+  settings: SegmentSettings,
+): PortfolioResult {
   const cfg = settings.portfolio;
   const model = stageModel(params.model);
   const roles = ROLES[params.model];
@@ -67,7 +95,11 @@ export function portfolio(snapshots: readonly Snapshot[], params: PortfolioParam
     stageCounts.set(st, stageCounts.get(st)! + 1);
     stageRevenue.set(st, stageRevenue.get(st)! + r.f.revenue);
   }
-  const stages = model.stages.map((stage) => ({ stage, count: stageCounts.get(stage)!, share: staged > 0 ? round(stageCounts.get(stage)! / staged, 6) : 0 }));
+  const stages = model.stages.map((stage) => ({
+    stage,
+    count: stageCounts.get(stage)!,
+    share: staged > 0 ? round(stageCounts.get(stage)! / staged, 6) : 0,
+  }));
 
   // Concentration.
   const buyers = rows.filter((r) => r.f.revenue > 0).sort(byRevenueThenId);
@@ -128,9 +160,12 @@ export function portfolio(snapshots: readonly Snapshot[], params: PortfolioParam
       tier = 'silver';
       reason = `class A: ${fmtShare(share)} of revenue, within the first ${fmtShare(settings.abc.a)}`;
     } else {
-      const growth = abc === 'B' && half > 0 ? growthReason(r.s, firstHalf, secondHalf, cfg.silverGrowth) : null;
+      const growth =
+        abc === 'B' && half > 0 ? growthReason(r.s, firstHalf, secondHalf, cfg.silverGrowth) : null;
       tier = growth ? 'silver' : 'bronze';
-      reason = growth ? `class B, ${growth}` : `class ${abc}: ${fmtShare(share)} of revenue${abc === 'B' ? ', not growing' : ''}`;
+      reason = growth
+        ? `class B, ${growth}`
+        : `class ${abc}: ${fmtShare(share)} of revenue${abc === 'B' ? ', not growing' : ''}`;
     }
     tierCounts[tier] += 1;
     tierClients.push({ id: r.id, tier, revenue: r.f.revenue, share: round(share, 6), reason });
@@ -142,7 +177,10 @@ export function portfolio(snapshots: readonly Snapshot[], params: PortfolioParam
     const revenueShare = shareOf(r.f.revenue);
     const marginShare = totalMargin > 0 ? r.f.margin / totalMargin : 0;
     if (revenueShare > cfg.monoClientShare + EPS || marginShare > cfg.monoClientShare + EPS) {
-      const what = revenueShare >= marginShare ? `${fmtShare(revenueShare)} of revenue` : `${fmtShare(marginShare)} of margin`;
+      const what =
+        revenueShare >= marginShare
+          ? `${fmtShare(revenueShare)} of revenue`
+          : `${fmtShare(marginShare)} of margin`;
       warnings.push({
         code: 'mono_client',
         clientId: r.id,
@@ -154,7 +192,11 @@ export function portfolio(snapshots: readonly Snapshot[], params: PortfolioParam
   if (rows.length > 0) {
     for (const { stage, count } of stages) {
       if (count === 0 && cfg.balanceStages.includes(stage)) {
-        warnings.push({ code: 'empty_stage', stage, message: `No client is in the stage ${stage}: a healthy portfolio has clients at every stage` });
+        warnings.push({
+          code: 'empty_stage',
+          stage,
+          message: `No client is in the stage ${stage}: a healthy portfolio has clients at every stage`,
+        });
       }
     }
   }
@@ -162,7 +204,11 @@ export function portfolio(snapshots: readonly Snapshot[], params: PortfolioParam
   const pipeline = roles.pipeline.reduce((sum, st) => sum + (stageCounts.get(st) ?? 0), 0);
   const regularsShare = shareOf(regularsRevenue);
   const pipelineShare = staged > 0 ? pipeline / staged : 0;
-  if (totalRevenue > 0 && regularsShare >= cfg.regularsRevenueShare - EPS && pipelineShare < cfg.pipelineMinShare - EPS) {
+  if (
+    totalRevenue > 0 &&
+    regularsShare >= cfg.regularsRevenueShare - EPS &&
+    pipelineShare < cfg.pipelineMinShare - EPS
+  ) {
     warnings.push({
       code: 'resting_on_regulars',
       share: round(regularsShare, 6),
@@ -197,11 +243,19 @@ export function portfolio(snapshots: readonly Snapshot[], params: PortfolioParam
 }
 
 /** Why a client counts as growing, or null: its second half-window beats the first by `growth`. */
-function growthReason(s: Snapshot, first: MonthWindow, second: MonthWindow, growth: number): string | null {
+function growthReason(
+  s: Snapshot,
+  first: MonthWindow,
+  second: MonthWindow,
+  growth: number,
+): string | null {
   const before = windowFigures(s, first).revenue;
   const after = windowFigures(s, second).revenue;
   const months = second.to - second.from;
-  if (before <= 0) return after > 0 ? `new: all its revenue in the last ${plural(months, 'month')}` : null;
+  if (before <= 0)
+    return after > 0 ? `new: all its revenue in the last ${plural(months, 'month')}` : null;
   const change = after / before - 1;
-  return change >= growth - EPS ? `revenue up ${fmtShare(change)} on the previous ${plural(months, 'month')}` : null;
+  return change >= growth - EPS
+    ? `revenue up ${fmtShare(change)} on the previous ${plural(months, 'month')}`
+    : null;
 }

@@ -52,7 +52,8 @@ export function quintileScores(values: readonly number[], higherIsBetter: boolea
 }
 
 /** Values sorted in descending order, for rank lookups. */
-export const sortedDescending = (values: Iterable<number>): Float64Array => Float64Array.from(values).sort().reverse();
+export const sortedDescending = (values: Iterable<number>): Float64Array =>
+  Float64Array.from(values).sort().reverse();
 
 /** 1 + the number of values strictly greater than `value`: tied values share the better rank. */
 export function rankDescending(sortedDesc: Float64Array, value: number): number {
@@ -70,9 +71,15 @@ export function rankDescending(sortedDesc: Float64Array, value: number): number 
  * The value a client must reach to be in the top `share` of the sorted values (at least the first
  * one). Ties at the cut are all in: the value at the cut decides, not an arbitrary order.
  */
-export function topCut(sortedDesc: Float64Array, share: number): { cut: number; count: number } | null {
+export function topCut(
+  sortedDesc: Float64Array,
+  share: number,
+): { cut: number; count: number } | null {
   if (sortedDesc.length === 0) return null;
-  const count = Math.min(sortedDesc.length, Math.max(1, Math.ceil(share * sortedDesc.length - EPS)));
+  const count = Math.min(
+    sortedDesc.length,
+    Math.max(1, Math.ceil(share * sortedDesc.length - EPS)),
+  );
   return { cut: sortedDesc[count - 1]!, count };
 }
 

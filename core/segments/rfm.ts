@@ -1,9 +1,17 @@
 import type { ClientSnapshot } from '../../schema/clients.ts';
 import { DAY_MS } from '../../schema/common.ts';
-import { matchRfmRule, RFM_PROSPECTS, type RfmClient, type RfmResult, type SegmentSettings } from '../../schema/segments.ts';
+import {
+  matchRfmRule,
+  RFM_PROSPECTS,
+  type RfmClient,
+  type RfmResult,
+  type SegmentSettings,
+} from '../../schema/segments.ts';
 import { quintileScores } from './rank.ts';
 
-type RfmInput = Pick<ClientSnapshot, 'id'> & { aggregates: Pick<ClientSnapshot['aggregates'], 'orders' | 'revenue' | 'lastPurchaseAt'> };
+type RfmInput = Pick<ClientSnapshot, 'id'> & {
+  aggregates: Pick<ClientSnapshot['aggregates'], 'orders' | 'revenue' | 'lastPurchaseAt'>;
+};
 
 /**
  * RFM as of `asOf`: recency is whole days since the last purchase (a purchase after `asOf` counts
@@ -12,7 +20,11 @@ type RfmInput = Pick<ClientSnapshot, 'id'> & { aggregates: Pick<ClientSnapshot['
  * `quintileScores`); the segment is the first rule whose R and FM = (F + M) / 2 ranges hold the
  * client. Clients without a purchase are prospects with null scores.
  */
-export function rfm(snapshots: readonly RfmInput[], asOf: string, settings: Pick<SegmentSettings, 'rfm'>): RfmResult {
+export function rfm(
+  snapshots: readonly RfmInput[],
+  asOf: string,
+  settings: Pick<SegmentSettings, 'rfm'>,
+): RfmResult {
   const asOfMs = Date.parse(asOf);
   const buyers: { id: string; recencyDays: number; frequency: number; monetary: number }[] = [];
   const prospects: RfmClient[] = [];
@@ -26,15 +38,36 @@ export function rfm(snapshots: readonly RfmInput[], asOf: string, settings: Pick
         monetary: a.revenue,
       });
     } else {
-      prospects.push({ id: s.id, r: null, f: null, m: null, segment: RFM_PROSPECTS, recencyDays: null, frequency: 0, monetary: 0 });
+      prospects.push({
+        id: s.id,
+        r: null,
+        f: null,
+        m: null,
+        segment: RFM_PROSPECTS,
+        recencyDays: null,
+        frequency: 0,
+        monetary: 0,
+      });
     }
   }
 
-  const r = quintileScores(buyers.map((b) => b.recencyDays), false);
-  const f = quintileScores(buyers.map((b) => b.frequency), true);
-  const m = quintileScores(buyers.map((b) => b.monetary), true);
+  const r = quintileScores(
+    buyers.map((b) => b.recencyDays),
+    false,
+  );
+  const f = quintileScores(
+    buyers.map((b) => b.frequency),
+    true,
+  );
+  const m = quintileScores(
+    buyers.map((b) => b.monetary),
+    true,
+  );
   const rules = settings.rfm.rules;
-  const segments: Record<string, number> = Object.fromEntries([...rules.map((x) => [x.segment, 0] as const), [RFM_PROSPECTS, 0] as const]);
+  const segments: Record<string, number> = Object.fromEntries([
+    ...rules.map((x) => [x.segment, 0] as const),
+    [RFM_PROSPECTS, 0] as const,
+  ]);
 
   const scored: RfmClient[] = buyers.map((b, i) => {
     const ri = r[i]!;
@@ -42,9 +75,20 @@ export function rfm(snapshots: readonly RfmInput[], asOf: string, settings: Pick
     const mi = m[i]!;
     // The settings schema guarantees full coverage; the fallback only guards hand-built settings.
     const segment = matchRfmRule(rules, ri, (fi + mi) / 2)?.segment ?? 'unclassified';
-    return { id: b.id, r: ri, f: fi, m: mi, segment, recencyDays: b.recencyDays, frequency: b.frequency, monetary: b.monetary };
+    return {
+      id: b.id,
+      r: ri,
+      f: fi,
+      m: mi,
+      segment,
+      recencyDays: b.recencyDays,
+      frequency: b.frequency,
+      monetary: b.monetary,
+    };
   });
-  scored.sort((p, q) => q.r! - p.r! || q.f! - p.f! || q.m! - p.m! || (p.id < q.id ? -1 : p.id > q.id ? 1 : 0));
+  scored.sort(
+    (p, q) => q.r! - p.r! || q.f! - p.f! || q.m! - p.m! || (p.id < q.id ? -1 : p.id > q.id ? 1 : 0),
+  );
   prospects.sort((p, q) => (p.id < q.id ? -1 : p.id > q.id ? 1 : 0));
   const clients = [...scored, ...prospects];
   for (const c of clients) segments[c.segment] = (segments[c.segment] ?? 0) + 1;

@@ -8,7 +8,11 @@ const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
  * `YYYY-MM…` in place: this runs once per bucket of every client, and slicing allocated.
  */
 export const monthIndex = (isoOrMonth: string): number =>
-  (digit(isoOrMonth, 0) * 1000 + digit(isoOrMonth, 1) * 100 + digit(isoOrMonth, 2) * 10 + digit(isoOrMonth, 3)) * 12 +
+  (digit(isoOrMonth, 0) * 1000 +
+    digit(isoOrMonth, 1) * 100 +
+    digit(isoOrMonth, 2) * 10 +
+    digit(isoOrMonth, 3)) *
+    12 +
   digit(isoOrMonth, 5) * 10 +
   digit(isoOrMonth, 6) -
   1;
@@ -32,7 +36,10 @@ export const trailingWindow = (asOf: string, months: number): MonthWindow => {
   return { from: to - months, to };
 };
 
-export const windowIso = (w: MonthWindow) => ({ from: monthStartIso(w.from), to: monthStartIso(w.to) });
+export const windowIso = (w: MonthWindow) => ({
+  from: monthStartIso(w.from),
+  to: monthStartIso(w.to),
+});
 
 /** What a client bought inside a window, summed from its monthly buckets. */
 export interface WindowFigures {
@@ -44,7 +51,10 @@ export interface WindowFigures {
 // Buckets are kept to the cent; summing them keeps that precision only if we round again.
 export const cents = (x: number) => Math.round(x * 100) / 100;
 
-export function windowFigures(snapshot: Pick<ClientSnapshot, 'periods'>, w: MonthWindow): WindowFigures {
+export function windowFigures(
+  snapshot: Pick<ClientSnapshot, 'periods'>,
+  w: MonthWindow,
+): WindowFigures {
   let revenue = 0;
   let margin = 0;
   let orders = 0;

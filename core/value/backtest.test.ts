@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { CDNOW_CALIBRATION_END, CDNOW_HOLDOUT_END, cdnowTransactions } from '../../test/fixtures/cdnow/cdnow.ts';
+import {
+  CDNOW_CALIBRATION_END,
+  CDNOW_HOLDOUT_END,
+  cdnowTransactions,
+} from '../../test/fixtures/cdnow/cdnow.ts';
 import type { Backtest } from '../../schema/value.ts';
 import { backtest } from './backtest.ts';
 
 describe('backtest on CDNOW: calibration to 1997-09-30, holdout to 1998-06-30', () => {
-  const result = backtest(cdnowTransactions(), { holdoutFrom: CDNOW_CALIBRATION_END, end: CDNOW_HOLDOUT_END, timeUnit: 'week' }) as Backtest;
+  const result = backtest(cdnowTransactions(), {
+    holdoutFrom: CDNOW_CALIBRATION_END,
+    end: CDNOW_HOLDOUT_END,
+    timeUnit: 'week',
+  }) as Backtest;
 
   it('holds out 39 weeks and counts the 1,882 repeat transactions that happened, by calibration frequency', () => {
     expect(result.holdoutLength).toBe(39);
@@ -25,9 +33,13 @@ describe('backtest on CDNOW: calibration to 1997-09-30, holdout to 1998-06-30', 
   });
 
   it('predicts each group as the paper’s conditional expectation does (mpmath, same parameters)', () => {
-    const reference = [317.59843, 229.6537, 223.44469, 152.02479, 134.16072, 100.84753, 101.61727, 394.0688];
+    const reference = [
+      317.59843, 229.6537, 223.44469, 152.02479, 134.16072, 100.84753, 101.61727, 394.0688,
+    ];
     expect(result.converged).toBe(true);
-    result.groups.forEach((g, i) => expect(Math.abs(g.predicted / reference[i]! - 1), g.frequency).toBeLessThan(1e-3));
+    result.groups.forEach((g, i) =>
+      expect(Math.abs(g.predicted / reference[i]! - 1), g.frequency).toBeLessThan(1e-3),
+    );
   });
 
   // The model predicts about 1,653: 12% short of what happened. The holdout holds CDNOW's 1997
@@ -36,7 +48,10 @@ describe('backtest on CDNOW: calibration to 1997-09-30, holdout to 1998-06-30', 
   it('predicts the holdout total within 15% of the 1,882 that happened', () => {
     expect(result.predicted).toBeGreaterThan(1882 * 0.85);
     expect(result.predicted).toBeLessThan(1882 * 1.15);
-    expect(result.predicted).toBeCloseTo(result.groups.reduce((s, g) => s + g.predicted, 0), 9);
+    expect(result.predicted).toBeCloseTo(
+      result.groups.reduce((s, g) => s + g.predicted, 0),
+      9,
+    );
   });
 });
 
@@ -56,7 +71,12 @@ describe('backtest bookkeeping', () => {
       buy('b', '2024-03-01T00:00:00Z'), // at end: outside
       buy('new', '2024-02-10T10:00:00Z'),
     ];
-    const r = backtest(tx, { holdoutFrom: '2024-02-01T06:00:00Z', end: '2024-03-01T00:00:00Z', timeUnit: 'day', minimum: few }) as Backtest;
+    const r = backtest(tx, {
+      holdoutFrom: '2024-02-01T06:00:00Z',
+      end: '2024-03-01T00:00:00Z',
+      timeUnit: 'day',
+      minimum: few,
+    }) as Backtest;
     expect(r.customers).toBe(2);
     expect(r.newInHoldout).toBe(1);
     expect(r.actual).toBe(2);
@@ -66,7 +86,14 @@ describe('backtest bookkeeping', () => {
   });
 
   it('says so instead of fitting when the calibration data are below the minimum', () => {
-    const r = backtest([buy('a', '2024-01-01T00:00:00Z')], { holdoutFrom: '2024-02-01T00:00:00Z', end: '2024-03-01T00:00:00Z', timeUnit: 'week' });
-    expect(r).toMatchObject({ status: 'insufficient_data', observed: { customers: 1, repeatBuyers: 0 } });
+    const r = backtest([buy('a', '2024-01-01T00:00:00Z')], {
+      holdoutFrom: '2024-02-01T00:00:00Z',
+      end: '2024-03-01T00:00:00Z',
+      timeUnit: 'week',
+    });
+    expect(r).toMatchObject({
+      status: 'insufficient_data',
+      observed: { customers: 1, repeatBuyers: 0 },
+    });
   });
 });

@@ -1,10 +1,17 @@
 import { DAY_MS } from '../../schema/common.ts';
-import { FREQUENCY_GROUPS, type Backtest, type InsufficientData, type TimeUnit, type ValueTransaction } from '../../schema/value.ts';
+import {
+  FREQUENCY_GROUPS,
+  type Backtest,
+  type InsufficientData,
+  type TimeUnit,
+  type ValueTransaction,
+} from '../../schema/value.ts';
 import { expectedPurchases, fitBgNbd } from './bgnbd.ts';
 import { checkMinimumData, type MinimumData } from './model.ts';
 import { DAYS_PER_UNIT, lastObservedDay, summariseTransactions } from './summary.ts';
 
-const groupOf = (x: number): (typeof FREQUENCY_GROUPS)[number] => FREQUENCY_GROUPS[Math.min(x, FREQUENCY_GROUPS.length - 1)]!;
+const groupOf = (x: number): (typeof FREQUENCY_GROUPS)[number] =>
+  FREQUENCY_GROUPS[Math.min(x, FREQUENCY_GROUPS.length - 1)]!;
 
 /**
  * How far to trust the model: fits BG/NBD on the purchases before `holdoutFrom` and compares its
@@ -18,7 +25,10 @@ export function backtest(
   transactions: readonly Pick<ValueTransaction, 'clientId' | 'at' | 'amount'>[],
   options: { holdoutFrom: string; end: string; timeUnit: TimeUnit; minimum?: MinimumData },
 ): Backtest | InsufficientData {
-  const calibration = summariseTransactions(transactions, { asOf: options.holdoutFrom, timeUnit: options.timeUnit });
+  const calibration = summariseTransactions(transactions, {
+    asOf: options.holdoutFrom,
+    timeUnit: options.timeUnit,
+  });
   const insufficient = checkMinimumData(calibration, options.minimum);
   if (insufficient) return insufficient;
   const fit = fitBgNbd(calibration);
@@ -43,8 +53,14 @@ export function backtest(
     days.add(day);
   }
 
-  const holdoutLength = (lastObservedDay(options.end) - calibrationEnd) / DAYS_PER_UNIT[options.timeUnit];
-  const groups = FREQUENCY_GROUPS.map((frequency) => ({ frequency, customers: 0, actual: 0, predicted: 0 }));
+  const holdoutLength =
+    (lastObservedDay(options.end) - calibrationEnd) / DAYS_PER_UNIT[options.timeUnit];
+  const groups = FREQUENCY_GROUPS.map((frequency) => ({
+    frequency,
+    customers: 0,
+    actual: 0,
+    predicted: 0,
+  }));
   for (const c of calibration) {
     const group = groups[FREQUENCY_GROUPS.indexOf(groupOf(c.x))]!;
     group.customers++;

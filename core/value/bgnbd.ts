@@ -64,7 +64,8 @@ function negLogLikelihood(rows: readonly Row[]): (theta: number[]) => number {
       const slot = S[i]!;
       const logAlphaT = Math.log(alpha + TT[i]!);
       let value = common[slot]! - (r + x) * logAlphaT;
-      if (x > 0) value += softplus(dropout[slot]! + (r + x) * (logAlphaT - Math.log(alpha + TX[i]!)));
+      if (x > 0)
+        value += softplus(dropout[slot]! + (r + x) * (logAlphaT - Math.log(alpha + TX[i]!)));
       ll += W[i]! * value;
     }
     return -ll;
@@ -105,7 +106,10 @@ export interface BgNbdFit {
  * the mean repeat count (so that the mean purchase rate r/α matches the data's), then lets
  * restarted Nelder–Mead in log-parameter space do the rest.
  */
-export function fitBgNbd(customers: readonly Frequency[], options: { start?: BgNbdParams } = {}): BgNbdFit {
+export function fitBgNbd(
+  customers: readonly Frequency[],
+  options: { start?: BgNbdParams } = {},
+): BgNbdFit {
   const rows = compress(customers);
   const n = customers.length;
   if (n === 0) throw new RangeError('fitBgNbd needs at least one customer');
@@ -114,8 +118,18 @@ export function fitBgNbd(customers: readonly Frequency[], options: { start?: BgN
   const mean = (theta: number[]) => total(theta) / n;
   const meanX = customers.reduce((s, c) => s + c.x, 0) / n;
   const meanT = customers.reduce((s, c) => s + c.T, 0) / n;
-  const start = options.start ?? { r: 1, alpha: Math.min(1e5, Math.max(1e-3, meanT / Math.max(meanX, 1e-3))), a: 1, b: 1 };
-  const result = minimize(mean, toTheta(start), { lower: [LOWER, LOWER, LOWER, LOWER], upper: [UPPER, UPPER, UPPER, UPPER], tolF: 1e-11, maxIterations: MAX_ITERATIONS });
+  const start = options.start ?? {
+    r: 1,
+    alpha: Math.min(1e5, Math.max(1e-3, meanT / Math.max(meanX, 1e-3))),
+    a: 1,
+    b: 1,
+  };
+  const result = minimize(mean, toTheta(start), {
+    lower: [LOWER, LOWER, LOWER, LOWER],
+    upper: [UPPER, UPPER, UPPER, UPPER],
+    tolF: 1e-11,
+    maxIterations: MAX_ITERATIONS,
+  });
   const se = logScaleStandardErrors(total, result.x);
   return {
     params: toParams(result.x),
@@ -135,7 +149,10 @@ export function fitBgNbd(customers: readonly Frequency[], options: { start?: BgN
  */
 export function pAlive(p: BgNbdParams, c: Frequency): number {
   if (c.x === 0) return 1;
-  const k = Math.log(p.a) - Math.log(p.b + c.x - 1) + (p.r + c.x) * (Math.log(p.alpha + c.T) - Math.log(p.alpha + c.tx));
+  const k =
+    Math.log(p.a) -
+    Math.log(p.b + c.x - 1) +
+    (p.r + c.x) * (Math.log(p.alpha + c.T) - Math.log(p.alpha + c.tx));
   return 1 / (1 + Math.exp(k));
 }
 
@@ -174,7 +191,9 @@ export function expectedPurchases(p: BgNbdParams, c: Frequency, t: number): numb
   const z = t / (p.alpha + c.T + t);
   const concentrated = p.a >= 2 && p.a + p.b + c.x > 1000;
   const [first, second] =
-    z > SERIES_MAX_Z && !concentrated ? [expectedPurchasesByQuadrature, expectedPurchasesBySeries] : [expectedPurchasesBySeries, expectedPurchasesByQuadrature];
+    z > SERIES_MAX_Z && !concentrated
+      ? [expectedPurchasesByQuadrature, expectedPurchasesBySeries]
+      : [expectedPurchasesBySeries, expectedPurchasesByQuadrature];
   try {
     return first(p, c, t);
   } catch (error) {
@@ -197,7 +216,9 @@ export function expectedPurchasesBySeries(p: BgNbdParams, c: Frequency, t: numbe
   const A = p.a + p.b - 1 - p.r;
   const G = sumRatioSeries((A / C) * z, { p: A, q: eps, u: C, w: 1, z });
   const head = eps === 0 ? -logOneMinusZ : -Math.expm1(eps * logOneMinusZ) / eps;
-  return C * (head - Math.exp(eps * logOneMinusZ) * G.mantissa * Math.exp(G.logScale)) * pAlive(p, c);
+  return (
+    C * (head - Math.exp(eps * logOneMinusZ) * G.mantissa * Math.exp(G.logScale)) * pAlive(p, c)
+  );
 }
 
 /**
@@ -219,7 +240,8 @@ export function expectedPurchasesByQuadrature(p: BgNbdParams, c: Frequency, t: n
     (_p, logP, logQ) => {
       const ps = Math.exp(logP + logS);
       // (1 − (1+ps)^−k)/p, with its expansion k·s·(1 − (k+1)ps/2) where ps is too small to difference
-      const logH = ps < 1e-10 ? logKS - ((k + 1) * ps) / 2 : Math.log(-Math.expm1(-k * Math.log1p(ps))) - logP;
+      const logH =
+        ps < 1e-10 ? logKS - ((k + 1) * ps) / 2 : Math.log(-Math.expm1(-k * Math.log1p(ps))) - logP;
       return logH + (p.a - 1) * logP + (shape - 1) * logQ - logNorm;
     },
     { reach: { low: tanhSinhReach(p.a), high: tanhSinhReach(shape) } },
@@ -228,4 +250,5 @@ export function expectedPurchasesByQuadrature(p: BgNbdParams, c: Frequency, t: n
 }
 
 /** E[X(t)], the expected repeat transactions of a customer in the first t after the first purchase (eq. 9). */
-export const expectedPurchasesNew = (p: BgNbdParams, t: number): number => expectedPurchases(p, { x: 0, tx: 0, T: 0 }, t);
+export const expectedPurchasesNew = (p: BgNbdParams, t: number): number =>
+  expectedPurchases(p, { x: 0, tx: 0, T: 0 }, t);

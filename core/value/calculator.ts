@@ -23,7 +23,13 @@ const annuity = (m: number, periods: number, d: number): number =>
  *   null when there is (it never pays back).
  */
 export function calculateClv(input: ClvCalculatorInput): ClvCalculatorResult {
-  const { averageOrderValue, ordersPerPeriod, grossMargin, discountRate: d, acquisitionCost: cac } = input;
+  const {
+    averageOrderValue,
+    ordersPerPeriod,
+    grossMargin,
+    discountRate: d,
+    acquisitionCost: cac,
+  } = input;
   const target = input.targetRatio ?? DEFAULT_TARGET_RATIO;
   const m = averageOrderValue * ordersPerPeriod * grossMargin;
 
@@ -73,11 +79,16 @@ export interface FieldError {
  */
 export function checkClvInput(
   raw: unknown,
-): { success: true; output: v.InferOutput<typeof ClvCalculatorInputSchema> } | { success: false; errors: FieldError[] } {
+):
+  | { success: true; output: v.InferOutput<typeof ClvCalculatorInputSchema> }
+  | { success: false; errors: FieldError[] } {
   const result = v.safeParse(ClvCalculatorInputSchema, raw);
   if (result.success) return { success: true, output: result.output };
   return {
     success: false,
-    errors: result.issues.map((issue) => ({ path: v.getDotPath(issue) ?? '', message: issue.message })),
+    errors: result.issues.map((issue) => ({
+      path: v.getDotPath(issue) ?? '',
+      message: issue.message,
+    })),
   };
 }

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { CDNOW_CALIBRATION_END, cdnowSummaryWithSpend, cdnowTransactions } from '../../test/fixtures/cdnow/cdnow.ts';
-import { expectedSpend, fitGammaGamma, gammaGammaLogLikelihood, isSpendCustomer } from './gamma-gamma.ts';
+import {
+  CDNOW_CALIBRATION_END,
+  cdnowSummaryWithSpend,
+  cdnowTransactions,
+} from '../../test/fixtures/cdnow/cdnow.ts';
+import {
+  expectedSpend,
+  fitGammaGamma,
+  gammaGammaLogLikelihood,
+  isSpendCustomer,
+} from './gamma-gamma.ts';
 import { logGamma } from './special.ts';
 import { summariseTransactions } from './summary.ts';
 
@@ -13,7 +22,14 @@ const expectSignificant = (actual: number, published: number, digits = 3) => {
 describe('Gamma-Gamma on CDNOW reproduces the published estimates', () => {
   it.each([
     ['from the published summary with zbar', () => cdnowSummaryWithSpend()],
-    ['from the raw transactions through the summariser', () => summariseTransactions(cdnowTransactions(), { asOf: CDNOW_CALIBRATION_END, timeUnit: 'week' })],
+    [
+      'from the raw transactions through the summariser',
+      () =>
+        summariseTransactions(cdnowTransactions(), {
+          asOf: CDNOW_CALIBRATION_END,
+          timeUnit: 'week',
+        }),
+    ],
   ])('%s', (_name, load) => {
     const fit = fitGammaGamma(load());
     expect(fit.customers).toBe(946);
@@ -28,7 +44,8 @@ describe('Gamma-Gamma on CDNOW reproduces the published estimates', () => {
 describe('the likelihood is the gamma mixture of gammas', () => {
   // zbar | ν ~ Gamma(shape p·x, rate ν·x), ν ~ Gamma(shape q, rate v): integrate ν out numerically.
   const mixture = (p: number, q: number, v: number, x: number, zbar: number) => {
-    const logGammaPdf = (y: number, shape: number, rate: number) => shape * Math.log(rate) - logGamma(shape) + (shape - 1) * Math.log(y) - rate * y;
+    const logGammaPdf = (y: number, shape: number, rate: number) =>
+      shape * Math.log(rate) - logGamma(shape) + (shape - 1) * Math.log(y) - rate * y;
     let sum = 0;
     const du = 0.001;
     for (let u = -15; u < 10; u += du) {
@@ -42,14 +59,29 @@ describe('the likelihood is the gamma mixture of gammas', () => {
     [6.25, 3.74, 15.44, 1, 12.5],
     [0.8, 5, 40, 7, 3],
   ])('p = %d, q = %d, v = %d, x = %d, zbar = %d', (p, q, v, x, zbar) => {
-    expect(gammaGammaLogLikelihood({ p, q, v }, [{ x, zbar }])).toBeCloseTo(mixture(p, q, v, x, zbar), 6);
+    expect(gammaGammaLogLikelihood({ p, q, v }, [{ x, zbar }])).toBeCloseTo(
+      mixture(p, q, v, x, zbar),
+      6,
+    );
   });
 
   it('ignores customers without repeat purchases or with a zero average (no gamma likelihood)', () => {
     const params = { p: 2, q: 3, v: 10 };
     const one = gammaGammaLogLikelihood(params, [{ x: 3, zbar: 20 }]);
-    expect(gammaGammaLogLikelihood(params, [{ x: 3, zbar: 20 }, { x: 0, zbar: 0 }, { x: 2, zbar: 0 }])).toBe(one);
-    expect([{ x: 0, zbar: 5 }, { x: 1, zbar: 0 }, { x: 1, zbar: 5 }].map(isSpendCustomer)).toEqual([false, false, true]);
+    expect(
+      gammaGammaLogLikelihood(params, [
+        { x: 3, zbar: 20 },
+        { x: 0, zbar: 0 },
+        { x: 2, zbar: 0 },
+      ]),
+    ).toBe(one);
+    expect(
+      [
+        { x: 0, zbar: 5 },
+        { x: 1, zbar: 0 },
+        { x: 1, zbar: 5 },
+      ].map(isSpendCustomer),
+    ).toEqual([false, false, true]);
   });
 });
 

@@ -17,7 +17,8 @@ export interface Spend {
  * x ≥ 1 repeat transactions (the first purchase is left out, as in the papers), and a zero mean
  * (refunds or free orders) has no likelihood under a gamma.
  */
-export const isSpendCustomer = (c: Spend): boolean => c.x > 0 && c.zbar > 0 && Number.isFinite(c.zbar);
+export const isSpendCustomer = (c: Spend): boolean =>
+  c.x > 0 && c.zbar > 0 && Number.isFinite(c.zbar);
 
 /**
  * Negative log-likelihood in θ = ln(p, q, v):
@@ -34,7 +35,9 @@ function negLogLikelihood(customers: readonly Spend[]): (theta: number[]) => num
   return (theta) => {
     const [p, q, v] = theta.map(Math.exp) as [number, number, number];
     const base = q * Math.log(v) - logGamma(q);
-    for (let i = 0; i < xs.length; i++) gammaTerms[i] = base + logGamma(p * xs[i]! + q) - logGamma(p * xs[i]!) + p * xs[i]! * logX[i]!;
+    for (let i = 0; i < xs.length; i++)
+      gammaTerms[i] =
+        base + logGamma(p * xs[i]! + q) - logGamma(p * xs[i]!) + p * xs[i]! * logX[i]!;
     let ll = 0;
     for (let i = 0; i < customers.length; i++) {
       const { x, zbar } = customers[i]!;
@@ -52,8 +55,10 @@ const UPPER = Math.log(1e7);
 const MAX_ITERATIONS = 2000;
 
 /** Log-likelihood of the spend customers (see `isSpendCustomer`; others are ignored). */
-export const gammaGammaLogLikelihood = (params: GammaGammaParams, customers: readonly Spend[]): number =>
-  -negLogLikelihood(customers.filter(isSpendCustomer))(toTheta(params));
+export const gammaGammaLogLikelihood = (
+  params: GammaGammaParams,
+  customers: readonly Spend[],
+): number => -negLogLikelihood(customers.filter(isSpendCustomer))(toTheta(params));
 
 export interface GammaGammaFit {
   params: GammaGammaParams;
@@ -70,15 +75,24 @@ export interface GammaGammaFit {
  * Maximum-likelihood fit on the repeat buyers. Starts from p = 2, q = 3 and v = the mean of zbar
  * (so the implied population mean p·v/(q−1) equals the observed one).
  */
-export function fitGammaGamma(all: readonly Spend[], options: { start?: GammaGammaParams } = {}): GammaGammaFit {
+export function fitGammaGamma(
+  all: readonly Spend[],
+  options: { start?: GammaGammaParams } = {},
+): GammaGammaFit {
   const customers = all.filter(isSpendCustomer);
   const n = customers.length;
-  if (n === 0) throw new RangeError('fitGammaGamma needs at least one repeat buyer with a positive spend');
+  if (n === 0)
+    throw new RangeError('fitGammaGamma needs at least one repeat buyer with a positive spend');
   const total = negLogLikelihood(customers);
   const mean = (theta: number[]) => total(theta) / n;
   const meanZ = customers.reduce((s, c) => s + c.zbar, 0) / n;
   const start = options.start ?? { p: 2, q: 3, v: meanZ };
-  const result = minimize(mean, toTheta(start), { lower: [LOWER, LOWER, LOWER], upper: [UPPER, UPPER, UPPER], tolF: 1e-12, maxIterations: MAX_ITERATIONS });
+  const result = minimize(mean, toTheta(start), {
+    lower: [LOWER, LOWER, LOWER],
+    upper: [UPPER, UPPER, UPPER],
+    tolF: 1e-12,
+    maxIterations: MAX_ITERATIONS,
+  });
   const se = logScaleStandardErrors(total, result.x);
   const [p, q, v] = result.x.map(Math.exp) as [number, number, number];
   return {

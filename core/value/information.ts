@@ -3,10 +3,14 @@
 /** Inverse of a small square matrix by Gauss–Jordan with partial pivoting; null if singular. */
 export function invert(matrix: readonly (readonly number[])[]): number[][] | null {
   const n = matrix.length;
-  const m = matrix.map((row, i) => [...row, ...Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))]);
+  const m = matrix.map((row, i) => [
+    ...row,
+    ...Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)),
+  ]);
   for (let col = 0; col < n; col++) {
     let pivot = col;
-    for (let r = col + 1; r < n; r++) if (Math.abs(m[r]![col]!) > Math.abs(m[pivot]![col]!)) pivot = r;
+    for (let r = col + 1; r < n; r++)
+      if (Math.abs(m[r]![col]!) > Math.abs(m[pivot]![col]!)) pivot = r;
     if (!(Math.abs(m[pivot]![col]!) > 1e-300)) return null;
     [m[col], m[pivot]] = [m[pivot]!, m[col]!];
     const p = m[col]![col]!;
@@ -38,7 +42,8 @@ export function hessian(f: (x: number[]) => number, x: readonly number[], h: num
     y2[i]! -= h;
     H[i]![i] = (f(y1) - 2 * f0 + f(y2)) / (h * h);
     for (let j = 0; j < i; j++) {
-      const value = (at(i, 1, j, 1) - at(i, 1, j, -1) - at(i, -1, j, 1) + at(i, -1, j, -1)) / (4 * h * h);
+      const value =
+        (at(i, 1, j, 1) - at(i, 1, j, -1) - at(i, -1, j, 1) + at(i, -1, j, -1)) / (4 * h * h);
       H[i]![j] = value;
       H[j]![i] = value;
     }
@@ -52,7 +57,11 @@ export function hessian(f: (x: number[]) => number, x: readonly number[], h: num
  * se(exp θ) = exp(θ)·se(θ). Null when the information is not positive definite (the optimum is on
  * a bound or the data cannot identify a parameter).
  */
-export function logScaleStandardErrors(negLogLikelihood: (theta: number[]) => number, theta: readonly number[], h = 1e-4): number[] | null {
+export function logScaleStandardErrors(
+  negLogLikelihood: (theta: number[]) => number,
+  theta: readonly number[],
+  h = 1e-4,
+): number[] | null {
   const inverse = invert(hessian(negLogLikelihood, theta, h));
   if (!inverse) return null;
   const variances = inverse.map((row, i) => row[i]!);

@@ -1,4 +1,12 @@
-import { MIN_CUSTOMERS, MIN_REPEAT_BUYERS, type ClvFitRequest, type ClvModel, type InsufficientData, type TimeUnit, type ValueSettings } from '../../schema/value.ts';
+import {
+  MIN_CUSTOMERS,
+  MIN_REPEAT_BUYERS,
+  type ClvFitRequest,
+  type ClvModel,
+  type InsufficientData,
+  type TimeUnit,
+  type ValueSettings,
+} from '../../schema/value.ts';
 import { fitBgNbd } from './bgnbd.ts';
 import { fitGammaGamma, isSpendCustomer } from './gamma-gamma.ts';
 import type { CustomerSummary } from './summary.ts';
@@ -8,19 +16,39 @@ export interface MinimumData {
   repeatBuyers: number;
 }
 
-export const DEFAULT_MINIMUM: MinimumData = { customers: MIN_CUSTOMERS, repeatBuyers: MIN_REPEAT_BUYERS };
+export const DEFAULT_MINIMUM: MinimumData = {
+  customers: MIN_CUSTOMERS,
+  repeatBuyers: MIN_REPEAT_BUYERS,
+};
 
 /**
  * Null when the customers are enough for a fit; otherwise why not. Repeat buyers are counted
  * with a positive average repeat spend, since Gamma-Gamma is fitted on those alone.
  */
-export function checkMinimumData(customers: readonly CustomerSummary[], minimum: MinimumData = DEFAULT_MINIMUM): InsufficientData | null {
-  const observed = { customers: customers.length, repeatBuyers: customers.filter(isSpendCustomer).length };
+export function checkMinimumData(
+  customers: readonly CustomerSummary[],
+  minimum: MinimumData = DEFAULT_MINIMUM,
+): InsufficientData | null {
+  const observed = {
+    customers: customers.length,
+    repeatBuyers: customers.filter(isSpendCustomer).length,
+  };
   const short: string[] = [];
-  if (observed.customers < minimum.customers) short.push(`${observed.customers} customers with a purchase (at least ${minimum.customers} needed)`);
-  if (observed.repeatBuyers < minimum.repeatBuyers) short.push(`${observed.repeatBuyers} repeat buyers with a positive spend (at least ${minimum.repeatBuyers} needed)`);
+  if (observed.customers < minimum.customers)
+    short.push(
+      `${observed.customers} customers with a purchase (at least ${minimum.customers} needed)`,
+    );
+  if (observed.repeatBuyers < minimum.repeatBuyers)
+    short.push(
+      `${observed.repeatBuyers} repeat buyers with a positive spend (at least ${minimum.repeatBuyers} needed)`,
+    );
   if (short.length === 0) return null;
-  return { status: 'insufficient_data', reason: `Too little purchase history for a predictive model: ${short.join('; ')}.`, minimum: { ...minimum }, observed };
+  return {
+    status: 'insufficient_data',
+    reason: `Too little purchase history for a predictive model: ${short.join('; ')}.`,
+    minimum: { ...minimum },
+    observed,
+  };
 }
 
 export interface ResolvedFitRequest {
@@ -39,11 +67,15 @@ export function resolveFitRequest(
   request: ClvFitRequest,
   settings: Pick<ValueSettings, 'timeUnit' | 'minCustomers' | 'minRepeatBuyers'>,
   now: string,
-): { ok: true; value: ResolvedFitRequest } | { ok: false; errors: { path: string; message: string }[] } {
+):
+  | { ok: true; value: ResolvedFitRequest }
+  | { ok: false; errors: { path: string; message: string }[] } {
   const asOf = request.asOf ?? now;
   const errors: { path: string; message: string }[] = [];
-  if (Date.parse(asOf) > Date.parse(now)) errors.push({ path: 'asOf', message: 'must not be in the future' });
-  if (request.holdoutFrom !== undefined && !(Date.parse(request.holdoutFrom) < Date.parse(asOf))) errors.push({ path: 'holdoutFrom', message: 'must be before asOf' });
+  if (Date.parse(asOf) > Date.parse(now))
+    errors.push({ path: 'asOf', message: 'must not be in the future' });
+  if (request.holdoutFrom !== undefined && !(Date.parse(request.holdoutFrom) < Date.parse(asOf)))
+    errors.push({ path: 'holdoutFrom', message: 'must be before asOf' });
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -70,7 +102,10 @@ export interface FitOptions {
  * shows it; below the minimum data it fits nothing and says why. A thin handler summarises,
  * calls this, optionally attaches `backtest(...)`, and stores the result.
  */
-export function fitValueModel(customers: readonly CustomerSummary[], options: FitOptions): { status: 'fitted'; model: ClvModel } | InsufficientData {
+export function fitValueModel(
+  customers: readonly CustomerSummary[],
+  options: FitOptions,
+): { status: 'fitted'; model: ClvModel } | InsufficientData {
   const insufficient = checkMinimumData(customers, options.minimum);
   if (insufficient) return insufficient;
   const clock = options.clock ?? (() => performance.now());
@@ -78,7 +113,9 @@ export function fitValueModel(customers: readonly CustomerSummary[], options: Fi
   const purchases = fitBgNbd(customers);
   const spend = fitGammaGamma(customers);
   const fitMs = clock() - started;
-  const standardErrors = purchases.standardErrors ? { params: purchases.standardErrors, spend: spend.standardErrors } : null;
+  const standardErrors = purchases.standardErrors
+    ? { params: purchases.standardErrors, spend: spend.standardErrors }
+    : null;
   return {
     status: 'fitted',
     model: {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { minimize } from './optimize.ts';
 
-const box = (n: number, lo = -10, hi = 10) => ({ lower: new Array<number>(n).fill(lo), upper: new Array<number>(n).fill(hi) });
+const box = (n: number, lo = -10, hi = 10) => ({
+  lower: new Array<number>(n).fill(lo),
+  upper: new Array<number>(n).fill(hi),
+});
 
 describe('minimize (restarted Nelder–Mead in a box)', () => {
   it('finds the minimum of a shifted quadratic bowl', () => {

@@ -38,7 +38,12 @@ interface Run {
 }
 
 /** One Nelder–Mead run with the standard coefficients (reflect 1, expand 2, contract ½, shrink ½). */
-function nelderMead(f: (x: number[]) => number, x0: number[], o: Required<MinimizeOptions>, budget: number): Run {
+function nelderMead(
+  f: (x: number[]) => number,
+  x0: number[],
+  o: Required<MinimizeOptions>,
+  budget: number,
+): Run {
   const n = x0.length;
   let evaluations = 0;
   // A non-finite value (an overflow far from the optimum) ranks as the worst possible point.
@@ -55,7 +60,12 @@ function nelderMead(f: (x: number[]) => number, x0: number[], o: Required<Minimi
     const p = project(x, o.lower, o.upper);
     simplex.push({ x: p, f: fx(p) });
   }
-  const point = (c: number[], toward: number[], t: number) => project(c.map((ci, j) => ci + t * (toward[j]! - ci)), o.lower, o.upper);
+  const point = (c: number[], toward: number[], t: number) =>
+    project(
+      c.map((ci, j) => ci + t * (toward[j]! - ci)),
+      o.lower,
+      o.upper,
+    );
 
   let iterations = 0;
   for (; iterations < budget; iterations++) {
@@ -63,8 +73,11 @@ function nelderMead(f: (x: number[]) => number, x0: number[], o: Required<Minimi
     const best = simplex[0]!;
     const worst = simplex[n]!;
     const spreadF = worst.f - best.f;
-    const spreadX = Math.max(...simplex.slice(1).map((p) => Math.max(...p.x.map((xi, j) => Math.abs(xi - best.x[j]!)))));
-    if (spreadF <= o.tolF && spreadX <= o.tolX) return { x: best.x, f: best.f, iterations, evaluations, converged: true };
+    const spreadX = Math.max(
+      ...simplex.slice(1).map((p) => Math.max(...p.x.map((xi, j) => Math.abs(xi - best.x[j]!)))),
+    );
+    if (spreadF <= o.tolF && spreadX <= o.tolX)
+      return { x: best.x, f: best.f, iterations, evaluations, converged: true };
 
     const centroid = new Array<number>(n).fill(0);
     for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) centroid[j]! += simplex[k]!.x[j]! / n;
@@ -103,7 +116,11 @@ function nelderMead(f: (x: number[]) => number, x0: number[], o: Required<Minimi
  * short of the minimum, so it is restarted from the best point with a fresh simplex until a
  * restart no longer improves on it by more than tolF.
  */
-export function minimize(f: (x: number[]) => number, x0: readonly number[], options: MinimizeOptions): MinimizeResult {
+export function minimize(
+  f: (x: number[]) => number,
+  x0: readonly number[],
+  options: MinimizeOptions,
+): MinimizeResult {
   const o: Required<MinimizeOptions> = {
     step: 0.5,
     tolF: 1e-10,
@@ -117,7 +134,12 @@ export function minimize(f: (x: number[]) => number, x0: readonly number[], opti
   let evaluations = run.evaluations;
   let converged = false;
   for (let restart = 0; restart < o.maxRestarts && iterations < o.maxIterations; restart++) {
-    const next = nelderMead(f, run.x, { ...o, step: Math.max(o.step / 4, 1e-3) }, o.maxIterations - iterations);
+    const next = nelderMead(
+      f,
+      run.x,
+      { ...o, step: Math.max(o.step / 4, 1e-3) },
+      o.maxIterations - iterations,
+    );
     iterations += next.iterations;
     evaluations += next.evaluations;
     const improved = run.f - next.f;

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { ClientValueSchema, type ClvModel, type InsufficientData } from '../../schema/value.ts';
 import { expectedPurchases, pAlive } from './bgnbd.ts';
 import { expectedSpend } from './gamma-gamma.ts';
-import { clientValue, discountedExpectedPurchases, predictCustomer, type ProfileAggregates } from './predict.ts';
+import {
+  clientValue,
+  discountedExpectedPurchases,
+  predictCustomer,
+  type ProfileAggregates,
+} from './predict.ts';
 
 const params = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
 const spend = { p: 6.25, q: 3.74, v: 15.44 };
@@ -12,7 +17,9 @@ const c = { id: 'c', x: 3, tx: 30, T: 39, zbar: 40 };
 
 describe('discountedExpectedPurchases', () => {
   it('without discounting is exactly the expected purchases over the horizon', () => {
-    expect(discountedExpectedPurchases(weekly, c, { horizonDays: 365, annualDiscountRate: 0 })).toBeCloseTo(expectedPurchases(params, c, 365 / 7), 12);
+    expect(
+      discountedExpectedPurchases(weekly, c, { horizonDays: 365, annualDiscountRate: 0 }),
+    ).toBeCloseTo(expectedPurchases(params, c, 365 / 7), 12);
   });
 
   it('matches a fine integral of the discounted purchase rate (the 30-day midpoint rule is accurate)', () => {
@@ -21,8 +28,10 @@ describe('discountedExpectedPurchases', () => {
     const steps = 3650;
     for (let k = 1; k <= steps; k++) {
       const d = (k - 0.5) * (365 / steps);
-      const dE = expectedPurchases(params, c, (k * 365) / steps / 7) - expectedPurchases(params, c, ((k - 1) * 365) / steps / 7);
-      fine += dE * (1.2 ** (-d / 365.25));
+      const dE =
+        expectedPurchases(params, c, (k * 365) / steps / 7) -
+        expectedPurchases(params, c, ((k - 1) * 365) / steps / 7);
+      fine += dE * 1.2 ** (-d / 365.25);
     }
     expect(discountedExpectedPurchases(weekly, c, settings) / fine - 1).toBeLessThan(1e-4);
   });
@@ -43,19 +52,34 @@ describe('predictCustomer', () => {
     expect(p.pAlive).toBe(pAlive(params, c));
     expect(p.expectedPurchases).toBeCloseTo(expectedPurchases(params, c, 365 / 7), 12);
     expect(p.expectedOrderValue).toBe(expectedSpend(spend, c));
-    expect(p.predictedClv).toBeCloseTo(p.expectedOrderValue! * discountedExpectedPurchases(weekly, c, settings), 10);
+    expect(p.predictedClv).toBeCloseTo(
+      p.expectedOrderValue! * discountedExpectedPurchases(weekly, c, settings),
+      10,
+    );
     expect(p.daysToNextOrderIfAlive).toBeCloseTo(((4.414 + 39) / (0.243 + 3)) * 7, 10);
   });
 
   it('gives the same answers in days as in weeks when α is expressed in days', () => {
-    const daily = { timeUnit: 'day' as const, params: { ...params, alpha: params.alpha * 7 }, spend };
+    const daily = {
+      timeUnit: 'day' as const,
+      params: { ...params, alpha: params.alpha * 7 },
+      spend,
+    };
     const inWeeks = predictCustomer(weekly, c, settings);
     const inDays = predictCustomer(daily, { ...c, tx: c.tx * 7, T: c.T * 7 }, settings);
-    for (const key of ['pAlive', 'expectedPurchases', 'predictedClv', 'daysToNextOrderIfAlive'] as const) expect(inDays[key]).toBeCloseTo(inWeeks[key]!, 9);
+    for (const key of [
+      'pAlive',
+      'expectedPurchases',
+      'predictedClv',
+      'daysToNextOrderIfAlive',
+    ] as const)
+      expect(inDays[key]).toBeCloseTo(inWeeks[key]!, 9);
   });
 
   it('withholds the CLV when the spend model has no finite mean', () => {
-    expect(predictCustomer({ ...weekly, spend: { p: 2, q: 0.8, v: 5 } }, c, settings).predictedClv).toBeNull();
+    expect(
+      predictCustomer({ ...weekly, spend: { p: 2, q: 0.8, v: 5 } }, c, settings).predictedClv,
+    ).toBeNull();
   });
 });
 
@@ -93,8 +117,19 @@ describe('clientValue (the profile’s Klaviyo-style fields)', () => {
     margin: 150,
     firstPurchaseDayRevenue: 140,
   };
-  const value = (patch: { aggregates?: Partial<ProfileAggregates>; model?: ClvModel | InsufficientData | null } = {}) =>
-    clientValue({ id: 'c', aggregates: { ...aggregates, ...patch.aggregates }, asOf, model: patch.model === undefined ? model : patch.model, settings });
+  const value = (
+    patch: {
+      aggregates?: Partial<ProfileAggregates>;
+      model?: ClvModel | InsufficientData | null;
+    } = {},
+  ) =>
+    clientValue({
+      id: 'c',
+      aggregates: { ...aggregates, ...patch.aggregates },
+      asOf,
+      model: patch.model === undefined ? model : patch.model,
+      settings,
+    });
 
   it('with a converged model: predicted, total, churn and the next order', () => {
     const got = value();
@@ -105,7 +140,10 @@ describe('clientValue (the profile’s Klaviyo-style fields)', () => {
     expect(got.reason).toBeNull();
     expect(got.pAlive).toBeCloseTo(p, 12);
     expect(got.churnProbability).toBeCloseTo(1 - p, 12);
-    expect(got.predictedNumberOfOrders).toBeCloseTo(expectedPurchases(params, summary, 365 / 7), 10);
+    expect(got.predictedNumberOfOrders).toBeCloseTo(
+      expectedPurchases(params, summary, 365 / 7),
+      10,
+    );
     expect(got.expectedOrderValue).toBeCloseTo(expectedSpend(spend, summary)!, 10);
     expect(got.totalClv).toBeCloseTo(500 + got.predictedClv!, 9);
     expect(got.historicClv).toBe(500);
@@ -113,12 +151,16 @@ describe('clientValue (the profile’s Klaviyo-style fields)', () => {
     expect(got.averageDaysBetweenOrders).toBe(50);
     expect(got.tenureDays).toBeCloseTo(179.583, 3);
     const days = ((params.alpha + 179 / 7) / (params.r + 3)) * 7;
-    expect(got.expectedDateOfNextOrder).toBe(new Date(Date.parse(asOf) + days * 86_400_000).toISOString());
+    expect(got.expectedDateOfNextOrder).toBe(
+      new Date(Date.parse(asOf) + days * 86_400_000).toISOString(),
+    );
     expect(v.is(ClientValueSchema, got)).toBe(true);
   });
 
   it('gives no next-order date for a client more likely gone than not', () => {
-    const gone = value({ aggregates: { purchaseDays: 20, lastPurchaseAt: '2024-01-20T00:00:00.000Z' } });
+    const gone = value({
+      aggregates: { purchaseDays: 20, lastPurchaseAt: '2024-01-20T00:00:00.000Z' },
+    });
     expect(gone.pAlive!).toBeLessThan(0.5);
     expect(gone.expectedDateOfNextOrder).toBeNull();
   });
@@ -135,13 +177,22 @@ describe('clientValue (the profile’s Klaviyo-style fields)', () => {
     averageDaysBetweenOrders: 50,
     expectedDateOfNextOrder: '2024-07-21T09:00:00.000Z', // last purchase + the average gap
   };
-  const insufficient: InsufficientData = { status: 'insufficient_data', reason: 'Too little purchase history: 12 customers.', minimum: { customers: 300, repeatBuyers: 100 }, observed: { customers: 12, repeatBuyers: 2 } };
+  const insufficient: InsufficientData = {
+    status: 'insufficient_data',
+    reason: 'Too little purchase history: 12 customers.',
+    minimum: { customers: 300, repeatBuyers: 100 },
+    observed: { customers: 12, repeatBuyers: 2 },
+  };
 
   it.each<[string, Parameters<typeof value>[0], RegExp]>([
     ['no model yet', { model: null }, /no predictive model/i],
     ['below the minimum data', { model: insufficient }, /too little purchase history/i],
     ['a fit that did not converge', { model: { ...model, converged: false } }, /did not converge/],
-    ['a spend model without a finite mean', { model: { ...model, spend: { p: 2, q: 0.9, v: 5 } } }, /q ≤ 1/],
+    [
+      'a spend model without a finite mean',
+      { model: { ...model, spend: { p: 2, q: 0.9, v: 5 } } },
+      /q ≤ 1/,
+    ],
   ])('falls back to historic values with the reason: %s', (_name, patch, reason) => {
     const got = value(patch);
     expect(got).toMatchObject(historic);
@@ -149,8 +200,26 @@ describe('clientValue (the profile’s Klaviyo-style fields)', () => {
   });
 
   it('a client who never bought has nothing to predict', () => {
-    const got = value({ aggregates: { purchaseDays: 0, orders: 0, firstPurchaseAt: null, lastPurchaseAt: null, revenue: 0, margin: 0, firstPurchaseDayRevenue: 0 } });
-    expect(got).toMatchObject({ basis: 'historic', historicClv: 0, totalClv: 0, averageOrderValue: null, tenureDays: null, averageDaysBetweenOrders: null, expectedDateOfNextOrder: null });
+    const got = value({
+      aggregates: {
+        purchaseDays: 0,
+        orders: 0,
+        firstPurchaseAt: null,
+        lastPurchaseAt: null,
+        revenue: 0,
+        margin: 0,
+        firstPurchaseDayRevenue: 0,
+      },
+    });
+    expect(got).toMatchObject({
+      basis: 'historic',
+      historicClv: 0,
+      totalClv: 0,
+      averageOrderValue: null,
+      tenureDays: null,
+      averageDaysBetweenOrders: null,
+      expectedDateOfNextOrder: null,
+    });
     expect(got.reason).toMatch(/no purchases/i);
   });
 });

@@ -3,7 +3,13 @@ import type { ClientAggregates } from '../../schema/clients.ts';
 import type { ClientValue, ClvModel, InsufficientData, ValueSettings } from '../../schema/value.ts';
 import { expectedPurchases, pAlive } from './bgnbd.ts';
 import { expectedSpend } from './gamma-gamma.ts';
-import { DAYS_PER_UNIT, summariseAggregates, utcDayNumber, type CustomerSummary, type ValueAggregates } from './summary.ts';
+import {
+  DAYS_PER_UNIT,
+  summariseAggregates,
+  utcDayNumber,
+  type CustomerSummary,
+  type ValueAggregates,
+} from './summary.ts';
 
 const DAYS_PER_YEAR = 365.25;
 /** Discounting is applied per step of at most this many days (monthly, as CLV is usually discounted). */
@@ -18,7 +24,11 @@ export type PredictionSettings = Pick<ValueSettings, 'horizonDays' | 'annualDisc
  * discounted from its midpoint (continuous compounding of the annual rate). The error of the
  * midpoint rule is below 1e-4 relative at a 10% rate.
  */
-export function discountedExpectedPurchases(model: PredictionModel, c: CustomerSummary, settings: PredictionSettings): number {
+export function discountedExpectedPurchases(
+  model: PredictionModel,
+  c: CustomerSummary,
+  settings: PredictionSettings,
+): number {
   const unitDays = DAYS_PER_UNIT[model.timeUnit];
   const steps = Math.ceil(settings.horizonDays / MAX_STEP_DAYS);
   const stepDays = settings.horizonDays / steps;
@@ -46,14 +56,21 @@ export interface CustomerPrediction {
 }
 
 /** The model's view of one customer over the settings' horizon. */
-export function predictCustomer(model: PredictionModel, c: CustomerSummary, settings: PredictionSettings): CustomerPrediction {
+export function predictCustomer(
+  model: PredictionModel,
+  c: CustomerSummary,
+  settings: PredictionSettings,
+): CustomerPrediction {
   const unitDays = DAYS_PER_UNIT[model.timeUnit];
   const expectedOrderValue = expectedSpend(model.spend, c);
   return {
     pAlive: pAlive(model.params, c),
     expectedPurchases: expectedPurchases(model.params, c, settings.horizonDays / unitDays),
     expectedOrderValue,
-    predictedClv: expectedOrderValue === null ? null : expectedOrderValue * discountedExpectedPurchases(model, c, settings),
+    predictedClv:
+      expectedOrderValue === null
+        ? null
+        : expectedOrderValue * discountedExpectedPurchases(model, c, settings),
     daysToNextOrderIfAlive: ((model.params.alpha + c.T) / (model.params.r + c.x)) * unitDays,
   };
 }
@@ -86,7 +103,10 @@ export function clientValue(input: {
     historicMargin: a.margin,
     orders: a.orders,
     averageOrderValue: a.orders > 0 ? a.revenue / a.orders : null,
-    tenureDays: a.firstPurchaseAt === null ? null : Math.max(0, (Date.parse(asOf) - Date.parse(a.firstPurchaseAt)) / DAY_MS),
+    tenureDays:
+      a.firstPurchaseAt === null
+        ? null
+        : Math.max(0, (Date.parse(asOf) - Date.parse(a.firstPurchaseAt)) / DAY_MS),
     predictedClv: null,
     totalClv: a.revenue,
     predictedNumberOfOrders: null,
@@ -95,16 +115,23 @@ export function clientValue(input: {
     expectedOrderValue: null,
     averageDaysBetweenOrders,
     expectedDateOfNextOrder:
-      averageDaysBetweenOrders !== null && a.lastPurchaseAt !== null ? new Date(Date.parse(a.lastPurchaseAt) + averageDaysBetweenOrders * DAY_MS).toISOString() : null,
+      averageDaysBetweenOrders !== null && a.lastPurchaseAt !== null
+        ? new Date(Date.parse(a.lastPurchaseAt) + averageDaysBetweenOrders * DAY_MS).toISOString()
+        : null,
     horizonDays: settings.horizonDays,
   };
   const fallback = (reason: string): ClientValue => ({ ...historic, reason });
 
-  if (model === null) return fallback('No predictive model has been fitted for this workspace yet.');
+  if (model === null)
+    return fallback('No predictive model has been fitted for this workspace yet.');
   if ('status' in model) return fallback(model.reason);
-  if (!model.converged) return fallback('The last model fit did not converge; predictions are withheld.');
+  if (!model.converged)
+    return fallback('The last model fit did not converge; predictions are withheld.');
   if (a.purchaseDays === 0) return fallback('No purchases yet.');
-  const [summary] = summariseAggregates([{ id: input.id, aggregates: a }], { asOf, timeUnit: model.timeUnit }).customers;
+  const [summary] = summariseAggregates([{ id: input.id, aggregates: a }], {
+    asOf,
+    timeUnit: model.timeUnit,
+  }).customers;
   if (!summary) return fallback('The client has purchases after asOf.');
 
   let p: CustomerPrediction;
@@ -113,9 +140,12 @@ export function clientValue(input: {
   } catch {
     // Both evaluations of the expectation failed (parameters far outside any real fit): a
     // profile must still answer.
-    return fallback('The prediction could not be computed for this history; predictions are withheld.');
+    return fallback(
+      'The prediction could not be computed for this history; predictions are withheld.',
+    );
   }
-  if (p.predictedClv === null) return fallback('The spend model has no finite mean (q ≤ 1); predictions are withheld.');
+  if (p.predictedClv === null)
+    return fallback('The spend model has no finite mean (q ≤ 1); predictions are withheld.');
   return {
     ...historic,
     basis: 'model',
@@ -125,6 +155,9 @@ export function clientValue(input: {
     pAlive: p.pAlive,
     churnProbability: 1 - p.pAlive,
     expectedOrderValue: p.expectedOrderValue,
-    expectedDateOfNextOrder: p.pAlive >= 0.5 ? new Date(Date.parse(asOf) + p.daysToNextOrderIfAlive * DAY_MS).toISOString() : null,
+    expectedDateOfNextOrder:
+      p.pAlive >= 0.5
+        ? new Date(Date.parse(asOf) + p.daysToNextOrderIfAlive * DAY_MS).toISOString()
+        : null,
   };
 }

@@ -15,7 +15,10 @@ export interface UnitIntegralOptions {
  * integrand is combined in log space, so that p near 0 or 1 never underflows on the way. The
  * trapezoid step is halved (reusing every earlier point) until two estimates agree.
  */
-export function integrateUnitInterval(logF: (p: number, logP: number, logQ: number) => number, options: UnitIntegralOptions): number {
+export function integrateUnitInterval(
+  logF: (p: number, logP: number, logQ: number) => number,
+  options: UnitIntegralOptions,
+): number {
   const tolerance = options.tolerance ?? 1e-11;
   // Smooth integrands settle at level 3 or 4 (a step of 1/16 to 1/32); needing more than 6 means
   // a peak far narrower than the points, which more levels would only chase slowly.
@@ -25,7 +28,8 @@ export function integrateUnitInterval(logF: (p: number, logP: number, logQ: numb
     // ln σ(u) and ln(1−σ(u)), exact at both extremes
     const logP = u > 0 ? -Math.log1p(Math.exp(-u)) : u - Math.log1p(Math.exp(u));
     const logQ = u > 0 ? -u - Math.log1p(Math.exp(-u)) : -Math.log1p(Math.exp(u));
-    const value = logF(Math.exp(logP), logP, logQ) + logP + logQ + Math.log(Math.PI * Math.cosh(tau));
+    const value =
+      logF(Math.exp(logP), logP, logQ) + logP + logQ + Math.log(Math.PI * Math.cosh(tau));
     return Number.isFinite(value) ? Math.exp(value) : 0;
   };
   let step = 0.5;
@@ -52,4 +56,5 @@ export function integrateUnitInterval(logF: (p: number, logP: number, logQ: numb
  * How far out in τ the quadrature must reach for an integrand that behaves like p^shape at an
  * end (a Beta density times a bounded function): until p^shape, in τ, has fallen below e^−45.
  */
-export const tanhSinhReach = (shape: number): number => Math.asinh(45 / (Math.PI * Math.min(shape, 1))) + 1;
+export const tanhSinhReach = (shape: number): number =>
+  Math.asinh(45 / (Math.PI * Math.min(shape, 1))) + 1;

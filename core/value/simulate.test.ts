@@ -33,7 +33,13 @@ describe('the seeded generator', () => {
 
 describe('fits of data simulated from known parameters', () => {
   // 4,000 customers acquired over a year, observed 26 to 78 weeks, CDNOW's parameters.
-  const customers = simulateCustomers({ customers: 4000, params: CDNOW, spend: CDNOW_SPEND, observation: { min: 26, max: 78 }, seed: 2024 });
+  const customers = simulateCustomers({
+    customers: 4000,
+    params: CDNOW,
+    spend: CDNOW_SPEND,
+    observation: { min: 26, max: 78 },
+    seed: 2024,
+  });
 
   // Tolerance: 4 standard errors from the fit's own observed information. The MLE is
   // asymptotically normal, and over 40 simulated replications of 2,000 customers the z-scores of
@@ -62,7 +68,14 @@ describe('fits of data simulated from known parameters', () => {
 });
 
 describe('predictions are calibrated against simulated truth (true parameters)', () => {
-  const customers = simulateCustomers({ customers: 20_000, params: CDNOW, spend: CDNOW_SPEND, observation: { min: 27, max: 39 }, holdout: 39, seed: 7 });
+  const customers = simulateCustomers({
+    customers: 20_000,
+    params: CDNOW,
+    spend: CDNOW_SPEND,
+    observation: { min: 27, max: 39 },
+    holdout: 39,
+    seed: 7,
+  });
 
   it('conditional expectations add up to the holdout purchases that happen', () => {
     let residual = 0;

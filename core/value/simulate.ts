@@ -29,7 +29,8 @@ export function createRng(seed: number): () => number {
   };
 }
 
-const normal = (rng: () => number): number => Math.sqrt(-2 * Math.log(rng())) * Math.cos(2 * Math.PI * rng());
+const normal = (rng: () => number): number =>
+  Math.sqrt(-2 * Math.log(rng())) * Math.cos(2 * Math.PI * rng());
 
 /** Gamma(shape, rate) by Marsaglia & Tsang (2000); shape < 1 through Gamma(shape+1)·U^(1/shape). */
 export function gammaSample(rng: () => number, shape: number, rate: number): number {

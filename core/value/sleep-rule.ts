@@ -10,7 +10,11 @@ import { DAY_MS } from '../../schema/common.ts';
  * form. BG/NBD never lets a client die before a first repeat purchase (P(alive) = 1 at x = 0), so
  * one-time buyers keep the fixed-days rule given as `fallback`.
  */
-export function pAliveSleepRule(model: Pick<ClvModel, 'params' | 'timeUnit'>, threshold: number, fallback: SleepRule): SleepRule {
+export function pAliveSleepRule(
+  model: Pick<ClvModel, 'params' | 'timeUnit'>,
+  threshold: number,
+  fallback: SleepRule,
+): SleepRule {
   const { r, alpha, a, b } = model.params;
   const unitMs = DAYS_PER_UNIT[model.timeUnit] * DAY_MS;
   return (days) => {

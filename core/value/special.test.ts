@@ -41,7 +41,8 @@ describe('softplus', () => {
 });
 
 describe('hyp2f1', () => {
-  const close = (got: number, want: number, rel = 1e-12) => expect(Math.abs(got - want)).toBeLessThanOrEqual(rel * Math.abs(want));
+  const close = (got: number, want: number, rel = 1e-12) =>
+    expect(Math.abs(got - want)).toBeLessThanOrEqual(rel * Math.abs(want));
 
   it.each([
     ['₂F₁(1,1;2;z) = −ln(1−z)/z at 0.5', 1, 1, 2, 0.5, -Math.log(0.5) / 0.5],

@@ -3,8 +3,9 @@
 // Lanczos approximation, g = 7, n = 9: relative error about 1e-15 over the positive reals.
 const LANCZOS_G = 7;
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+  -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+  1.5056327351493116e-7,
 ];
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -21,10 +22,12 @@ export function logGamma(x: number): number {
 }
 
 /** ln B(a, b). */
-export const logBeta = (a: number, b: number): number => logGamma(a) + logGamma(b) - logGamma(a + b);
+export const logBeta = (a: number, b: number): number =>
+  logGamma(a) + logGamma(b) - logGamma(a + b);
 
 /** ln(1 + e^k) without overflow for large k or loss of precision for very negative k. */
-export const softplus = (k: number): number => (k > 0 ? k + Math.log1p(Math.exp(-k)) : Math.log1p(Math.exp(k)));
+export const softplus = (k: number): number =>
+  k > 0 ? k + Math.log1p(Math.exp(-k)) : Math.log1p(Math.exp(k));
 
 export interface SeriesOptions {
   /** Relative accuracy of the sum. */
@@ -75,7 +78,8 @@ export function sumRatioSeries(
       const j = n + 1;
       const sup = (num: number, den: number) => Math.max(1, (num + j) / (den + j));
       const rho = Math.abs(z) * Math.min(sup(p, w) * sup(q, u), sup(p, u) * sup(q, w));
-      if (rho < 1 && (Math.abs(term) * rho) / (1 - rho) <= tolerance * Math.abs(sum)) return { mantissa: sum, logScale };
+      if (rho < 1 && (Math.abs(term) * rho) / (1 - rho) <= tolerance * Math.abs(sum))
+        return { mantissa: sum, logScale };
     }
     if (!Number.isFinite(sum)) break;
   }
@@ -83,8 +87,18 @@ export function sumRatioSeries(
 }
 
 /** ln ₂F₁(a, b; c; z) for a, b, c > 0 and 0 ≤ z < 1, where every term is positive: never overflows. */
-export function logHyp2f1Positive(a: number, b: number, c: number, z: number, options: SeriesOptions = {}): number {
-  const { mantissa, logScale } = sumRatioSeries(1, { p: a - 1, q: b - 1, u: c - 1, w: 0, z }, options);
+export function logHyp2f1Positive(
+  a: number,
+  b: number,
+  c: number,
+  z: number,
+  options: SeriesOptions = {},
+): number {
+  const { mantissa, logScale } = sumRatioSeries(
+    1,
+    { p: a - 1, q: b - 1, u: c - 1, w: 0, z },
+    options,
+  );
   return Math.log(mantissa) + logScale;
 }
 
@@ -95,11 +109,22 @@ export function logHyp2f1Positive(a: number, b: number, c: number, z: number, op
  * transformation ₂F₁(a, b; c; z) = (1−z)^−a ₂F₁(a, c−b; c; z/(z−1)) brings the argument into
  * [0, 1) and avoids the alternating series.
  */
-export function hyp2f1(a: number, b: number, c: number, z: number, options: SeriesOptions = {}): number {
+export function hyp2f1(
+  a: number,
+  b: number,
+  c: number,
+  z: number,
+  options: SeriesOptions = {},
+): number {
   if (!(z < 1)) throw new RangeError('hyp2f1 needs z < 1');
-  if (c <= 0 && Number.isInteger(c)) throw new RangeError('hyp2f1 needs c not a non-positive integer');
+  if (c <= 0 && Number.isInteger(c))
+    throw new RangeError('hyp2f1 needs c not a non-positive integer');
   if (z < 0) return (1 - z) ** -a * hyp2f1(a, c - b, c, z / (z - 1), options);
   if (z === 0) return 1;
-  const { mantissa, logScale } = sumRatioSeries(1, { p: a - 1, q: b - 1, u: c - 1, w: 0, z }, options);
+  const { mantissa, logScale } = sumRatioSeries(
+    1,
+    { p: a - 1, q: b - 1, u: c - 1, w: 0, z },
+    options,
+  );
   return mantissa * Math.exp(logScale);
 }

@@ -1,12 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientEvent } from '../../schema/events.ts';
-import { CDNOW_CALIBRATION_END, CDNOW_HOLDOUT_END, cdnowSummaryWithSpend, cdnowTransactions } from '../../test/fixtures/cdnow/cdnow.ts';
+import {
+  CDNOW_CALIBRATION_END,
+  CDNOW_HOLDOUT_END,
+  cdnowSummaryWithSpend,
+  cdnowTransactions,
+} from '../../test/fixtures/cdnow/cdnow.ts';
 import { aggregateEvents } from '../lifecycle/aggregates.ts';
-import { summariseAggregates, summariseTransactions, type CustomerSummary, type ValueAggregates } from './summary.ts';
+import {
+  summariseAggregates,
+  summariseTransactions,
+  type CustomerSummary,
+  type ValueAggregates,
+} from './summary.ts';
 
 const buy = (clientId: string, at: string, amount = 10) => ({ clientId, at, amount });
-const week = (asOf: string, tx: ReturnType<typeof buy>[]) => summariseTransactions(tx, { asOf, timeUnit: 'week' });
-const day = (asOf: string, tx: ReturnType<typeof buy>[]) => summariseTransactions(tx, { asOf, timeUnit: 'day' });
+const week = (asOf: string, tx: ReturnType<typeof buy>[]) =>
+  summariseTransactions(tx, { asOf, timeUnit: 'week' });
+const day = (asOf: string, tx: ReturnType<typeof buy>[]) =>
+  summariseTransactions(tx, { asOf, timeUnit: 'day' });
 
 describe('summariseTransactions', () => {
   it('reproduces the published CDNOW calibration summary for every customer', () => {
@@ -24,11 +36,20 @@ describe('summariseTransactions', () => {
   });
 
   it.each<[string, string, ReturnType<typeof buy>[], Omit<CustomerSummary, 'id'>]>([
-    ['one purchase: no repeats, observed from its day', '2024-01-11T00:00:00Z', [buy('c', '2024-01-01T09:00:00Z')], { x: 0, tx: 0, T: 9, zbar: 0 }],
+    [
+      'one purchase: no repeats, observed from its day',
+      '2024-01-11T00:00:00Z',
+      [buy('c', '2024-01-01T09:00:00Z')],
+      { x: 0, tx: 0, T: 9, zbar: 0 },
+    ],
     [
       'same UTC day merges into one transaction whose value is the sum',
       '2024-02-01T00:00:00Z',
-      [buy('c', '2024-01-01T09:00:00Z', 10), buy('c', '2024-01-05T08:00:00Z', 20), buy('c', '2024-01-05T23:59:59Z', 5)],
+      [
+        buy('c', '2024-01-01T09:00:00Z', 10),
+        buy('c', '2024-01-05T08:00:00Z', 20),
+        buy('c', '2024-01-05T23:59:59Z', 5),
+      ],
       { x: 1, tx: 4, T: 30, zbar: 25 },
     ],
     [
@@ -52,7 +73,11 @@ describe('summariseTransactions', () => {
     [
       'the first purchase day does not count in zbar',
       '2024-03-01T00:00:00Z',
-      [buy('c', '2024-01-01T00:00:00Z', 1000), buy('c', '2024-01-10T00:00:00Z', 10), buy('c', '2024-01-20T00:00:00Z', 30)],
+      [
+        buy('c', '2024-01-01T00:00:00Z', 1000),
+        buy('c', '2024-01-10T00:00:00Z', 10),
+        buy('c', '2024-01-20T00:00:00Z', 30),
+      ],
       { x: 2, tx: 19, T: 59, zbar: 20 },
     ],
   ])('%s', (_name, asOf, tx, want) => {
@@ -60,11 +85,21 @@ describe('summariseTransactions', () => {
   });
 
   it('measures in weeks when asked: 7 days are one week', () => {
-    expect(week('2024-01-16T00:00:00Z', [buy('c', '2024-01-01T00:00:00Z'), buy('c', '2024-01-08T00:00:00Z')])).toEqual([{ id: 'c', x: 1, tx: 1, T: 2, zbar: 10 }]);
+    expect(
+      week('2024-01-16T00:00:00Z', [
+        buy('c', '2024-01-01T00:00:00Z'),
+        buy('c', '2024-01-08T00:00:00Z'),
+      ]),
+    ).toEqual([{ id: 'c', x: 1, tx: 1, T: 2, zbar: 10 }]);
   });
 
   it('leaves out customers whose first purchase is not before asOf, and ignores input order', () => {
-    const tx = [buy('late', '2024-02-01T00:00:00Z'), buy('b', '2024-01-09T00:00:00Z'), buy('a', '2024-01-02T00:00:00Z'), buy('b', '2024-01-03T00:00:00Z')];
+    const tx = [
+      buy('late', '2024-02-01T00:00:00Z'),
+      buy('b', '2024-01-09T00:00:00Z'),
+      buy('a', '2024-01-02T00:00:00Z'),
+      buy('b', '2024-01-03T00:00:00Z'),
+    ];
     const byId = (list: CustomerSummary[]) => [...list].sort((p, q) => p.id.localeCompare(q.id));
     const one = byId(day('2024-01-31T00:00:00Z', tx));
     expect(one.map((c) => c.id)).toEqual(['a', 'b']);
@@ -81,9 +116,17 @@ describe('summariseAggregates', () => {
       const event = { id: `e${i}`, type: 'purchase', ...t } as ClientEvent;
       byClient.set(t.clientId, [...(byClient.get(t.clientId) ?? []), event]);
     });
-    const clients = [...byClient].map(([id, events]) => ({ id, aggregates: aggregateEvents(events, options).aggregates }));
-    const fromAggregates = summariseAggregates(clients, { asOf: CDNOW_HOLDOUT_END, timeUnit: 'week' });
-    const fromTransactions = new Map(week(CDNOW_HOLDOUT_END, cdnowTransactions()).map((c) => [c.id, c]));
+    const clients = [...byClient].map(([id, events]) => ({
+      id,
+      aggregates: aggregateEvents(events, options).aggregates,
+    }));
+    const fromAggregates = summariseAggregates(clients, {
+      asOf: CDNOW_HOLDOUT_END,
+      timeUnit: 'week',
+    });
+    const fromTransactions = new Map(
+      week(CDNOW_HOLDOUT_END, cdnowTransactions()).map((c) => [c.id, c]),
+    );
     expect(fromAggregates.excluded).toBe(0);
     expect(fromAggregates.customers).toHaveLength(2357);
     for (const c of fromAggregates.customers) {
@@ -103,7 +146,12 @@ describe('summariseAggregates', () => {
   });
 
   it('reads one row per client: x from purchase days, zbar from revenue after the first day', () => {
-    expect(summariseAggregates([{ id: 'c', aggregates: agg({}) }], { asOf: '2024-01-31T00:00:00.000Z', timeUnit: 'day' })).toEqual({
+    expect(
+      summariseAggregates([{ id: 'c', aggregates: agg({}) }], {
+        asOf: '2024-01-31T00:00:00.000Z',
+        timeUnit: 'day',
+      }),
+    ).toEqual({
       customers: [{ id: 'c', x: 2, tx: 14, T: 29, zbar: 30 }],
       excluded: 0,
     });
@@ -111,7 +159,16 @@ describe('summariseAggregates', () => {
 
   it('skips clients who never bought and excludes those whose history reaches past asOf', () => {
     const clients = [
-      { id: 'never', aggregates: agg({ purchaseDays: 0, firstPurchaseAt: null, lastPurchaseAt: null, revenue: 0, firstPurchaseDayRevenue: 0 }) },
+      {
+        id: 'never',
+        aggregates: agg({
+          purchaseDays: 0,
+          firstPurchaseAt: null,
+          lastPurchaseAt: null,
+          revenue: 0,
+          firstPurchaseDayRevenue: 0,
+        }),
+      },
       { id: 'after', aggregates: agg({ lastPurchaseAt: '2024-02-02T00:00:00.000Z' }) },
       { id: 'at', aggregates: agg({ lastPurchaseAt: '2024-01-31T00:00:00.000Z' }) },
       { id: 'ok', aggregates: agg({}) },

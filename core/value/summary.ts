@@ -27,7 +27,8 @@ export const utcDayNumber = (iso: string): number => Math.floor(Date.parse(iso) 
  * customer who first bought on 1997-01-01 has T = 272 days = 38.86 weeks, as in the published
  * summary; a purchase on 1997-09-30 has tx = T.
  */
-export const lastObservedDay = (asOf: string): number => Math.floor((Date.parse(asOf) - 1) / DAY_MS);
+export const lastObservedDay = (asOf: string): number =>
+  Math.floor((Date.parse(asOf) - 1) / DAY_MS);
 
 /**
  * Summarises raw purchases strictly before `asOf`: same-day purchases (UTC calendar day) by a
@@ -61,13 +62,22 @@ export function summariseTransactions(
       total += amount;
     }
     const x = days.size - 1;
-    out.push({ id, x, tx: (last - first) / unit, T: (end - first) / unit, zbar: x > 0 ? (total - days.get(first)!) / x : 0 });
+    out.push({
+      id,
+      x,
+      tx: (last - first) / unit,
+      T: (end - first) / unit,
+      zbar: x > 0 ? (total - days.get(first)!) / x : 0,
+    });
   }
   return out;
 }
 
 /** The aggregate fields the summary needs: a fit reads one narrow row per client. */
-export type ValueAggregates = Pick<ClientAggregates, 'purchaseDays' | 'firstPurchaseAt' | 'lastPurchaseAt' | 'revenue' | 'firstPurchaseDayRevenue'>;
+export type ValueAggregates = Pick<
+  ClientAggregates,
+  'purchaseDays' | 'firstPurchaseAt' | 'lastPurchaseAt' | 'revenue' | 'firstPurchaseDayRevenue'
+>;
 
 /**
  * The same summary from the per-client aggregates maintained on ingestion, so that a fit at scale

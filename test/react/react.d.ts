@@ -3,7 +3,11 @@ declare module 'react' {
   export interface RefObject<T> {
     current: T | null;
   }
-  export function createElement(type: string, props?: Record<string, unknown> | null, ...children: unknown[]): unknown;
+  export function createElement(
+    type: string,
+    props?: Record<string, unknown> | null,
+    ...children: unknown[]
+  ): unknown;
   export function createRef<T>(): RefObject<T>;
 }
 declare module 'react-dom' {

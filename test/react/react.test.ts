@@ -13,7 +13,15 @@ const funnel: Funnel = {
   to: '2025-03-01T00:00:00.000Z',
   total: 30,
   stages: (['prospect', 'potential', 'developing'] as const).map((stage, i) => ({
-    stage, label: stage, count: 10, entered: 10, reached: 30 - i * 10, conversionToNext: i < 2 ? 0.5 : null, cumulativeConversion: 1, medianDays: 5, cumulativeMedianDays: 5,
+    stage,
+    label: stage,
+    count: 10,
+    entered: 10,
+    reached: 30 - i * 10,
+    conversionToNext: i < 2 ? 0.5 : null,
+    cumulativeConversion: 1,
+    medianDays: 5,
+    cumulativeMedianDays: 5,
   })),
 };
 
@@ -38,9 +46,20 @@ test('inside a React 19 root: data goes in as a property, folio-* events come ou
   const funnelRef = createRef<HTMLElementTagNameMap['folio-stage-funnel']>();
   const calculatorRef = createRef<HTMLElementTagNameMap['folio-clv-calculator']>();
   const container = render(
-    h('div', { lang: 'en' },
-      h('folio-stage-funnel', { ref: funnelRef, data: funnel, layout: 'horizontal', 'onfolio-stage-select': (e: CustomEvent) => fromProp.push(e.detail) }),
-      h('folio-clv-calculator', { ref: calculatorRef, averageOrderValue: 200, 'gross-margin': '0.5' }),
+    h(
+      'div',
+      { lang: 'en' },
+      h('folio-stage-funnel', {
+        ref: funnelRef,
+        data: funnel,
+        layout: 'horizontal',
+        'onfolio-stage-select': (e: CustomEvent) => fromProp.push(e.detail),
+      }),
+      h('folio-clv-calculator', {
+        ref: calculatorRef,
+        averageOrderValue: 200,
+        'gross-margin': '0.5',
+      }),
     ),
   );
   const el = funnelRef.current!;
@@ -68,10 +87,21 @@ test('React re-rendering with new data updates the element without emitting even
   document.body.appendChild(container);
   const root = createRoot(container);
   unmount = () => root.unmount();
-  const draw = (total: number) => flushSync(() => root.render(h('folio-stage-funnel', { ref, data: { ...funnel, total }, 'onfolio-stage-select': (e: CustomEvent) => seen.push(e) })));
+  const draw = (total: number) =>
+    flushSync(() =>
+      root.render(
+        h('folio-stage-funnel', {
+          ref,
+          data: { ...funnel, total },
+          'onfolio-stage-select': (e: CustomEvent) => seen.push(e),
+        }),
+      ),
+    );
   draw(30);
   draw(99);
   await ref.current!.updateComplete;
-  expect(ref.current!.shadowRoot!.querySelector('[part=summary]')!.textContent).toMatch(/^99 clients/);
+  expect(ref.current!.shadowRoot!.querySelector('[part=summary]')!.textContent).toMatch(
+    /^99 clients/,
+  );
   expect(seen).toEqual([]);
 });

@@ -11,4 +11,3 @@ export const cdnowCsv = () =>
       return `${Number(id)},${d!.slice(0, 4)}-${d!.slice(4, 6)}-${d!.slice(6, 8)},${dollars}`;
     })
     .join('\n')}\n`;
-

@@ -23,10 +23,19 @@ export async function call(path: string, opts: CallOptions = {}): Promise<Respon
   if (opts.raw !== undefined) body = opts.raw;
   else if (opts.body !== undefined) body = JSON.stringify(opts.body);
   if (body !== undefined) headers.set('content-type', opts.contentType ?? 'application/json');
-  return exports.default.fetch(new Request(`https://api.test${path}`, { method: opts.method ?? (body !== undefined ? 'POST' : 'GET'), headers, body }));
+  return exports.default.fetch(
+    new Request(`https://api.test${path}`, {
+      method: opts.method ?? (body !== undefined ? 'POST' : 'GET'),
+      headers,
+      body,
+    }),
+  );
 }
 
-export async function callJson<T = any>(path: string, opts: CallOptions = {}): Promise<{ status: number; body: T; res: Response }> {
+export async function callJson<T = any>(
+  path: string,
+  opts: CallOptions = {},
+): Promise<{ status: number; body: T; res: Response }> {
   const res = await call(path, opts);
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T, res };
@@ -39,7 +48,10 @@ export interface Workspace {
 }
 
 export async function createWorkspace(body: Record<string, unknown> = {}): Promise<Workspace> {
-  const { status, body: ws } = await callJson('/v1/workspaces', { key: ADMIN, body: { name: 'Test workspace', ...body } });
+  const { status, body: ws } = await callJson('/v1/workspaces', {
+    key: ADMIN,
+    body: { name: 'Test workspace', ...body },
+  });
   expect(status).toBe(201);
   return ws;
 }
@@ -52,16 +64,39 @@ export async function postEvents(key: string, events: unknown[]) {
 export async function expectProblem(res: Response, status: number, paths?: string[]) {
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
-  const body = (await res.json()) as { type: string; title: string; status: number; detail: string; errors?: { path: string }[] };
-  expect(body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  const body = (await res.json()) as {
+    type: string;
+    title: string;
+    status: number;
+    detail: string;
+    errors?: { path: string }[];
+  };
+  expect(body).toMatchObject({
+    status,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
   if (paths) expect(body.errors?.map((e) => e.path)).toEqual(expect.arrayContaining(paths));
   return body;
 }
 
 /** Counts of every table, to prove that a failed request stored nothing. */
 export async function tableCounts(): Promise<Record<string, number>> {
-  const tables = ['workspaces', 'api_keys', 'clients', 'events', 'client_aggregates', 'client_periods', 'stage_spells', 'workspace_origins', 'write_guard'];
+  const tables = [
+    'workspaces',
+    'api_keys',
+    'clients',
+    'events',
+    'client_aggregates',
+    'client_periods',
+    'stage_spells',
+    'workspace_origins',
+    'write_guard',
+  ];
   const out: Record<string, number> = {};
-  for (const t of tables) out[t] = ((await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${t}`).first<{ n: number }>())?.n ?? 0);
+  for (const t of tables)
+    out[t] =
+      (await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${t}`).first<{ n: number }>())?.n ?? 0;
   return out;
 }

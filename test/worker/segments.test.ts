@@ -3,9 +3,18 @@ import { call, callJson, createWorkspace, expectProblem, postEvents } from './he
 
 // Four buyers over Jan–Dec 2025, hand-computed: a 720 (72%), b 200 (cumulative 92%), c 70 (99%), d 10 (100%).
 // a buys 60 every month (cv 0 → X); b 100 in two months (cv high → Z).
-const buy = (id: string, clientId: string, at: string, amount: number) => ({ id, clientId, type: 'purchase', at, amount, margin: amount / 4 });
+const buy = (id: string, clientId: string, at: string, amount: number) => ({
+  id,
+  clientId,
+  type: 'purchase',
+  at,
+  amount,
+  margin: amount / 4,
+});
 const portfolio = [
-  ...Array.from({ length: 12 }, (_, m) => buy(`a${m}`, 'a', `2025-${String(m + 1).padStart(2, '0')}-10`, 60)),
+  ...Array.from({ length: 12 }, (_, m) =>
+    buy(`a${m}`, 'a', `2025-${String(m + 1).padStart(2, '0')}-10`, 60),
+  ),
   buy('b1', 'b', '2025-03-05', 100),
   buy('b2', 'b', '2025-09-05', 100),
   buy('c1', 'c', '2025-06-01', 70),
@@ -24,7 +33,9 @@ async function seeded() {
 describe('segmentation endpoints', () => {
   it('ABC-XYZ follows the conventions on a hand-computed window', async () => {
     const ws = await seeded();
-    const { status, body } = await callJson('/v1/segments/abc-xyz?from=2025-01-01&to=2026-01-01', { key: ws.secretKey });
+    const { status, body } = await callJson('/v1/segments/abc-xyz?from=2025-01-01&to=2026-01-01', {
+      key: ws.secretKey,
+    });
     expect(status).toBe(200);
     const by = Object.fromEntries(body.clients.map((c: { id: string }) => [c.id, c]));
     expect(by.a).toMatchObject({ abc: 'A', xyz: 'X' });
@@ -38,20 +49,46 @@ describe('segmentation endpoints', () => {
 
   it('rejects bad query values naming them', async () => {
     const ws = await seeded();
-    await expectProblem(await call('/v1/segments/abc-xyz?period=fortnight', { key: ws.secretKey }), 400, ['period']);
-    await expectProblem(await call('/v1/segments/abc-xyz?measure=profit', { key: ws.secretKey }), 400, ['measure']);
-    await expectProblem(await call('/v1/segments/abc-xyz?from=2025-06-01&to=2025-01-01', { key: ws.secretKey }), 400, ['to']);
-    await expectProblem(await call('/v1/segments/abc-xyz?from=2025-01-15', { key: ws.secretKey }), 400, ['from']);
+    await expectProblem(
+      await call('/v1/segments/abc-xyz?period=fortnight', { key: ws.secretKey }),
+      400,
+      ['period'],
+    );
+    await expectProblem(
+      await call('/v1/segments/abc-xyz?measure=profit', { key: ws.secretKey }),
+      400,
+      ['measure'],
+    );
+    await expectProblem(
+      await call('/v1/segments/abc-xyz?from=2025-06-01&to=2025-01-01', { key: ws.secretKey }),
+      400,
+      ['to'],
+    );
+    await expectProblem(
+      await call('/v1/segments/abc-xyz?from=2025-01-15', { key: ws.secretKey }),
+      400,
+      ['from'],
+    );
     await expectProblem(await call('/v1/segments/conversion', { key: ws.secretKey }), 400, ['by']);
-    await expectProblem(await call('/v1/segments/rfm?asOf=never', { key: ws.secretKey }), 400, ['asOf']);
+    await expectProblem(await call('/v1/segments/rfm?asOf=never', { key: ws.secretKey }), 400, [
+      'asOf',
+    ]);
   });
 
   it('RFM scores every buyer and names segments; prospects have none', async () => {
     const ws = await seeded();
     const { body } = await callJson('/v1/segments/rfm?asOf=2026-01-01', { key: ws.secretKey });
-    const scored = body.clients.filter((c: { segment: string }) => c.segment !== 'prospects').map((c: { id: string }) => c.id).sort();
+    const scored = body.clients
+      .filter((c: { segment: string }) => c.segment !== 'prospects')
+      .map((c: { id: string }) => c.id)
+      .sort();
     expect(scored).toEqual(['a', 'b', 'c', 'd']);
-    expect(body.clients.filter((c: { segment: string }) => c.segment === 'prospects').map((c: { id: string }) => c.id).sort()).toEqual(['e', 'f']);
+    expect(
+      body.clients
+        .filter((c: { segment: string }) => c.segment === 'prospects')
+        .map((c: { id: string }) => c.id)
+        .sort(),
+    ).toEqual(['e', 'f']);
     const a = body.clients.find((c: { id: string }) => c.id === 'a');
     expect(a).toMatchObject({ f: 5, m: 5 });
     expect(typeof a.segment).toBe('string');
@@ -72,7 +109,10 @@ describe('segmentation endpoints', () => {
 
   it('portfolio shows concentration and the mono-client warning; a publishable key may read it', async () => {
     const ws = await seeded();
-    const { status, body } = await callJson('/v1/portfolio?asOf=2026-01-01', { key: ws.publishableKey, origin: 'https://intranet.example' });
+    const { status, body } = await callJson('/v1/portfolio?asOf=2026-01-01', {
+      key: ws.publishableKey,
+      origin: 'https://intranet.example',
+    });
     expect(status).toBe(200);
     // a brings 720 of the year's 1,000: a mono-client (> 50% of revenue).
     const mono = body.warnings.find((w: { code: string }) => w.code === 'mono_client');
@@ -82,8 +122,14 @@ describe('segmentation endpoints', () => {
 
   it('segment conversion groups by any attribute', async () => {
     const ws = await seeded();
-    await callJson('/v1/clients/a', { method: 'PUT', key: ws.secretKey, body: { attributes: { channel: 'referral' } } });
-    const { status, body } = await callJson('/v1/segments/conversion?by=channel', { key: ws.secretKey });
+    await callJson('/v1/clients/a', {
+      method: 'PUT',
+      key: ws.secretKey,
+      body: { attributes: { channel: 'referral' } },
+    });
+    const { status, body } = await callJson('/v1/segments/conversion?by=channel', {
+      key: ws.secretKey,
+    });
     expect(status).toBe(200);
     const referral = body.segments.find((g: { value: unknown }) => g.value === 'referral');
     expect(referral).toMatchObject({ clients: 1, acquired: 1 });

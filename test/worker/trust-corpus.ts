@@ -26,29 +26,137 @@ export interface Credentials {
   adminToken: string;
 }
 
-
 const HOSTILE_VALUES: readonly unknown[] = [
-  null, true, false, 0, -1, -0.0001, 1.5, 1e308, -1e308, 2 ** 53 + 1, 99_999_999_999_999,
-  '', ' ', 'x'.repeat(129), 'x'.repeat(201), 'x'.repeat(1001), 'x'.repeat(70_000),
-  '\u202eevil\u202c', 'مرحبا بالعالم', 'שלום עולם', '😀'.repeat(120), 'e\u0301\u0301\u0301', '\u200b', '\u0000', 'a\u001fb', '\u007f', '\ufeff',
-  'NaN', 'Infinity', '-Infinity', '1e999', '0x10', '١٢٣',
-  '2024-02-30', '2024-13-01', '0000-01-01', '9999-12-31T23:59:59Z', '1969-12-31T23:59:59Z', '2100-01-01', '2024-01-01T25:61:00Z', 'yesterday',
-  '<script>alert(1)</script>', "'; DROP TABLE clients; --", '../../etc/passwd', '%00', '{{7*7}}', '${jndi:ldap://x}',
-  [], [null], {}, { nested: { deeper: true } }, ['x'.repeat(10)], Array.from({ length: 60 }, (_, i) => `t${i}`), Array.from({ length: 1001 }, () => 1),
+  null,
+  true,
+  false,
+  0,
+  -1,
+  -0.0001,
+  1.5,
+  1e308,
+  -1e308,
+  2 ** 53 + 1,
+  99_999_999_999_999,
+  '',
+  ' ',
+  'x'.repeat(129),
+  'x'.repeat(201),
+  'x'.repeat(1001),
+  'x'.repeat(70_000),
+  '\u202eevil\u202c',
+  'مرحبا بالعالم',
+  'שלום עולם',
+  '😀'.repeat(120),
+  'e\u0301\u0301\u0301',
+  '\u200b',
+  '\u0000',
+  'a\u001fb',
+  '\u007f',
+  '\ufeff',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1e999',
+  '0x10',
+  '١٢٣',
+  '2024-02-30',
+  '2024-13-01',
+  '0000-01-01',
+  '9999-12-31T23:59:59Z',
+  '1969-12-31T23:59:59Z',
+  '2100-01-01',
+  '2024-01-01T25:61:00Z',
+  'yesterday',
+  '<script>alert(1)</script>',
+  "'; DROP TABLE clients; --",
+  '../../etc/passwd',
+  '%00',
+  '{{7*7}}',
+  '${jndi:ldap://x}',
+  [],
+  [null],
+  {},
+  { nested: { deeper: true } },
+  ['x'.repeat(10)],
+  Array.from({ length: 60 }, (_, i) => `t${i}`),
+  Array.from({ length: 1001 }, () => 1),
 ];
 
 const HOSTILE_SEGMENTS: readonly string[] = [
-  'x'.repeat(129), 'x'.repeat(3000), '%00', '%1F', '%7F', '%ZZ', '%', '%ED%A0%80', '%C0%AF', '%E2%80%AE%20rtl', '%F0%9F%98%80'.repeat(70),
-  '%0A', '%0D%0Ainjected', 'a%00b', '..%2F..%2Fetc', encodeURIComponent('\u0000'), encodeURIComponent('\u001b[31m'), 'key_%00', 'key_', 'key_has space',
+  'x'.repeat(129),
+  'x'.repeat(3000),
+  '%00',
+  '%1F',
+  '%7F',
+  '%ZZ',
+  '%',
+  '%ED%A0%80',
+  '%C0%AF',
+  '%E2%80%AE%20rtl',
+  '%F0%9F%98%80'.repeat(70),
+  '%0A',
+  '%0D%0Ainjected',
+  'a%00b',
+  '..%2F..%2Fetc',
+  encodeURIComponent('\u0000'),
+  encodeURIComponent('\u001b[31m'),
+  'key_%00',
+  'key_',
+  'key_has space',
 ];
 
 const HOSTILE_QUERY_VALUES: readonly string[] = [
-  '', ' ', '-1', '0', '1e999', 'NaN', 'Infinity', '٣', '9'.repeat(30), '1.5', 'true', '[]', '{}', 'x'.repeat(5000), '\u202e', '2024-13-45', '2024-02-30',
-  '0000-01-01', '2100-01-01', '1969-12-31', 'yesterday', '<script>', "' OR 1=1 --", '\u0000', 'nirvana', '10000', '501',
+  '',
+  ' ',
+  '-1',
+  '0',
+  '1e999',
+  'NaN',
+  'Infinity',
+  '٣',
+  '9'.repeat(30),
+  '1.5',
+  'true',
+  '[]',
+  '{}',
+  'x'.repeat(5000),
+  '\u202e',
+  '2024-13-45',
+  '2024-02-30',
+  '0000-01-01',
+  '2100-01-01',
+  '1969-12-31',
+  'yesterday',
+  '<script>',
+  "' OR 1=1 --",
+  '\u0000',
+  'nirvana',
+  '10000',
+  '501',
 ];
 
-const BAD_CONTENT_TYPES = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/json', 'application/jsonp', 'application/xml', ''];
-const BAD_AUTH = ['Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'Bearer sk_', 'Bearer pk_nope', 'Bearer wst_nope', 'Bearer rk_nope', `Bearer sk_${'x'.repeat(4000)}`, 'bearer  sk_a sk_b', 'Token abc'];
+const BAD_CONTENT_TYPES = [
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'text/json',
+  'application/jsonp',
+  'application/xml',
+  '',
+];
+const BAD_AUTH = [
+  'Bearer',
+  'Bearer ',
+  'Basic dXNlcjpwYXNz',
+  'Bearer sk_',
+  'Bearer pk_nope',
+  'Bearer wst_nope',
+  'Bearer rk_nope',
+  `Bearer sk_${'x'.repeat(4000)}`,
+  'bearer  sk_a sk_b',
+  'Token abc',
+];
 const BAD_IDEMPOTENCY_KEYS = ['x'.repeat(256), 'two words', '\t', 'tab\there'];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -57,11 +165,16 @@ type Path = (string | number)[];
 function leafPaths(value: unknown, at: Path = []): Path[] {
   const out: Path[] = [at];
   if (Array.isArray(value)) value.forEach((x, i) => out.push(...leafPaths(x, [...at, i])));
-  else if (value !== null && typeof value === 'object') for (const [k, x] of Object.entries(value)) out.push(...leafPaths(x, [...at, k]));
+  else if (value !== null && typeof value === 'object')
+    for (const [k, x] of Object.entries(value)) out.push(...leafPaths(x, [...at, k]));
   return out;
 }
 
-function setAt(root: unknown, path: Path, fn: (parent: any, key: string | number) => void): unknown {
+function setAt(
+  root: unknown,
+  path: Path,
+  fn: (parent: any, key: string | number) => void,
+): unknown {
   if (path.length === 0) return root;
   const copy = structuredClone(root);
   let node: any = copy;
@@ -75,12 +188,16 @@ function bodyRejected(spec: RouteSpec, body: unknown): boolean {
   const parsed = spec.body ? v.safeParse(spec.body, body) : null;
   if (!parsed?.success) return true;
   // The handler merges the schema's output (not the raw JSON) into the stored settings.
-  if (spec.method === 'PATCH' && spec.path === '/v1/settings') return !v.safeParse(SettingsSchema, mergePatch(defaultSettings(), parsed.output)).success;
+  if (spec.method === 'PATCH' && spec.path === '/v1/settings')
+    return !v.safeParse(SettingsSchema, mergePatch(defaultSettings(), parsed.output)).success;
   return false;
 }
 
 function validParam(schema: v.GenericSchema<string> | undefined): string {
-  return ['acme', 'key_doesnotexist1', 'x'].find((c) => !schema || v.safeParse(schema, c).success) ?? 'acme';
+  return (
+    ['acme', 'key_doesnotexist1', 'x'].find((c) => !schema || v.safeParse(schema, c).success) ??
+    'acme'
+  );
 }
 
 /** A segment counts as refused when it cannot be decoded, fails its schema, or changes which route matches. */
@@ -101,13 +218,25 @@ function queryRejected(spec: RouteSpec, params: [string, string][]): boolean {
 }
 
 const queryKeys = (spec: RouteSpec): string[] => {
-  const s = spec.query as { entries?: Record<string, unknown>; pipe?: { entries?: Record<string, unknown> }[] } | undefined;
+  const s = spec.query as
+    | { entries?: Record<string, unknown>; pipe?: { entries?: Record<string, unknown> }[] }
+    | undefined;
   return Object.keys(s?.entries ?? s?.pipe?.[0]?.entries ?? {});
 };
 
 /** Builds one hostile request for `spec`, or null when the draw happened to stay valid. */
-function draw(spec: RouteSpec, routes: readonly RouteSpec[], creds: Credentials, r: ReturnType<typeof prng>): HostileRequest | null {
-  const params = Object.fromEntries([...spec.path.matchAll(/:(\w+)/g)].map(([, name]) => [name!, encodeURIComponent(validParam(spec.params?.[name!]))]));
+function draw(
+  spec: RouteSpec,
+  routes: readonly RouteSpec[],
+  creds: Credentials,
+  r: ReturnType<typeof prng>,
+): HostileRequest | null {
+  const params = Object.fromEntries(
+    [...spec.path.matchAll(/:(\w+)/g)].map(([, name]) => [
+      name!,
+      encodeURIComponent(validParam(spec.params?.[name!])),
+    ]),
+  );
   let query: [string, string][] = [];
   let body: unknown = spec.body ? structuredClone(spec.examples?.body ?? {}) : undefined;
   let raw: string | undefined;
@@ -118,7 +247,22 @@ function draw(spec: RouteSpec, routes: readonly RouteSpec[], creds: Credentials,
   if (spec.body) headers['content-type'] = spec.bodyMediaType ?? 'application/json';
 
   const families: string[] = ['method'];
-  if (spec.body && !spec.bodyMediaType) families.push('value', 'value', 'value', 'value', 'drop', 'extra', 'root', 'syntax', 'syntax', 'surrogate', 'deep', 'number-literal', 'content-type');
+  if (spec.body && !spec.bodyMediaType)
+    families.push(
+      'value',
+      'value',
+      'value',
+      'value',
+      'drop',
+      'extra',
+      'root',
+      'syntax',
+      'syntax',
+      'surrogate',
+      'deep',
+      'number-literal',
+      'content-type',
+    );
   if (spec.params) families.push('segment', 'segment');
   if (spec.query) families.push('query', 'query', 'query-key', 'query-twice');
   if (spec.access !== 'public') families.push('auth');
@@ -147,7 +291,9 @@ function draw(spec: RouteSpec, routes: readonly RouteSpec[], creds: Credentials,
         break;
       }
       case 'drop': {
-        const path = r.pick(leafPaths(body).filter((p) => p.length > 0 && typeof p.at(-1) === 'string'));
+        const path = r.pick(
+          leafPaths(body).filter((p) => p.length > 0 && typeof p.at(-1) === 'string'),
+        );
         if (path) body = setAt(body, path, (p, k) => delete p[k]);
         break;
       }
@@ -157,7 +303,15 @@ function draw(spec: RouteSpec, routes: readonly RouteSpec[], creds: Credentials,
           return node !== null && typeof node === 'object' && !Array.isArray(node);
         });
         const path = objects.length ? r.pick(objects) : null;
-        if (path) body = path.length === 0 ? { ...(body as object), __proto_pollution__: { admin: true } } : setAt(body, [...path, `unknown_${r.int(0, 99 - 1)}`], (p, k) => (p[k] = r.pick(HOSTILE_VALUES)));
+        if (path)
+          body =
+            path.length === 0
+              ? { ...(body as object), __proto_pollution__: { admin: true } }
+              : setAt(
+                  body,
+                  [...path, `unknown_${r.int(0, 99 - 1)}`],
+                  (p, k) => (p[k] = r.pick(HOSTILE_VALUES)),
+                );
         break;
       }
       case 'root':
@@ -182,19 +336,26 @@ function draw(spec: RouteSpec, routes: readonly RouteSpec[], creds: Credentials,
       }
       case 'surrogate': {
         const text = raw ?? JSON.stringify(body);
-        raw = text.includes('":"') ? text.replace('":"', r.next() < 0.5 ? '":"\\ud800' : '":"\\udfff\\ud83d') : text.replace('{', '{"\\ud800key":1,');
+        raw = text.includes('":"')
+          ? text.replace('":"', r.next() < 0.5 ? '":"\\ud800' : '":"\\udfff\\ud83d')
+          : text.replace('{', '{"\\ud800key":1,');
         break;
       }
       case 'deep': {
         let nested: unknown = 'bottom';
-        for (let i = 0; i < 21 + r.int(0, 200 - 1); i++) nested = r.next() < 0.5 ? [nested] : { n: nested };
+        for (let i = 0; i < 21 + r.int(0, 200 - 1); i++)
+          nested = r.next() < 0.5 ? [nested] : { n: nested };
         const objects = leafPaths(body).filter((p) => p.length > 0);
-        body = objects.length ? setAt(body, r.pick(objects), (p, k) => (p[k] = nested)) : { deep: nested };
+        body = objects.length
+          ? setAt(body, r.pick(objects), (p, k) => (p[k] = nested))
+          : { deep: nested };
         break;
       }
       case 'number-literal': {
         const text = raw ?? JSON.stringify(body);
-        raw = /:-?\d/.test(text) ? text.replace(/:(-?[\d.e+]+)/, ':1e999') : text.replace('{', '{"n":-1e999,');
+        raw = /:-?\d/.test(text)
+          ? text.replace(/:(-?[\d.e+]+)/, ':1e999')
+          : text.replace('{', '{"n":-1e999,');
         break;
       }
       case 'content-type':
@@ -209,7 +370,10 @@ function draw(spec: RouteSpec, routes: readonly RouteSpec[], creds: Credentials,
       case 'query':
       case 'query-key': {
         const keys = queryKeys(spec);
-        const key = family === 'query-key' || keys.length === 0 ? r.pick(['unknown', 'limit[]', '__proto__', 'constructor', 'x'.repeat(300)]) : r.pick(keys);
+        const key =
+          family === 'query-key' || keys.length === 0
+            ? r.pick(['unknown', 'limit[]', '__proto__', 'constructor', 'x'.repeat(300)])
+            : r.pick(keys);
         query.push([key, r.pick(HOSTILE_QUERY_VALUES)]);
         break;
       }
@@ -237,16 +401,22 @@ function draw(spec: RouteSpec, routes: readonly RouteSpec[], creds: Credentials,
     const refused =
       Object.entries(params).some(([name, value]) => segmentRejected(spec.params?.[name], value)) ||
       queryRejected(spec, query) ||
-      (spec.body !== undefined && spec.body !== null && textRejected(spec, raw ?? JSON.stringify(body)));
+      (spec.body !== undefined &&
+        spec.body !== null &&
+        textRejected(spec, raw ?? JSON.stringify(body)));
     if (!refused) return null;
   }
-  const search = query.length ? `?${query.map(([k, x]) => `${encodeURIComponent(k)}=${encodeURIComponent(x)}`).join('&')}` : '';
+  const search = query.length
+    ? `?${query.map(([k, x]) => `${encodeURIComponent(k)}=${encodeURIComponent(x)}`).join('&')}`
+    : '';
   const hasBody = method !== 'GET' && (spec.body || method !== spec.method);
   return {
     family: applied.join('+'),
     method,
     path: `${path}${search}`,
-    headers: hasBody ? { 'content-type': 'application/json', ...headers } : Object.fromEntries(Object.entries(headers).filter(([k]) => k !== 'content-type')),
+    headers: hasBody
+      ? { 'content-type': 'application/json', ...headers }
+      : Object.fromEntries(Object.entries(headers).filter(([k]) => k !== 'content-type')),
     ...(hasBody && { body: raw ?? JSON.stringify(body ?? { junk: r.pick(HOSTILE_VALUES) }) }),
   };
 }
@@ -262,20 +432,42 @@ function textRejected(spec: RouteSpec, text: string): boolean {
   return nesting(parsed) > 20 || !wellFormed(parsed) || bodyRejected(spec, parsed);
 }
 
-const nesting = (x: unknown): number => (x !== null && typeof x === 'object' ? 1 + Math.max(0, ...Object.values(x).map(nesting)) : 0);
+const nesting = (x: unknown): number =>
+  x !== null && typeof x === 'object' ? 1 + Math.max(0, ...Object.values(x).map(nesting)) : 0;
 const wellFormed = (x: unknown): boolean =>
-  typeof x === 'string' ? x.isWellFormed() : x !== null && typeof x === 'object' ? Object.entries(x).every(([k, y]) => k.isWellFormed() && wellFormed(y)) : true;
+  typeof x === 'string'
+    ? x.isWellFormed()
+    : x !== null && typeof x === 'object'
+      ? Object.entries(x).every(([k, y]) => k.isWellFormed() && wellFormed(y))
+      : true;
 
 /** `count` hostile requests spread evenly over `routes`, the same for the same seed. */
-export function hostileCorpus(routes: readonly RouteSpec[], creds: Credentials, { seed, count }: { seed: number; count: number }): HostileRequest[] {
+export function hostileCorpus(
+  routes: readonly RouteSpec[],
+  creds: Credentials,
+  { seed, count }: { seed: number; count: number },
+): HostileRequest[] {
   const r = prng(seed);
   const out: HostileRequest[] = [];
   // Two oversized bodies per body route: each 413 costs a megabyte, so they are few and fixed.
   for (const spec of routes.filter((x) => x.body)) {
     for (const filler of ['x', 'é']) {
-      const body = JSON.stringify({ pad: filler.repeat(Math.ceil(MAX_JSON_BODY_BYTES / new TextEncoder().encode(filler).length) + 1) });
-      const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${spec.access === 'admin' ? creds.adminToken : creds.secretKey}` };
-      out.push({ family: 'oversize', method: spec.method, path: spec.path.replace(/:(\w+)/g, 'acme'), headers, body });
+      const body = JSON.stringify({
+        pad: filler.repeat(
+          Math.ceil(MAX_JSON_BODY_BYTES / new TextEncoder().encode(filler).length) + 1,
+        ),
+      });
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        authorization: `Bearer ${spec.access === 'admin' ? creds.adminToken : creds.secretKey}`,
+      };
+      out.push({
+        family: 'oversize',
+        method: spec.method,
+        path: spec.path.replace(/:(\w+)/g, 'acme'),
+        headers,
+        body,
+      });
     }
   }
   for (let i = 0; out.length < count; i++) {

@@ -1,6 +1,13 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, callJson, createWorkspace, expectProblem, postEvents, type Workspace } from './helpers.ts';
+import {
+  call,
+  callJson,
+  createWorkspace,
+  expectProblem,
+  postEvents,
+  type Workspace,
+} from './helpers.ts';
 
 const ORIGIN = 'https://intranet.example';
 let ws: Workspace;
@@ -8,16 +15,32 @@ let ws: Workspace;
 const mint = async (body: Record<string, unknown> = {}) => {
   const res = await callJson('/v1/widget-sessions', { key: ws.secretKey, body });
   expect(res.status).toBe(201);
-  return res.body as { id: string; token: string; expiresAt: string; scope: Record<string, string> };
+  return res.body as {
+    id: string;
+    token: string;
+    expiresAt: string;
+    scope: Record<string, string>;
+  };
 };
-const read = (path: string, token: string, origin: string | null = ORIGIN) => call(path, { key: token, origin: origin ?? undefined });
+const read = (path: string, token: string, origin: string | null = ORIGIN) =>
+  call(path, { key: token, origin: origin ?? undefined });
 
 beforeAll(async () => {
   ws = await createWorkspace({ allowedOrigins: [ORIGIN] });
-  for (const [id, manager] of [['acme', 'olga'], ['globex', 'ivan'], ['initech', 'olga']] as const) {
-    await call(`/v1/clients/${id}`, { method: 'PUT', key: ws.secretKey, body: { name: id.toUpperCase(), attributes: { manager } } });
+  for (const [id, manager] of [
+    ['acme', 'olga'],
+    ['globex', 'ivan'],
+    ['initech', 'olga'],
+  ] as const) {
+    await call(`/v1/clients/${id}`, {
+      method: 'PUT',
+      key: ws.secretKey,
+      body: { name: id.toUpperCase(), attributes: { manager } },
+    });
   }
-  await postEvents(ws.secretKey, [{ id: 'e1', clientId: 'acme', type: 'purchase', at: '2024-01-01', amount: 10 }]);
+  await postEvents(ws.secretKey, [
+    { id: 'e1', clientId: 'acme', type: 'purchase', at: '2024-01-01', amount: 10 },
+  ]);
 });
 
 describe('widget sessions', () => {
@@ -28,7 +51,9 @@ describe('widget sessions', () => {
     const ttl = Date.parse(s.expiresAt) - before;
     expect(ttl).toBeGreaterThan(899_000);
     expect(ttl).toBeLessThan(901_000);
-    const rows = await env.DB.prepare('SELECT * FROM widget_sessions WHERE id = ?1').bind(s.id).all();
+    const rows = await env.DB.prepare('SELECT * FROM widget_sessions WHERE id = ?1')
+      .bind(s.id)
+      .all();
     expect(JSON.stringify(rows.results)).not.toContain(s.token.slice(4));
   });
 
@@ -47,9 +72,22 @@ describe('widget sessions', () => {
     await expectProblem(await read('/v1/settings', token), 403);
     await expectProblem(await read('/v1/clients', token), 403);
     await expectProblem(await read('/v1/clients/acme/history', token), 403);
-    await expectProblem(await call('/v1/events', { key: token, origin: ORIGIN, body: { events: [{ id: 'x', clientId: 'acme', type: 'outreach', at: '2024-01-01' }] } }), 403);
-    await expectProblem(await call('/v1/widget-sessions', { key: token, origin: ORIGIN, body: {} }), 403);
-    await expectProblem(await call('/v1/clients/acme', { method: 'DELETE', key: token, origin: ORIGIN }), 403);
+    await expectProblem(
+      await call('/v1/events', {
+        key: token,
+        origin: ORIGIN,
+        body: { events: [{ id: 'x', clientId: 'acme', type: 'outreach', at: '2024-01-01' }] },
+      }),
+      403,
+    );
+    await expectProblem(
+      await call('/v1/widget-sessions', { key: token, origin: ORIGIN, body: {} }),
+      403,
+    );
+    await expectProblem(
+      await call('/v1/clients/acme', { method: 'DELETE', key: token, origin: ORIGIN }),
+      403,
+    );
   });
 
   it('scoped to one client: that client only; any other is 404 and portfolio reads are 403', async () => {
@@ -75,7 +113,9 @@ describe('widget sessions', () => {
   it('expires', async () => {
     const s = await mint({ ttlSeconds: 60 });
     expect((await read('/v1/lifecycle/funnel', s.token)).status).toBe(200);
-    await env.DB.prepare('UPDATE widget_sessions SET expires_at = ?2 WHERE id = ?1').bind(s.id, new Date(Date.now() - 1).toISOString()).run();
+    await env.DB.prepare('UPDATE widget_sessions SET expires_at = ?2 WHERE id = ?1')
+      .bind(s.id, new Date(Date.now() - 1).toISOString())
+      .run();
     await expectProblem(await read('/v1/lifecycle/funnel', s.token), 401);
   });
 
@@ -84,7 +124,10 @@ describe('widget sessions', () => {
     const theirs = await callJson('/v1/widget-sessions', { key: other.secretKey, body: {} });
     const res = await read('/v1/clients/acme', theirs.body.token);
     await expectProblem(res, 404);
-    await expectProblem(await read('/v1/lifecycle/funnel', 'wst_forgedforgedforgedforgedforged'), 401);
+    await expectProblem(
+      await read('/v1/lifecycle/funnel', 'wst_forgedforgedforgedforgedforged'),
+      401,
+    );
   });
 
   it.each([
@@ -97,14 +140,25 @@ describe('widget sessions', () => {
     await expectProblem(await call('/v1/widget-sessions', { key: ws.secretKey, body }), 400, paths);
   });
 
-  it("refuses a client scope naming no client of the workspace", async () => {
-    await expectProblem(await call('/v1/widget-sessions', { key: ws.secretKey, body: { scope: { clientId: 'ghost' } } }), 404, ['scope.clientId']);
+  it('refuses a client scope naming no client of the workspace', async () => {
+    await expectProblem(
+      await call('/v1/widget-sessions', {
+        key: ws.secretKey,
+        body: { scope: { clientId: 'ghost' } },
+      }),
+      404,
+      ['scope.clientId'],
+    );
   });
 
   it('sweeps expired sessions of the workspace when minting', async () => {
     const s = await mint();
-    await env.DB.prepare('UPDATE widget_sessions SET expires_at = ?2 WHERE id = ?1').bind(s.id, '2020-01-01T00:00:00.000Z').run();
+    await env.DB.prepare('UPDATE widget_sessions SET expires_at = ?2 WHERE id = ?1')
+      .bind(s.id, '2020-01-01T00:00:00.000Z')
+      .run();
     await mint();
-    expect(await env.DB.prepare('SELECT id FROM widget_sessions WHERE id = ?1').bind(s.id).first()).toBeNull();
+    expect(
+      await env.DB.prepare('SELECT id FROM widget_sessions WHERE id = ?1').bind(s.id).first(),
+    ).toBeNull();
   });
 });

@@ -3,9 +3,17 @@ import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import { ClientProfileSchema } from '../../schema/profile.ts';
 import { cdnowCsv } from './cdnow-csv.ts';
-import { call, callJson, createWorkspace, expectProblem, postEvents, tableCounts } from './helpers.ts';
+import {
+  call,
+  callJson,
+  createWorkspace,
+  expectProblem,
+  postEvents,
+  tableCounts,
+} from './helpers.ts';
 
-const importCsv = (key: string, csv: string, contentType = 'text/csv') => call('/v1/import/transactions', { key, raw: csv, contentType });
+const importCsv = (key: string, csv: string, contentType = 'text/csv') =>
+  call('/v1/import/transactions', { key, raw: csv, contentType });
 
 describe('CLV calculator endpoint', () => {
   it('answers the formulas and names bad fields', async () => {
@@ -13,15 +21,38 @@ describe('CLV calculator endpoint', () => {
     const { status, body } = await callJson('/v1/clv/calculate', {
       key: ws.publishableKey,
       origin: 'https://site.example',
-      body: { averageOrderValue: 100, ordersPerPeriod: 2, grossMargin: 0.5, lifetimePeriods: 10, discountRate: 0, acquisitionCost: 250 },
+      body: {
+        averageOrderValue: 100,
+        ordersPerPeriod: 2,
+        grossMargin: 0.5,
+        lifetimePeriods: 10,
+        discountRate: 0,
+        acquisitionCost: 250,
+      },
     });
     expect(status).toBe(200);
     // m = 100 × 2 × 0.5 = 100; CLV = 1000; CLV/CAC = 4; allowable = 1000/3; payback = 2.5
-    expect(body).toMatchObject({ periodMargin: 100, clvSimple: 1000, clvDiscounted: 1000, clvToCac: 4, paybackPeriods: 2.5, netValue: 750, meetsTarget: true });
+    expect(body).toMatchObject({
+      periodMargin: 100,
+      clvSimple: 1000,
+      clvDiscounted: 1000,
+      clvToCac: 4,
+      paybackPeriods: 2.5,
+      netValue: 750,
+      meetsTarget: true,
+    });
     expect(body.allowableCac).toBeCloseTo(333.333, 2);
     const bad = await call('/v1/clv/calculate', {
       key: ws.secretKey,
-      body: { averageOrderValue: -1, ordersPerPeriod: 1, grossMargin: 1.5, lifetimePeriods: 10, retentionRate: 0.5, discountRate: 0.1, acquisitionCost: 1 },
+      body: {
+        averageOrderValue: -1,
+        ordersPerPeriod: 1,
+        grossMargin: 1.5,
+        lifetimePeriods: 10,
+        retentionRate: 0.5,
+        discountRate: 0.1,
+        acquisitionCost: 1,
+      },
     });
     await expectProblem(bad, 400, ['averageOrderValue', 'grossMargin']);
   });
@@ -32,23 +63,39 @@ describe('import, fit, backtest and profile on CDNOW', () => {
     const ws = await createWorkspace();
     const csv = cdnowCsv();
     const rows = csv.trim().split('\n').length - 1;
-    const first = await callJson('/v1/import/transactions', { key: ws.secretKey, raw: csv, contentType: 'text/csv' });
+    const first = await callJson('/v1/import/transactions', {
+      key: ws.secretKey,
+      raw: csv,
+      contentType: 'text/csv',
+    });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ imported: rows, duplicates: 0, rows, clients: 2357 });
-    const again = await callJson('/v1/import/transactions', { key: ws.secretKey, raw: csv, contentType: 'text/csv' });
+    const again = await callJson('/v1/import/transactions', {
+      key: ws.secretKey,
+      raw: csv,
+      contentType: 'text/csv',
+    });
     expect(again.body).toMatchObject({ imported: 0, duplicates: rows });
 
     await expectProblem(await call('/v1/clv/model', { key: ws.secretKey }), 404);
-    const fit = await callJson('/v1/clv/model/fit', { key: ws.secretKey, body: { asOf: '1998-07-01', holdoutFrom: '1997-10-01', timeUnit: 'week' } });
+    const fit = await callJson('/v1/clv/model/fit', {
+      key: ws.secretKey,
+      body: { asOf: '1998-07-01', holdoutFrom: '1997-10-01', timeUnit: 'week' },
+    });
     expect(fit.status).toBe(200);
     const backtest = fit.body.backtest;
     // Calibration to 1997-09-30, holdout to 1998-06-30: 39 weeks, 1,882 repeat purchases happened.
     expect(backtest).toMatchObject({ customers: 2357, actual: 1882 });
     expect(backtest.holdoutLength).toBeCloseTo(39, 6);
     expect(Math.abs(backtest.predicted - 1882) / 1882).toBeLessThan(0.15);
-    expect(backtest.groups.reduce((n: number, g: { actual: number }) => n + g.actual, 0)).toBe(1882);
+    expect(backtest.groups.reduce((n: number, g: { actual: number }) => n + g.actual, 0)).toBe(
+      1882,
+    );
 
-    const calibration = await callJson('/v1/clv/model/fit', { key: ws.secretKey, body: { asOf: '1997-10-01', timeUnit: 'week' } });
+    const calibration = await callJson('/v1/clv/model/fit', {
+      key: ws.secretKey,
+      body: { asOf: '1997-10-01', timeUnit: 'week' },
+    });
     expect(calibration.body.customers).toBe(2357);
     expect(calibration.body.params.r).toBeCloseTo(0.243, 3);
     expect(calibration.body.params.alpha).toBeCloseTo(4.414, 2);
@@ -68,16 +115,33 @@ describe('import, fit, backtest and profile on CDNOW', () => {
 
   it('a fit below the published minimum is a 422 saying what is missing, and the profile stays historic', async () => {
     const ws = await createWorkspace();
-    await postEvents(ws.secretKey, [{ id: 'p1', clientId: 'solo', type: 'purchase', at: '2024-01-01', amount: 10 }]);
+    await postEvents(ws.secretKey, [
+      { id: 'p1', clientId: 'solo', type: 'purchase', at: '2024-01-01', amount: 10 },
+    ]);
     const res = await call('/v1/clv/model/fit', { key: ws.secretKey, body: {} });
     const problem = await expectProblem(res, 422);
     expect(problem.detail).toMatch(/300/);
     const profile = await callJson('/v1/clients/solo', { key: ws.secretKey });
-    expect(profile.body.clv).toMatchObject({ basis: 'historic', historicClv: 10, predictedClv: null });
-    expect(profile.body.lead).toMatchObject({ lead: false, missing: ['contact', 'wish', 'budget'] });
+    expect(profile.body.clv).toMatchObject({
+      basis: 'historic',
+      historicClv: 10,
+      predictedClv: null,
+    });
+    expect(profile.body.lead).toMatchObject({
+      lead: false,
+      missing: ['contact', 'wish', 'budget'],
+    });
     expect(v.safeParse(ClientProfileSchema, profile.body).issues).toBeUndefined();
-    await expectProblem(await call('/v1/clv/model/fit', { key: ws.secretKey, body: { timeUnit: 'month' } }), 400, ['timeUnit']);
-    await expectProblem(await call('/v1/clv/model/fit', { key: ws.secretKey, body: { asOf: '2100-01-01' } }), 400, ['asOf']);
+    await expectProblem(
+      await call('/v1/clv/model/fit', { key: ws.secretKey, body: { timeUnit: 'month' } }),
+      400,
+      ['timeUnit'],
+    );
+    await expectProblem(
+      await call('/v1/clv/model/fit', { key: ws.secretKey, body: { asOf: '2100-01-01' } }),
+      400,
+      ['asOf'],
+    );
   });
 });
 
@@ -101,17 +165,37 @@ describe('CSV import validation', () => {
 
   it('needs text/csv and reads quoted fields, CRLF, a BOM and ISO times', async () => {
     const ws = await createWorkspace();
-    await expectProblem(await importCsv(ws.secretKey, 'client_id,date,amount\n', 'application/json'), 415);
-    const csv = '\uFEFFclient_id,date,amount,product\r\n"Acme, Inc.",2024-01-01T10:00:00+03:00,5.50,"The ""Pro"" plan"\r\nglobex,2024-01-02,7,\r\n';
-    const { body } = await callJson('/v1/import/transactions', { key: ws.secretKey, raw: csv, contentType: 'text/csv; charset=utf-8' });
+    await expectProblem(
+      await importCsv(ws.secretKey, 'client_id,date,amount\n', 'application/json'),
+      415,
+    );
+    const csv =
+      '\uFEFFclient_id,date,amount,product\r\n"Acme, Inc.",2024-01-01T10:00:00+03:00,5.50,"The ""Pro"" plan"\r\nglobex,2024-01-02,7,\r\n';
+    const { body } = await callJson('/v1/import/transactions', {
+      key: ws.secretKey,
+      raw: csv,
+      contentType: 'text/csv; charset=utf-8',
+    });
     expect(body).toMatchObject({ imported: 2, clients: 2 });
-    const events = await env.DB.prepare("SELECT body FROM events WHERE workspace_id = ?1 AND client_id = 'Acme, Inc.'").bind(ws.id).all<{ body: string }>();
-    expect(JSON.parse(events.results[0]!.body)).toMatchObject({ at: '2024-01-01T07:00:00.000Z', amount: 5.5, product: 'The "Pro" plan' });
+    const events = await env.DB.prepare(
+      "SELECT body FROM events WHERE workspace_id = ?1 AND client_id = 'Acme, Inc.'",
+    )
+      .bind(ws.id)
+      .all<{ body: string }>();
+    expect(JSON.parse(events.results[0]!.body)).toMatchObject({
+      at: '2024-01-01T07:00:00.000Z',
+      amount: 5.5,
+      product: 'The "Pro" plan',
+    });
   });
 
   it('counts identical purchases in one file separately', async () => {
     const ws = await createWorkspace();
-    const { body } = await callJson('/v1/import/transactions', { key: ws.secretKey, raw: 'client_id,date,amount\na,2024-01-01,5\na,2024-01-01,5\n', contentType: 'text/csv' });
+    const { body } = await callJson('/v1/import/transactions', {
+      key: ws.secretKey,
+      raw: 'client_id,date,amount\na,2024-01-01,5\na,2024-01-01,5\n',
+      contentType: 'text/csv',
+    });
     expect(body).toMatchObject({ imported: 2, duplicates: 0 });
   });
 });

@@ -1,4 +1,9 @@
-import type { Client, ClientAggregates, ClientSnapshot, PeriodBucket } from '../../schema/clients.ts';
+import type {
+  Client,
+  ClientAggregates,
+  ClientSnapshot,
+  PeriodBucket,
+} from '../../schema/clients.ts';
 import type { Stage } from '../../schema/lifecycle.ts';
 import { emptyAggregates } from '../../core/lifecycle/aggregates.ts';
 import { selectIn } from './plan.ts';
@@ -19,7 +24,8 @@ interface Raw {
   version: number;
 }
 
-const COLUMNS = 'id, name, attributes, tags, manual_types, acquisition_cost, created_at, updated_at, version';
+const COLUMNS =
+  'id, name, attributes, tags, manual_types, acquisition_cost, created_at, updated_at, version';
 
 export const toClientRow = (r: Raw): ClientRow => ({
   id: r.id,
@@ -33,41 +39,82 @@ export const toClientRow = (r: Raw): ClientRow => ({
   version: r.version,
 });
 
-export async function getClient(db: D1Database, workspaceId: string, id: string): Promise<ClientRow | null> {
-  const row = await db.prepare(`SELECT ${COLUMNS} FROM clients WHERE workspace_id = ?1 AND id = ?2`).bind(workspaceId, id).first<Raw>();
+export async function getClient(
+  db: D1Database,
+  workspaceId: string,
+  id: string,
+): Promise<ClientRow | null> {
+  const row = await db
+    .prepare(`SELECT ${COLUMNS} FROM clients WHERE workspace_id = ?1 AND id = ?2`)
+    .bind(workspaceId, id)
+    .first<Raw>();
   return row ? toClientRow(row) : null;
 }
 
-export async function getClientVersions(db: D1Database, workspaceId: string, ids: readonly string[]): Promise<Map<string, number>> {
-  const rows = await selectIn(ids, 1, async (part, list) =>
-    (await db.prepare(`SELECT id, version FROM clients WHERE workspace_id = ?1 AND id IN (${list})`).bind(workspaceId, ...part).all<{ id: string; version: number }>()).results,
+export async function getClientVersions(
+  db: D1Database,
+  workspaceId: string,
+  ids: readonly string[],
+): Promise<Map<string, number>> {
+  const rows = await selectIn(
+    ids,
+    1,
+    async (part, list) =>
+      (
+        await db
+          .prepare(`SELECT id, version FROM clients WHERE workspace_id = ?1 AND id IN (${list})`)
+          .bind(workspaceId, ...part)
+          .all<{ id: string; version: number }>()
+      ).results,
   );
   return new Map(rows.map((r) => [r.id, r.version]));
 }
 
-export function upsertClientStatement(db: D1Database, workspaceId: string, c: Omit<ClientRow, 'version' | 'createdAt'>, now: string): D1PreparedStatement {
+export function upsertClientStatement(
+  db: D1Database,
+  workspaceId: string,
+  c: Omit<ClientRow, 'version' | 'createdAt'>,
+  now: string,
+): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO clients (workspace_id, id, name, attributes, tags, manual_types, acquisition_cost, created_at, updated_at)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
        ON CONFLICT (workspace_id, id) DO UPDATE SET name = ?3, attributes = ?4, tags = ?5, manual_types = ?6, acquisition_cost = ?7, updated_at = ?8`,
     )
-    .bind(workspaceId, c.id, c.name, JSON.stringify(c.attributes), JSON.stringify(c.tags), JSON.stringify(c.manualTypes), c.acquisitionCost, now);
+    .bind(
+      workspaceId,
+      c.id,
+      c.name,
+      JSON.stringify(c.attributes),
+      JSON.stringify(c.tags),
+      JSON.stringify(c.manualTypes),
+      c.acquisitionCost,
+      now,
+    );
 }
 
 /** Stage of each listed client at `asOf`, from the stored stage spells. */
-export async function stagesAt(db: D1Database, workspaceId: string, ids: readonly string[], asOf: string): Promise<Map<string, { stage: Stage; since: string }>> {
-  const rows = await selectIn(ids, 2, async (part, list) =>
-    (
-      await db
-        .prepare(
-          `SELECT client_id, stage, entered_at FROM stage_spells
+export async function stagesAt(
+  db: D1Database,
+  workspaceId: string,
+  ids: readonly string[],
+  asOf: string,
+): Promise<Map<string, { stage: Stage; since: string }>> {
+  const rows = await selectIn(
+    ids,
+    2,
+    async (part, list) =>
+      (
+        await db
+          .prepare(
+            `SELECT client_id, stage, entered_at FROM stage_spells
            WHERE workspace_id = ?1 AND client_id IN (${list})
              AND entered_at <= ?2 AND (left_at IS NULL OR left_at > ?2)`,
-        )
-        .bind(workspaceId, asOf, ...part)
-        .all<{ client_id: string; stage: Stage; entered_at: string }>()
-    ).results,
+          )
+          .bind(workspaceId, asOf, ...part)
+          .all<{ client_id: string; stage: Stage; entered_at: string }>()
+      ).results,
   );
   return new Map(rows.map((r) => [r.client_id, { stage: r.stage, since: r.entered_at }]));
 }
@@ -78,56 +125,138 @@ export interface ClientPage {
 }
 
 /** One page of clients after `afterId` (keyset pagination on the primary key), optionally in one stage at `asOf`. */
-export async function listClients(db: D1Database, workspaceId: string, opts: { afterId: string; limit: number; stage?: Stage; asOf: string }): Promise<ClientPage> {
+export async function listClients(
+  db: D1Database,
+  workspaceId: string,
+  opts: { afterId: string; limit: number; stage?: Stage; asOf: string },
+): Promise<ClientPage> {
   const take = opts.limit + 1;
   const stmt = opts.stage
     ? db
         .prepare(
-          `SELECT ${COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')} FROM stage_spells s
+          `SELECT ${COLUMNS.split(', ')
+            .map((c) => `c.${c}`)
+            .join(', ')} FROM stage_spells s
            JOIN clients c ON c.workspace_id = s.workspace_id AND c.id = s.client_id
            WHERE s.workspace_id = ?1 AND s.stage = ?2 AND s.entered_at <= ?3 AND (s.left_at IS NULL OR s.left_at > ?3) AND s.client_id > ?4
            ORDER BY s.client_id LIMIT ?5`,
         )
         .bind(workspaceId, opts.stage, opts.asOf, opts.afterId, take)
-    : db.prepare(`SELECT ${COLUMNS} FROM clients WHERE workspace_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3`).bind(workspaceId, opts.afterId, take);
+    : db
+        .prepare(
+          `SELECT ${COLUMNS} FROM clients WHERE workspace_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3`,
+        )
+        .bind(workspaceId, opts.afterId, take);
   const rows = (await stmt.all<Raw>()).results.map(toClientRow);
   return { rows: rows.slice(0, opts.limit), hasMore: rows.length > opts.limit };
 }
 
 /** Erasure: the client, its events and everything derived from them, in one atomic batch. */
-export function deleteClientStatements(db: D1Database, workspaceId: string, id: string): D1PreparedStatement[] {
-  return ['events', 'stage_spells', 'client_aggregates', 'client_periods'].map((table) =>
-    db.prepare(`DELETE FROM ${table} WHERE workspace_id = ?1 AND client_id = ?2`).bind(workspaceId, id),
-  ).concat(db.prepare('DELETE FROM clients WHERE workspace_id = ?1 AND id = ?2').bind(workspaceId, id));
+export function deleteClientStatements(
+  db: D1Database,
+  workspaceId: string,
+  id: string,
+): D1PreparedStatement[] {
+  return ['events', 'stage_spells', 'client_aggregates', 'client_periods']
+    .map((table) =>
+      db
+        .prepare(`DELETE FROM ${table} WHERE workspace_id = ?1 AND client_id = ?2`)
+        .bind(workspaceId, id),
+    )
+    .concat(
+      db.prepare('DELETE FROM clients WHERE workspace_id = ?1 AND id = ?2').bind(workspaceId, id),
+    );
 }
 
-interface AggRaw { client_id: string; data: string }
-interface PeriodRaw { client_id: string; period: string; revenue: number; margin: number; orders: number }
+interface AggRaw {
+  client_id: string;
+  data: string;
+}
+interface PeriodRaw {
+  client_id: string;
+  period: string;
+  revenue: number;
+  margin: number;
+  orders: number;
+}
 
 /** Snapshots of the listed clients (aggregates and monthly buckets) for segmentation and valuation. */
-export async function loadSnapshots(db: D1Database, workspaceId: string, clients: readonly ClientRow[], asOf: string): Promise<ClientSnapshot[]> {
+export async function loadSnapshots(
+  db: D1Database,
+  workspaceId: string,
+  clients: readonly ClientRow[],
+  asOf: string,
+): Promise<ClientSnapshot[]> {
   const ids = clients.map((c) => c.id);
   const [aggs, periods, stages] = await Promise.all([
-    selectIn(ids, 1, async (part, list) => (await db.prepare(`SELECT client_id, data FROM client_aggregates WHERE workspace_id = ?1 AND client_id IN (${list})`).bind(workspaceId, ...part).all<AggRaw>()).results),
-    selectIn(ids, 1, async (part, list) => (await db.prepare(`SELECT client_id, period, revenue, margin, orders FROM client_periods WHERE workspace_id = ?1 AND client_id IN (${list}) ORDER BY client_id, period`).bind(workspaceId, ...part).all<PeriodRaw>()).results),
+    selectIn(
+      ids,
+      1,
+      async (part, list) =>
+        (
+          await db
+            .prepare(
+              `SELECT client_id, data FROM client_aggregates WHERE workspace_id = ?1 AND client_id IN (${list})`,
+            )
+            .bind(workspaceId, ...part)
+            .all<AggRaw>()
+        ).results,
+    ),
+    selectIn(
+      ids,
+      1,
+      async (part, list) =>
+        (
+          await db
+            .prepare(
+              `SELECT client_id, period, revenue, margin, orders FROM client_periods WHERE workspace_id = ?1 AND client_id IN (${list}) ORDER BY client_id, period`,
+            )
+            .bind(workspaceId, ...part)
+            .all<PeriodRaw>()
+        ).results,
+    ),
     stagesAt(db, workspaceId, ids, asOf),
   ]);
   return assembleSnapshots(clients, aggs, periods, stages);
 }
 
 /** Snapshots of every client in the workspace, read table by table (no per-client queries). */
-export async function loadAllSnapshots(db: D1Database, workspaceId: string, asOf: string): Promise<ClientSnapshot[]> {
+export async function loadAllSnapshots(
+  db: D1Database,
+  workspaceId: string,
+  asOf: string,
+): Promise<ClientSnapshot[]> {
   const [clients, aggs, periods, stages] = await Promise.all([
-    db.prepare(`SELECT ${COLUMNS} FROM clients WHERE workspace_id = ?1 ORDER BY id`).bind(workspaceId).all<Raw>(),
-    db.prepare('SELECT client_id, data FROM client_aggregates WHERE workspace_id = ?1').bind(workspaceId).all<AggRaw>(),
-    db.prepare('SELECT client_id, period, revenue, margin, orders FROM client_periods WHERE workspace_id = ?1 ORDER BY client_id, period').bind(workspaceId).all<PeriodRaw>(),
     db
-      .prepare('SELECT client_id, stage, entered_at FROM stage_spells WHERE workspace_id = ?1 AND entered_at <= ?2 AND (left_at IS NULL OR left_at > ?2)')
+      .prepare(`SELECT ${COLUMNS} FROM clients WHERE workspace_id = ?1 ORDER BY id`)
+      .bind(workspaceId)
+      .all<Raw>(),
+    db
+      .prepare('SELECT client_id, data FROM client_aggregates WHERE workspace_id = ?1')
+      .bind(workspaceId)
+      .all<AggRaw>(),
+    db
+      .prepare(
+        'SELECT client_id, period, revenue, margin, orders FROM client_periods WHERE workspace_id = ?1 ORDER BY client_id, period',
+      )
+      .bind(workspaceId)
+      .all<PeriodRaw>(),
+    db
+      .prepare(
+        'SELECT client_id, stage, entered_at FROM stage_spells WHERE workspace_id = ?1 AND entered_at <= ?2 AND (left_at IS NULL OR left_at > ?2)',
+      )
       .bind(workspaceId, asOf)
       .all<{ client_id: string; stage: Stage; entered_at: string }>(),
   ]);
-  const stageMap = new Map(stages.results.map((r) => [r.client_id, { stage: r.stage, since: r.entered_at }]));
-  return assembleSnapshots(clients.results.map(toClientRow), aggs.results, periods.results, stageMap);
+  const stageMap = new Map(
+    stages.results.map((r) => [r.client_id, { stage: r.stage, since: r.entered_at }]),
+  );
+  return assembleSnapshots(
+    clients.results.map(toClientRow),
+    aggs.results,
+    periods.results,
+    stageMap,
+  );
 }
 
 function assembleSnapshots(
@@ -148,6 +277,12 @@ function assembleSnapshots(
     const aggregates = aggMap.get(c.id) ?? emptyAggregates();
     const { version: _version, ...client } = c;
     const stage = stages.get(c.id);
-    return { ...client, stage: stage?.stage ?? null, stageSince: stage?.since ?? null, aggregates, periods: periodMap.get(c.id) ?? [] };
+    return {
+      ...client,
+      stage: stage?.stage ?? null,
+      stageSince: stage?.since ?? null,
+      aggregates,
+      periods: periodMap.get(c.id) ?? [],
+    };
   });
 }

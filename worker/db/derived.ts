@@ -5,23 +5,68 @@ import { chunk, planInsert, placeholders } from './plan.ts';
  * Replaces everything derived for the listed clients (stage spells, aggregates, monthly buckets)
  * with a fresh derivation. Meant to run inside the same `db.batch()` as the events it derives from.
  */
-export function replaceDerivedStatements(db: D1Database, workspaceId: string, derived: ReadonlyMap<string, DerivedClient>): D1PreparedStatement[] {
+export function replaceDerivedStatements(
+  db: D1Database,
+  workspaceId: string,
+  derived: ReadonlyMap<string, DerivedClient>,
+): D1PreparedStatement[] {
   const ids = [...derived.keys()];
   const statements: D1PreparedStatement[] = [];
   for (const part of chunk(ids, 99)) {
     for (const table of ['stage_spells', 'client_periods']) {
-      statements.push(db.prepare(`DELETE FROM ${table} WHERE workspace_id = ?1 AND client_id IN (${placeholders(part.length)})`).bind(workspaceId, ...part));
+      statements.push(
+        db
+          .prepare(
+            `DELETE FROM ${table} WHERE workspace_id = ?1 AND client_id IN (${placeholders(part.length)})`,
+          )
+          .bind(workspaceId, ...part),
+      );
     }
   }
   const spells = [...derived].flatMap(([id, d]) =>
-    d.stages.map((s, seq) => [workspaceId, id, seq, s.stage, s.enteredAt, s.leftAt, s.eventId, Date.parse(s.enteredAt), s.leftAt === null ? null : Date.parse(s.leftAt)]),
+    d.stages.map((s, seq) => [
+      workspaceId,
+      id,
+      seq,
+      s.stage,
+      s.enteredAt,
+      s.leftAt,
+      s.eventId,
+      Date.parse(s.enteredAt),
+      s.leftAt === null ? null : Date.parse(s.leftAt),
+    ]),
   );
-  statements.push(...planInsert(db, 'INSERT INTO stage_spells (workspace_id, client_id, seq, stage, entered_at, left_at, event_id, entered_ms, left_ms)', 9, spells));
-  const periods = [...derived].flatMap(([id, d]) => d.periods.map((p) => [workspaceId, id, p.period, p.revenue, p.margin, p.orders]));
-  statements.push(...planInsert(db, 'INSERT INTO client_periods (workspace_id, client_id, period, revenue, margin, orders)', 6, periods));
+  statements.push(
+    ...planInsert(
+      db,
+      'INSERT INTO stage_spells (workspace_id, client_id, seq, stage, entered_at, left_at, event_id, entered_ms, left_ms)',
+      9,
+      spells,
+    ),
+  );
+  const periods = [...derived].flatMap(([id, d]) =>
+    d.periods.map((p) => [workspaceId, id, p.period, p.revenue, p.margin, p.orders]),
+  );
+  statements.push(
+    ...planInsert(
+      db,
+      'INSERT INTO client_periods (workspace_id, client_id, period, revenue, margin, orders)',
+      6,
+      periods,
+    ),
+  );
   const aggregates = [...derived].map(([id, d]) => {
     const a = d.aggregates;
-    return [workspaceId, id, a.orders, a.revenue, a.margin, a.firstPurchaseAt, a.lastPurchaseAt, JSON.stringify(a)];
+    return [
+      workspaceId,
+      id,
+      a.orders,
+      a.revenue,
+      a.margin,
+      a.firstPurchaseAt,
+      a.lastPurchaseAt,
+      JSON.stringify(a),
+    ];
   });
   statements.push(
     ...planInsert(
@@ -41,7 +86,11 @@ export function replaceDerivedStatements(db: D1Database, workspaceId: string, de
  * aborts the whole batch) unless every listed client still has the version read before
  * deriving (-1 for a client that did not exist yet). Then bumps the versions.
  */
-export function versionGuardStatements(db: D1Database, workspaceId: string, expected: ReadonlyMap<string, number>): D1PreparedStatement[] {
+export function versionGuardStatements(
+  db: D1Database,
+  workspaceId: string,
+  expected: ReadonlyMap<string, number>,
+): D1PreparedStatement[] {
   const statements: D1PreparedStatement[] = [];
   for (const part of chunk([...expected], 49)) {
     const values = part.map((_, i) => `(?${i * 2 + 2}, ?${i * 2 + 3})`).join(', ');
@@ -61,4 +110,7 @@ export function versionGuardStatements(db: D1Database, workspaceId: string, expe
   return statements;
 }
 
-export const isGuardConflict = (error: unknown) => error instanceof Error && /CHECK constraint failed/i.test(error.message) && /write_guard|ok = 1/i.test(error.message);
+export const isGuardConflict = (error: unknown) =>
+  error instanceof Error &&
+  /CHECK constraint failed/i.test(error.message) &&
+  /write_guard|ok = 1/i.test(error.message);

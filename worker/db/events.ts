@@ -2,17 +2,43 @@ import type { ClientEvent } from '../../schema/events.ts';
 import { planInsert, selectIn } from './plan.ts';
 
 /** The stored hash of each listed event id that exists: the basis of idempotency and conflicts. */
-export async function findEventHashes(db: D1Database, workspaceId: string, ids: readonly string[]): Promise<Map<string, string>> {
-  const rows = await selectIn(ids, 1, async (part, list) =>
-    (await db.prepare(`SELECT id, body_hash FROM events WHERE workspace_id = ?1 AND id IN (${list})`).bind(workspaceId, ...part).all<{ id: string; body_hash: string }>()).results,
+export async function findEventHashes(
+  db: D1Database,
+  workspaceId: string,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  const rows = await selectIn(
+    ids,
+    1,
+    async (part, list) =>
+      (
+        await db
+          .prepare(`SELECT id, body_hash FROM events WHERE workspace_id = ?1 AND id IN (${list})`)
+          .bind(workspaceId, ...part)
+          .all<{ id: string; body_hash: string }>()
+      ).results,
   );
   return new Map(rows.map((r) => [r.id, r.body_hash]));
 }
 
 /** Every stored event of the listed clients, grouped by client (reads only those clients' rows). */
-export async function loadEventsOf(db: D1Database, workspaceId: string, clientIds: readonly string[]): Promise<Map<string, ClientEvent[]>> {
-  const rows = await selectIn(clientIds, 1, async (part, list) =>
-    (await db.prepare(`SELECT client_id, body FROM events WHERE workspace_id = ?1 AND client_id IN (${list})`).bind(workspaceId, ...part).all<{ client_id: string; body: string }>()).results,
+export async function loadEventsOf(
+  db: D1Database,
+  workspaceId: string,
+  clientIds: readonly string[],
+): Promise<Map<string, ClientEvent[]>> {
+  const rows = await selectIn(
+    clientIds,
+    1,
+    async (part, list) =>
+      (
+        await db
+          .prepare(
+            `SELECT client_id, body FROM events WHERE workspace_id = ?1 AND client_id IN (${list})`,
+          )
+          .bind(workspaceId, ...part)
+          .all<{ client_id: string; body: string }>()
+      ).results,
   );
   const out = new Map<string, ClientEvent[]>();
   for (const r of rows) {
@@ -24,19 +50,43 @@ export async function loadEventsOf(db: D1Database, workspaceId: string, clientId
 }
 
 /** A client's events in time order, newest first when `newestFirst`, for timelines and cards. */
-export async function clientEvents(db: D1Database, workspaceId: string, clientId: string, opts: { limit?: number; newestFirst?: boolean } = {}): Promise<{ events: ClientEvent[]; rowsRead: number }> {
+export async function clientEvents(
+  db: D1Database,
+  workspaceId: string,
+  clientId: string,
+  opts: { limit?: number; newestFirst?: boolean } = {},
+): Promise<{ events: ClientEvent[]; rowsRead: number }> {
   const result = await db
-    .prepare(`SELECT body FROM events WHERE workspace_id = ?1 AND client_id = ?2 ORDER BY at ${opts.newestFirst ? 'DESC' : 'ASC'}, id LIMIT ?3`)
+    .prepare(
+      `SELECT body FROM events WHERE workspace_id = ?1 AND client_id = ?2 ORDER BY at ${opts.newestFirst ? 'DESC' : 'ASC'}, id LIMIT ?3`,
+    )
     .bind(workspaceId, clientId, opts.limit ?? -1)
     .all<{ body: string }>();
-  return { events: result.results.map((r) => JSON.parse(r.body) as ClientEvent), rowsRead: result.meta.rows_read };
+  return {
+    events: result.results.map((r) => JSON.parse(r.body) as ClientEvent),
+    rowsRead: result.meta.rows_read,
+  };
 }
 
-export function insertEventStatements(db: D1Database, workspaceId: string, events: readonly { event: ClientEvent; body: string; hash: string }[], receivedAt: string): D1PreparedStatement[] {
+export function insertEventStatements(
+  db: D1Database,
+  workspaceId: string,
+  events: readonly { event: ClientEvent; body: string; hash: string }[],
+  receivedAt: string,
+): D1PreparedStatement[] {
   return planInsert(
     db,
     'INSERT INTO events (workspace_id, id, client_id, type, at, body, body_hash, received_at)',
     8,
-    events.map(({ event, body, hash }) => [workspaceId, event.id, event.clientId, event.type, event.at, body, hash, receivedAt]),
+    events.map(({ event, body, hash }) => [
+      workspaceId,
+      event.id,
+      event.clientId,
+      event.type,
+      event.at,
+      body,
+      hash,
+      receivedAt,
+    ]),
   );
 }

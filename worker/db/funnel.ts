@@ -17,14 +17,24 @@ export async function funnelCounts(
 ): Promise<{ counts: Map<Stage, StageCounts>; furthest: Map<Stage, number>; total: number }> {
   const asOfMs = Date.parse(window.asOf);
   const rankCase = `CASE stage ${path.map((_, i) => `WHEN ?${i + 3} THEN ${i}`).join(' ')} ELSE -1 END`;
-  const [current, entered, ever, furthest, inStage, toReach, total] = await db.batch<Record<string, unknown>>([
+  const [current, entered, ever, furthest, inStage, toReach, total] = await db.batch<
+    Record<string, unknown>
+  >([
     db
-      .prepare('SELECT stage, COUNT(*) AS n FROM stage_spells WHERE workspace_id = ?1 AND entered_ms <= ?2 AND (left_ms IS NULL OR left_ms > ?2) GROUP BY stage')
+      .prepare(
+        'SELECT stage, COUNT(*) AS n FROM stage_spells WHERE workspace_id = ?1 AND entered_ms <= ?2 AND (left_ms IS NULL OR left_ms > ?2) GROUP BY stage',
+      )
       .bind(workspaceId, asOfMs),
     db
-      .prepare('SELECT stage, COUNT(DISTINCT client_id) AS n FROM stage_spells WHERE workspace_id = ?1 AND entered_at >= ?2 AND entered_at < ?3 AND entered_at <= ?4 GROUP BY stage')
+      .prepare(
+        'SELECT stage, COUNT(DISTINCT client_id) AS n FROM stage_spells WHERE workspace_id = ?1 AND entered_at >= ?2 AND entered_at < ?3 AND entered_at <= ?4 GROUP BY stage',
+      )
       .bind(workspaceId, window.from, window.to, window.asOf),
-    db.prepare('SELECT stage, COUNT(DISTINCT client_id) AS n FROM stage_spells WHERE workspace_id = ?1 AND entered_at <= ?2 GROUP BY stage').bind(workspaceId, window.asOf),
+    db
+      .prepare(
+        'SELECT stage, COUNT(DISTINCT client_id) AS n FROM stage_spells WHERE workspace_id = ?1 AND entered_at <= ?2 GROUP BY stage',
+      )
+      .bind(workspaceId, window.asOf),
     db
       .prepare(
         `SELECT r AS rank, COUNT(*) AS n FROM (
@@ -50,7 +60,11 @@ export async function funnelCounts(
          ${median('reach')}`,
       )
       .bind(workspaceId, asOfMs),
-    db.prepare('SELECT COUNT(DISTINCT client_id) AS n FROM stage_spells WHERE workspace_id = ?1 AND entered_at <= ?2').bind(workspaceId, window.asOf),
+    db
+      .prepare(
+        'SELECT COUNT(DISTINCT client_id) AS n FROM stage_spells WHERE workspace_id = ?1 AND entered_at <= ?2',
+      )
+      .bind(workspaceId, window.asOf),
   ]);
   const byStage = (r: D1Result<Record<string, unknown>> | undefined, field: string) =>
     new Map((r?.results ?? []).map((row) => [row.stage as Stage, row[field] as number]));
@@ -62,9 +76,19 @@ export async function funnelCounts(
   const stages = new Set<Stage>([...cur.keys(), ...evr.keys()]);
   const round1 = (x: number | undefined) => (x === undefined ? null : Math.round(x * 10) / 10);
   const counts = new Map<Stage, StageCounts>(
-    [...stages].map((s) => [s, { current: cur.get(s) ?? 0, entered: ent.get(s) ?? 0, ever: evr.get(s) ?? 0, medianDays: round1(med.get(s)), cumulativeMedianDays: round1(cum.get(s)) }]),
+    [...stages].map((s) => [
+      s,
+      {
+        current: cur.get(s) ?? 0,
+        entered: ent.get(s) ?? 0,
+        ever: evr.get(s) ?? 0,
+        medianDays: round1(med.get(s)),
+        cumulativeMedianDays: round1(cum.get(s)),
+      },
+    ]),
   );
-  const far = new Map<Stage, number>((furthest?.results ?? []).map((row) => [path[row.rank as number]!, row.n as number]));
+  const far = new Map<Stage, number>(
+    (furthest?.results ?? []).map((row) => [path[row.rank as number]!, row.n as number]),
+  );
   return { counts, furthest: far, total: (total?.results[0]?.n as number | undefined) ?? 0 };
 }
-

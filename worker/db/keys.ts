@@ -31,9 +31,14 @@ const toKey = (r: Raw): KeyRow => ({
   revokedAt: r.revoked_at,
 });
 
-export async function findKeyByHash(db: D1Database, hash: string): Promise<(KeyRow & { hash: string }) | null> {
+export async function findKeyByHash(
+  db: D1Database,
+  hash: string,
+): Promise<(KeyRow & { hash: string }) | null> {
   const row = await db
-    .prepare('SELECT id, workspace_id, kind, key_hash, label, scope, created_at, revoked_at FROM api_keys WHERE key_hash = ?1')
+    .prepare(
+      'SELECT id, workspace_id, kind, key_hash, label, scope, created_at, revoked_at FROM api_keys WHERE key_hash = ?1',
+    )
     .bind(hash)
     .first<Raw>();
   return row ? { ...toKey(row), hash: row.key_hash } : null;
@@ -41,6 +46,16 @@ export async function findKeyByHash(db: D1Database, hash: string): Promise<(KeyR
 
 export function insertKeyStatement(db: D1Database, key: KeyRow, hash: string): D1PreparedStatement {
   return db
-    .prepare('INSERT INTO api_keys (workspace_id, id, kind, key_hash, label, scope, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)')
-    .bind(key.workspaceId, key.id, key.kind, hash, key.label, JSON.stringify(key.scope), key.createdAt);
+    .prepare(
+      'INSERT INTO api_keys (workspace_id, id, kind, key_hash, label, scope, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)',
+    )
+    .bind(
+      key.workspaceId,
+      key.id,
+      key.kind,
+      hash,
+      key.label,
+      JSON.stringify(key.scope),
+      key.createdAt,
+    );
 }

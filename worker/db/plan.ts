@@ -30,15 +30,24 @@ export function planInsert(
   const flush = () => {
     if (batch.length === 0) return;
     const placeholders = batch
-      .map((_, r) => `(${Array.from({ length: columns }, (_, c) => `?${r * columns + c + 1}`).join(', ')})`)
+      .map(
+        (_, r) =>
+          `(${Array.from({ length: columns }, (_, c) => `?${r * columns + c + 1}`).join(', ')})`,
+      )
       .join(', ');
-    statements.push(db.prepare(`${head} VALUES ${placeholders}${tail ? ` ${tail}` : ''}`).bind(...batch.flat()));
+    statements.push(
+      db.prepare(`${head} VALUES ${placeholders}${tail ? ` ${tail}` : ''}`).bind(...batch.flat()),
+    );
     batch = [];
     bytes = 0;
   };
   for (const row of rows) {
-    const size = row.reduce<number>((n, value) => n + (typeof value === 'string' ? value.length * 3 : 8), 0);
-    if (batch.length >= perStatement || (batch.length > 0 && bytes + size > MAX_STATEMENT_BYTES)) flush();
+    const size = row.reduce<number>(
+      (n, value) => n + (typeof value === 'string' ? value.length * 3 : 8),
+      0,
+    );
+    if (batch.length >= perStatement || (batch.length > 0 && bytes + size > MAX_STATEMENT_BYTES))
+      flush();
     batch.push(row);
     bytes += size;
   }
@@ -47,11 +56,17 @@ export function planInsert(
 }
 
 /** `?2, ?3, …` for an IN list following `offset` leading parameters. */
-export const placeholders = (count: number, offset = 1) => Array.from({ length: count }, (_, i) => `?${i + offset + 1}`).join(', ');
+export const placeholders = (count: number, offset = 1) =>
+  Array.from({ length: count }, (_, i) => `?${i + offset + 1}`).join(', ');
 
 /** Runs a read over ids in chunks that respect the bound-parameter limit. */
-export async function selectIn<R>(ids: readonly string[], leading: number, run: (chunkIds: string[], list: string) => Promise<R[]>): Promise<R[]> {
+export async function selectIn<R>(
+  ids: readonly string[],
+  leading: number,
+  run: (chunkIds: string[], list: string) => Promise<R[]>,
+): Promise<R[]> {
   const out: R[] = [];
-  for (const part of chunk(ids, MAX_BOUND_PARAMETERS - leading)) out.push(...(await run(part, placeholders(part.length, leading))));
+  for (const part of chunk(ids, MAX_BOUND_PARAMETERS - leading))
+    out.push(...(await run(part, placeholders(part.length, leading))));
   return out;
 }

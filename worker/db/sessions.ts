@@ -22,7 +22,11 @@ interface Raw {
  * The live session with this token hash: not expired at `now`, and minted by a key that is still
  * active (revoking a key ends its sessions at once).
  */
-export async function findLiveSession(db: D1Database, tokenHash: string, now: string): Promise<WidgetSessionRow | null> {
+export async function findLiveSession(
+  db: D1Database,
+  tokenHash: string,
+  now: string,
+): Promise<WidgetSessionRow | null> {
   const row = await db
     .prepare(
       `SELECT s.id, s.workspace_id, s.key_id, s.manager, s.client_id, s.created_at, s.expires_at
@@ -32,20 +36,41 @@ export async function findLiveSession(db: D1Database, tokenHash: string, now: st
     .bind(tokenHash, now)
     .first<Raw>();
   return row
-    ? { id: row.id, workspaceId: row.workspace_id, keyId: row.key_id, manager: row.manager, clientId: row.client_id, createdAt: row.created_at, expiresAt: row.expires_at }
+    ? {
+        id: row.id,
+        workspaceId: row.workspace_id,
+        keyId: row.key_id,
+        manager: row.manager,
+        clientId: row.client_id,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+      }
     : null;
 }
 
-export function insertSessionStatement(db: D1Database, s: WidgetSessionRow, tokenHash: string): D1PreparedStatement {
+export function insertSessionStatement(
+  db: D1Database,
+  s: WidgetSessionRow,
+  tokenHash: string,
+): D1PreparedStatement {
   return db
-    .prepare('INSERT INTO widget_sessions (workspace_id, id, token_hash, key_id, manager, client_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)')
+    .prepare(
+      'INSERT INTO widget_sessions (workspace_id, id, token_hash, key_id, manager, client_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)',
+    )
     .bind(s.workspaceId, s.id, tokenHash, s.keyId, s.manager, s.clientId, s.createdAt, s.expiresAt);
 }
 
 /** Expired sessions are useless; each mint sweeps its workspace's (an index keeps it cheap). */
-export function purgeExpiredSessionsStatement(db: D1Database, workspaceId: string, now: string): D1PreparedStatement {
-  return db.prepare('DELETE FROM widget_sessions WHERE workspace_id = ?1 AND expires_at <= ?2').bind(workspaceId, now);
+export function purgeExpiredSessionsStatement(
+  db: D1Database,
+  workspaceId: string,
+  now: string,
+): D1PreparedStatement {
+  return db
+    .prepare('DELETE FROM widget_sessions WHERE workspace_id = ?1 AND expires_at <= ?2')
+    .bind(workspaceId, now);
 }
 
 /** Expired sessions of every workspace; for the nightly job. */
-export const purgeAllExpiredSessionsStatement = (db: D1Database, now: string) => db.prepare('DELETE FROM widget_sessions WHERE expires_at <= ?1').bind(now);
+export const purgeAllExpiredSessionsStatement = (db: D1Database, now: string) =>
+  db.prepare('DELETE FROM widget_sessions WHERE expires_at <= ?1').bind(now);

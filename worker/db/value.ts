@@ -5,11 +5,19 @@ import type { ClvModel, InsufficientData } from '../../schema/value.ts';
 export type StoredModel = ClvModel | InsufficientData;
 
 export async function getModel(db: D1Database, workspaceId: string): Promise<StoredModel | null> {
-  const row = await db.prepare('SELECT body FROM clv_models WHERE workspace_id = ?1').bind(workspaceId).first<{ body: string }>();
+  const row = await db
+    .prepare('SELECT body FROM clv_models WHERE workspace_id = ?1')
+    .bind(workspaceId)
+    .first<{ body: string }>();
   return row ? (JSON.parse(row.body) as StoredModel) : null;
 }
 
-export async function saveModel(db: D1Database, workspaceId: string, model: StoredModel, now: string): Promise<void> {
+export async function saveModel(
+  db: D1Database,
+  workspaceId: string,
+  model: StoredModel,
+  now: string,
+): Promise<void> {
   await db
     .prepare(
       `INSERT INTO clv_models (workspace_id, status, body, fitted_at) VALUES (?1, ?2, ?3, ?4)
@@ -20,7 +28,10 @@ export async function saveModel(db: D1Database, workspaceId: string, model: Stor
 }
 
 /** One row per buyer with what the models read: fits at scale never touch the event log. */
-export async function loadValueAggregates(db: D1Database, workspaceId: string): Promise<{ id: string; aggregates: ValueAggregates }[]> {
+export async function loadValueAggregates(
+  db: D1Database,
+  workspaceId: string,
+): Promise<{ id: string; aggregates: ValueAggregates }[]> {
   const rows = await db
     .prepare(
       `SELECT client_id, json_extract(data, '$.purchaseDays') AS purchase_days, first_purchase_at, last_purchase_at, revenue,
@@ -28,7 +39,14 @@ export async function loadValueAggregates(db: D1Database, workspaceId: string): 
        FROM client_aggregates WHERE workspace_id = ?1 AND orders > 0`,
     )
     .bind(workspaceId)
-    .all<{ client_id: string; purchase_days: number; first_purchase_at: string; last_purchase_at: string; revenue: number; first_day_revenue: number }>();
+    .all<{
+      client_id: string;
+      purchase_days: number;
+      first_purchase_at: string;
+      last_purchase_at: string;
+      revenue: number;
+      first_day_revenue: number;
+    }>();
   return rows.results.map((r) => ({
     id: r.client_id,
     aggregates: {
@@ -42,9 +60,15 @@ export async function loadValueAggregates(db: D1Database, workspaceId: string): 
 }
 
 /** Purchases before `before`, for a fit at a past date or a backtest (the events-by-type index). */
-export async function loadPurchases(db: D1Database, workspaceId: string, before: string): Promise<{ clientId: string; at: string; amount: number }[]> {
+export async function loadPurchases(
+  db: D1Database,
+  workspaceId: string,
+  before: string,
+): Promise<{ clientId: string; at: string; amount: number }[]> {
   const rows = await db
-    .prepare("SELECT client_id, at, json_extract(body, '$.amount') AS amount FROM events WHERE workspace_id = ?1 AND type = 'purchase' AND at < ?2")
+    .prepare(
+      "SELECT client_id, at, json_extract(body, '$.amount') AS amount FROM events WHERE workspace_id = ?1 AND type = 'purchase' AND at < ?2",
+    )
     .bind(workspaceId, before)
     .all<{ client_id: string; at: string; amount: number }>();
   return rows.results.map((r) => ({ clientId: r.client_id, at: r.at, amount: r.amount }));

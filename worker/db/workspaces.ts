@@ -27,35 +27,70 @@ const toWorkspace = (r: Raw): WorkspaceRow => ({
 });
 
 export async function getWorkspace(db: D1Database, id: string): Promise<WorkspaceRow | null> {
-  const row = await db.prepare('SELECT id, name, allowed_origins, settings, created_at FROM workspaces WHERE id = ?1').bind(id).first<Raw>();
+  const row = await db
+    .prepare('SELECT id, name, allowed_origins, settings, created_at FROM workspaces WHERE id = ?1')
+    .bind(id)
+    .first<Raw>();
   return row ? toWorkspace(row) : null;
 }
 
 export function insertWorkspaceStatements(db: D1Database, ws: WorkspaceRow): D1PreparedStatement[] {
   return [
     db
-      .prepare('INSERT INTO workspaces (id, name, allowed_origins, settings, created_at) VALUES (?1, ?2, ?3, ?4, ?5)')
-      .bind(ws.id, ws.name, JSON.stringify(ws.allowedOrigins), JSON.stringify(ws.settings), ws.createdAt),
+      .prepare(
+        'INSERT INTO workspaces (id, name, allowed_origins, settings, created_at) VALUES (?1, ?2, ?3, ?4, ?5)',
+      )
+      .bind(
+        ws.id,
+        ws.name,
+        JSON.stringify(ws.allowedOrigins),
+        JSON.stringify(ws.settings),
+        ws.createdAt,
+      ),
     ...ws.allowedOrigins.map((origin) =>
-      db.prepare('INSERT OR IGNORE INTO workspace_origins (origin, workspace_id) VALUES (?1, ?2)').bind(origin, ws.id),
+      db
+        .prepare('INSERT OR IGNORE INTO workspace_origins (origin, workspace_id) VALUES (?1, ?2)')
+        .bind(origin, ws.id),
     ),
   ];
 }
 
-export async function updateSettings(db: D1Database, id: string, settings: Settings): Promise<void> {
-  await db.prepare('UPDATE workspaces SET settings = ?2 WHERE id = ?1').bind(id, JSON.stringify(settings)).run();
+export async function updateSettings(
+  db: D1Database,
+  id: string,
+  settings: Settings,
+): Promise<void> {
+  await db
+    .prepare('UPDATE workspaces SET settings = ?2 WHERE id = ?1')
+    .bind(id, JSON.stringify(settings))
+    .run();
 }
 
 /** Whether any workspace allows this browser origin: enough to answer a CORS preflight. */
 export async function isKnownOrigin(db: D1Database, origin: string): Promise<boolean> {
-  return (await db.prepare('SELECT 1 AS ok FROM workspace_origins WHERE origin = ?1 LIMIT 1').bind(origin).first()) !== null;
+  return (
+    (await db
+      .prepare('SELECT 1 AS ok FROM workspace_origins WHERE origin = ?1 LIMIT 1')
+      .bind(origin)
+      .first()) !== null
+  );
 }
 
 /** Renames a workspace and/or replaces its allowed origins, in one atomic batch. */
-export function updateWorkspaceStatements(db: D1Database, id: string, patch: { name: string; allowedOrigins: readonly string[] }): D1PreparedStatement[] {
+export function updateWorkspaceStatements(
+  db: D1Database,
+  id: string,
+  patch: { name: string; allowedOrigins: readonly string[] },
+): D1PreparedStatement[] {
   return [
-    db.prepare('UPDATE workspaces SET name = ?2, allowed_origins = ?3 WHERE id = ?1').bind(id, patch.name, JSON.stringify(patch.allowedOrigins)),
+    db
+      .prepare('UPDATE workspaces SET name = ?2, allowed_origins = ?3 WHERE id = ?1')
+      .bind(id, patch.name, JSON.stringify(patch.allowedOrigins)),
     db.prepare('DELETE FROM workspace_origins WHERE workspace_id = ?1').bind(id),
-    ...patch.allowedOrigins.map((origin) => db.prepare('INSERT OR IGNORE INTO workspace_origins (origin, workspace_id) VALUES (?1, ?2)').bind(origin, id)),
+    ...patch.allowedOrigins.map((origin) =>
+      db
+        .prepare('INSERT OR IGNORE INTO workspace_origins (origin, workspace_id) VALUES (?1, ?2)')
+        .bind(origin, id),
+    ),
   ];
 }

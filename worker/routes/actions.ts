@@ -1,5 +1,11 @@
 import { canSee, managerOf, type Viewer, viewerOf } from '../../core/actions/access.ts';
-import { deriveActions, pageAfter, parseActionId, positionOf, selectActions } from '../../core/actions/engine.ts';
+import {
+  deriveActions,
+  pageAfter,
+  parseActionId,
+  positionOf,
+  selectActions,
+} from '../../core/actions/engine.ts';
 import { type ClientFacts, gatherFacts } from '../../core/actions/facts.ts';
 import { managerOverview } from '../../core/actions/managers.ts';
 import {
@@ -32,16 +38,32 @@ const WORK_LIST = { keys: ['secret', 'publishable', 'restricted'] } as const sat
 export const KEY_ACCOUNT = { keys: ['secret', 'restricted'] } as const satisfies Access;
 
 export const viewerFor = (auth: AuthContext): Viewer =>
-  viewerOf({ kind: auth.key.kind, scope: auth.key.scope, session: auth.session }, auth.workspace.settings.actions.supervisors);
+  viewerOf(
+    { kind: auth.key.kind, scope: auth.key.scope, session: auth.session },
+    auth.workspace.settings.actions.supervisors,
+  );
 
 /** A client the caller may not see answers exactly like a client that does not exist. */
-export const clientNotFound = (id: string) => new ApiError(404, `No client ${JSON.stringify(id)} in this workspace`);
+export const clientNotFound = (id: string) =>
+  new ApiError(404, `No client ${JSON.stringify(id)} in this workspace`);
 
 /** Everything the rules read, for the whole workspace (key clients and mono-clients are relative to all of it). */
-async function workspaceFacts(db: D1Database, workspace: WorkspaceRow, asOf: string): Promise<ClientFacts[]> {
-  const [snapshots, reviews] = await Promise.all([loadAllSnapshots(db, workspace.id, asOf), loadReviewDates(db, workspace.id)]);
+async function workspaceFacts(
+  db: D1Database,
+  workspace: WorkspaceRow,
+  asOf: string,
+): Promise<ClientFacts[]> {
+  const [snapshots, reviews] = await Promise.all([
+    loadAllSnapshots(db, workspace.id, asOf),
+    loadReviewDates(db, workspace.id),
+  ]);
   const s = workspace.settings;
-  return gatherFacts(snapshots, { segments: s.segments, model: s.lifecycle.model, actions: s.actions }, reviews, asOf);
+  return gatherFacts(
+    snapshots,
+    { segments: s.segments, model: s.lifecycle.model, actions: s.actions },
+    reviews,
+    asOf,
+  );
 }
 
 const cursorSecret = (env: Env) => env.ADMIN_TOKEN ?? 'clientfolio-dev';
@@ -69,7 +91,14 @@ const example: ActionItem = {
 /** An item marked done, found again by its id among the client's done marks. */
 async function findDone(db: D1Database, workspaceId: string, clientId: string, id: string) {
   const { events } = await clientEvents(db, workspaceId, clientId);
-  return events.filter((e): e is Extract<ClientEvent, { type: 'action_done' }> => e.type === 'action_done' && e.actionId === id).at(-1) ?? null;
+  return (
+    events
+      .filter(
+        (e): e is Extract<ClientEvent, { type: 'action_done' }> =>
+          e.type === 'action_done' && e.actionId === id,
+      )
+      .at(-1) ?? null
+  );
 }
 
 export const actionRoutes = [
@@ -83,20 +112,37 @@ export const actionRoutes = [
       'Items are derived from the clients at `asOf`, never stored: wake sleeping clients, win back lost ones, follow up near-clients and qualified leads, re-check deferred interest, keep the 10-day contact cadence of key clients, respect the 14-day pause after a negative contact, review key-client dossiers every 90 days, one touch per month for loyal clients, reduce a mono-client, review bad clients, ask loyal clients and fans for referrals, assign a manager to every key client and rebalance managers holding more than 3 key clients. Every threshold is a setting under `actions`. A restricted key (`rk_…`) sees its manager’s clients (or its supervisor’s managers’ clients); a widget session scoped to a manager or a client sees theirs. Mark an item done with `POST /v1/actions/{id}/done`.',
     query: ActionListQuerySchema,
     responses: { 200: ActionListSchema },
-    examples: { response: { asOf: '2026-03-13T09:30:00.000Z', data: [example], total: 1, nextCursor: null } },
+    examples: {
+      response: { asOf: '2026-03-13T09:30:00.000Z', data: [example], total: 1, nextCursor: null },
+    },
     async handle({ env, auth, now, query }) {
       const asOf = query.asOf ?? now;
-      const items = deriveActions(await workspaceFacts(env.DB, auth.workspace, asOf), auth.workspace.settings.actions, asOf);
-      const selected = selectActions(items, { kinds: query.kind, clientId: query.clientId, manager: query.manager, dueBefore: query.dueBefore, viewer: viewerFor(auth) });
+      const items = deriveActions(
+        await workspaceFacts(env.DB, auth.workspace, asOf),
+        auth.workspace.settings.actions,
+        asOf,
+      );
+      const selected = selectActions(items, {
+        kinds: query.kind,
+        clientId: query.clientId,
+        manager: query.manager,
+        dueBefore: query.dueBefore,
+        viewer: viewerFor(auth),
+      });
       const scope = `actions:${JSON.stringify([query.kind ?? null, query.clientId ?? null, query.manager ?? null, query.dueBefore ?? null, query.asOf ?? null])}`;
-      const position = query.cursor ? await decodeCursor(cursorSecret(env), auth.workspace.id, scope, query.cursor) : null;
+      const position = query.cursor
+        ? await decodeCursor(cursorSecret(env), auth.workspace.id, scope, query.cursor)
+        : null;
       const { page, hasMore } = pageAfter(selected, position, query.limit);
       const last = page.at(-1);
       return {
         asOf,
         data: page,
         total: selected.length,
-        nextCursor: hasMore && last ? await encodeCursor(cursorSecret(env), auth.workspace.id, scope, positionOf(last)) : null,
+        nextCursor:
+          hasMore && last
+            ? await encodeCursor(cursorSecret(env), auth.workspace.id, scope, positionOf(last))
+            : null,
       };
     },
   }),
@@ -111,24 +157,57 @@ export const actionRoutes = [
     body: ActionDoneBodySchema,
     responses: { 200: ActionDoneResultSchema },
     errors: { 409: 'The item is about a manager (rebalance_manager) and clears itself' },
-    examples: { body: { note: 'Called the CFO; lunch booked for Friday' } satisfies ActionDoneBody },
+    examples: {
+      body: { note: 'Called the CFO; lunch booked for Friday' } satisfies ActionDoneBody,
+    },
     async handle({ env, auth, now, params, body }) {
       const id = params.id!;
       const { kind, subject } = parseActionId(id)!;
-      if (kind === 'rebalance_manager') throw new ApiError(409, 'A rebalance_manager item clears itself once the manager holds few enough key clients; there is nothing to mark');
+      if (kind === 'rebalance_manager')
+        throw new ApiError(
+          409,
+          'A rebalance_manager item clears itself once the manager holds few enough key clients; there is nothing to mark',
+        );
       const client = await getClient(env.DB, auth.workspace.id, subject);
-      if (!client || !canSee(viewerFor(auth), client.id, managerOf(client.attributes))) throw clientNotFound(subject);
+      if (!client || !canSee(viewerFor(auth), client.id, managerOf(client.attributes)))
+        throw clientNotFound(subject);
       const at = body.at ?? now;
-      if (at > now) throw new ApiError(400, 'Invalid at', { errors: [{ path: 'at', message: 'must not be in the future' }] });
+      if (at > now)
+        throw new ApiError(400, 'Invalid at', {
+          errors: [{ path: 'at', message: 'must not be in the future' }],
+        });
 
-      const open = deriveActions(await workspaceFacts(env.DB, auth.workspace, at), auth.workspace.settings.actions, at).some((i) => i.id === id);
+      const open = deriveActions(
+        await workspaceFacts(env.DB, auth.workspace, at),
+        auth.workspace.settings.actions,
+        at,
+      ).some((i) => i.id === id);
       if (!open) {
         const done = await findDone(env.DB, auth.workspace.id, client.id, id);
-        if (done) return { id, kind, clientId: client.id, doneAt: done.at, eventId: done.id, duplicate: true };
-        throw new ApiError(404, `No open action ${JSON.stringify(id)}: it is not on the work list at ${at}`);
+        if (done)
+          return {
+            id,
+            kind,
+            clientId: client.id,
+            doneAt: done.at,
+            eventId: done.id,
+            duplicate: true,
+          };
+        throw new ApiError(
+          404,
+          `No open action ${JSON.stringify(id)}: it is not on the work list at ${at}`,
+        );
       }
       const eventId = `done_${(await sha256Hex(`${id}\n${at}`)).slice(0, 40)}`;
-      const event: ClientEvent = { id: eventId, clientId: client.id, type: 'action_done', at, actionKind: kind, actionId: id, ...(body.note !== undefined && { note: body.note }) };
+      const event: ClientEvent = {
+        id: eventId,
+        clientId: client.id,
+        type: 'action_done',
+        at,
+        actionKind: kind,
+        actionId: id,
+        ...(body.note !== undefined && { note: body.note }),
+      };
       await ingestEvents(env.DB, auth.workspace.id, auth.workspace.settings, [event], { now });
       return { id, kind, clientId: client.id, doneAt: at, eventId, duplicate: false };
     },
@@ -137,14 +216,19 @@ export const actionRoutes = [
     method: 'GET',
     path: '/v1/managers',
     access: KEY_ACCOUNT,
-    summary: 'Key-account managers: their clients and key clients, their supervisor, and who holds too many',
+    summary:
+      'Key-account managers: their clients and key clients, their supervisor, and who holds too many',
     description:
       'A manager is the value of the client attribute `manager`; supervisors come from the setting `actions.supervisors` (supervisor → managers). A manager holding more than `actions.rules.rebalance_manager.maxKeyClients` (default 3) key clients is warned about, and so is a key client without a manager. A restricted key sees its own managers only.',
     query: ManagersQuerySchema,
     responses: { 200: ManagersResultSchema },
     async handle({ env, auth, now, query }) {
       const asOf = query.asOf ?? now;
-      const overview = managerOverview(await workspaceFacts(env.DB, auth.workspace, asOf), auth.workspace.settings.actions, asOf);
+      const overview = managerOverview(
+        await workspaceFacts(env.DB, auth.workspace, asOf),
+        auth.workspace.settings.actions,
+        asOf,
+      );
       const viewer = viewerFor(auth);
       if (viewer.kind === 'all') return overview;
       const seen = (m: string | undefined) => m !== undefined && canSee(viewer, null, m);

@@ -17,14 +17,24 @@ import { classifiedPortfolio } from '../segmentation.ts';
 import { sleepRuleFor } from '../value.ts';
 import { json, route } from '../route.ts';
 
-const notFound = (id: string) => new ApiError(404, `No client ${JSON.stringify(id)} in this workspace`);
+const notFound = (id: string) =>
+  new ApiError(404, `No client ${JSON.stringify(id)} in this workspace`);
 
-const ClientPageSchema = v.object({ data: v.array(ClientSchema), nextCursor: v.nullable(v.string()) });
+const ClientPageSchema = v.object({
+  data: v.array(ClientSchema),
+  nextCursor: v.nullable(v.string()),
+});
 const params = { id: IdSchema };
 const exampleClient = {
   id: 'acme',
   name: 'Acme Ltd',
-  attributes: { channel: 'referral', industry: 'manufacturing', region: 'EU', size: 'large', manager: 'olga' },
+  attributes: {
+    channel: 'referral',
+    industry: 'manufacturing',
+    region: 'EU',
+    size: 'large',
+    manager: 'olga',
+  },
   tags: ['key-account'],
   manualTypes: ['status'],
   acquisitionCost: 300,
@@ -44,7 +54,19 @@ export const clientRoutes = [
     body: ClientUpsertSchema,
     responses: { 200: ClientSchema, 201: ClientSchema },
     examples: {
-      body: { name: 'Acme Ltd', attributes: { channel: 'referral', industry: 'manufacturing', region: 'EU', size: 'large', manager: 'olga' }, tags: ['key-account'], manualTypes: ['status'], acquisitionCost: 300 },
+      body: {
+        name: 'Acme Ltd',
+        attributes: {
+          channel: 'referral',
+          industry: 'manufacturing',
+          region: 'EU',
+          size: 'large',
+          manager: 'olga',
+        },
+        tags: ['key-account'],
+        manualTypes: ['status'],
+        acquisitionCost: 300,
+      },
       response: exampleClient,
     },
     async handle({ env, auth, now, params, body }) {
@@ -62,7 +84,12 @@ export const clientRoutes = [
       await withRetry(() => upsertClientStatement(env.DB, auth.workspace.id, merged, now).run());
       const stage = (await stagesAt(env.DB, auth.workspace.id, [id], now)).get(id);
       return json(
-        { ...merged, createdAt: existing?.createdAt ?? now, stage: stage?.stage ?? null, stageSince: stage?.since ?? null },
+        {
+          ...merged,
+          createdAt: existing?.createdAt ?? now,
+          stage: stage?.stage ?? null,
+          stageSince: stage?.since ?? null,
+        },
         { status: existing ? 200 : 201 },
       );
     },
@@ -87,27 +114,63 @@ export const clientRoutes = [
     path: '/v1/clients',
     access: SECRET,
     summary: 'List clients, optionally by stage or type, with cursor pagination',
-    description: 'Keyset pagination by client id: pass `nextCursor` back as `cursor` until it is null. Clients added while you page appear at most once. A cursor works only for the workspace and filters it came from (else 400).',
+    description:
+      'Keyset pagination by client id: pass `nextCursor` back as `cursor` until it is null. Clients added while you page appear at most once. A cursor works only for the workspace and filters it came from (else 400).',
     query: ClientListQuerySchema,
     responses: { 200: ClientPageSchema },
     examples: { response: { data: [exampleClient], nextCursor: null } },
     async handle({ env, auth, now, query }) {
       const secret = env.ADMIN_TOKEN ?? 'clientfolio-dev';
       const scope = `clients:${query.stage ?? ''}:${query.type ?? ''}`;
-      const afterId = query.cursor ? await decodeCursor(secret, auth.workspace.id, scope, query.cursor) : '';
+      const afterId = query.cursor
+        ? await decodeCursor(secret, auth.workspace.id, scope, query.cursor)
+        : '';
       if (query.type !== undefined) {
         // Types are derived over the whole portfolio, so the filter classifies it and pages the result.
         const { snapshots, types } = await classifiedPortfolio(env.DB, auth.workspace, now);
-        const matching = snapshots.filter((s) => s.id > afterId && (!query.stage || s.stage === query.stage) && types.get(s.id)?.some((t) => t.type === query.type));
-        const data = matching.slice(0, query.limit).map(({ aggregates: _a, periods: _p, ...c }) => c);
+        const matching = snapshots.filter(
+          (s) =>
+            s.id > afterId &&
+            (!query.stage || s.stage === query.stage) &&
+            types.get(s.id)?.some((t) => t.type === query.type),
+        );
+        const data = matching
+          .slice(0, query.limit)
+          .map(({ aggregates: _a, periods: _p, ...c }) => c);
         const last = data.at(-1);
-        return { data, nextCursor: matching.length > query.limit && last ? await encodeCursor(secret, auth.workspace.id, scope, last.id) : null };
+        return {
+          data,
+          nextCursor:
+            matching.length > query.limit && last
+              ? await encodeCursor(secret, auth.workspace.id, scope, last.id)
+              : null,
+        };
       }
-      const page = await listClients(env.DB, auth.workspace.id, { afterId, limit: query.limit, stage: query.stage, asOf: now });
-      const stages = await stagesAt(env.DB, auth.workspace.id, page.rows.map((r) => r.id), now);
-      const data = page.rows.map(({ version: _v, ...c }) => ({ ...c, stage: stages.get(c.id)?.stage ?? null, stageSince: stages.get(c.id)?.since ?? null }));
+      const page = await listClients(env.DB, auth.workspace.id, {
+        afterId,
+        limit: query.limit,
+        stage: query.stage,
+        asOf: now,
+      });
+      const stages = await stagesAt(
+        env.DB,
+        auth.workspace.id,
+        page.rows.map((r) => r.id),
+        now,
+      );
+      const data = page.rows.map(({ version: _v, ...c }) => ({
+        ...c,
+        stage: stages.get(c.id)?.stage ?? null,
+        stageSince: stages.get(c.id)?.since ?? null,
+      }));
       const last = page.rows.at(-1);
-      return { data, nextCursor: page.hasMore && last ? await encodeCursor(secret, auth.workspace.id, scope, last.id) : null };
+      return {
+        data,
+        nextCursor:
+          page.hasMore && last
+            ? await encodeCursor(secret, auth.workspace.id, scope, last.id)
+            : null,
+      };
     },
   }),
   route({
@@ -115,7 +178,8 @@ export const clientRoutes = [
     path: '/v1/clients/:id',
     access: SECRET,
     summary: 'Erase a client with all its events and everything derived from them',
-    description: "Erasure, in one atomic step: the client, its events and every derived row go; other clients' referral events forget whom they referred; widget sessions scoped to the client end. See SECURITY.md.",
+    description:
+      "Erasure, in one atomic step: the client, its events and every derived row go; other clients' referral events forget whom they referred; widget sessions scoped to the client end. See SECURITY.md.",
     params,
     responses: { 204: null },
     async handle({ env, auth, params }) {
@@ -141,7 +205,11 @@ export const clientRoutes = [
       if (!client) throw notFound(id);
       const { events } = await clientEvents(env.DB, auth.workspace.id, id);
       const settings = auth.workspace.settings.lifecycle;
-      const derived = deriveClient(events, settings, await sleepRuleFor(env.DB, auth.workspace.id, auth.workspace.settings));
+      const derived = deriveClient(
+        events,
+        settings,
+        await sleepRuleFor(env.DB, auth.workspace.id, auth.workspace.settings),
+      );
       const clipped = stagesAsOf(derived.stages, asOf);
       return {
         clientId: id,
@@ -154,4 +222,3 @@ export const clientRoutes = [
     },
   }),
 ];
-

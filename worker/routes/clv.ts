@@ -29,7 +29,15 @@ export const clvRoutes = [
     body: ClvCalculatorInputSchema,
     responses: { 200: ClvCalculatorResultSchema },
     examples: {
-      body: { averageOrderValue: 120, ordersPerPeriod: 1.5, grossMargin: 0.35, lifetimePeriods: 18, discountRate: 0.01, acquisitionCost: 250, targetRatio: 3 },
+      body: {
+        averageOrderValue: 120,
+        ordersPerPeriod: 1.5,
+        grossMargin: 0.35,
+        lifetimePeriods: 18,
+        discountRate: 0.01,
+        acquisitionCost: 250,
+        targetRatio: 3,
+      },
     },
     handle({ body }) {
       return calculateClv(body);
@@ -40,22 +48,30 @@ export const clvRoutes = [
     path: '/v1/clv/model/fit',
     access: SECRET,
     idempotent: true,
-    summary: 'Fit BG/NBD and Gamma-Gamma to the purchase history and store the model (optionally with a backtest)',
+    summary:
+      'Fit BG/NBD and Gamma-Gamma to the purchase history and store the model (optionally with a backtest)',
     description:
-      'Same-day purchases by a client count as one transaction; time runs from a client\'s first purchase to `asOf`; `alpha` is in `timeUnit`s. Below the published minimum (300 customers with a purchase and 100 repeat buyers, raisable in settings) nothing is fitted: the answer is 422 with what is missing, and profiles keep historic values. With `holdoutFrom`, a second fit on the purchases before it is judged against the repeat purchases in [holdoutFrom, asOf). Also run nightly by the cron trigger.',
+      "Same-day purchases by a client count as one transaction; time runs from a client's first purchase to `asOf`; `alpha` is in `timeUnit`s. Below the published minimum (300 customers with a purchase and 100 repeat buyers, raisable in settings) nothing is fitted: the answer is 422 with what is missing, and profiles keep historic values. With `holdoutFrom`, a second fit on the purchases before it is judged against the repeat purchases in [holdoutFrom, asOf). Also run nightly by the cron trigger.",
     body: ClvFitRequestSchema,
     responses: { 200: ClvModelSchema },
-    errors: { 422: 'Too little purchase history for a fit; the body says what is missing (`reason`, `minimum`, `observed`)' },
+    errors: {
+      422: 'Too little purchase history for a fit; the body says what is missing (`reason`, `minimum`, `observed`)',
+    },
     examples: { body: { timeUnit: 'week' } },
     async handle({ env, ctx, auth, now, body }) {
       const settings = auth.workspace.settings;
       const resolved = resolveFitRequest(body, settings.value, now);
       if (!resolved.ok) throw new ApiError(400, 'Invalid fit request', { errors: resolved.errors });
       const model = await fitWorkspaceModel(env.DB, auth.workspace.id, resolved.value, now);
-      if ('status' in model) throw new ApiError(422, model.reason, { minimum: model.minimum, observed: model.observed });
+      if ('status' in model)
+        throw new ApiError(422, model.reason, { minimum: model.minimum, observed: model.observed });
       if (settings.lifecycle.sleepingRule === 'pAlive') {
         // The sleeping rule follows the new model: re-derive histories off the response path.
-        ctx.waitUntil(sleepRuleFor(env.DB, auth.workspace.id, settings).then((rule) => restageWorkspace(env.DB, auth.workspace.id, settings, now, rule)));
+        ctx.waitUntil(
+          sleepRuleFor(env.DB, auth.workspace.id, settings).then((rule) =>
+            restageWorkspace(env.DB, auth.workspace.id, settings, now, rule),
+          ),
+        );
       }
       return json(model);
     },
@@ -68,7 +84,11 @@ export const clvRoutes = [
     responses: { 200: StoredModelSchema },
     async handle({ env, auth }) {
       const model = await getModel(env.DB, auth.workspace.id);
-      if (!model) throw new ApiError(404, 'No model has been fitted for this workspace yet: POST /v1/clv/model/fit');
+      if (!model)
+        throw new ApiError(
+          404,
+          'No model has been fitted for this workspace yet: POST /v1/clv/model/fit',
+        );
       return model;
     },
   }),

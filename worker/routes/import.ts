@@ -1,6 +1,14 @@
 import * as v from 'valibot';
 import type { ClientEvent } from '../../schema/events.ts';
-import { IMPORT_COLUMNS, IMPORT_OPTIONAL_COLUMNS, ImportCsvSchema, ImportResultSchema, ImportRowSchema, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from '../../schema/import.ts';
+import {
+  IMPORT_COLUMNS,
+  IMPORT_OPTIONAL_COLUMNS,
+  ImportCsvSchema,
+  ImportResultSchema,
+  ImportRowSchema,
+  MAX_IMPORT_BYTES,
+  MAX_IMPORT_ROWS,
+} from '../../schema/import.ts';
 import { SECRET } from '../auth.ts';
 import { sha256Hex } from '../crypto.ts';
 import { CsvError, csvRecords } from '../csv.ts';
@@ -19,9 +27,14 @@ const MAX_REPORTED_ERRORS = 50;
  */
 async function readPurchases(request: Request): Promise<ClientEvent[]> {
   const type = request.headers.get('content-type') ?? '';
-  if (!/^text\/csv\b/i.test(type)) throw new ApiError(415, 'The body must be CSV, sent with content-type: text/csv');
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_IMPORT_BYTES) throw new ApiError(413, `An import may hold at most ${MAX_IMPORT_BYTES} bytes`);
-  if (!request.body) throw new ApiError(400, 'The CSV is empty', { errors: [{ path: 'line.1', message: 'must be the header client_id,date,amount' }] });
+  if (!/^text\/csv\b/i.test(type))
+    throw new ApiError(415, 'The body must be CSV, sent with content-type: text/csv');
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_IMPORT_BYTES)
+    throw new ApiError(413, `An import may hold at most ${MAX_IMPORT_BYTES} bytes`);
+  if (!request.body)
+    throw new ApiError(400, 'The CSV is empty', {
+      errors: [{ path: 'line.1', message: 'must be the header client_id,date,amount' }],
+    });
 
   let bytes = 0;
   let columns: string[] | null = null;
@@ -31,24 +44,38 @@ async function readPurchases(request: Request): Promise<ClientEvent[]> {
   try {
     for await (const { line, fields } of csvRecords(request.body, (n) => {
       bytes += n;
-      if (bytes > MAX_IMPORT_BYTES) throw new ApiError(413, `An import may hold at most ${MAX_IMPORT_BYTES} bytes`);
+      if (bytes > MAX_IMPORT_BYTES)
+        throw new ApiError(413, `An import may hold at most ${MAX_IMPORT_BYTES} bytes`);
     })) {
       if (columns === null) {
         columns = fields.map((f) => f.trim().toLowerCase());
         const known = new Set<string>([...IMPORT_COLUMNS, ...IMPORT_OPTIONAL_COLUMNS]);
-        for (const c of IMPORT_COLUMNS) if (!columns.includes(c)) errors.push({ path: `line.1.${c}`, message: 'is a required column of the header' });
+        for (const c of IMPORT_COLUMNS)
+          if (!columns.includes(c))
+            errors.push({ path: `line.1.${c}`, message: 'is a required column of the header' });
         columns.forEach((c, i) => {
-          if (!known.has(c)) errors.push({ path: `line.1.${c || `column${i + 1}`}`, message: `is not a known column (${[...known].join(', ')})` });
+          if (!known.has(c))
+            errors.push({
+              path: `line.1.${c || `column${i + 1}`}`,
+              message: `is not a known column (${[...known].join(', ')})`,
+            });
         });
-        if (new Set(columns).size !== columns.length) errors.push({ path: 'line.1', message: 'names a column twice' });
+        if (new Set(columns).size !== columns.length)
+          errors.push({ path: 'line.1', message: 'names a column twice' });
         if (errors.length > 0) break;
         continue;
       }
-      if (events.length >= MAX_IMPORT_ROWS) throw new ApiError(413, `An import may hold at most ${MAX_IMPORT_ROWS} rows`);
+      if (events.length >= MAX_IMPORT_ROWS)
+        throw new ApiError(413, `An import may hold at most ${MAX_IMPORT_ROWS} rows`);
       if (fields.length !== columns.length) {
-        errors.push({ path: `line.${line}`, message: `has ${fields.length} fields; the header has ${columns.length}` });
+        errors.push({
+          path: `line.${line}`,
+          message: `has ${fields.length} fields; the header has ${columns.length}`,
+        });
       } else {
-        const raw = Object.fromEntries(columns.map((c, i) => [c, fields[i]!.trim()]).filter(([, value]) => value !== ''));
+        const raw = Object.fromEntries(
+          columns.map((c, i) => [c, fields[i]!.trim()]).filter(([, value]) => value !== ''),
+        );
         const row = v.safeParse(ImportRowSchema, raw);
         if (!row.success) errors.push(...issuesToErrors(row.issues, `line.${line}`));
         else if (errors.length === 0) {
@@ -57,18 +84,40 @@ async function readPurchases(request: Request): Promise<ClientEvent[]> {
           const occurrence = (seen.get(content) ?? 0) + 1;
           seen.set(content, occurrence);
           const id = `imp_${(await sha256Hex(`${content}\u0000${occurrence}`)).slice(0, 32)}`;
-          events.push({ id, clientId: r.client_id, type: 'purchase', at: r.date, amount: r.amount, ...(r.margin !== undefined && { margin: r.margin }), ...(r.product !== undefined && { product: r.product }) });
+          events.push({
+            id,
+            clientId: r.client_id,
+            type: 'purchase',
+            at: r.date,
+            amount: r.amount,
+            ...(r.margin !== undefined && { margin: r.margin }),
+            ...(r.product !== undefined && { product: r.product }),
+          });
         }
       }
       if (errors.length >= MAX_REPORTED_ERRORS) break;
     }
   } catch (error) {
-    if (error instanceof CsvError) throw new ApiError(400, `The CSV is malformed at line ${error.line}`, { errors: [{ path: `line.${error.line}`, message: error.message }] });
+    if (error instanceof CsvError)
+      throw new ApiError(400, `The CSV is malformed at line ${error.line}`, {
+        errors: [{ path: `line.${error.line}`, message: error.message }],
+      });
     throw error;
   }
-  if (columns === null) throw new ApiError(400, 'The CSV is empty', { errors: [{ path: 'line.1', message: 'must be the header client_id,date,amount' }] });
-  if (errors.length > 0) throw new ApiError(400, `The CSV has invalid rows; nothing was imported${errors.length >= MAX_REPORTED_ERRORS ? ` (the first ${MAX_REPORTED_ERRORS} problems are listed)` : ''}`, { errors });
-  if (events.length === 0) throw new ApiError(400, 'The CSV has a header but no rows', { errors: [{ path: 'line.2', message: 'must hold at least one purchase' }] });
+  if (columns === null)
+    throw new ApiError(400, 'The CSV is empty', {
+      errors: [{ path: 'line.1', message: 'must be the header client_id,date,amount' }],
+    });
+  if (errors.length > 0)
+    throw new ApiError(
+      400,
+      `The CSV has invalid rows; nothing was imported${errors.length >= MAX_REPORTED_ERRORS ? ` (the first ${MAX_REPORTED_ERRORS} problems are listed)` : ''}`,
+      { errors },
+    );
+  if (events.length === 0)
+    throw new ApiError(400, 'The CSV has a header but no rows', {
+      errors: [{ path: 'line.2', message: 'must hold at least one purchase' }],
+    });
   return events;
 }
 
@@ -77,9 +126,10 @@ export const importRoutes = [
     method: 'POST',
     path: '/v1/import/transactions',
     access: SECRET,
-    summary: 'Import a sales history from CSV (client_id,date,amount); each row becomes an idempotent purchase event',
+    summary:
+      'Import a sales history from CSV (client_id,date,amount); each row becomes an idempotent purchase event',
     description:
-      'The upload is read as a stream and validated whole before anything is stored: a bad row anywhere is a 400 naming `line.N.column`, and nothing is imported. Rows are then stored in atomic batches; each row\'s event id is derived from its content (and its occurrence, so two identical purchases in one file count twice), so importing the same file again answers `imported: 0` and counts the rows as duplicates — which also makes a retry after a failure safe. Unknown clients are created.',
+      "The upload is read as a stream and validated whole before anything is stored: a bad row anywhere is a 400 naming `line.N.column`, and nothing is imported. Rows are then stored in atomic batches; each row's event id is derived from its content (and its occurrence, so two identical purchases in one file count twice), so importing the same file again answers `imported: 0` and counts the rows as duplicates — which also makes a retry after a failure safe. Unknown clients are created.",
     body: ImportCsvSchema,
     bodyMediaType: 'text/csv',
     streamed: true,
@@ -90,17 +140,30 @@ export const importRoutes = [
     },
     async handle({ request, env, auth, now }) {
       const events = await readPurchases(request);
-      events.sort((a, b) => (a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : a.at < b.at ? -1 : 1));
+      events.sort((a, b) =>
+        a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : a.at < b.at ? -1 : 1,
+      );
       const settings = auth.workspace.settings;
       const sleepRule = await sleepRuleFor(env.DB, auth.workspace.id, settings);
       let imported = 0;
       let duplicates = 0;
       for (let i = 0; i < events.length; i += 1000) {
-        const result = await ingestEvents(env.DB, auth.workspace.id, settings, events.slice(i, i + 1000), { now, sleepRule });
+        const result = await ingestEvents(
+          env.DB,
+          auth.workspace.id,
+          settings,
+          events.slice(i, i + 1000),
+          { now, sleepRule },
+        );
         imported += result.accepted;
         duplicates += result.duplicates;
       }
-      return { imported, duplicates, rows: events.length, clients: new Set(events.map((e) => e.clientId)).size };
+      return {
+        imported,
+        duplicates,
+        rows: events.length,
+        clients: new Set(events.map((e) => e.clientId)).size,
+      };
     },
   }),
 ];

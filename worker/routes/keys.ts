@@ -1,6 +1,13 @@
 import * as v from 'valibot';
 import { RestrictedKeyCreateSchema } from '../../schema/actions.ts';
-import { type Key, KeyCreatedSchema, KeyCreateSchema, KeyIdSchema, KeyListSchema, KeySchema } from '../../schema/keys.ts';
+import {
+  type Key,
+  KeyCreatedSchema,
+  KeyCreateSchema,
+  KeyIdSchema,
+  KeyListSchema,
+  KeySchema,
+} from '../../schema/keys.ts';
 import { SECRET } from '../auth.ts';
 import { insertKeyStatement, type KeyRow } from '../db/keys.ts';
 import { withRetry } from '../db/retry.ts';
@@ -8,7 +15,13 @@ import { mintKey } from '../keys.ts';
 import { ApiError } from '../problem.ts';
 import { json, route } from '../route.ts';
 
-const publicView = (k: Pick<KeyRow, 'id' | 'kind' | 'label' | 'createdAt' | 'revokedAt'>): Key => ({ id: k.id, kind: k.kind, label: k.label, createdAt: k.createdAt, revokedAt: k.revokedAt });
+const publicView = (k: Pick<KeyRow, 'id' | 'kind' | 'label' | 'createdAt' | 'revokedAt'>): Key => ({
+  id: k.id,
+  kind: k.kind,
+  label: k.label,
+  createdAt: k.createdAt,
+  revokedAt: k.revokedAt,
+});
 
 interface Raw {
   id: string;
@@ -17,14 +30,25 @@ interface Raw {
   created_at: string;
   revoked_at: string | null;
 }
-const toKey = (r: Raw): Key => ({ id: r.id, kind: r.kind, label: r.label, createdAt: r.created_at, revokedAt: r.revoked_at });
+const toKey = (r: Raw): Key => ({
+  id: r.id,
+  kind: r.kind,
+  label: r.label,
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+});
 const KEY_COLUMNS = 'id, kind, label, created_at, revoked_at';
 
 /**
  * Revokes a key unless it is the workspace's last active secret key. One statement, so two
  * concurrent revocations cannot both pass the check and lock the workspace out.
  */
-async function revokeKey(db: D1Database, workspaceId: string, id: string, now: string): Promise<Key> {
+async function revokeKey(
+  db: D1Database,
+  workspaceId: string,
+  id: string,
+  now: string,
+): Promise<Key> {
   const result = await db
     .prepare(
       `UPDATE api_keys SET revoked_at = ?3
@@ -35,15 +59,28 @@ async function revokeKey(db: D1Database, workspaceId: string, id: string, now: s
     .bind(workspaceId, id, now)
     .first<Raw>();
   if (result) return toKey(result);
-  const row = await db.prepare(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE workspace_id = ?1 AND id = ?2`).bind(workspaceId, id).first<Raw>();
+  const row = await db
+    .prepare(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE workspace_id = ?1 AND id = ?2`)
+    .bind(workspaceId, id)
+    .first<Raw>();
   if (!row) throw new ApiError(404, `No key ${JSON.stringify(id)} in this workspace`);
   if (row.revoked_at !== null) return toKey(row);
-  throw new ApiError(409, 'This is the last active secret key of the workspace; create another secret key before revoking it', {
-    errors: [{ path: 'id', message: 'is the last active secret key' }],
-  });
+  throw new ApiError(
+    409,
+    'This is the last active secret key of the workspace; create another secret key before revoking it',
+    {
+      errors: [{ path: 'id', message: 'is the last active secret key' }],
+    },
+  );
 }
 
-const example: Key = { id: 'key_Xb3kQ9ZlTq2w', kind: 'publishable', label: 'intranet widgets', createdAt: '2026-03-01T09:30:00.000Z', revokedAt: null };
+const example: Key = {
+  id: 'key_Xb3kQ9ZlTq2w',
+  kind: 'publishable',
+  label: 'intranet widgets',
+  createdAt: '2026-03-01T09:30:00.000Z',
+  revokedAt: null,
+};
 
 export const keyRoutes = [
   route({
@@ -55,12 +92,22 @@ export const keyRoutes = [
       'Rotation is create-then-revoke: create a new key, deploy it where the old one was used, then revoke the old one with `DELETE /v1/keys/{id}`. Only a SHA-256 hash of the key is stored. ' +
       "A restricted key (`rk_…`, `kind: 'restricted'`) is issued for a manager (`scope: { manager }`), a supervisor (`scope: { supervisor }`, whose team is `actions.supervisors`) or a list of managers (`scope: { supervisorOf: [...] }`): it reads and writes only those managers' work list, dossiers and lead qualification.",
     tags: ['keys'],
-    body: v.variant('kind', [KeyCreateSchema, RestrictedKeyCreateSchema], 'must be secret, publishable or restricted'),
+    body: v.variant(
+      'kind',
+      [KeyCreateSchema, RestrictedKeyCreateSchema],
+      'must be secret, publishable or restricted',
+    ),
     responses: { 201: KeyCreatedSchema },
     idempotent: true,
-    examples: { body: { kind: 'publishable', label: 'intranet widgets' }, response: { ...example, key: 'pk_4J8p0c1mZ2h3Qk5Lr7sT9vWxYz' } },
+    examples: {
+      body: { kind: 'publishable', label: 'intranet widgets' },
+      response: { ...example, key: 'pk_4J8p0c1mZ2h3Qk5Lr7sT9vWxYz' },
+    },
     async handle({ env, auth, now, body }) {
-      const minted = await mintKey(auth.workspace.id, body.kind, now, { label: body.label ?? null, ...(body.kind === 'restricted' && { scope: body.scope }) });
+      const minted = await mintKey(auth.workspace.id, body.kind, now, {
+        label: body.label ?? null,
+        ...(body.kind === 'restricted' && { scope: body.scope }),
+      });
       await withRetry(() => insertKeyStatement(env.DB, minted.row, minted.hash).run());
       return json({ ...publicView(minted.row), key: minted.plain }, { status: 201 });
     },
@@ -74,7 +121,11 @@ export const keyRoutes = [
     responses: { 200: KeyListSchema },
     examples: { response: { data: [example] } },
     async handle({ env, auth }) {
-      const rows = await env.DB.prepare(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE workspace_id = ?1 ORDER BY created_at, id`).bind(auth.workspace.id).all<Raw>();
+      const rows = await env.DB.prepare(
+        `SELECT ${KEY_COLUMNS} FROM api_keys WHERE workspace_id = ?1 ORDER BY created_at, id`,
+      )
+        .bind(auth.workspace.id)
+        .all<Raw>();
       return { data: rows.results.map(toKey) };
     },
   }),
@@ -82,8 +133,10 @@ export const keyRoutes = [
     method: 'DELETE',
     path: '/v1/keys/:id',
     access: SECRET,
-    summary: 'Revoke a key: it is refused from the next request on, and widget sessions it minted end',
-    description: 'Revoking an already revoked key answers it again. The last active secret key cannot be revoked (409), so nobody locks themselves out.',
+    summary:
+      'Revoke a key: it is refused from the next request on, and widget sessions it minted end',
+    description:
+      'Revoking an already revoked key answers it again. The last active secret key cannot be revoked (409), so nobody locks themselves out.',
     tags: ['keys'],
     params: { id: KeyIdSchema },
     responses: { 200: KeySchema },

@@ -21,8 +21,19 @@ export const lifecycleRoutes = [
       const settings = auth.workspace.settings.lifecycle;
       const model = stageModel(settings.model);
       const path = model.stages.filter((s) => !model.dormantStages.includes(s));
-      const { counts, furthest, total } = await funnelCounts(env.DB, auth.workspace.id, path, { asOf, from, to });
-      return { model: model.name, asOf, from, to, total, stages: buildFunnel(model, counts, furthest, total, settings.stageLabels) };
+      const { counts, furthest, total } = await funnelCounts(env.DB, auth.workspace.id, path, {
+        asOf,
+        from,
+        to,
+      });
+      return {
+        model: model.name,
+        asOf,
+        from,
+        to,
+        total,
+        stages: buildFunnel(model, counts, furthest, total, settings.stageLabels),
+      };
     },
   }),
 ];

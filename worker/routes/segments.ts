@@ -26,14 +26,20 @@ export const segmentRoutes = [
     method: 'GET',
     path: '/v1/segments/abc-xyz',
     access: WIDGET,
-    summary: 'ABC by share of revenue (or margin) and XYZ by its stability per period, with the 3×3 matrix',
+    summary:
+      'ABC by share of revenue (or margin) and XYZ by its stability per period, with the 3×3 matrix',
     description:
       'Window `[from, to)` on whole calendar months (default: the 12 months before the current one). A client is A while the share of those ranked above it is below 0.80, B below 0.95, else C; X when the coefficient of variation of its measure per period is ≤ 0.10, Y ≤ 0.25, else Z. Thresholds are settings.',
     query: AbcXyzQuerySchema,
     responses: { 200: AbcXyzResultSchema },
     async handle({ env, auth, now, query }) {
       const params = resolveAbcXyzQuery(query, now);
-      const snapshots = await loadPeriodsInWindow(env.DB, auth.workspace.id, params.from.slice(0, 7), params.to.slice(0, 7));
+      const snapshots = await loadPeriodsInWindow(
+        env.DB,
+        auth.workspace.id,
+        params.from.slice(0, 7),
+        params.to.slice(0, 7),
+      );
       return abcXyz(snapshots, params, auth.workspace.settings.segments);
     },
   }),
@@ -41,11 +47,16 @@ export const segmentRoutes = [
     method: 'GET',
     path: '/v1/segments/rfm',
     access: WIDGET,
-    summary: 'Recency, frequency and monetary quintile scores (1–5) of every buyer and the named RFM segments',
+    summary:
+      'Recency, frequency and monetary quintile scores (1–5) of every buyer and the named RFM segments',
     query: RfmQuerySchema,
     responses: { 200: RfmResultSchema },
     async handle({ env, auth, now, query }) {
-      return rfm(await loadRfmInputs(env.DB, auth.workspace.id), query.asOf ?? now, auth.workspace.settings.segments);
+      return rfm(
+        await loadRfmInputs(env.DB, auth.workspace.id),
+        query.asOf ?? now,
+        auth.workspace.settings.segments,
+      );
     },
   }),
   route({
@@ -65,7 +76,8 @@ export const segmentRoutes = [
     method: 'GET',
     path: '/v1/segments/conversion',
     access: WIDGET,
-    summary: 'Per value of a client attribute: clients acquired, share developed, share that bought once and vanished, days to developed, revenue per client',
+    summary:
+      'Per value of a client attribute: clients acquired, share developed, share that bought once and vanished, days to developed, revenue per client',
     query: ConversionQuerySchema,
     responses: { 200: ConversionResultSchema },
     async handle({ env, auth, now, query }) {
@@ -76,13 +88,18 @@ export const segmentRoutes = [
     method: 'GET',
     path: '/v1/portfolio',
     access: WIDGET,
-    summary: 'Portfolio health: stage spread, revenue concentration (top-1, top-5, top-20%, HHI), key clients, mono-client and balance warnings, gold/silver/bronze',
+    summary:
+      'Portfolio health: stage spread, revenue concentration (top-1, top-5, top-20%, HHI), key clients, mono-client and balance warnings, gold/silver/bronze',
     query: PortfolioQuerySchema,
     responses: { 200: PortfolioResultSchema },
     async handle({ env, auth, now, query }) {
       const settings = auth.workspace.settings;
       const params = portfolioParams(query, settings.segments, settings.lifecycle.model, now);
-      return portfolio(await loadAllSnapshots(env.DB, auth.workspace.id, params.asOf), params, settings.segments);
+      return portfolio(
+        await loadAllSnapshots(env.DB, auth.workspace.id, params.asOf),
+        params,
+        settings.segments,
+      );
     },
   }),
 ];

@@ -20,17 +20,25 @@ export const settingsRoutes = [
     method: 'PATCH',
     path: '/v1/settings',
     access: SECRET,
-    summary: 'Change settings with a JSON merge patch; lifecycle changes re-derive every client’s stages',
-    description: 'The patch (RFC 7396) is merged into the stored settings and the result validated whole, so errors name the merged field (e.g. `lifecycle.lostAfterDays`).',
+    summary:
+      'Change settings with a JSON merge patch; lifecycle changes re-derive every client’s stages',
+    description:
+      'The patch (RFC 7396) is merged into the stored settings and the result validated whole, so errors name the merged field (e.g. `lifecycle.lostAfterDays`).',
     body: SettingsPatchSchema,
     responses: { 200: SettingsSchema },
     examples: { body: { currency: 'EUR', lifecycle: { sleepingAfterDays: 60 } } },
     async handle({ env, ctx, auth, body }) {
       const settings = parseValue(mergePatch(auth.workspace.settings, body), SettingsSchema);
       await updateSettings(env.DB, auth.workspace.id, settings);
-      if (JSON.stringify(settings.lifecycle) !== JSON.stringify(auth.workspace.settings.lifecycle)) {
+      if (
+        JSON.stringify(settings.lifecycle) !== JSON.stringify(auth.workspace.settings.lifecycle)
+      ) {
         // Stage rules changed: every stored history is re-derived, off the response path.
-        ctx.waitUntil(sleepRuleFor(env.DB, auth.workspace.id, settings).then((rule) => restageWorkspace(env.DB, auth.workspace.id, settings, new Date().toISOString(), rule)));
+        ctx.waitUntil(
+          sleepRuleFor(env.DB, auth.workspace.id, settings).then((rule) =>
+            restageWorkspace(env.DB, auth.workspace.id, settings, new Date().toISOString(), rule),
+          ),
+        );
       }
       return settings;
     },

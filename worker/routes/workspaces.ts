@@ -1,5 +1,10 @@
 import { defaultSettings } from '../../schema/settings.ts';
-import { WorkspaceCreatedSchema, WorkspaceCreateSchema, WorkspacePatchSchema, WorkspaceSchema } from '../../schema/workspaces.ts';
+import {
+  WorkspaceCreatedSchema,
+  WorkspaceCreateSchema,
+  WorkspacePatchSchema,
+  WorkspaceSchema,
+} from '../../schema/workspaces.ts';
 import { SECRET } from '../auth.ts';
 import { randomToken } from '../crypto.ts';
 import { insertKeyStatement } from '../db/keys.ts';
@@ -17,41 +22,82 @@ export const workspaceRoutes = [
     responses: { 201: WorkspaceCreatedSchema },
     idempotent: true,
     examples: {
-      body: { name: 'Northwind Trading', allowedOrigins: ['https://intranet.northwind.example'], settings: { currency: 'EUR' } },
-      response: { id: 'ws_q1W2e3R4t5Y6', name: 'Northwind Trading', allowedOrigins: ['https://intranet.northwind.example'], secretKey: 'sk_9dF3kLm2Qp8Zx1Vb7Nc4Tr6Hy0Ws', publishableKey: 'pk_2Gh5Jk8Lm1Nb4Vc7Xz0Qw3Er6Ty9U' },
+      body: {
+        name: 'Northwind Trading',
+        allowedOrigins: ['https://intranet.northwind.example'],
+        settings: { currency: 'EUR' },
+      },
+      response: {
+        id: 'ws_q1W2e3R4t5Y6',
+        name: 'Northwind Trading',
+        allowedOrigins: ['https://intranet.northwind.example'],
+        secretKey: 'sk_9dF3kLm2Qp8Zx1Vb7Nc4Tr6Hy0Ws',
+        publishableKey: 'pk_2Gh5Jk8Lm1Nb4Vc7Xz0Qw3Er6Ty9U',
+      },
     },
     async handle({ env, now, body }) {
       const settings = body.settings ?? defaultSettings();
       const id = `ws_${randomToken(12)}`;
       const secret = await mintKey(id, 'secret', now, { label: 'initial secret key' });
-      const publishable = await mintKey(id, 'publishable', now, { label: 'initial publishable key' });
+      const publishable = await mintKey(id, 'publishable', now, {
+        label: 'initial publishable key',
+      });
       const allowedOrigins = [...new Set(body.allowedOrigins)];
       await env.DB.batch([
-        ...insertWorkspaceStatements(env.DB, { id, name: body.name, allowedOrigins, settings, createdAt: now }),
+        ...insertWorkspaceStatements(env.DB, {
+          id,
+          name: body.name,
+          allowedOrigins,
+          settings,
+          createdAt: now,
+        }),
         insertKeyStatement(env.DB, secret.row, secret.hash),
         insertKeyStatement(env.DB, publishable.row, publishable.hash),
       ]);
-      return json({ id, name: body.name, allowedOrigins, secretKey: secret.plain, publishableKey: publishable.plain }, { status: 201 });
+      return json(
+        {
+          id,
+          name: body.name,
+          allowedOrigins,
+          secretKey: secret.plain,
+          publishableKey: publishable.plain,
+        },
+        { status: 201 },
+      );
     },
   }),
   route({
     method: 'GET',
     path: '/v1/workspace',
     access: SECRET,
-    summary: 'The workspace the key belongs to: id, name and the browser origins its publishable keys work from',
+    summary:
+      'The workspace the key belongs to: id, name and the browser origins its publishable keys work from',
     responses: { 200: WorkspaceSchema },
-    handle: ({ auth }) => ({ id: auth.workspace.id, name: auth.workspace.name, allowedOrigins: auth.workspace.allowedOrigins, createdAt: auth.workspace.createdAt }),
+    handle: ({ auth }) => ({
+      id: auth.workspace.id,
+      name: auth.workspace.name,
+      allowedOrigins: auth.workspace.allowedOrigins,
+      createdAt: auth.workspace.createdAt,
+    }),
   }),
   route({
     method: 'PATCH',
     path: '/v1/workspace',
     access: SECRET,
-    summary: 'Rename the workspace or replace its allowed origins (effective from the next request)',
+    summary:
+      'Rename the workspace or replace its allowed origins (effective from the next request)',
     body: WorkspacePatchSchema,
     responses: { 200: WorkspaceSchema },
-    examples: { body: { allowedOrigins: ['https://intranet.example.com', 'https://shop.example.com'] } },
+    examples: {
+      body: { allowedOrigins: ['https://intranet.example.com', 'https://shop.example.com'] },
+    },
     async handle({ env, auth, body }) {
-      const next = { name: body.name ?? auth.workspace.name, allowedOrigins: body.allowedOrigins ? [...new Set(body.allowedOrigins)] : auth.workspace.allowedOrigins };
+      const next = {
+        name: body.name ?? auth.workspace.name,
+        allowedOrigins: body.allowedOrigins
+          ? [...new Set(body.allowedOrigins)]
+          : auth.workspace.allowedOrigins,
+      };
       await env.DB.batch(updateWorkspaceStatements(env.DB, auth.workspace.id, next));
       return { id: auth.workspace.id, ...next, createdAt: auth.workspace.createdAt };
     },
