@@ -1,8 +1,7 @@
-import * as v from 'valibot';
 import { resolveFitRequest } from '../core/value/model.ts';
-import { SettingsSchema } from '../schema/settings.ts';
+import { purgeExpiredIdempotencyStatement } from './db/idempotency.ts';
 import { purgeAllExpiredSessionsStatement } from './db/sessions.ts';
-import { purgeExpiredIdempotencyStatement } from './idempotency.ts';
+import { listWorkspaceSettings } from './db/workspaces.ts';
 import { restageWorkspace } from './restage.ts';
 import { fitWorkspaceModel, sleepRuleFor } from './value.ts';
 
@@ -18,21 +17,10 @@ export async function nightly(env: Env, now: string): Promise<void> {
     purgeExpiredIdempotencyStatement(env.DB, now),
     purgeAllExpiredSessionsStatement(env.DB, now),
   ]);
-  const workspaces = await env.DB.prepare('SELECT id, settings FROM workspaces').all<{
-    id: string;
-    settings: string;
-  }>();
-  for (const ws of workspaces.results) {
-    const settings = v.parse(SettingsSchema, JSON.parse(ws.settings));
+  for (const { id, settings } of await listWorkspaceSettings(env.DB)) {
     const request = resolveFitRequest({}, settings.value, now);
-    if (request.ok) await fitWorkspaceModel(env.DB, ws.id, request.value, now);
-    await restageWorkspace(
-      env.DB,
-      ws.id,
-      settings,
-      now,
-      await sleepRuleFor(env.DB, ws.id, settings),
-    );
+    if (request.ok) await fitWorkspaceModel(env.DB, id, request.value, now);
+    await restageWorkspace(env.DB, id, settings, now, await sleepRuleFor(env.DB, id, settings));
   }
 }
 

@@ -94,3 +94,17 @@ export function updateWorkspaceStatements(
     ),
   ];
 }
+
+/** Every workspace with its settings; for the nightly job. */
+export async function listWorkspaceSettings(
+  db: D1Database,
+): Promise<{ id: string; settings: Settings }[]> {
+  const rows = await db.prepare('SELECT id, settings FROM workspaces').all<{
+    id: string;
+    settings: string;
+  }>();
+  return rows.results.map((r) => ({
+    id: r.id,
+    settings: v.parse(SettingsSchema, JSON.parse(r.settings)),
+  }));
+}
