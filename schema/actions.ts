@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { stringListSetting, wholeSetting } from './fields.ts';
 import { IdSchema, InstantSchema } from './common.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -6,7 +7,7 @@ import { IdSchema, InstantSchema } from './common.ts';
 // ---------------------------------------------------------------------------------------------
 
 /**
- * What the work list proposes (DOMAIN.md 5 and 6), in the order a list grouped by kind shows them:
+ * What the work list proposes (docs/domain.md 5 and 6), in the order a list grouped by kind shows them:
  * the key-account duties first, then the pipeline, then the existing clients.
  */
 export const ACTION_KINDS = [
@@ -42,26 +43,6 @@ export type Priority = (typeof PRIORITIES)[number];
 // Settings
 // ---------------------------------------------------------------------------------------------
 
-const days = (fallback: number, min: number, max: number) =>
-  v.optional(
-    v.pipe(
-      v.number(),
-      v.integer('must be a whole number of days'),
-      v.minValue(min, `must be between ${min} and ${max}`),
-      v.maxValue(max, `must be between ${min} and ${max}`),
-    ),
-    fallback,
-  );
-const count = (fallback: number, min: number, max: number) =>
-  v.optional(
-    v.pipe(
-      v.number(),
-      v.integer('must be a whole number'),
-      v.minValue(min, `must be between ${min} and ${max}`),
-      v.maxValue(max, `must be between ${min} and ${max}`),
-    ),
-    fallback,
-  );
 const priority = (fallback: Priority) =>
   v.optional(v.picklist(PRIORITIES, 'must be 1 (high), 2 or 3 (low)'), fallback);
 const period = (fallback: ActionPeriod) =>
@@ -73,19 +54,12 @@ const PersonSchema = v.pipe(
   v.maxLength(200, 'must be at most 200 characters'),
 );
 const attributeNames = (fallback: string[]) =>
-  v.optional(
-    v.pipe(
-      v.array(
-        v.pipe(
-          v.string(),
-          v.minLength(1, 'must be 1 to 64 characters'),
-          v.maxLength(64, 'must be 1 to 64 characters'),
-        ),
-      ),
-      v.maxLength(20, 'must have at most 20 entries'),
-    ),
-    fallback,
-  );
+  stringListSetting(fallback, {
+    length: 64,
+    entries: 20,
+    empty: 'must be 1 to 64 characters',
+    tooLong: 'must be 1 to 64 characters',
+  });
 const attributeName = (fallback: string) =>
   v.optional(
     v.pipe(
@@ -96,21 +70,21 @@ const attributeName = (fallback: string) =>
     fallback,
   );
 
-/** Each kind can be switched off and given its own priority; the numbers are DOMAIN.md's defaults. */
+/** Each kind can be switched off and given its own priority; the numbers are docs/domain.md's defaults. */
 const ActionRulesSchema = v.strictObject({
-  /** After a negative contact, no personal contact for this many days (DOMAIN.md 5: two weeks). */
+  /** After a negative contact, no personal contact for this many days (docs/domain.md 5: two weeks). */
   respect_pause: v.optional(
-    v.strictObject({ enabled, priority: priority(1), days: days(14, 1, 365) }),
+    v.strictObject({ enabled, priority: priority(1), days: wholeSetting(14, 1, 365, 'days') }),
     {},
   ),
-  /** A key client needs a positive contact at least this often (DOMAIN.md 5: every 10 days). */
+  /** A key client needs a positive contact at least this often (docs/domain.md 5: every 10 days). */
   keep_cadence: v.optional(
-    v.strictObject({ enabled, priority: priority(1), days: days(10, 1, 365) }),
+    v.strictObject({ enabled, priority: priority(1), days: wholeSetting(10, 1, 365, 'days') }),
     {},
   ),
-  /** A key client's dossier is reviewed at least this often (DOMAIN.md 5: every 3 months). */
+  /** A key client's dossier is reviewed at least this often (docs/domain.md 5: every 3 months). */
   review_dossier: v.optional(
-    v.strictObject({ enabled, priority: priority(1), days: days(90, 1, 3650) }),
+    v.strictObject({ enabled, priority: priority(1), days: wholeSetting(90, 1, 3650, 'days') }),
     {},
   ),
   /** A key client without a manager, once per period until one is assigned. */
@@ -118,12 +92,12 @@ const ActionRulesSchema = v.strictObject({
     v.strictObject({ enabled, priority: priority(1), period: period('month') }),
     {},
   ),
-  /** A manager handles at most this many key clients (DOMAIN.md 5: one manager, 1–3 key clients). */
+  /** A manager handles at most this many key clients (docs/domain.md 5: one manager, 1–3 key clients). */
   rebalance_manager: v.optional(
     v.strictObject({
       enabled,
       priority: priority(1),
-      maxKeyClients: count(3, 1, 1000),
+      maxKeyClients: wholeSetting(3, 1, 1000),
       period: period('month'),
     }),
     {},
@@ -138,8 +112,8 @@ const ActionRulesSchema = v.strictObject({
     v.strictObject({
       enabled,
       priority: priority(1),
-      afterDays: days(1, 0, 365),
-      repeatDays: days(7, 1, 365),
+      afterDays: wholeSetting(1, 0, 365, 'days'),
+      repeatDays: wholeSetting(7, 1, 365, 'days'),
     }),
     {},
   ),
@@ -153,22 +127,30 @@ const ActionRulesSchema = v.strictObject({
     v.strictObject({
       enabled,
       priority: priority(2),
-      afterDays: days(7, 0, 365),
-      repeatDays: days(30, 1, 3650),
+      afterDays: wholeSetting(7, 0, 365, 'days'),
+      repeatDays: wholeSetting(30, 1, 3650, 'days'),
     }),
     {},
   ),
   /** A sleeping client: wake it when it falls asleep, and again every `repeatDays` after an attempt while it sleeps. */
   wake_sleeping: v.optional(
-    v.strictObject({ enabled, priority: priority(2), repeatDays: days(30, 1, 3650) }),
+    v.strictObject({
+      enabled,
+      priority: priority(2),
+      repeatDays: wholeSetting(30, 1, 3650, 'days'),
+    }),
     {},
   ),
   /** A lost client: try to win it back when it is lost, and again every `repeatDays` after an attempt. */
   win_back_lost: v.optional(
-    v.strictObject({ enabled, priority: priority(3), repeatDays: days(90, 1, 3650) }),
+    v.strictObject({
+      enabled,
+      priority: priority(3),
+      repeatDays: wholeSetting(90, 1, 3650, 'days'),
+    }),
     {},
   ),
-  /** "One period, one touch" for loyal clients (DOMAIN.md 5: a month, one contact). */
+  /** "One period, one touch" for loyal clients (docs/domain.md 5: a month, one contact). */
   loyal_touch: v.optional(
     v.strictObject({ enabled, priority: priority(2), period: period('month') }),
     {},
@@ -186,7 +168,7 @@ const ActionRulesSchema = v.strictObject({
 } satisfies Record<ActionKind, v.GenericSchema>);
 
 /**
- * Lead qualification (DOMAIN.md 3: a lead has contact data, a wish to buy and a budget), read from
+ * Lead qualification (docs/domain.md 3: a lead has contact data, a wish to buy and a budget), read from
  * client attributes so that any CRM can feed it through `PUT /v1/clients/{id}`.
  */
 export const LeadSettingsSchema = v.strictObject({
@@ -194,7 +176,7 @@ export const LeadSettingsSchema = v.strictObject({
   contactAttributes: attributeNames(['email', 'phone']),
   /** This attribute `true` (or "yes") is a stated wish to buy… */
   wishAttribute: attributeName('wishToBuy'),
-  /** …and so is a `request` event (DOMAIN.md 1.2: "ready to discuss a deal"), unless switched off. */
+  /** …and so is a `request` event (docs/domain.md 1.2: "ready to discuss a deal"), unless switched off. */
   requestIsWish: v.optional(v.boolean('must be true or false'), true),
   /** This attribute, a positive amount, is the budget. */
   budgetAttribute: attributeName('budget'),
@@ -263,10 +245,10 @@ export const RestrictedKeyCreateSchema = v.strictObject({
   scope: RestrictedScopeSchema,
 });
 
-/** Thresholds of the work list; `{}` parses to DOMAIN.md's defaults. */
+/** Thresholds of the work list; `{}` parses to docs/domain.md's defaults. */
 export const ActionSettingsSchema = v.strictObject({
   /** List an item this many days before it falls due (0: once due). The pause and the period rules open on their own dates. */
-  lookaheadDays: days(0, 0, 365),
+  lookaheadDays: wholeSetting(0, 0, 365, 'days'),
   supervisors: v.optional(SupervisorsSchema, {}),
   leads: v.optional(LeadSettingsSchema, {}),
   rules: v.optional(ActionRulesSchema, {}),

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { InstantSchema, MoneySchema, NameSchema, ShortTextSchema } from './common.ts';
 
 /**
- * The key-client dossier (DOMAIN.md 5): what the ordinary card does not hold. Only the assigned
+ * The key-client dossier (docs/domain.md 5): what the ordinary card does not hold. Only the assigned
  * manager and their supervisor (or a secret key) may read it; it is reviewed every 90 days.
  */
 

@@ -7,6 +7,7 @@ import {
   ShortTextSchema,
   SignedMoneySchema,
 } from './common.ts';
+import { StageSchema } from './lifecycle.ts';
 
 export const EVENT_TYPES = [
   'outreach',
@@ -134,7 +135,7 @@ export const EventSchema = v.variant(
     v.strictObject({
       ...base,
       type: v.literal('stage_override'),
-      stage: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+      stage: StageSchema,
     }),
     /** A work-list item was done (`POST /v1/actions/{id}/done` records one): our bookkeeping, not the client's activity. */
     v.strictObject({

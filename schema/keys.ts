@@ -1,6 +1,17 @@
 import * as v from 'valibot';
 import { IdSchema, ShortTextSchema } from './common.ts';
 
+/** Secret (`sk_…`, server side), publishable (`pk_…`, widgets) and restricted (`rk_…`, one manager's scope). */
+export const KEY_KINDS = ['secret', 'publishable', 'restricted'] as const;
+export const KeyKindSchema = v.picklist(KEY_KINDS, 'must be secret, publishable or restricted');
+export type KeyKind = v.InferOutput<typeof KeyKindSchema>;
+/** The prefix that tells a key's kind at a glance (and to the authenticator). */
+export const KEY_PREFIXES = {
+  secret: 'sk_',
+  publishable: 'pk_',
+  restricted: 'rk_',
+} as const satisfies Record<KeyKind, string>;
+
 /** The kinds a caller may create; restricted keys (`rk_…`) come with manager scoping later. */
 export const CreatableKeyKindSchema = v.picklist(
   ['secret', 'publishable'],
@@ -15,7 +26,7 @@ export const KeyCreateSchema = v.strictObject({
 /** A key as listed: never the key itself, which is shown once at creation and stored only as a hash. */
 export const KeySchema = v.object({
   id: v.string(),
-  kind: v.picklist(['secret', 'publishable', 'restricted']),
+  kind: KeyKindSchema,
   label: v.nullable(v.string()),
   createdAt: v.string(),
   revokedAt: v.nullable(v.string()),

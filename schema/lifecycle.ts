@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { InstantSchema } from './common.ts';
+import { wholeSetting } from './fields.ts';
 
 export const STAGE_MODELS = ['portfolio', 'clc6'] as const;
 export const StageModelSchema = v.picklist(STAGE_MODELS, 'must be portfolio or clc6');
@@ -22,19 +23,8 @@ export const CLC6_STAGES = [
   're_engagement',
 ] as const;
 export const STAGES = [...PORTFOLIO_STAGES, ...CLC6_STAGES] as const;
-export const StageSchema = v.picklist(STAGES);
+export const StageSchema = v.picklist(STAGES, `must be a stage: ${STAGES.join(', ')}`);
 export type Stage = v.InferOutput<typeof StageSchema>;
-
-const days = (min: number, max: number, fallback: number) =>
-  v.optional(
-    v.pipe(
-      v.number(),
-      v.integer('must be a whole number of days'),
-      v.minValue(min, `must be at least ${min}`),
-      v.maxValue(max, `must be at most ${max}`),
-    ),
-    fallback,
-  );
 
 export const LifecycleSettingsSchema = v.pipe(
   v.strictObject({
@@ -55,7 +45,7 @@ export const LifecycleSettingsSchema = v.pipe(
       3,
     ),
     /** A buyer sleeps when the time since the last purchase exceeds both this many days… */
-    sleepingAfterDays: days(1, 3650, 90),
+    sleepingAfterDays: wholeSetting(90, 1, 3650, 'days'),
     /** …and this multiple of the client's own median gap between purchases. */
     sleepingGapMultiple: v.optional(
       v.pipe(
@@ -67,9 +57,9 @@ export const LifecycleSettingsSchema = v.pipe(
       3,
     ),
     /** A buyer is lost this many days after the last purchase. */
-    lostAfterDays: days(2, 7300, 365),
+    lostAfterDays: wholeSetting(365, 2, 7300, 'days'),
     /** When to re-check a deferred *interest* result that names no date of its own. */
-    interestRecheckDays: days(1, 730, 30),
+    interestRecheckDays: wholeSetting(30, 1, 730, 'days'),
     /** `days`: the fixed rule above; `pAlive`: P(alive) below the threshold once a BG/NBD model is fitted. */
     sleepingRule: v.optional(v.picklist(['days', 'pAlive'], 'must be days or pAlive'), 'days'),
     sleepingPAliveBelow: v.optional(

@@ -18,7 +18,7 @@ export const ClientProfileSchema = v.object({
   abc: v.nullable(AbcXyzClientSchema.entries.abc),
   xyz: v.nullable(AbcXyzClientSchema.entries.xyz),
   clv: ClientValueSchema,
-  /** An inquirer is a lead when it has contact data, a wish to buy and a budget (DOMAIN.md 3). */
+  /** An inquirer is a lead when it has contact data, a wish to buy and a budget (docs/domain.md 3). */
   lead: LeadQualificationSchema,
   aggregates: ClientAggregatesSchema,
   recentEvents: v.array(EventSchema),

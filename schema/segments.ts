@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { numberSetting, stringListSetting, wholeSetting } from './fields.ts';
 import { InstantSchema } from './common.ts';
 import { StageModelSchema, StageSchema } from './lifecycle.ts';
 
@@ -16,7 +17,7 @@ export const PERIOD_MONTHS: Record<Period, number> = { month: 1, quarter: 3, yea
 export const MEASURES = ['revenue', 'margin'] as const;
 export type Measure = (typeof MEASURES)[number];
 
-/** The client types of DOMAIN.md 3, in the order a profile lists them. */
+/** The client types of docs/domain.md 3, in the order a profile lists them. */
 export const CLIENT_TYPES = [
   'golden',
   'super_consumer',
@@ -43,47 +44,20 @@ export const RFM_PROSPECTS = 'prospects';
 // Settings
 // ---------------------------------------------------------------------------------------------
 
-const num = (fallback: number, min: number, max: number) =>
-  v.optional(
-    v.pipe(
-      v.number(),
-      v.finite('must be a finite number'),
-      v.minValue(min, `must be between ${min} and ${max}`),
-      v.maxValue(max, `must be between ${min} and ${max}`),
-    ),
-    fallback,
-  );
-const whole = (fallback: number, min: number, max: number) =>
-  v.optional(
-    v.pipe(
-      v.number(),
-      v.integer('must be a whole number'),
-      v.minValue(min, `must be between ${min} and ${max}`),
-      v.maxValue(max, `must be between ${min} and ${max}`),
-    ),
-    fallback,
-  );
 const tagList = (fallback: string[]) =>
-  v.optional(
-    v.pipe(
-      v.array(
-        v.pipe(
-          v.string(),
-          v.minLength(1, 'must not be empty'),
-          v.maxLength(200, 'must be at most 200 characters'),
-        ),
-      ),
-      v.maxLength(50, 'must have at most 50 entries'),
-    ),
-    fallback,
-  );
+  stringListSetting(fallback, {
+    length: 200,
+    entries: 50,
+    empty: 'must not be empty',
+    tooLong: 'must be at most 200 characters',
+  });
 
 const AbcSettingsSchema = v.pipe(
   v.strictObject({
     /** A client is A while the share of the clients ranked above it is below this… */
-    a: num(0.8, 0.01, 1),
-    /** …and B while it is below this; C otherwise (DOMAIN.md 2: 80 / 15 / 5). */
-    b: num(0.95, 0.01, 1),
+    a: numberSetting(0.8, 0.01, 1),
+    /** …and B while it is below this; C otherwise (docs/domain.md 2: 80 / 15 / 5). */
+    b: numberSetting(0.95, 0.01, 1),
   }),
   v.forward(
     v.check((s) => s.a < s.b, 'must be greater than a'),
@@ -93,10 +67,10 @@ const AbcSettingsSchema = v.pipe(
 
 const XyzSettingsSchema = v.pipe(
   v.strictObject({
-    /** X when the coefficient of variation is at most this (DOMAIN.md 2: 10%)… */
-    x: num(0.1, 0, 10),
+    /** X when the coefficient of variation is at most this (docs/domain.md 2: 10%)… */
+    x: numberSetting(0.1, 0, 10),
     /** …Y when at most this (25%), Z above. */
-    y: num(0.25, 0, 10),
+    y: numberSetting(0.25, 0, 10),
   }),
   v.forward(
     v.check((s) => s.x < s.y, 'must be greater than x'),
@@ -200,62 +174,62 @@ const KeyClientSettingsSchema = v.strictObject({
    * A client bringing at least this share of the window's revenue is key. 10%: the source puts a
    * key client at 10–50% of profit; a tenth of turnover is the same weight on the sales side.
    */
-  revenueShare: num(0.1, 0.001, 1),
+  revenueShare: numberSetting(0.1, 0.001, 1),
   /** …or at least this share of the window's margin (the low end of the source's 10–50% of profit). */
-  marginShare: num(0.1, 0.001, 1),
+  marginShare: numberSetting(0.1, 0.001, 1),
   /**
    * …or ranks in this top share of the buyers by revenue (at least the first one; 0 turns the rank
    * rule off). 1%: in a shop with thousands of buyers nobody reaches 10%, yet its top hundredth is
    * what "golden" means there.
    */
-  topShare: num(0.01, 0, 1),
+  topShare: numberSetting(0.01, 0, 1),
 });
 
 const TypeSettingsSchema = v.strictObject({
   pioneer: v.optional(
     v.strictObject({
       /** Bought a product within this many days of its first sale. A month is the launch window of a campaign. */
-      windowDays: whole(30, 0, 3650),
+      windowDays: wholeSetting(30, 0, 3650),
       /**
        * A product counts as new only if its first sale came this long after the workspace's first
        * sale: products on sale from the start of the data were not "new" to anyone (imported history).
        */
-      newProductAfterDays: whole(90, 0, 3650),
+      newProductAfterDays: wholeSetting(90, 0, 3650),
     }),
     {},
   ),
   fan: v.optional(
     v.strictObject({
       /** One referral is already advocacy: the client put its name on us. */
-      minReferrals: whole(1, 1, 1000),
+      minReferrals: wholeSetting(1, 1, 1000),
       /** Two good reviews (rating 4–5): one may be politeness, two is a habit of praise. */
-      minPositiveReviews: whole(2, 1, 1000),
+      minPositiveReviews: wholeSetting(2, 1, 1000),
     }),
     {},
   ),
   bad: v.optional(
     v.strictObject({
       /** Late payments fire at this many late payments and this share of payments late… */
-      minLatePayments: whole(2, 1, 1000),
-      latePaymentShare: num(0.3, 0, 1),
+      minLatePayments: wholeSetting(2, 1, 1000),
+      latePaymentShare: numberSetting(0.3, 0, 1),
       /** …or at once when one payment was this many days late (two months of receivables). */
-      seriousDaysLate: whole(60, 1, 3650),
+      seriousDaysLate: wholeSetting(60, 1, 3650),
       /** Deals at a loss fire at this share of the orders with a margin, or when the total margin is negative. */
-      lossOrderShare: num(0.25, 0, 1),
+      lossOrderShare: numberSetting(0.25, 0, 1),
       /** "Always dissatisfied": at least this many complaints and this many per order (one every second order). */
-      minComplaints: whole(2, 1, 1000),
-      complaintsPerOrder: num(0.5, 0, 100),
+      minComplaints: wholeSetting(2, 1, 1000),
+      complaintsPerOrder: numberSetting(0.5, 0, 100),
       /** Negative contacts: at least this many, and at least this share of all contacts. */
-      minNegativeContacts: whole(3, 1, 1000),
-      negativeContactShare: num(0.5, 0, 1),
+      minNegativeContacts: wholeSetting(3, 1, 1000),
+      negativeContactShare: numberSetting(0.5, 0, 1),
       /** "Leaves for any lower price": at least this many orders, this share of them discounted. */
-      minDiscountedOrders: whole(3, 1, 1000),
-      discountedOrderShare: num(0.8, 0, 1),
+      minDiscountedOrders: wholeSetting(3, 1, 1000),
+      discountedOrderShare: numberSetting(0.8, 0, 1),
       /** "Steals our time": at least this many contacts and this many contacts per order. */
-      minContacts: whole(10, 1, 100000),
-      contactsPerOrder: num(10, 0, 100000),
+      minContacts: wholeSetting(10, 1, 100000),
+      contactsPerOrder: numberSetting(10, 0, 100000),
       /** "Discredits us": this many bad reviews (rating 1–2). */
-      minNegativeReviews: whole(2, 1, 1000),
+      minNegativeReviews: wholeSetting(2, 1, 1000),
       /** Tags (client tags or tag events) that mark the signals the data cannot see: rudeness and the like. */
       tags: tagList(['bad', 'rude', 'abusive', 'discredits']),
     }),
@@ -264,38 +238,38 @@ const TypeSettingsSchema = v.strictObject({
   loyal: v.optional(
     v.strictObject({
       /** With us at least a year: the shortest span over which "for long" means anything. */
-      minTenureDays: whole(365, 1, 36500),
+      minTenureDays: wholeSetting(365, 1, 36500),
       /** At least four purchase days: one more than the default "developed" order, so a rhythm exists. */
-      minPurchaseDays: whole(4, 2, 100000),
+      minPurchaseDays: wholeSetting(4, 2, 100000),
       /** Still on its rhythm: the last purchase no older than this many median gaps (half the sleeping rule's 3). */
-      maxGapMultiple: num(2, 0.5, 50),
+      maxGapMultiple: numberSetting(2, 0.5, 50),
       /** …but never less than this: a daily buyer who skips a week is still a regular. */
-      graceDays: whole(30, 0, 3650),
+      graceDays: wholeSetting(30, 0, 3650),
     }),
     {},
   ),
   superConsumer: v.optional(
     v.strictObject({
       /** In the top fifth of the buyers by the window's revenue and by its orders (the Pareto fifth). */
-      topShare: num(0.2, 0.001, 1),
+      topShare: numberSetting(0.2, 0.001, 1),
       /** Average check above this multiple of the median buyer's ("at high prices"). */
-      minCheckRatio: num(1, 0, 100),
+      minCheckRatio: numberSetting(1, 0, 100),
     }),
     {},
   ),
   smallFry: v.optional(
     v.strictObject({
       /** Average check below this multiple of the median buyer's: half the typical check is clearly small. */
-      maxCheckRatio: num(0.5, 0, 1),
+      maxCheckRatio: numberSetting(0.5, 0, 1),
     }),
     {},
   ),
   falseClient: v.optional(
     v.strictObject({
       /** Meetings, offers and deferred "interest" results without a purchase: three promises is a pattern. */
-      minPromises: whole(3, 1, 1000),
+      minPromises: wholeSetting(3, 1, 1000),
       /** …over at least two months since the first event: shorter is just a long sale. */
-      minDays: whole(60, 0, 3650),
+      minDays: wholeSetting(60, 0, 3650),
     }),
     {},
   ),
@@ -308,18 +282,18 @@ const TypeSettingsSchema = v.strictObject({
 });
 
 const PortfolioSettingsSchema = v.strictObject({
-  /** A client above this share of revenue or margin is a mono-client (DOMAIN.md 2: more than 50%). */
-  monoClientShare: num(0.5, 0.01, 1),
+  /** A client above this share of revenue or margin is a mono-client (docs/domain.md 2: more than 50%). */
+  monoClientShare: numberSetting(0.5, 0.01, 1),
   /** Gold is a key client with a long relationship: at least a year since its first purchase. */
-  goldMinTenureDays: whole(365, 0, 36500),
+  goldMinTenureDays: wholeSetting(365, 0, 36500),
   /** Silver includes B clients whose revenue in the window's second half beats the first by this much (+50%). */
-  silverGrowth: num(0.5, 0, 100),
+  silverGrowth: numberSetting(0.5, 0, 100),
   /** "Everything rests on regulars": regulars bring at least this share of revenue (the A threshold)… */
-  regularsRevenueShare: num(0.8, 0, 1),
+  regularsRevenueShare: numberSetting(0.8, 0, 1),
   /** …while fewer than this share of clients are being attracted (prospects and potential clients). */
-  pipelineMinShare: num(0.1, 0, 1),
+  pipelineMinShare: numberSetting(0.1, 0, 1),
   /** Warn when more than this share of the clients who ever bought are asleep. */
-  sleepingShare: num(0.3, 0, 1),
+  sleepingShare: numberSetting(0.3, 0, 1),
   /** Stages that must not be empty; lost and sleeping are fine empty. Only the workspace model's count. */
   balanceStages: v.optional(v.array(StageSchema), [
     'prospect',
@@ -339,7 +313,7 @@ export const SegmentSettingsSchema = v.strictObject({
    * The trailing window, in whole calendar months before `asOf`, over which key clients, golden
    * and super-consumer clients and the portfolio measure revenue: a year evens out seasons.
    */
-  windowMonths: whole(12, 1, 120),
+  windowMonths: wholeSetting(12, 1, 120),
   abc: v.optional(AbcSettingsSchema, {}),
   xyz: v.optional(XyzSettingsSchema, {}),
   rfm: v.optional(RfmSettingsSchema, {}),
@@ -556,7 +530,7 @@ export const TypeCountsResultSchema = v.object({
   clients: d(v.number(), 'Clients classified'),
   types: d(
     v.array(TypeCountSchema),
-    'Every type of DOMAIN.md 3 (zero counts included), then hand-made types',
+    'Every type of docs/domain.md 3 (zero counts included), then hand-made types',
   ),
 });
 export type TypeCountsResult = v.InferOutput<typeof TypeCountsResultSchema>;

@@ -20,7 +20,7 @@ const wholeBetween = /* @__NO_SIDE_EFFECTS__ */ (min: number, max: number) =>
   );
 
 // ---------------------------------------------------------------------------------------------
-// The CLV calculator (DOMAIN.md 4.1): a pure function shared by the API and the web component.
+// The CLV calculator (docs/domain.md 4.1): a pure function shared by the API and the web component.
 
 export const DEFAULT_TARGET_RATIO = 3;
 

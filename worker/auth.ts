@@ -1,5 +1,6 @@
 import { constantTimeEqual, sha256Hex } from './crypto.ts';
-import { findKeyByHash, type KeyKind, type KeyRow } from './db/keys.ts';
+import { KEY_KINDS, KEY_PREFIXES, type KeyKind } from '../schema/keys.ts';
+import { findKeyByHash, type KeyRow } from './db/keys.ts';
 import { findLiveSession } from './db/sessions.ts';
 import { getWorkspace, type WorkspaceRow } from './db/workspaces.ts';
 import { ApiError } from './problem.ts';
@@ -25,11 +26,10 @@ export interface WidgetSessionScope {
   clientId: string | null;
 }
 
-const KEY_PREFIX: Record<string, KeyKind> = {
-  sk_: 'secret',
-  pk_: 'publishable',
-  rk_: 'restricted',
-};
+/** A token's kind from its prefix. */
+const KIND_OF_PREFIX = new Map<string, KeyKind>(
+  KEY_KINDS.map((kind) => [KEY_PREFIXES[kind], kind]),
+);
 /** `ws_` already prefixes workspace ids, so widget session tokens take `wst_`. */
 export const SESSION_PREFIX = 'wst_';
 
@@ -46,7 +46,7 @@ export async function requireAdmin(request: Request, env: Env): Promise<void> {
   const token = bearerToken(request);
   if (!token) throw unauthorized('An admin token is required: Authorization: Bearer <ADMIN_TOKEN>');
   if (!env.ADMIN_TOKEN || !(await constantTimeEqual(token, env.ADMIN_TOKEN))) {
-    if (KEY_PREFIX[token.slice(0, 3)])
+    if (KIND_OF_PREFIX.has(token.slice(0, 3)))
       throw new ApiError(403, 'Only the admin token may create workspaces');
     throw unauthorized('The admin token is not valid');
   }
@@ -63,7 +63,7 @@ export async function authenticate(
   if (!token) throw unauthorized('An API key is required: Authorization: Bearer <key>');
   if (token.startsWith(SESSION_PREFIX))
     return authenticateSession(request, env, access, token, now);
-  const kind = KEY_PREFIX[token.slice(0, 3)];
+  const kind = KIND_OF_PREFIX.get(token.slice(0, 3));
   if (!kind) throw unauthorized('The API key is not valid');
   const key = await findKeyByHash(env.DB, await sha256Hex(token));
   // The hash lookup already proved equality; the constant-time check keeps timing flat anyway.

@@ -2,7 +2,6 @@ import { deriveClient, type DerivedClient } from '../core/lifecycle/derive.ts';
 import { stageModel } from '../core/lifecycle/models.ts';
 import type { SleepRule } from '../core/lifecycle/stages.ts';
 import type { ClientEvent, EventBatchResult } from '../schema/events.ts';
-import type { Stage } from '../schema/lifecycle.ts';
 import type { Settings } from '../schema/settings.ts';
 import { sha256Hex } from './crypto.ts';
 import { guardedDerivationStatements, isGuardConflict } from './db/derived.ts';
@@ -52,7 +51,7 @@ export async function ingestEvents(
 ): Promise<EventBatchResult> {
   const model = stageModel(settings.lifecycle.model);
   const badStages = events.flatMap((e, i) =>
-    e.type === 'stage_override' && !model.stages.includes(e.stage as Stage)
+    e.type === 'stage_override' && !model.stages.includes(e.stage)
       ? [
           {
             path: `events.${i}.stage`,

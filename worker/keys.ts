@@ -1,7 +1,6 @@
 import { randomToken, sha256Hex } from './crypto.ts';
-import type { KeyKind, KeyRow } from './db/keys.ts';
-
-const PREFIX: Record<KeyKind, string> = { secret: 'sk_', publishable: 'pk_', restricted: 'rk_' };
+import { KEY_PREFIXES, type KeyKind } from '../schema/keys.ts';
+import type { KeyRow } from './db/keys.ts';
 
 /** A new key: the plain text is returned once to the caller; only its hash is ever stored. */
 export async function mintKey(
@@ -10,7 +9,7 @@ export async function mintKey(
   now: string,
   extra: { label?: string | null; scope?: Record<string, unknown> } = {},
 ) {
-  const plain = `${PREFIX[kind]}${randomToken(24)}`;
+  const plain = `${KEY_PREFIXES[kind]}${randomToken(24)}`;
   const row: KeyRow = {
     id: `key_${randomToken(9)}`,
     workspaceId,

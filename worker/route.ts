@@ -6,6 +6,12 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 type Schema = v.GenericSchema;
 type Out<S> = S extends Schema ? v.InferOutput<S> : undefined;
+/** One schema per `:param` of a route's path. */
+type Params = Record<string, v.GenericSchema<string>>;
+/** The validated path parameters: exactly those the route's spec declares. */
+type ParamsOut<P> = P extends Params
+  ? { [K in keyof P]: v.InferOutput<P[K]> }
+  : Record<never, never>;
 
 interface BaseContext {
   request: IRequest;
@@ -14,14 +20,19 @@ interface BaseContext {
   /** The request's clock, read once so that one request sees one instant. */
   now: string;
 }
-export type RouteContext<A extends Access, B = undefined, Q = undefined> = BaseContext &
+export type RouteContext<
+  A extends Access,
+  B = undefined,
+  Q = undefined,
+  P = undefined,
+> = BaseContext &
   (A extends { keys: readonly unknown[] } ? { auth: AuthContext } : { auth?: undefined }) & {
     /** The body, validated by the route's `body` schema before the handler runs. */
     body: Out<B>;
     /** The query string, validated by the route's `query` schema. */
     query: Out<Q>;
     /** The path parameters, validated by the route's `params` schemas. */
-    params: Record<string, string>;
+    params: ParamsOut<P>;
   };
 
 /**
@@ -36,6 +47,7 @@ export interface RouteSpec<
   A extends Access = Access,
   B extends Schema | null | undefined = Schema | null | undefined,
   Q extends Schema | undefined = Schema | undefined,
+  P extends Params | undefined = Params | undefined,
 > {
   method: Method;
   /** itty-router pattern, e.g. `/v1/clients/:id`. */
@@ -47,7 +59,7 @@ export interface RouteSpec<
   /** OpenAPI tags; the first path segment after /v1 when left out. */
   tags?: string[];
   /** One schema per `:param` of the path; the router validates them before the handler runs. */
-  params?: Record<string, v.GenericSchema<string>>;
+  params?: P;
   /** The query string as an object schema of string values; validated by the router. */
   query?: Q;
   /** The request body, validated by the router; `null` declares that the route takes none. */
@@ -66,7 +78,7 @@ export interface RouteSpec<
   idempotent?: boolean;
   widgetScope?: WidgetScopeRule;
   /** Returns the answer, or a promise of it. */
-  handle(c: RouteContext<A, B, Q>): unknown;
+  handle(c: RouteContext<A, B, Q, P>): unknown;
 }
 
 /** Declares a route; the router and the OpenAPI document are both built from these specs. */
@@ -74,8 +86,9 @@ export const route = <
   A extends Access,
   B extends Schema | null | undefined = undefined,
   Q extends Schema | undefined = undefined,
+  P extends Params | undefined = undefined,
 >(
-  spec: RouteSpec<A, B, Q>,
+  spec: RouteSpec<A, B, Q, P>,
 ): RouteSpec => spec;
 
 export function json(body: unknown, init: ResponseInit = {}): Response {

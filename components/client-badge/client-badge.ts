@@ -113,7 +113,7 @@ export class ClientBadge extends FolioDataElement<ClientProfile> {
   };
 }
 
-/** The client types of DOMAIN.md 3. */
+/** The client types of docs/domain.md 3. */
 const TYPES: Readonly<Record<string, Text>> = {
   golden: ['Golden', 'Золотой'],
   pioneer: ['Pioneer', 'Пионер'],

@@ -164,7 +164,7 @@ function valueFigures(p: ClientProfile, { f, t }: I18n): [string, string][] {
 
 const since = (t: I18n['t'], date: string) => t(`since ${date}`, `с ${date}`);
 
-/** The kinds of event (API.md), as the list of recent events names them. */
+/** The kinds of event (schema/events.ts), as the list of recent events names them. */
 const EVENTS: Readonly<Record<string, Text>> = {
   outreach: ['Outreach', 'Касание'],
   response: ['Response', 'Отклик'],

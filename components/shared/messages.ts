@@ -1,3 +1,4 @@
+import { STAGE_LABELS } from '../../schema/stage-labels.ts';
 import type { Lang } from './locale.ts';
 
 // Our own words rather than @lit/localize: an embedded widget must not configure a page-wide
@@ -33,18 +34,5 @@ export const CLIENTS: Text = ['Clients', 'Клиенты'];
 /** Shown for a figure that does not exist (no next stage, no ratio), the same in both languages. */
 export const NONE = '—';
 
-/** The stages of both stage models (DOMAIN.md 1), for the funnel and the card. */
-export const STAGES: Readonly<Record<string, Text>> = {
-  prospect: ['Prospect', 'Стадия привлечения'],
-  potential: ['Potential', 'Потенциальный'],
-  developing: ['Developing', 'Развивающийся'],
-  developed: ['Developed', 'Развитый'],
-  sleeping: ['Sleeping', 'Спящий'],
-  lost: ['Lost', 'Утерянный'],
-  awareness: ['Awareness', 'Осведомлённость'],
-  acquisition: ['Acquisition', 'Привлечение'],
-  conversion: ['Conversion', 'Конверсия'],
-  retention: ['Retention', 'Удержание'],
-  loyalty: ['Loyalty', 'Лояльность'],
-  re_engagement: ['Re-engagement', 'Повторное привлечение'],
-};
+/** The stages of both stage models, for the funnel and the card (one list with the API's). */
+export const STAGES: Readonly<Record<string, Text>> = STAGE_LABELS;

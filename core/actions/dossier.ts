@@ -10,7 +10,7 @@ export interface StoredDossier {
 
 /**
  * A dossier as the API shows it: its content, when its review falls due, the four-point
- * relationship score with the distance from the maximum per criterion (DOMAIN.md 5: "the distance
+ * relationship score with the distance from the maximum per criterion (docs/domain.md 5: "the distance
  * from the maximum shows where to develop"), and how many of the 3 P are met.
  */
 export function dossierView(

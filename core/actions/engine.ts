@@ -44,7 +44,7 @@ export const compareItems = (
   (p.dueAt < q.dueAt ? -1 : p.dueAt > q.dueAt ? 1 : p.id < q.id ? -1 : p.id > q.id ? 1 : 0);
 
 /**
- * The work list at `asOf` (DOMAIN.md 6): every enabled rule run over every client, plus the
+ * The work list at `asOf` (docs/domain.md 6): every enabled rule run over every client, plus the
  * managers holding too many key clients; by priority, then due date, then id. Pure: items are
  * derived from the facts each time, never stored.
  */

@@ -11,7 +11,7 @@ import { qualifyLead } from './qualify.ts';
 export interface ClientFacts {
   snapshot: ClientSnapshot;
   manager: string | null;
-  /** Client type → the reasons segmentation gave (DOMAIN.md 3). */
+  /** Client type → the reasons segmentation gave (docs/domain.md 3). */
   types: ReadonlyMap<string, readonly string[]>;
   /** A key client: the `golden` type (top revenue or margin share, or set by hand). */
   key: boolean;

@@ -28,7 +28,7 @@ export function keyClientsByManager(facts: readonly ClientFacts[]): {
 }
 
 /**
- * The key-account picture (DOMAIN.md 5): every manager with their clients and key clients, their
+ * The key-account picture (docs/domain.md 5): every manager with their clients and key clients, their
  * supervisor, and the warnings (a manager over the limit, a key client without a manager). Managers
  * named only in the team settings are listed with no clients.
  */

@@ -16,7 +16,7 @@ function amountOf(x: unknown): number | null {
 }
 
 /**
- * Is this client a lead (DOMAIN.md 3: contact data, a wish to buy and a budget)? Reads the client's
+ * Is this client a lead (docs/domain.md 3: contact data, a wish to buy and a budget)? Reads the client's
  * attributes named in the settings and, for the wish, its `request` events. Pure, so the profile
  * and the work list judge a lead the same way.
  */

@@ -129,7 +129,7 @@ const doneNote = (done: string | null) => (done ? `; last marked done on ${fmtDa
 const since = (f: ClientFacts) => f.snapshot.aggregates.firstPurchaseAt ?? f.snapshot.createdAt;
 
 // ---------------------------------------------------------------------------------------------
-// Key clients (DOMAIN.md 5)
+// Key clients (docs/domain.md 5)
 // ---------------------------------------------------------------------------------------------
 
 const respectPause: ClientRule = (f, ctx) => {
@@ -241,7 +241,7 @@ const reduceMonoClient: ClientRule = (f, ctx) => {
 };
 
 // ---------------------------------------------------------------------------------------------
-// The pipeline: leads, deferred interest, near-clients (DOMAIN.md 1.2, 3, 6)
+// The pipeline: leads, deferred interest, near-clients (docs/domain.md 1.2, 3, 6)
 // ---------------------------------------------------------------------------------------------
 
 const followUpLead: ClientRule = (f, ctx) => {
@@ -316,7 +316,7 @@ const followUpNearClient: ClientRule = (f, ctx) => {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Existing clients: asleep, lost, loyal, fans, bad (DOMAIN.md 1.3, 5, 6)
+// Existing clients: asleep, lost, loyal, fans, bad (docs/domain.md 1.3, 5, 6)
 // ---------------------------------------------------------------------------------------------
 
 const dormant =
@@ -416,7 +416,7 @@ export const CLIENT_RULES: Record<Exclude<ActionKind, 'rebalance_manager'>, Clie
   review_bad_client: reviewBadClient,
 };
 
-/** A manager holding more key clients than one person can look after (DOMAIN.md 5: 1–3). */
+/** A manager holding more key clients than one person can look after (docs/domain.md 5: 1–3). */
 export function rebalanceManager(
   manager: string,
   keyClients: readonly { id: string; name: string | null }[],

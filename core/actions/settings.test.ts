@@ -12,7 +12,7 @@ const paths = (schema: v.GenericSchema, input: unknown) => {
 };
 
 describe('action settings', () => {
-  it('{} is DOMAIN.md’s defaults', () => {
+  it('{} is docs/domain.md’s defaults', () => {
     const s = v.parse(SettingsSchema, {}).actions;
     expect(s.rules.keep_cadence.days).toBe(10);
     expect(s.rules.respect_pause.days).toBe(14);

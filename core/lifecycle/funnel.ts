@@ -1,5 +1,6 @@
 import type { FunnelStage, Stage } from '../../schema/lifecycle.ts';
-import { DEFAULT_STAGE_LABELS, type StageModel } from './models.ts';
+import { STAGE_LABELS } from '../../schema/stage-labels.ts';
+import type { StageModel } from './models.ts';
 
 /** What the store counts per stage; the funnel's ratios are computed from these alone. */
 export interface StageCounts {
@@ -51,7 +52,8 @@ export function buildFunnel(
           : null;
     return {
       stage,
-      label: labels[stage] ?? DEFAULT_STAGE_LABELS[stage],
+      // English, the API's language, when the workspace names the stage nothing.
+      label: labels[stage] ?? STAGE_LABELS[stage][0],
       count: c.current,
       entered: c.entered,
       reached,

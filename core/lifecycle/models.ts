@@ -6,7 +6,7 @@ import {
 } from '../../schema/lifecycle.ts';
 
 /**
- * What the events say about a client, independent of any stage model. Both models of DOMAIN.md 1
+ * What the events say about a client, independent of any stage model. Both models of docs/domain.md 1
  * are views of this state, which is why switching a workspace's model needs no reprocessing.
  */
 export interface RelationshipState {
@@ -66,19 +66,3 @@ export const STAGE_MODELS: Record<StageModelName, StageModel> = {
 };
 
 export const stageModel = (name: StageModelName): StageModel => STAGE_MODELS[name];
-
-/** Display names when a workspace sets none (components translate stage ids themselves). */
-export const DEFAULT_STAGE_LABELS: Record<Stage, string> = {
-  prospect: 'Prospect',
-  potential: 'Potential',
-  developing: 'Developing',
-  developed: 'Developed',
-  sleeping: 'Sleeping',
-  lost: 'Lost',
-  awareness: 'Awareness',
-  acquisition: 'Acquisition',
-  conversion: 'Conversion',
-  retention: 'Retention',
-  loyalty: 'Loyalty',
-  re_engagement: 'Re-engagement',
-};

@@ -8,7 +8,7 @@ import { chronological } from './order.ts';
 
 /**
  * How long after the last purchase a buyer falls asleep, given the UTC days (ms) of its purchases
- * so far. The default is the fixed rule of DOMAIN.md 1.3; a fitted BG/NBD model may supply
+ * so far. The default is the fixed rule of docs/domain.md 1.3; a fitted BG/NBD model may supply
  * another (P(alive) falling below a threshold). Returns null for "never".
  */
 export type SleepRule = (purchaseDaysMs: readonly number[]) => number | null;
@@ -173,10 +173,10 @@ export function replayStages(
         if (state.orders > 0) milestones.push({ kind: 'kept_in_touch', at: e.at, eventId: e.id });
         break;
       case 'stage_override':
-        if (model.stages.includes(e.stage as Stage)) {
-          moveTo(e.stage as Stage, e.at, e.id);
+        if (model.stages.includes(e.stage)) {
+          moveTo(e.stage, e.at, e.id);
           override = {
-            stage: e.stage as Stage,
+            stage: e.stage,
             underlying: model.stageOf(state, settings.developedAfterOrders),
           };
           continue;

@@ -45,7 +45,7 @@ const ratio = (n: number, d: number) => (d > 0 ? round(n / d, 6) : null);
 
 /**
  * Which segments (values of one client attribute) become developed and which buy once and vanish
- * (DOMAIN.md 1.4). Acquired = made a first purchase; developed = ever reached the developed stage
+ * (docs/domain.md 1.4). Acquired = made a first purchase; developed = ever reached the developed stage
  * (`firstDevelopedAt`), whatever the stage now; vanished = exactly one order and now sleeping, lost
  * or being re-engaged. Missing values form their own segment, `null` / "(none)".
  */

@@ -38,7 +38,7 @@ export function buildRevenueRanking(
 }
 
 /**
- * Why a client is key, or nothing when it is not. Key (DOMAIN.md 2, "the organisations that bring
+ * Why a client is key, or nothing when it is not. Key (docs/domain.md 2, "the organisations that bring
  * most of the revenue and profit"): at least `revenueShare` of the window's revenue, or at least
  * `marginShare` of its margin, or among the top `topShare` of the buyers by revenue. Each reason
  * that holds is listed.

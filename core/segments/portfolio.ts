@@ -59,7 +59,7 @@ const byRevenueThenId = (
 ) => q.f.revenue - p.f.revenue || (p.id < q.id ? -1 : p.id > q.id ? 1 : 0);
 
 /**
- * Portfolio health (DOMAIN.md 2): the spread over the model's stages, revenue concentration over the
+ * Portfolio health (docs/domain.md 2): the spread over the model's stages, revenue concentration over the
  * window, key clients, gold / silver / bronze, and the warnings (mono-client, an empty stage, a
  * portfolio resting on regulars, too many asleep). Reads stages, aggregates and monthly buckets.
  */

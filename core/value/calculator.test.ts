@@ -77,7 +77,7 @@ describe('calculateClv: formulas, computed by hand', () => {
       },
     ],
     [
-      // DOMAIN.md 4: 30k per lifetime at a 3k acquisition is exactly 10×
+      // docs/domain.md 4: 30k per lifetime at a 3k acquisition is exactly 10×
       'a ratio exactly at the target meets it',
       {
         averageOrderValue: 1000,

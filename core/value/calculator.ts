@@ -14,7 +14,7 @@ const annuity = (m: number, periods: number, d: number): number =>
   d === 0 ? m * periods : (m * -Math.expm1(-periods * Math.log1p(d))) / d;
 
 /**
- * The CLV calculator of DOMAIN.md 4.1 on already validated input (see `checkClvInput`).
+ * The CLV calculator of docs/domain.md 4.1 on already validated input (see `checkClvInput`).
  * Edge cases, chosen so that JSON can carry every answer:
  * - acquisition cost 0 (or so small that the ratio overflows): `clvToCac` is null (no finite
  *   ratio); the target counts as met when the client earns anything, since any margin is

@@ -4,7 +4,7 @@ import { DAYS_PER_UNIT } from './summary.ts';
 import { DAY_MS } from '../../schema/common.ts';
 
 /**
- * The sleeping rule by probability (DOMAIN.md 1.3): a buyer sleeps once the fitted BG/NBD model's
+ * The sleeping rule by probability (docs/domain.md 1.3): a buyer sleeps once the fitted BG/NBD model's
  * P(alive) falls below `threshold`. For x ≥ 1 repeat days, P(alive) at age T is
  * 1 / (1 + a/(b+x−1) · ((α+T)/(α+tx))^(r+x)), which falls as T grows, so the crossing has a closed
  * form. BG/NBD never lets a client die before a first repeat purchase (P(alive) = 1 at x = 0), so

@@ -1,4 +1,4 @@
-export type KeyKind = 'secret' | 'publishable' | 'restricted';
+import type { KeyKind } from '../../schema/keys.ts';
 
 export interface KeyRow {
   id: string;

@@ -160,7 +160,7 @@ export const actionRoutes = [
       body: { note: 'Called the CFO; lunch booked for Friday' } satisfies ActionDoneBody,
     },
     async handle({ env, auth, now, params, body }) {
-      const id = params.id!;
+      const id = params.id;
       const { kind, subject } = parseActionId(id)!;
       if (kind === 'rebalance_manager')
         throw new ApiError(

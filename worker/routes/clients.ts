@@ -70,7 +70,7 @@ export const clientRoutes = [
       response: exampleClient,
     },
     async handle({ env, auth, now, params, body }) {
-      const id = params.id!;
+      const id = params.id;
       const existing = await getClient(env.DB, auth.workspace.id, id);
       const merged = {
         id,
@@ -103,7 +103,7 @@ export const clientRoutes = [
     responses: { 200: ClientProfileSchema },
     widgetScope: { clientParam: 'id' },
     async handle({ env, auth, now, params }) {
-      const id = params.id!;
+      const id = params.id;
       const client = await getClient(env.DB, auth.workspace.id, id);
       if (!client) throw notFound(id);
       return clientProfile(env.DB, auth.workspace, client, now);
@@ -183,7 +183,7 @@ export const clientRoutes = [
     params,
     responses: { 204: null },
     async handle({ env, auth, params }) {
-      const id = params.id!;
+      const id = params.id;
       const client = await getClient(env.DB, auth.workspace.id, id);
       if (!client) throw notFound(id);
       await withRetry(() => env.DB.batch(eraseClientStatements(env.DB, auth.workspace.id, id)));
@@ -199,7 +199,7 @@ export const clientRoutes = [
     query: HistoryQuerySchema,
     responses: { 200: ClientHistorySchema },
     async handle({ env, auth, now, params, query }) {
-      const id = params.id!;
+      const id = params.id;
       const asOf = query.asOf ?? now;
       const client = await getClient(env.DB, auth.workspace.id, id);
       if (!client) throw notFound(id);

@@ -53,7 +53,7 @@ export const dossierRoutes = [
     params: { id: IdSchema },
     responses: { 200: DossierSchema },
     async handle({ env, auth, now, params }) {
-      const client = await visibleClient(env.DB, auth, params.id!);
+      const client = await visibleClient(env.DB, auth, params.id);
       const stored = await getDossier(env.DB, auth.workspace.id, client.id);
       if (!stored)
         throw new ApiError(
@@ -81,7 +81,7 @@ export const dossierRoutes = [
     responses: { 200: DossierSchema, 201: DossierSchema },
     examples: { body: exampleBody },
     async handle({ env, auth, now, params, body }) {
-      const client = await visibleClient(env.DB, auth, params.id!);
+      const client = await visibleClient(env.DB, auth, params.id);
       const { reviewedAt = now, ...content } = body;
       if (reviewedAt > now)
         throw new ApiError(400, 'Invalid reviewedAt', {
@@ -107,13 +107,13 @@ export const dossierRoutes = [
     path: '/v1/clients/:id/qualification',
     access: { keys: ['secret', 'publishable', 'restricted'] },
     widgetScope: { clientParam: 'id' },
-    summary: 'Is the client a lead? Contact data, a wish to buy and a budget (DOMAIN.md 3)',
+    summary: 'Is the client a lead? Contact data, a wish to buy and a budget (docs/domain.md 3)',
     description:
       'Read from the client attributes named in `actions.leads` (default: `email` or `phone`; `wishToBuy` or a `request` event; `budget`). A qualified inquirer gets a high-priority follow-up on the work list.',
     params: { id: IdSchema },
     responses: { 200: QualificationResultSchema },
     async handle({ env, auth, now, params }) {
-      const client = await visibleClient(env.DB, auth, params.id!);
+      const client = await visibleClient(env.DB, auth, params.id);
       const [snapshot] = await loadSnapshots(env.DB, auth.workspace.id, [client], now);
       const a = snapshot!.aggregates;
       return {

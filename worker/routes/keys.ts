@@ -113,6 +113,6 @@ export const keyRoutes = [
     responses: { 200: KeySchema },
     errors: { 409: 'The key is the last active secret key of the workspace' },
     examples: { response: { ...example, revokedAt: '2026-04-01T12:00:00.000Z' } },
-    handle: ({ env, auth, now, params }) => revokeKey(env.DB, auth.workspace.id, params.id!, now),
+    handle: ({ env, auth, now, params }) => revokeKey(env.DB, auth.workspace.id, params.id, now),
   }),
 ];
