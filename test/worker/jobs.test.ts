@@ -201,6 +201,23 @@ describe('the nightly job with a broken workspace among good ones', () => {
     );
   });
 
+  it('is in the OpenAPI document, for the admin token and secret keys', async () => {
+    const doc = (await callJson('/openapi.json')).body;
+    const op = doc.paths['/v1/jobs'].get;
+    expect(op.security).toEqual([{ adminToken: [] }, { secretKey: [] }]);
+    expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['cursor', 'limit']);
+    expect(doc.components.schemas.JobRun.required).toEqual(
+      expect.arrayContaining([
+        'job',
+        'startedAt',
+        'finishedAt',
+        'workspaces',
+        'clients',
+        'failures',
+      ]),
+    );
+  });
+
   it('refuses other keys and bad queries', async () => {
     await expectProblem(await call('/v1/jobs'), 401);
     await expectProblem(await call('/v1/jobs', { key: 'not-the-admin-token' }), 401);
