@@ -1,5 +1,5 @@
 import { AutoRouter, type IRequest, type RouterType } from 'itty-router';
-import { type AuthContext, authenticate, requireAdmin } from './auth.ts';
+import { type AuthContext, authenticate, carriesKey, requireAdmin } from './auth.ts';
 import { corsify, preflight } from './cors.ts';
 import { randomToken } from './crypto.ts';
 import { getClient } from './db/clients.ts';
@@ -84,6 +84,8 @@ function handlerFor(spec: RouteSpec) {
     const now = new Date().toISOString();
     let auth: AuthContext | undefined;
     if (spec.access === 'admin') await requireAdmin(request, env);
+    else if (spec.access !== 'public' && spec.access.admin && !carriesKey(request))
+      await requireAdmin(request, env);
     else if (spec.access !== 'public') {
       auth = await authenticate(request, env, spec.access, now);
       stateOf(request).allowedOrigins = auth.workspace.allowedOrigins;

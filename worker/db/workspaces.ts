@@ -95,16 +95,15 @@ export function updateWorkspaceStatements(
   ];
 }
 
-/** Every workspace with its settings; for the nightly job. */
-export async function listWorkspaceSettings(
+/**
+ * Every workspace with its settings as stored (for background jobs, which parse each one inside
+ * that workspace's own isolation, so that one corrupt row cannot stop the others).
+ */
+export async function listStoredWorkspaces(
   db: D1Database,
-): Promise<{ id: string; settings: Settings }[]> {
-  const rows = await db.prepare('SELECT id, settings FROM workspaces').all<{
-    id: string;
-    settings: string;
-  }>();
-  return rows.results.map((r) => ({
-    id: r.id,
-    settings: v.parse(SettingsSchema, JSON.parse(r.settings)),
-  }));
+): Promise<{ id: string; settings: string }[]> {
+  const rows = await db
+    .prepare('SELECT id, settings FROM workspaces ORDER BY id')
+    .all<{ id: string; settings: string }>();
+  return rows.results;
 }
