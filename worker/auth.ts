@@ -51,8 +51,7 @@ export function bearerToken(request: Request): string | null {
 export function carriesKey(request: Request): boolean {
   const token = bearerToken(request);
   return (
-    token !== null &&
-    (token.startsWith(SESSION_PREFIX) || KEY_PREFIX[token.slice(0, 3)] !== undefined)
+    token !== null && (token.startsWith(SESSION_PREFIX) || KIND_OF_PREFIX.has(token.slice(0, 3)))
   );
 }
 
