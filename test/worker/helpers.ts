@@ -1,5 +1,9 @@
 import { env, exports } from 'cloudflare:workers';
+import * as v from 'valibot';
 import { expect } from 'vitest';
+import { issuesToErrors } from '../../worker/problem.ts';
+import type { RouteSpec } from '../../worker/route.ts';
+import { routes } from '../../worker/routes/index.ts';
 
 export const ADMIN = 'test-admin-token';
 
@@ -23,13 +27,44 @@ export async function call(path: string, opts: CallOptions = {}): Promise<Respon
   if (opts.raw !== undefined) body = opts.raw;
   else if (opts.body !== undefined) body = JSON.stringify(opts.body);
   if (body !== undefined) headers.set('content-type', opts.contentType ?? 'application/json');
-  return exports.default.fetch(
-    new Request(`https://api.test${path}`, {
-      method: opts.method ?? (body !== undefined ? 'POST' : 'GET'),
-      headers,
-      body,
-    }),
+  const method = opts.method ?? (body !== undefined ? 'POST' : 'GET');
+  const url = `https://api.test${path}`;
+  const res = await exports.default.fetch(new Request(url, { method, headers, body }));
+  await expectDeclaredAnswer(method, new URL(url).pathname, res);
+  return res;
+}
+
+const specs = routes.map((spec) => ({
+  spec,
+  re: new RegExp(`^${spec.path.replace(/:[^/]+/g, '[^/]+')}$`),
+}));
+
+const specFor = (method: string, pathname: string): RouteSpec | undefined =>
+  specs.find((s) => s.spec.method === method && s.re.test(pathname))?.spec;
+
+/**
+ * Every success answer must be one its route declares, in the declared shape: the OpenAPI
+ * document is built from the same specs, so it cannot drift from what the API answers. (Error
+ * answers are problem+json, which `expectProblem` checks.)
+ */
+export async function expectDeclaredAnswer(
+  method: string,
+  pathname: string,
+  res: Response,
+): Promise<void> {
+  const spec = specFor(method, pathname);
+  if (!spec?.responses || res.status >= 300) return;
+  const where = `${method} ${spec.path} answered ${res.status}`;
+  expect(Object.keys(spec.responses), `${where}, a status its spec does not declare`).toContain(
+    String(res.status),
   );
+  const schema = spec.responses[res.status as 200 | 201 | 202 | 204];
+  if (!schema || !(res.headers.get('content-type') ?? '').includes('json')) return;
+  const result = v.safeParse(schema, await res.clone().json());
+  expect(
+    result.success ? [] : issuesToErrors(result.issues),
+    `${where}, not in the declared shape`,
+  ).toEqual([]);
 }
 
 export async function callJson<T = any>(

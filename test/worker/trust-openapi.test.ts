@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildOpenApi, documentationGaps } from '../../worker/openapi.ts';
 import { router } from '../../worker/router.ts';
 import { routes } from '../../worker/routes/index.ts';
-import { call, callJson } from './helpers.ts';
+import { call, callJson, expectDeclaredAnswer } from './helpers.ts';
 
 type Doc = {
   paths: Record<string, Record<string, any>>;
@@ -151,5 +151,34 @@ describe('the OpenAPI document', () => {
     expect(res.headers.get('content-type')).toContain('application/json');
     expect(body).toEqual(JSON.parse(JSON.stringify(doc)));
     expect((await call('/openapi.json', { method: 'POST', body: {} })).status).toBe(405);
+  });
+});
+
+// Every answer the tests receive through `call` goes through this check; here it is shown to bite.
+describe('the test helper holds every answer to its route’s declared responses', () => {
+  const answer = (status: number, body: unknown) =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  const key = {
+    id: 'key_1',
+    kind: 'publishable',
+    label: null,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    revokedAt: null,
+  };
+
+  it('accepts an answer in the declared shape', async () => {
+    await expectDeclaredAnswer('GET', '/v1/keys', answer(200, { data: [key] }));
+  });
+
+  it('rejects an answer that drifted from its schema', async () => {
+    await expect(
+      expectDeclaredAnswer('GET', '/v1/keys', answer(200, { data: [{ ...key, kind: 'master' }] })),
+    ).rejects.toThrow(/not in the declared shape/);
+  });
+
+  it('rejects a success status the route does not declare', async () => {
+    await expect(
+      expectDeclaredAnswer('GET', '/v1/keys', answer(202, { data: [key] })),
+    ).rejects.toThrow(/a status its spec does not declare/);
   });
 });
