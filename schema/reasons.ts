@@ -46,7 +46,7 @@ export const REASON_PARAMS = {
   no_purchase: {},
   inquirer: { contacts: 'counts' },
   competitor_refusal: { reason: 'text' },
-  potential: { outreaches: 'n' },
+  potential: { outreaches: 'n?' },
   refused_for_now: { reason: 'text' },
 
   // Portfolio (core/segments/portfolio.ts): tiers and warnings.
@@ -218,19 +218,20 @@ export const StrictReasonSchema: v.GenericSchema<ReasonWithText> = v.variant(
  * A reason on the wire. The per-code parameters are the table `REASON_PARAMS` of
  * schema/reasons.ts (listed in the README); the OpenAPI document states the closed set of codes.
  */
+export const reasonEntries = {
+  code: ReasonCodeSchema,
+  params: v.pipe(
+    v.record(v.string(), v.unknown()),
+    v.description('The figures, dates and names the reason speaks of; per code'),
+  ),
+  text: v.pipe(
+    v.optional(v.string()),
+    v.description(
+      'The reason as a sentence, in the language of Accept-Language (English by default, Russian for ru)',
+    ),
+  ),
+};
 export const ReasonSchema: v.GenericSchema<ReasonWithText> = v.pipe(
-  v.object({
-    code: ReasonCodeSchema,
-    params: v.pipe(
-      v.record(v.string(), v.unknown()),
-      v.description('The figures, dates and names the reason speaks of; per code'),
-    ),
-    text: v.pipe(
-      v.optional(v.string()),
-      v.description(
-        'The reason as a sentence, in the language of Accept-Language (English by default, Russian for ru)',
-      ),
-    ),
-  }),
+  v.object(reasonEntries),
   v.description('Why, as data: a code and its parameters, plus the rendered text'),
 ) as never;

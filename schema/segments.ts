@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ReasonSchema } from './reasons.ts';
 import { InstantSchema } from './common.ts';
 import { StageModelSchema, StageSchema } from './lifecycle.ts';
 
@@ -567,9 +568,11 @@ export const PORTFOLIO_WARNINGS = [
   'resting_on_regulars',
   'sleeping_share_high',
 ] as const;
+/** A warning is a reason (its code is a reason code) with the figures a program may act on. */
 export const PortfolioWarningSchema = v.object({
   code: v.picklist(PORTFOLIO_WARNINGS),
-  message: v.string(),
+  params: v.record(v.string(), v.unknown()),
+  text: v.optional(v.string()),
   clientId: v.optional(v.string()),
   stage: v.optional(StageSchema),
   share: v.optional(v.number()),
@@ -581,7 +584,7 @@ export const KeyClientSchema = v.object({
   revenueShare: v.number(),
   margin: v.number(),
   marginShare: d(v.nullable(v.number()), 'Null when the total margin is not positive'),
-  reasons: v.array(v.string()),
+  reasons: v.array(ReasonSchema),
 });
 export type KeyClient = v.InferOutput<typeof KeyClientSchema>;
 
@@ -636,7 +639,7 @@ export const PortfolioResultSchema = v.object({
           tier: v.picklist(TIERS),
           revenue: v.number(),
           share: v.number(),
-          reason: v.string(),
+          reason: ReasonSchema,
         }),
       ),
       'Every buyer of the window, largest first',

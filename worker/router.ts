@@ -3,6 +3,7 @@ import { type AuthContext, authenticate, requireAdmin } from './auth.ts';
 import { corsify, preflight } from './cors.ts';
 import { randomToken } from './crypto.ts';
 import { getClient } from './db/clients.ts';
+import { explainedJson } from './explain.ts';
 import type { Env } from './env.ts';
 import {
   answerSecret,
@@ -90,7 +91,22 @@ function handlerFor(spec: RouteSpec) {
     }
     const { raw, parsed } = await readInput(spec, request);
     if (auth) await enforceSessionScope(spec, auth, parsed.params, env.DB);
-    const run = async () => spec.handle({ request, env, ctx, now, auth, ...parsed } as never);
+    const run = async () => {
+      const result: unknown = await spec.handle({
+        request,
+        env,
+        ctx,
+        now,
+        auth,
+        ...parsed,
+      } as never);
+      if (result instanceof Response || result === undefined) return result;
+      return explainedJson(
+        result,
+        request.headers.get('accept-language'),
+        auth?.workspace.settings.currency ?? 'USD',
+      );
+    };
 
     const key = spec.idempotent ? idempotencyKeyOf(request) : null;
     if (key === null) return run();

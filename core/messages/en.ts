@@ -35,7 +35,7 @@ export const en: MessageTable = {
     no_purchase: 'no purchase',
     inquirer: '{contacts|counts}, no purchase yet',
     competitor_refusal: 'last refusal: “{reason}”',
-    potential: 'no purchase and no response yet after {outreaches#outreach}',
+    potential: 'no purchase and no response yet[ after {outreaches#outreach}]',
     refused_for_now: 'refused for now: “{reason}”',
 
     tier_gold: 'key client with us {days|dur}: {reasons|reasons}',
@@ -118,7 +118,7 @@ export const en: MessageTable = {
 
     value_no_model: 'No predictive model has been fitted for this workspace yet.',
     value_too_little_history:
-      'Too little purchase history for a predictive model: {customers#customer} with a purchase (at least {minCustomers} needed), {repeatBuyers#repeatBuyer} (at least {minRepeatBuyers} needed).',
+      'Too little purchase history for a predictive model: {customers#customer} with a purchase (at least {minCustomers} needed), {repeatBuyers#repeatBuyer} with a positive spend (at least {minRepeatBuyers} needed).',
     value_not_converged: 'The last model fit did not converge; predictions are withheld.',
     value_no_purchases: 'No purchases yet.',
     value_purchases_after_as_of: 'The client has purchases after asOf.',

@@ -36,7 +36,7 @@ export const ru: MessageTable = {
     no_purchase: 'покупок нет',
     inquirer: '{contacts|counts}, покупок пока нет',
     competitor_refusal: 'последний отказ: «{reason}»',
-    potential: 'ни покупок, ни отклика после {outreaches#outreach}',
+    potential: 'ни покупок, ни отклика[ после {outreaches#outreach}]',
     refused_for_now: 'пока отказался: «{reason}»',
 
     tier_gold: 'ключевой клиент, с нами {days|dur}: {reasons|reasons}',
@@ -118,7 +118,7 @@ export const ru: MessageTable = {
 
     value_no_model: 'Для этого пространства ещё не построена прогнозная модель.',
     value_too_little_history:
-      'Слишком мало истории покупок для прогнозной модели: {customers#customer} с покупкой (нужно не меньше {minCustomers}), {repeatBuyers#repeatBuyer} (нужно не меньше {minRepeatBuyers}).',
+      'Слишком мало истории покупок для прогнозной модели: {customers#customer} с покупкой (нужно не меньше {minCustomers}), {repeatBuyers#repeatBuyer} с ненулевыми тратами (нужно не меньше {minRepeatBuyers}).',
     value_not_converged: 'Последняя подгонка модели не сошлась; прогноз не показывается.',
     value_no_purchases: 'Покупок пока нет.',
     value_purchases_after_as_of: 'У клиента есть покупки позже даты asOf.',

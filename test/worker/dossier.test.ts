@@ -379,8 +379,14 @@ describe('GET /v1/clients/{id}/qualification', () => {
       { kind: 'follow_up_lead', priority: 1, dueAt: '2025-01-06T00:00:00.000Z' },
     ]);
     expect(body.data[0].reason.text).toMatch(
-      /^Qualified lead: contact data: email, wish to buy stated \(wishToBuy\), budget 5,000/,
+      /^Qualified lead: contact data, a wish to buy and a budget/,
     );
+    expect(body.data[0].reason.signals.map((s: { text: string }) => s.text)).toEqual([
+      'contact data: email',
+      'wish to buy stated (wishToBuy)',
+      'budget $5,000',
+      '1 request, no purchase yet',
+    ]);
   });
 });
 
