@@ -8,6 +8,8 @@ export interface I18n {
   f: Format;
   lang: Lang;
   locale: string;
+  /** The money of the data (or the `currency` attribute), for the reasons rendered here. */
+  currency: string;
 }
 
 /**
@@ -38,6 +40,6 @@ export class FolioElement extends LitElement {
     const lang = languageOf(locale);
     const currency =
       typeof dataCurrency === 'string' && dataCurrency ? dataCurrency : this.currency || 'USD';
-    return { t: translator(lang), f: formatFor(locale, currency), lang, locale };
+    return { t: translator(lang), f: formatFor(locale, currency), lang, locale, currency };
   }
 }

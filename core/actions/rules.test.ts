@@ -378,7 +378,7 @@ describe('the pipeline: re-checked interest, leads, near-clients', () => {
 
   it('follow_up_lead: an inquirer that is a lead, a day after its last event, then weekly after a follow-up', () => {
     const lead = {
-      types: { inquirer: [{ code: 'inquirer', params: { contacts: { request: 1 } } }] },
+      types: { inquirer: [{ code: 'inquirer' as const, params: { contacts: { request: 1 } } }] },
       lead: A_LEAD,
       aggregates: { lastEventAt: T },
     };
