@@ -1,10 +1,9 @@
-import { AutoRouter, type IRequest } from 'itty-router';
+import { AutoRouter, type IRequest, type RouterType } from 'itty-router';
 import { type AuthContext, authenticate, requireAdmin } from './auth.ts';
 import { corsify, preflight } from './cors.ts';
 import { randomToken } from './crypto.ts';
 import { getClient } from './db/clients.ts';
 import { explainedJson } from './explain.ts';
-import type { Env } from './env.ts';
 import {
   answerSecret,
   type Claim,
@@ -91,16 +90,11 @@ function handlerFor(spec: RouteSpec) {
     }
     const { raw, parsed } = await readInput(spec, request);
     if (auth) await enforceSessionScope(spec, auth, parsed.params, env.DB);
+    // async: a handler that throws synchronously still becomes a rejected promise.
     const run = async () => {
-      const result: unknown = await spec.handle({
-        request,
-        env,
-        ctx,
-        now,
-        auth,
-        ...parsed,
-      } as never);
+      const result: unknown = await spec.handle({ request, env, ctx, now, auth, ...parsed });
       if (result instanceof Response || result === undefined) return result;
+      // Reasons get their text in the reader's language (worker/explain.ts).
       return explainedJson(
         result,
         request.headers.get('accept-language'),
@@ -166,6 +160,8 @@ async function missing(_response: undefined, request: RequestState, env: Env): P
   return problemResponse(404, `No route ${request.method} ${pathname}`);
 }
 
+// Typed here: itty-router's own declaration of AutoRouter's result imports a path that does not
+// resolve (`types/RouterType`), which would leave the router untyped.
 export const router = AutoRouter({
   before: [
     (request: RequestState, env: Env) => {
@@ -184,7 +180,7 @@ export const router = AutoRouter({
       return out;
     },
   ],
-});
+}) as RouterType<IRequest, [Env, ExecutionContext]>;
 
 for (const spec of routes) {
   router[spec.method.toLowerCase() as 'get'](spec.path, handlerFor(spec) as never);
