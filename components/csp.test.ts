@@ -22,7 +22,10 @@ async function strictPage(): Promise<Measured> {
   document.body.appendChild(frame);
   await loaded;
   const answer = new Promise<Measured>((resolve) =>
-    window.addEventListener('message', (e) => e.source === frame.contentWindow && resolve(e.data)),
+    window.addEventListener(
+      'message',
+      (e) => e.source === frame.contentWindow && resolve(e.data as Measured),
+    ),
   );
   frame.contentWindow!.postMessage({ funnel, abcXyz: abcXyzResult }, new URL(url).origin);
   const measured = await answer;

@@ -73,6 +73,7 @@ const reason = (why: Reason): ActionItem['reason'] => ({
 
 const actions: ActionList = {
   asOf: '2025-03-13T10:00:00.000Z',
+  currency: 'USD',
   total: 4,
   nextCursor: 'next',
   data: [

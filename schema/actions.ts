@@ -383,6 +383,7 @@ export type ActionItem = v.InferOutput<typeof ActionItemSchema>;
 
 export const ActionListSchema = v.object({
   asOf: v.string(),
+  currency: d(v.string(), 'The workspace currency (ISO 4217) of the money the reasons speak of'),
   data: d(v.array(ActionItemSchema), 'By priority, then due date, then id'),
   total: d(v.number(), 'Items matching the filters, all pages together'),
   nextCursor: v.nullable(v.string()),
@@ -448,6 +449,8 @@ export type LeadQualification = v.InferOutput<typeof LeadQualificationSchema>;
 
 export const QualificationResultSchema = v.object({
   clientId: v.string(),
+  name: v.nullable(v.string()),
+  currency: d(v.string(), 'The workspace currency (ISO 4217) of the budget'),
   buyer: d(
     v.boolean(),
     'The client has bought already: qualification matters for the ones that have not',

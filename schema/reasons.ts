@@ -212,7 +212,7 @@ export const StrictReasonSchema: v.GenericSchema<ReasonWithText> = v.variant(
       text: v.optional(v.string()),
     }),
   ) as never,
-) as never;
+);
 
 /**
  * A reason on the wire. The per-code parameters are the table `REASON_PARAMS` of

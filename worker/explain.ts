@@ -1,6 +1,5 @@
 import { renderReason, TABLES } from '../core/messages/render.ts';
 import { REASON_PARAMS, type Reason } from '../schema/reasons.ts';
-import { json } from './route.ts';
 
 /**
  * The reader's language from `Accept-Language`: the first (by q, then order) whose primary
@@ -35,22 +34,17 @@ const isReason = (x: Record<string, unknown>): boolean =>
   typeof x.params === 'object' &&
   x.params !== null;
 
-/** Adds `text` to every reason (`{ code, params }`) in the answer, in place. */
-export function addReasonTexts(answer: unknown, locale: string, currency: string): void {
-  const visit = (x: unknown): void => {
-    if (Array.isArray(x)) {
-      for (const item of x) if (typeof item === 'object' && item !== null) visit(item);
-      return;
-    }
-    if (typeof x !== 'object' || x === null) return;
-    const o = x as Record<string, unknown>;
-    if (isReason(o)) o.text = renderReason(o as unknown as Reason, locale, currency);
-    for (const key in o) {
-      const value = o[key];
-      if (typeof value === 'object' && value !== null) visit(value);
-    }
-  };
-  visit(answer);
+/**
+ * The answer as JSON with `text` added to every reason (`{ code, params }`) in it, in `locale`.
+ * A replacer rather than a walk that writes into the answer: reasons may be shared or frozen
+ * (the "set by hand" reason is one object), and the answer is serialised once either way.
+ */
+export function withReasonTexts(answer: unknown, locale: string, currency: string): string {
+  return JSON.stringify(answer, (_key, value: unknown) =>
+    typeof value === 'object' && value !== null && isReason(value as Record<string, unknown>)
+      ? { ...value, text: renderReason(value as Reason, locale, currency) }
+      : value,
+  );
 }
 
 /**
@@ -63,8 +57,11 @@ export function explainedJson(
   currency: string,
 ): Response {
   const locale = localeOf(acceptLanguage);
-  addReasonTexts(answer, locale, currency);
-  return json(answer, {
-    headers: { 'content-language': locale, vary: 'Accept-Language' },
+  return new Response(withReasonTexts(answer, locale, currency), {
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'content-language': locale,
+      vary: 'Accept-Language',
+    },
   });
 }

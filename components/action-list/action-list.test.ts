@@ -39,6 +39,7 @@ const item = (over: Partial<ActionItem> & Pick<ActionItem, 'id' | 'kind'>): Acti
 
 const list: ActionList = {
   asOf: '2025-03-13T10:00:00.000Z',
+  currency: 'USD',
   total: 5,
   nextCursor: null,
   data: [

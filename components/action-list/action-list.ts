@@ -146,8 +146,8 @@ export class ActionList extends FolioDataElement<ActionListData> {
       this.api.state,
       (d) => d.data.filter((i) => !this.done.has(i.id)).length === 0,
     );
-    const i18n = this.i18n();
-    const { t, f } = i18n;
+    const i18n = this.i18n(view.kind === 'data' ? view.value.currency : undefined);
+    const { t } = i18n;
     return html`<section part="base" aria-label=${t('Work list', 'Что сделать')} aria-busy=${view.kind === 'loading'}>
       ${stateTemplate(view, t, t('Nothing to do right now.', 'Сейчас делать нечего.'))}
       <p class="sr-only" role="status" aria-live="polite">${this.announcement}</p>

@@ -123,7 +123,7 @@ function draft(
     dueAt: when.dueAt,
     openedAt: when.openedAt,
     canMarkDone: true,
-    reason: { ...why, rule, signals: [...signals] } as ActionReason,
+    reason: { ...why, rule, signals: [...signals] },
   };
 }
 /** The three criteria of a qualified lead, as reasons. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientSnapshot } from '../../schema/clients.ts';
 import * as v from 'valibot';
-import { type Reason, StrictReasonSchema } from '../../schema/reasons.ts';
+import { StrictReasonSchema } from '../../schema/reasons.ts';
 import { renderReason } from '../messages/render.ts';
 import {
   buildTypeContext,
@@ -489,7 +489,7 @@ const english = (entry: ClientTypeEntry | undefined) =>
     ...entry,
     reasons: entry.reasons.map((r) => {
       expect(v.safeParse(StrictReasonSchema, r).issues, JSON.stringify(r)).toBeUndefined();
-      return renderReason(r as Reason, 'en');
+      return renderReason(r, 'en');
     }),
   };
 

@@ -1,3 +1,4 @@
+/* global document, window, customElements, getComputedStyle */
 // Runs inside the strict-CSP page (components/csp.test.ts): records every CSP violation, renders
 // the components with the data the test posts, and posts back what it measured.
 const violations = [];

@@ -97,6 +97,8 @@ describe('GET /v1/actions', () => {
     expect(before.status).toBe(200);
     expect(before.body.data).toEqual([]);
     const dayOf = await list('kind=keep_cadence&asOf=2025-03-11T09:00:00Z');
+    // Names and the currency of the reasons' money come with the list: no profile to fetch.
+    expect(dayOf.body.currency).toBe('USD');
     expect(dayOf.body.data.map((i: { clientId: string }) => i.clientId)).toEqual([
       'k-anna-1',
       'k-anna-2',

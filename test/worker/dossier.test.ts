@@ -330,6 +330,8 @@ describe('the review on the work list', () => {
     ]);
     const { body } = await callJson('/v1/clients/acme/dossier', { key: ws.secretKey });
     expect(body.reviewDueAt).toBe('2025-02-09T00:00:00.000Z');
+    // Self-sufficient: the client's name and the currency of its opportunities come with it.
+    expect(body).toMatchObject({ clientId: 'acme', name: 'Acme', currency: 'USD' });
     await callJson('/v1/settings', {
       method: 'PATCH',
       key: ws.secretKey,
@@ -346,6 +348,8 @@ describe('GET /v1/clients/{id}/qualification', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({
       clientId: 'lead',
+      name: 'Lead Ltd',
+      currency: 'USD',
       buyer: false,
       lead: true,
       missing: [],

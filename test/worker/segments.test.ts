@@ -112,9 +112,9 @@ describe('segmentation endpoints', () => {
     const fanOf = async (headers: Record<string, string>) => {
       const res = await call('/v1/clients/f', { key: ws.secretKey, headers });
       expect(res.status).toBe(200);
-      const body = (await res.json()) as {
+      const body = await res.json<{
         types: { type: string; reasons: { code: string; params: object; text: string }[] }[];
-      };
+      }>();
       return { res, fan: body.types.find((t) => t.type === 'fan')! };
     };
     const english = await fanOf({});

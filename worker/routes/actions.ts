@@ -122,7 +122,13 @@ export const actionRoutes = [
     query: ActionListQuerySchema,
     responses: { 200: ActionListSchema },
     examples: {
-      response: { asOf: '2026-03-13T09:30:00.000Z', data: [example], total: 1, nextCursor: null },
+      response: {
+        asOf: '2026-03-13T09:30:00.000Z',
+        currency: 'EUR',
+        data: [example],
+        total: 1,
+        nextCursor: null,
+      },
     },
     async handle({ env, auth, now, query }) {
       const asOf = query.asOf ?? now;
@@ -146,6 +152,7 @@ export const actionRoutes = [
       const last = page.at(-1);
       return {
         asOf,
+        currency: auth.workspace.settings.currency,
         data: page,
         total: selected.length,
         nextCursor:
