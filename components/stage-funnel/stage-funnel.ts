@@ -100,8 +100,8 @@ export class StageFunnel extends FolioDataElement<Funnel> {
     const { t, f } = i;
     const max = Math.max(1, ...funnel.stages.map((s) => s.count));
     this.#sizes = new Map(funnel.stages.map((s) => [s.stage, s.count / max]));
-    const [total, asOf] = [f.number(funnel.total, 0), f.date(funnel.asOf)];
-    const summary = t(`${total} clients, as of ${asOf}`, `Клиентов: ${total}, на ${asOf}`);
+    const [total, asOf] = [i.count(funnel.total, 'client'), f.date(funnel.asOf)];
+    const summary = t(`${total}, as of ${asOf}`, `${total} на ${asOf}`);
     const rows = funnel.stages.map((s) => ({ s, name: stageName(s, i), ...figures(s, i) }));
     return html`<p part="summary" class="summary">${summary}</p>
       <ol part="stages" class="stages" aria-label=${title(i)}>

@@ -155,6 +155,11 @@ export function renderReason(reason: Reason, locale: string, currency = 'USD'): 
   return fill(withOptional, params, f, locale, currency);
 }
 
+/** A count with its noun in `locale`'s plural form: "1 client", "5 клиентов". */
+export function countText(n: number, nounName: string, locale: string): string {
+  return noun(formatters(locale, 'USD'), nounName, n);
+}
+
 /** The placeholders of a message: name, format (`%`, `date`…) and noun, for the tables' test. */
 export function placeholders(
   template: string,
