@@ -128,14 +128,15 @@ export class AbcXyzMatrix extends FolioDataElement<AbcXyzData> {
     </section>`;
   }
 
-  #renderMatrix(cells: Record<MatrixCell, CellFigures>, { t, f, count: countOf }: I18n) {
+  #renderMatrix(cells: Record<MatrixCell, CellFigures>, i: I18n) {
+    const { t, f } = i;
     const clients = MATRIX_CELLS.reduce((n, c) => n + cells[c].count, 0);
     const revenue = MATRIX_CELLS.reduce((n, c) => n + cells[c].revenue, 0);
     const maxShare = Math.max(...MATRIX_CELLS.map((c) => cells[c].revenueShare));
     this.#levels = new Map(
       MATRIX_CELLS.map((c) => [c, maxShare ? cells[c].revenueShare / maxShare : 0]),
     );
-    const [count, money] = [countOf(clients, 'client'), f.money(revenue)];
+    const [count, money] = [i.count(clients, 'client'), f.money(revenue)];
     const summary = t(`${count}, revenue ${money}`, `${count}, выручка ${money}`);
     const head = (axis: Abc | Xyz) => {
       const [name, hint] = t(...AXES[axis]).split(': ');
