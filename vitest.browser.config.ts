@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
@@ -15,6 +17,37 @@ interface BuildModule {
 }
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+/** The policy of a strict intranet page (issue 14), which the components must live under. */
+export const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'";
+
+/**
+ * A page on its own origin, sent with the strict policy as a header: test/csp/ (page, probe
+ * script, stylesheet) and the one-file bundle built in memory. Listens on a free port of
+ * 127.0.0.1; `stop` closes it.
+ */
+async function startStrictCspServer(): Promise<Server> {
+  const build = (await import(
+    new URL('./scripts/build-components.mjs', import.meta.url).href
+  )) as BuildModule;
+  const { files } = await build.buildComponents({ write: false });
+  const assets: Record<string, [type: string, body: string | Uint8Array]> = {
+    '/': ['text/html', readFileSync(here('test/csp/page.html'), 'utf8')],
+    '/probe.js': ['text/javascript', readFileSync(here('test/csp/probe.js'), 'utf8')],
+    '/page.css': ['text/css', readFileSync(here('test/csp/page.css'), 'utf8')],
+    '/clientfolio.js': ['text/javascript', files.get('clientfolio.js')!],
+  };
+  const server = createServer((req, res) => {
+    const asset = assets[new URL(req.url ?? '/', 'http://x').pathname];
+    if (!asset) return void res.writeHead(404).end();
+    res
+      .writeHead(200, { 'content-type': asset[0], 'content-security-policy': STRICT_CSP })
+      .end(asset[1]);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+let strictCspServer: Server | null = null;
 
 // The components in real Chromium (Debian's, never a downloaded one), plus commands that tests
 // run on the Node side: build the bundle in memory, generate the custom elements manifest, import
@@ -75,6 +108,17 @@ export default defineConfig({
           } finally {
             rmSync(here(outdir), { recursive: true, force: true });
           }
+        },
+        async strictCspPage(_ctx, action: 'start' | 'stop') {
+          if (action === 'stop') {
+            // The iframe's keep-alive connection would hold close() open.
+            strictCspServer?.closeAllConnections();
+            await new Promise((resolve) => strictCspServer?.close(resolve) ?? resolve(null));
+            strictCspServer = null;
+            return null;
+          }
+          strictCspServer ??= await startStrictCspServer();
+          return `http://127.0.0.1:${(strictCspServer.address() as AddressInfo).port}/`;
         },
         // Playwright's media emulation, for the prefers-reduced-motion styles.
         async reduceMotion({ page }, reduce: boolean) {

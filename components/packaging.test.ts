@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { commands } from 'vitest/browser';
 import './clientfolio.ts';
-import type { ActionList } from '../schema/actions.ts';
+import type { ActionItem, ActionList } from '../schema/actions.ts';
+import type { Reason } from '../schema/reasons.ts';
 import { abcXyzResult, funnel, profile } from './shared/fixtures.ts';
 import type { ClientTypeEntry } from './shared/profile.ts';
 
@@ -30,10 +31,10 @@ async function page(html: string): Promise<Window> {
 }
 
 describe('the one-file bundle dist/clientfolio.js', () => {
-  test('is under the budget of 25 KB min+gzip, and every entry point is measured', async () => {
+  test('is under the budget of 32 KiB min+gzip, and every entry point is measured', async () => {
     const { sizes, budget, entries } = await built;
     const whole = sizes.find((s) => s.name === 'clientfolio.js')!;
-    expect(budget).toBe(25 * 1024);
+    expect(budget).toBe(32 * 1024);
     expect(whole.gzip).toBeLessThan(budget);
     expect(sizes.map((s) => s.name).sort()).toEqual(
       ['clientfolio.js', ...entries.map((e) => `standalone/${e}.js`)].sort(),
@@ -63,16 +64,16 @@ describe('the one-file bundle dist/clientfolio.js', () => {
 // One sample answer of the API per component, for the comparison of bundle and source below.
 const types: ClientTypeEntry[] = profile.types ?? [];
 
-const reason = (numbers: Record<string, number>, dates: Record<string, string>) => ({
-  rule: 'rule',
+const reason = (why: Reason): ActionItem['reason'] => ({
+  ...why,
   text: 'API text',
-  numbers,
-  dates,
+  rule: { code: 'rule_assign_manager', params: {} },
   signals: [],
 });
 
 const actions: ActionList = {
   asOf: '2025-03-13T10:00:00.000Z',
+  currency: 'USD',
   total: 4,
   nextCursor: 'next',
   data: [
@@ -87,7 +88,10 @@ const actions: ActionList = {
       openedAt: '2025-03-11T09:00:00.000Z',
       overdueDays: 2,
       canMarkDone: true,
-      reason: reason({ cadenceDays: 10, daysSinceContact: 12 }, {}),
+      reason: reason({
+        code: 'keep_cadence',
+        params: { daysSinceContact: 12, lastContactAt: '2025-03-01T09:00:00.000Z', doneAt: null },
+      }),
     },
     {
       id: 'respect_pause:2025-03-20:globex',
@@ -100,10 +104,14 @@ const actions: ActionList = {
       openedAt: '2025-03-06T08:00:00.000Z',
       overdueDays: 0,
       canMarkDone: true,
-      reason: reason(
-        { pauseDays: 14 },
-        { negativeContactAt: '2025-03-06T08:00:00.000Z', pauseEndsAt: '2025-03-20T08:00:00.000Z' },
-      ),
+      reason: reason({
+        code: 'respect_pause',
+        params: {
+          negativeContactAt: '2025-03-06T08:00:00.000Z',
+          pauseEndsAt: '2025-03-20T08:00:00.000Z',
+          daysLeft: 7,
+        },
+      }),
     },
     {
       id: 'rebalance_manager:2025-03-31:anna',
@@ -116,7 +124,10 @@ const actions: ActionList = {
       openedAt: '2025-03-01T00:00:00.000Z',
       overdueDays: 0,
       canMarkDone: false,
-      reason: reason({ keyClients: 4, maxKeyClients: 3 }, {}),
+      reason: reason({
+        code: 'rebalance_manager',
+        params: { manager: 'anna', keyClients: 4, maxKeyClients: 3, excess: 1 },
+      }),
     },
     {
       id: 'wake_sleeping:2025-03-13:polar',
@@ -129,10 +140,17 @@ const actions: ActionList = {
       openedAt: '2025-03-13T09:00:00.000Z',
       overdueDays: 0,
       canMarkDone: true,
-      reason: reason(
-        { orders: 3, daysSinceLastPurchase: 125 },
-        { stageSince: '2025-03-13T09:00:00.000Z' },
-      ),
+      reason: reason({
+        code: 'dormant',
+        params: {
+          stage: 'sleeping',
+          since: '2025-03-13T09:00:00.000Z',
+          daysSinceLastPurchase: 125,
+          orders: 3,
+          revenue: 30,
+          doneAt: null,
+        },
+      }),
     },
   ],
 };
@@ -243,6 +261,7 @@ test('the custom elements manifest lists only the product modules and describes 
       'components/clv-calculator/fields.ts',
       'components/clv-calculator/folio-clv-calculator.ts',
       'components/shared/api.ts',
+      'components/shared/custom-properties.ts',
       'components/shared/data-element.ts',
       'components/shared/events.ts',
       'components/shared/folio-element.ts',
@@ -250,6 +269,7 @@ test('the custom elements manifest lists only the product modules and describes 
       'components/shared/locale.ts',
       'components/shared/messages.ts',
       'components/shared/profile.ts',
+      'components/shared/reasons.ts',
       'components/shared/styles.ts',
       'components/shared/view.ts',
       'components/stage-funnel/folio-stage-funnel.ts',

@@ -217,13 +217,12 @@ const once = (path) => {
   if (!cache.has(path)) cache.set(path, getJson(path));
   return cache.get(path);
 };
-/** Client names as profiles arrive, for the selection's label. */
+/** Client names for the selection's label, from the list answers (each client carries its name). */
 const names = new Map();
-const profileOf = (id) =>
-  once(`/v1/clients/${encodeURIComponent(id)}`).then(
-    (p) => (p?.name && names.set(p.id, p.name), p),
-    () => null,
-  );
+const rememberNames = (clients) => {
+  for (const c of clients ?? []) if (c.name) names.set(c.id, c.name);
+};
+const profileOf = (id) => once(`/v1/clients/${encodeURIComponent(id)}`).catch(() => null);
 
 // ---------------------------------------------------------------------------------------------
 // Language and theme
@@ -291,7 +290,6 @@ function saveHash() {
 // Portfolio figures and key clients
 
 let portfolio = null;
-let keyProfiles = [];
 
 function renderKpis() {
   const list = $('kpis');
@@ -339,14 +337,13 @@ function renderKeyClients() {
   const list = $('key-list');
   if (!portfolio) return;
   list.replaceChildren(
-    ...portfolio.keyClients.map((k, i) => {
-      const profile = keyProfiles[i];
+    ...portfolio.keyClients.map((k) => {
       const li = document.createElement('li');
       li.className = 'key-row';
       const button = document.createElement('button');
       button.type = 'button';
       button.className = 'link';
-      button.textContent = profile?.name || k.id;
+      button.textContent = k.name || k.id;
       button.setAttribute('aria-pressed', String(state.client === k.id));
       button.addEventListener('click', () => select({ client: k.id }));
       const share = document.createElement('span');
@@ -358,12 +355,12 @@ function renderKeyClients() {
         '--share',
         String(k.revenueShare / portfolio.keyClients[0].revenueShare),
       );
-      li.append(button, share, bar);
-      if (profile?.types?.length) {
-        const badge = document.createElement('folio-client-badge');
-        badge.types = profile.types;
-        li.append(badge);
-      }
+      // The badge reads the client's types itself; the name came with the portfolio.
+      const badge = document.createElement('folio-client-badge');
+      badge.setAttribute('client-id', k.id);
+      badge.setAttribute('api-base', api.base);
+      badge.setAttribute('key', api.key);
+      li.append(button, share, bar, badge);
       return li;
     }),
   );
@@ -375,9 +372,8 @@ async function loadPortfolio() {
   const panels = [$('kpis').closest('section'), $('key-list').closest('section')];
   try {
     portfolio = await once('/v1/portfolio');
-    keyProfiles = await Promise.all(portfolio.keyClients.map((k) => profileOf(k.id)));
-    // The portfolio answer names no currency; the profiles carry the workspace's.
-    state.currency = keyProfiles.find((p) => p?.currency)?.currency ?? state.currency;
+    rememberNames(portfolio.keyClients);
+    state.currency = portfolio.currency ?? state.currency;
     for (const el of document.querySelectorAll('[data-api], folio-clv-calculator'))
       el.setAttribute('currency', state.currency);
     const { revenue, margin } = portfolio.concentration;
@@ -438,9 +434,17 @@ function makeSource(queues) {
 
 /** The queues of ids to read for the current selection. */
 async function candidates() {
-  if (state.client) return [[state.client]];
+  if (state.client) {
+    // A client picked through the address: its name comes with the RFM list, read once.
+    if (!names.has(state.client))
+      once('/v1/segments/rfm')
+        .then(({ clients }) => (rememberNames(clients), renderChips()))
+        .catch(() => {});
+    return [[state.client]];
+  }
   if (state.cell) {
     const answer = await once('/v1/segments/abc-xyz?period=month&measure=revenue');
+    rememberNames(answer.clients);
     return [
       answer.clients
         .filter((c) => `${c.abc}${c.xyz}` === state.cell)
@@ -451,6 +455,7 @@ async function candidates() {
   // A stage alone: one queue per RFM segment (champions, at risk, new, prospects…), each largest
   // buyer first; a stage's clients gather in a few segments, which the source then favours.
   const { clients } = await once('/v1/segments/rfm');
+  rememberNames(clients);
   const bySegment = new Map();
   for (const c of [...clients].sort((a, b) => (b.monetary ?? 0) - (a.monetary ?? 0))) {
     if (!bySegment.has(c.segment)) bySegment.set(c.segment, []);

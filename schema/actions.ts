@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { stringListSetting, wholeSetting } from './fields.ts';
+import { type Reason, ReasonSchema, reasonEntries } from './reasons.ts';
 import { IdSchema, InstantSchema } from './common.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -333,14 +334,16 @@ export const ManagersQuerySchema = queryObject({ asOf: v.optional(InstantSchema)
 const d = <T extends v.GenericSchema>(schema: T, text: string) =>
   v.pipe(schema, v.description(text));
 
+/** Why this item, for this client, now: a reason, with the rule behind it and its signals. */
 export const ActionReasonSchema = v.object({
-  rule: d(v.string(), 'The rule that fired, with its threshold'),
-  text: d(v.string(), 'Why this item, for this client, now'),
-  numbers: d(v.record(v.string(), v.number()), 'The figures the rule compared, by name'),
-  dates: d(v.record(v.string(), v.string()), 'The instants the rule read, by name'),
-  signals: d(v.array(v.string()), 'The client-type or portfolio reasons behind the rule, if any'),
+  ...reasonEntries,
+  rule: d(ReasonSchema, 'The rule that fired, with its threshold'),
+  signals: d(
+    v.array(ReasonSchema),
+    'The client-type, lead or portfolio reasons behind the rule, if any',
+  ),
 });
-export type ActionReason = v.InferOutput<typeof ActionReasonSchema>;
+export type ActionReason = Reason & { text?: string; rule: Reason; signals: Reason[] };
 
 export const ActionItemSchema = v.object({
   id: d(
@@ -362,6 +365,7 @@ export type ActionItem = v.InferOutput<typeof ActionItemSchema>;
 
 export const ActionListSchema = v.object({
   asOf: v.string(),
+  currency: d(v.string(), 'The workspace currency (ISO 4217) of the money the reasons speak of'),
   data: d(v.array(ActionItemSchema), 'By priority, then due date, then id'),
   total: d(v.number(), 'Items matching the filters, all pages together'),
   nextCursor: v.nullable(v.string()),
@@ -399,7 +403,8 @@ export const ManagersResultSchema = v.object({
   warnings: v.array(
     v.object({
       code: v.picklist(MANAGER_WARNINGS),
-      message: v.string(),
+      params: reasonEntries.params,
+      text: reasonEntries.text,
       manager: v.optional(v.string()),
       clientId: v.optional(v.string()),
     }),
@@ -407,10 +412,8 @@ export const ManagersResultSchema = v.object({
 });
 export type ManagersResult = v.InferOutput<typeof ManagersResultSchema>;
 
-const CriterionSchema = v.object({
-  met: v.boolean(),
-  text: d(v.string(), 'What was found, or what is missing'),
-});
+/** Met or not, and the reason: what was found, or what is missing. */
+const CriterionSchema = v.object({ met: v.boolean(), ...reasonEntries });
 export const LeadQualificationSchema = v.object({
   lead: d(v.boolean(), 'All three criteria met: contact data, a wish to buy and a budget'),
   contact: v.object({
@@ -428,6 +431,8 @@ export type LeadQualification = v.InferOutput<typeof LeadQualificationSchema>;
 
 export const QualificationResultSchema = v.object({
   clientId: v.string(),
+  name: v.nullable(v.string()),
+  currency: d(v.string(), 'The workspace currency (ISO 4217) of the budget'),
   buyer: d(
     v.boolean(),
     'The client has bought already: qualification matters for the ones that have not',

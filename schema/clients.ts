@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ReasonSchema } from './reasons.ts';
 import { IdSchema, MoneySchema, NameSchema, ShortTextSchema } from './common.ts';
 import { StageSchema } from './lifecycle.ts';
 
@@ -129,7 +130,7 @@ export const ClientTypeEntrySchema = v.object({
   type: v.string(),
   /** `derived` from the data, or `manual`. */
   source: v.picklist(['derived', 'manual']),
-  reasons: v.array(v.string()),
+  reasons: v.array(ReasonSchema),
 });
 
 /** A client as stored and as the profile shows it before segmentation adds its classes. */

@@ -109,6 +109,8 @@ const d = <T extends v.GenericSchema>(schema: T, description: string) =>
 
 export const DossierSchema = v.object({
   clientId: v.string(),
+  name: v.nullable(v.string()),
+  currency: d(v.string(), 'The workspace currency (ISO 4217) of the opportunities'),
   decisionMakers: v.array(v.object({ ...DecisionMakerSchema.entries })),
   needs: v.array(v.string()),
   business: v.string(),

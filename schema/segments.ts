@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { numberSetting, stringListSetting, wholeSetting } from './fields.ts';
+import { ReasonSchema } from './reasons.ts';
 import { InstantSchema } from './common.ts';
 import { StageModelSchema, StageSchema } from './lifecycle.ts';
 
@@ -541,9 +542,11 @@ export const PORTFOLIO_WARNINGS = [
   'resting_on_regulars',
   'sleeping_share_high',
 ] as const;
+/** A warning is a reason (its code is a reason code) with the figures a program may act on. */
 export const PortfolioWarningSchema = v.object({
   code: v.picklist(PORTFOLIO_WARNINGS),
-  message: v.string(),
+  params: v.record(v.string(), v.unknown()),
+  text: v.optional(v.string()),
   clientId: v.optional(v.string()),
   stage: v.optional(StageSchema),
   share: v.optional(v.number()),
@@ -555,7 +558,7 @@ export const KeyClientSchema = v.object({
   revenueShare: v.number(),
   margin: v.number(),
   marginShare: d(v.nullable(v.number()), 'Null when the total margin is not positive'),
-  reasons: v.array(v.string()),
+  reasons: v.array(ReasonSchema),
 });
 export type KeyClient = v.InferOutput<typeof KeyClientSchema>;
 
@@ -610,7 +613,7 @@ export const PortfolioResultSchema = v.object({
           tier: v.picklist(TIERS),
           revenue: v.number(),
           share: v.number(),
-          reason: v.string(),
+          reason: ReasonSchema,
         }),
       ),
       'Every buyer of the window, largest first',

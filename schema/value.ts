@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ReasonSchema } from './reasons.ts';
 import { IdSchema, InstantSchema, MoneySchema } from './common.ts';
 
 // Marked free of side effects so that a bundle using one schema of this file (the components use
@@ -218,7 +219,7 @@ export type Backtest = v.InferOutput<typeof BacktestSchema>;
 /** Below the minimum data, the fit says so rather than fitting noise. */
 export const InsufficientDataSchema = v.object({
   status: v.literal('insufficient_data'),
-  reason: v.string(),
+  reason: ReasonSchema,
   minimum: v.object({ customers: v.number(), repeatBuyers: v.number() }),
   observed: v.object({ customers: v.number(), repeatBuyers: v.number() }),
 });
@@ -264,7 +265,7 @@ export type ClvModel = v.InferOutput<typeof ClvModelSchema>;
  */
 export const ClientValueSchema = v.object({
   basis: v.picklist(['model', 'historic']),
-  reason: v.nullable(v.string()),
+  reason: v.nullable(ReasonSchema),
   /** Revenue to date. */
   historicClv: v.number(),
   historicMargin: v.number(),

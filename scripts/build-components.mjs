@@ -25,8 +25,13 @@ export const ENTRIES = {
   'folio-action-list': 'components/action-list/folio-action-list.ts',
 };
 
-/** The budget of the whole standalone bundle, minified and gzipped. */
-export const BUDGET_BYTES = 25 * 1024;
+/**
+ * The budget of the whole standalone bundle, minified and gzipped. 25 KiB until the components
+ * rendered reasons themselves (issue 14): the English and Russian message tables of every reason
+ * code, shared with the API, are 7.0 KiB gzipped on their own and the bundle went from 25,323 to
+ * 31,835 bytes, so the budget is 32 KiB.
+ */
+export const BUDGET_BYTES = 32 * 1024;
 
 /**
  * valibot marks its functions `@__NO_SIDE_EFFECTS__`, but esbuild does not carry that mark across

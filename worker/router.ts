@@ -4,6 +4,7 @@ import { corsify, preflight } from './cors.ts';
 import { randomToken } from './crypto.ts';
 import { getClient } from './db/clients.ts';
 import { DatabaseUnavailableError } from './db/retry.ts';
+import { explainedJson } from './explain.ts';
 import {
   answerSecret,
   type Claim,
@@ -93,7 +94,16 @@ function handlerFor(spec: RouteSpec) {
     const { raw, parsed } = await readInput(spec, request);
     if (auth) await enforceSessionScope(spec, auth, parsed.params, env.DB);
     // async: a handler that throws synchronously still becomes a rejected promise.
-    const run = async () => await spec.handle({ request, env, ctx, now, auth, ...parsed });
+    const run = async () => {
+      const result: unknown = await spec.handle({ request, env, ctx, now, auth, ...parsed });
+      if (result instanceof Response || result === undefined) return result;
+      // Reasons get their text in the reader's language (worker/explain.ts).
+      return explainedJson(
+        result,
+        request.headers.get('accept-language'),
+        auth?.workspace.settings.currency ?? 'USD',
+      );
+    };
 
     const key = spec.idempotent ? idempotencyKeyOf(request) : null;
     if (key === null) return run();

@@ -123,10 +123,10 @@ describe('<folio-abc-xyz-matrix> from the data property', () => {
     expect(text(cellAt(el, 'AX'))).toBe(
       'Клиенты: 2 Выручка: 800\u00a0тыс.\u00a0₽ Доля выручки: 80\u00a0%',
     );
-    expect(text(part(el, 'summary'))).toBe('Клиентов: 6, выручка 1\u00a0000\u00a0000\u00a0₽');
+    expect(text(part(el, 'summary'))).toBe('6 клиентов, выручка 1\u00a0000\u00a0000\u00a0₽');
     el.data = { ...result, currency: 'EUR' } as typeof result;
     await el.updateComplete;
-    expect(text(part(el, 'summary'))).toBe('Клиентов: 6, выручка 1\u00a0000\u00a0000\u00a0€');
+    expect(text(part(el, 'summary'))).toBe('6 клиентов, выручка 1\u00a0000\u00a0000\u00a0€');
   });
 
   test('shows the empty state when no client has revenue', async () => {

@@ -1,5 +1,6 @@
-import { html, nothing, type PropertyDeclarations } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { withQuery } from '../shared/api.ts';
+import { setCustomProperties } from '../shared/custom-properties.ts';
 import { FolioDataElement } from '../shared/data-element.ts';
 import { emit } from '../shared/events.ts';
 import type { I18n } from '../shared/folio-element.ts';
@@ -103,6 +104,9 @@ export class AbcXyzMatrix extends FolioDataElement<AbcXyzData> {
     });
   }
 
+  /** Each cell's revenue share relative to the largest, set as `--level` after rendering. */
+  #levels = new Map<string, number>();
+
   override render() {
     const view = viewOf(
       this.data,
@@ -124,12 +128,16 @@ export class AbcXyzMatrix extends FolioDataElement<AbcXyzData> {
     </section>`;
   }
 
-  #renderMatrix(cells: Record<MatrixCell, CellFigures>, { t, f }: I18n) {
+  #renderMatrix(cells: Record<MatrixCell, CellFigures>, i: I18n) {
+    const { t, f } = i;
     const clients = MATRIX_CELLS.reduce((n, c) => n + cells[c].count, 0);
     const revenue = MATRIX_CELLS.reduce((n, c) => n + cells[c].revenue, 0);
     const maxShare = Math.max(...MATRIX_CELLS.map((c) => cells[c].revenueShare));
-    const [count, money] = [f.number(clients, 0), f.money(revenue)];
-    const summary = t(`${count} clients, revenue ${money}`, `Клиентов: ${count}, выручка ${money}`);
+    this.#levels = new Map(
+      MATRIX_CELLS.map((c) => [c, maxShare ? cells[c].revenueShare / maxShare : 0]),
+    );
+    const [count, money] = [i.count(clients, 'client'), f.money(revenue)];
+    const summary = t(`${count}, revenue ${money}`, `${count}, выручка ${money}`);
     const head = (axis: Abc | Xyz) => {
       const [name, hint] = t(...AXES[axis]).split(': ');
       return html`${name}<small>${hint}</small>`;
@@ -150,7 +158,7 @@ export class AbcXyzMatrix extends FolioDataElement<AbcXyzData> {
                 const cell: MatrixCell = `${a}${x}`;
                 const c = cells[cell];
                 return html`<td part="cell" class="cell" role="gridcell" data-cell=${cell} tabindex=${cell === this.active ? 0 : -1}
-                  aria-selected=${cell === this.selected ? 'true' : 'false'} style="--level:${maxShare ? c.revenueShare / maxShare : 0}"
+                  aria-selected=${cell === this.selected ? 'true' : 'false'}
                   @click=${() => this.#select(cell, cells)}>
                   <span class="count"><span class="sr-only">${t(...CLIENTS)}: </span>${f.number(c.count, 0)}</span>
                   <span class="money"><span class="sr-only">${t(...REVENUE)}: </span>${f.moneyCompact(c.revenue)}</span>
@@ -184,6 +192,11 @@ export class AbcXyzMatrix extends FolioDataElement<AbcXyzData> {
           )}
         </tbody>
       </table></div>`;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    setCustomProperties(this.renderRoot, 'data-cell', '--level', this.#levels);
   }
 
   #onKey = (e: KeyboardEvent) => {

@@ -6,7 +6,7 @@ export const actionListStyles = css`
     color: var(--_muted);
   }
   .group + .group {
-    margin-top: calc(var(--_gap) * 2);
+    margin-block-start: calc(var(--_gap) * 2);
   }
   h3 {
     font-size: 1em;

@@ -28,12 +28,18 @@ const item = (over: Partial<ActionItem> & Pick<ActionItem, 'id' | 'kind'>): Acti
   openedAt: '2025-03-13T09:00:00.000Z',
   overdueDays: 0,
   canMarkDone: true,
-  reason: { rule: 'rule', text: 'API text', numbers: {}, dates: {}, signals: [] },
+  reason: {
+    code: 'assign_manager',
+    params: {},
+    rule: { code: 'rule_assign_manager', params: {} },
+    signals: [],
+  },
   ...over,
 });
 
 const list: ActionList = {
   asOf: '2025-03-13T10:00:00.000Z',
+  currency: 'USD',
   total: 5,
   nextCursor: null,
   data: [
@@ -45,10 +51,10 @@ const list: ActionList = {
       dueAt: '2025-03-11T09:00:00.000Z',
       overdueDays: 2,
       reason: {
-        rule: 'A key client needs a positive contact at least every 10 days',
-        text: 'No positive contact for 12 days (last on 2025-03-01)',
-        numbers: { cadenceDays: 10, daysSinceContact: 12 },
-        dates: { lastPositiveContactAt: '2025-03-01T09:00:00.000Z' },
+        code: 'keep_cadence',
+        params: { daysSinceContact: 12, lastContactAt: '2025-03-01T09:00:00.000Z', doneAt: null },
+        text: 'the API text, in the language the API was asked for',
+        rule: { code: 'rule_keep_cadence', params: { days: 10 } },
         signals: [],
       },
     }),
@@ -59,13 +65,13 @@ const list: ActionList = {
       priority: 1,
       dueAt: '2025-03-20T08:00:00.000Z',
       reason: {
-        rule: 'pause',
-        text: 'Negative contact…',
-        numbers: { pauseDays: 14, daysLeft: 7 },
-        dates: {
+        code: 'respect_pause',
+        params: {
           negativeContactAt: '2025-03-06T08:00:00.000Z',
           pauseEndsAt: '2025-03-20T08:00:00.000Z',
+          daysLeft: 7,
         },
+        rule: { code: 'rule_respect_pause', params: { days: 14 } },
         signals: [],
       },
     }),
@@ -77,10 +83,9 @@ const list: ActionList = {
       dueAt: '2025-03-31T00:00:00.000Z',
       canMarkDone: false,
       reason: {
-        rule: 'max 3',
-        text: 'anna holds 4 key clients',
-        numbers: { keyClients: 4, maxKeyClients: 3 },
-        dates: {},
+        code: 'rebalance_manager',
+        params: { manager: 'anna', keyClients: 4, maxKeyClients: 3, excess: 1 },
+        rule: { code: 'rule_rebalance_manager', params: { maxKeyClients: 3 } },
         signals: [],
       },
     }),
@@ -89,10 +94,16 @@ const list: ActionList = {
       kind: 'wake_sleeping',
       clientName: 'Polar',
       reason: {
-        rule: 'wake',
-        text: 'sleeping since 2025-03-13',
-        numbers: { orders: 3, revenue: 30, daysSinceLastPurchase: 125 },
-        dates: { stageSince: '2025-03-13T09:00:00.000Z' },
+        code: 'dormant',
+        params: {
+          stage: 'sleeping',
+          since: '2025-03-13T09:00:00.000Z',
+          daysSinceLastPurchase: 125,
+          orders: 3,
+          revenue: 30,
+          doneAt: null,
+        },
+        rule: { code: 'rule_wake_sleeping', params: { repeatDays: 30 } },
         signals: [],
       },
     }),
@@ -102,10 +113,9 @@ const list: ActionList = {
       clientName: 'Vega',
       dueAt: '2025-03-31T00:00:00.000Z',
       reason: {
-        rule: 'touch',
-        text: 'No contact this month yet',
-        numbers: {},
-        dates: { periodStart: '2025-03-01T00:00:00.000Z' },
+        code: 'loyal_touch',
+        params: { periodStart: '2025-03-01T00:00:00.000Z', lastTouchAt: null },
+        rule: { code: 'rule_loyal_touch', params: { period: 'month' } },
         signals: [],
       },
     }),
@@ -140,8 +150,12 @@ describe('<folio-action-list> from the data property', () => {
     expect(text(acme.querySelector('[part=priority]'))).toBe('High priority');
     expect(text(acme.querySelector('[part=due]'))).toBe('2 days overdue');
     expect(acme.getAttribute('part')).toBe('item priority-1 overdue');
+    // Rendered here from the code and the figures, not the API's text.
     expect(text(acme.querySelector('[part=reason]'))).toBe(
-      'No positive contact for 12 days; a key client needs one every 10 days.',
+      'No positive contact for 12 days (last on Mar 1, 2025)',
+    );
+    expect(text(itemEl(el, 'wake_sleeping:2025-03-13:polar').querySelector('[part=reason]'))).toBe(
+      'sleeping since Mar 13, 2025; last purchase 125 days ago; 3 orders worth $30.00 so far',
     );
     expect(text(itemEl(el, 'respect_pause:2025-03-20:globex').querySelector('[part=due]'))).toBe(
       'until Mar 20, 2025',
@@ -170,26 +184,38 @@ describe('<folio-action-list> from the data property', () => {
     const acme = itemEl(el, 'keep_cadence:2025-03-11:acme');
     expect(text(acme.querySelector('[part=kind]'))).toBe('Соблюсти частоту контактов');
     expect(text(acme.querySelector('[part=reason]'))).toBe(
-      'Нет позитивного контакта уже 12 дней; с ключевым клиентом — не реже чем раз в 10 дней.',
+      'Нет позитивного контакта уже 12 дней (последний 1 мар. 2025 г.)',
     );
     expect(text(acme.querySelector('[part=due]'))).toBe('просрочено на 2 дня');
     expect(parts(el, 'group-heading').map(text)[0]).toBe('Просрочено (1)');
     expect(text(part(el, 'done-button'))).toBe('Сделано');
   });
 
-  test('a reason whose figures are missing falls back to the API text', async () => {
+  test("a reason this version does not know shows the API text; an older API's sentence shows as it is", async () => {
     const bare = {
       ...list,
       data: [
         item({
           id: 'keep_cadence:2025-03-11:x',
           kind: 'keep_cadence',
-          reason: { rule: 'r', text: 'As the API says', numbers: {}, dates: {}, signals: [] },
+          reason: {
+            code: 'a_newer_code' as 'assign_manager',
+            params: {},
+            text: 'As the API says',
+            rule: { code: 'rule_assign_manager', params: {} },
+            signals: [],
+          },
         }),
       ],
     };
     const el = await mount('folio-action-list', (e) => (e.data = bare));
     expect(text(part(el, 'reason'))).toBe('As the API says');
+    const older = {
+      ...bare,
+      data: [{ ...bare.data[0]!, reason: 'An older sentence' as unknown as ActionItem['reason'] }],
+    };
+    const old = await mount('folio-action-list', (e) => (e.data = older));
+    expect(text(part(old, 'reason'))).toBe('An older sentence');
   });
 
   test('no done button where the item clears itself, and none at all when readonly', async () => {

@@ -3,12 +3,13 @@ import type { ActionItem, ActionList as ActionListData } from '../../schema/acti
 import { send, withQuery } from '../shared/api.ts';
 import { FolioDataElement } from '../shared/data-element.ts';
 import { emit } from '../shared/events.ts';
-import type { Format } from '../shared/format.ts';
+import type { I18n } from '../shared/folio-element.ts';
 import { labelOf, type Translate } from '../shared/messages.ts';
+import { reasonText } from '../shared/reasons.ts';
 import { baseStyles } from '../shared/styles.ts';
 import { stateTemplate, viewOf } from '../shared/view.ts';
 import { actionListStyles } from './action-list.styles.ts';
-import { dueBucket, dueText, type GroupBy, groupItems, kindLabel, reasonText } from './groups.ts';
+import { dueBucket, dueText, type GroupBy, groupItems, kindLabel } from './groups.ts';
 import { PRIORITIES } from './messages.ts';
 
 export interface ActionDoneDetail {
@@ -145,15 +146,17 @@ export class ActionList extends FolioDataElement<ActionListData> {
       this.api.state,
       (d) => d.data.filter((i) => !this.done.has(i.id)).length === 0,
     );
-    const { t, f } = this.i18n();
+    const i18n = this.i18n(view.kind === 'data' ? view.value.currency : undefined);
+    const { t } = i18n;
     return html`<section part="base" aria-label=${t('Work list', 'Что сделать')} aria-busy=${view.kind === 'loading'}>
       ${stateTemplate(view, t, t('Nothing to do right now.', 'Сейчас делать нечего.'))}
       <p class="sr-only" role="status" aria-live="polite">${this.announcement}</p>
-      ${view.kind === 'data' ? this.#renderList(view.value, t, f) : nothing}
+      ${view.kind === 'data' ? this.#renderList(view.value, i18n) : nothing}
     </section>`;
   }
 
-  #renderList(list: ActionListData, t: Translate, f: Format) {
+  #renderList(list: ActionListData, i18n: I18n) {
+    const { t, f } = i18n;
     const items = list.data.filter((i) => !this.done.has(i.id));
     const current = items.some((i) => i.id === this.current)
       ? this.current
@@ -170,14 +173,15 @@ export class ActionList extends FolioDataElement<ActionListData> {
         (g, gi) => html`<section part="group" class="group" data-group=${g.key}>
           <h3 part="group-heading" id="group-${gi}">${g.label} <span class="count">(${f.number(g.items.length, 0)})</span></h3>
           <ul part="items" class="items" aria-labelledby="group-${gi}" @keydown=${this.#onKeydown}>
-            ${g.items.map((item) => this.#renderItem(item, item.id === current, list.asOf, t, f))}
+            ${g.items.map((item) => this.#renderItem(item, item.id === current, list.asOf, i18n))}
           </ul>
         </section>`,
       )}
       ${list.nextCursor ? html`<p part="more" class="muted">${t('More items are waiting on the next page.', 'Остальные дела — на следующей странице.')}</p>` : nothing}`;
   }
 
-  #renderItem(item: ActionItem, isCurrent: boolean, asOf: string, t: Translate, f: Format) {
+  #renderItem(item: ActionItem, isCurrent: boolean, asOf: string, i18n: I18n) {
+    const { t, f } = i18n;
     const marking = this.marking.get(item.id);
     const overdue =
       item.overdueDays > 0 ||
@@ -203,7 +207,7 @@ export class ActionList extends FolioDataElement<ActionListData> {
         <span part="priority" class="priority p${item.priority}">${labelOf(t, PRIORITIES, String(item.priority))}</span>
         <span part="due" class="due${overdue ? ' late' : ''}"><time datetime=${item.dueAt}>${dueText(item, t, f)}</time></span>
       </div>
-      <p part="reason" class="reason" id=${reasonId}>${reasonText(item, t, f)}</p>
+      <p part="reason" class="reason" id=${reasonId}>${reasonText(item.reason, i18n)}</p>
       ${
         canMark
           ? html`<button

@@ -1,7 +1,7 @@
 import type { ActionItem, ActionKind } from '../../schema/actions.ts';
 import type { Format } from '../shared/format.ts';
 import type { Translate } from '../shared/messages.ts';
-import { DUE_GROUPS, KIND_ORDER, KINDS, REASONS } from './messages.ts';
+import { DUE_GROUPS, KIND_ORDER, KINDS } from './messages.ts';
 
 export type GroupBy = 'kind' | 'due';
 export const DUE_BUCKETS = ['overdue', 'today', 'week', 'later'] as const;
@@ -55,41 +55,6 @@ export function groupItems(
 /** What to do; a kind this version does not know yet reads as its id, `new_kind` as "new kind". */
 export const kindLabel = (kind: string, t: Translate): string =>
   Object.hasOwn(KINDS, kind) ? t(...KINDS[kind as ActionKind]) : kind.replace(/_/g, ' ');
-
-const DURATIONS = new Set([
-  'daysSinceContact',
-  'cadenceDays',
-  'daysSinceReview',
-  'reviewDays',
-  'daysSinceLastEvent',
-  'daysSinceLastPurchase',
-  'pauseDays',
-  'daysLeft',
-]);
-
-/**
- * The reason in the reader's language, from the figures the rule sent; the API's English text when
- * a figure the sentence needs is missing (or the kind is new to this version).
- */
-export function reasonText(item: ActionItem, t: Translate, f: Format): string {
-  const { numbers, dates, signals } = item.reason;
-  const values: Record<string, string> = { signals: signals.join('; ') };
-  for (const [name, n] of Object.entries(numbers))
-    values[name] = DURATIONS.has(name)
-      ? f.duration(n, 'day')
-      : name === 'share'
-        ? f.percent(n)
-        : f.number(n, 0);
-  for (const [name, iso] of Object.entries(dates)) values[name] = f.date(iso);
-  const candidates = [item.kind, `${item.kind}.never`].filter((k) => Object.hasOwn(REASONS, k));
-  for (const key of candidates) {
-    const template = t(...REASONS[key]!);
-    const needed = [...template.matchAll(/\{(\w+)\}/g)].map((x) => x[1]!);
-    if (needed.every((name) => name in values))
-      return template.replace(/\{(\w+)\}/g, (_, name: string) => values[name]!);
-  }
-  return item.reason.text;
-}
 
 /** "due 12 Mar", "3 days overdue", or for a pause "until 17 Mar". */
 export function dueText(item: ActionItem, t: Translate, f: Format): string {

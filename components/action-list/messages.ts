@@ -3,7 +3,8 @@ import type { Text } from '../shared/messages.ts';
 import type { DueBucket } from './groups.ts';
 
 // The work list's words looked up by an id of the data, [English, Russian] as everywhere; its
-// other words are written where they are shown.
+// other words are written where they are shown. Why an item is listed is not here: the reason
+// comes as data and is rendered from the message tables the API uses (core/messages).
 
 /** What to do, per kind; the key order is the order of a list grouped by kind. */
 export const KINDS = {
@@ -25,74 +26,6 @@ export const KINDS = {
 
 /** Every kind, in the order a list grouped by kind shows them. */
 export const KIND_ORDER = Object.keys(KINDS) as ActionKind[];
-
-/**
- * Why, per kind: `{name}` stands for the figure of that name the rule sent; `kind.never` is the
- * sentence for a rule whose figure cannot exist yet (no contact ever recorded).
- */
-export const REASONS: Readonly<Record<string, Text>> = {
-  respect_pause: [
-    'Negative contact on {negativeContactAt}: no personal contact until {pauseEndsAt}; urgent matters through other people.',
-    'Негативный контакт {negativeContactAt}: без личных контактов до {pauseEndsAt}, срочное — через других людей.',
-  ],
-  keep_cadence: [
-    'No positive contact for {daysSinceContact}; a key client needs one every {cadenceDays}.',
-    'Нет позитивного контакта уже {daysSinceContact}; с ключевым клиентом — не реже чем раз в {cadenceDays}.',
-  ],
-  'keep_cadence.never': [
-    'No positive contact recorded; a key client needs one every {cadenceDays}.',
-    'Позитивных контактов не было; с ключевым клиентом — не реже чем раз в {cadenceDays}.',
-  ],
-  review_dossier: [
-    'Dossier last reviewed {daysSinceReview} ago ({reviewedAt}); it is reviewed every {reviewDays}.',
-    'Досье обновлялось {daysSinceReview} назад ({reviewedAt}); обновлять раз в {reviewDays}.',
-  ],
-  'review_dossier.never': [
-    'This key client has no dossier yet.',
-    'У ключевого клиента ещё нет досье.',
-  ],
-  assign_manager: [
-    'A key client without a key-account manager.',
-    'У ключевого клиента нет менеджера.',
-  ],
-  rebalance_manager: [
-    'Holds {keyClients} key clients; one manager handles at most {maxKeyClients}.',
-    'Ключевых клиентов: {keyClients}; один менеджер ведёт не больше {maxKeyClients}.',
-  ],
-  reduce_mono_client: [
-    'Brings {share} of revenue or margin: grow other clients to reduce the dependence.',
-    'Приносит {share} выручки или маржи: развивайте других клиентов, чтобы снизить зависимость.',
-  ],
-  follow_up_lead: [
-    'A qualified lead: contact data, a wish to buy and a budget.',
-    'Квалифицированный лид: есть контакты, желание купить и бюджет.',
-  ],
-  recheck_interest: [
-    'Showed interest on {interestAt} and asked to come back later: re-check due {recheckAt}.',
-    'Проявил интерес {interestAt} и просил вернуться позже: пора уточнить ({recheckAt}).',
-  ],
-  follow_up_near_client: [
-    'Met us but has not bought; last event {daysSinceLastEvent} ago.',
-    'Познакомился с нами, но не купил; последнее событие {daysSinceLastEvent} назад.',
-  ],
-  wake_sleeping: [
-    'Asleep since {stageSince}; last purchase {daysSinceLastPurchase} ago, {orders} orders so far.',
-    'Спит с {stageSince}; последняя покупка {daysSinceLastPurchase} назад, заказов: {orders}.',
-  ],
-  win_back_lost: [
-    'Lost since {stageSince}; last purchase {daysSinceLastPurchase} ago, {orders} orders so far.',
-    'Утерян с {stageSince}; последняя покупка {daysSinceLastPurchase} назад, заказов: {orders}.',
-  ],
-  loyal_touch: [
-    'A loyal client who has not heard from us this period.',
-    'Постоянный клиент, которого мы ещё не касались в этом периоде.',
-  ],
-  ask_referral: [
-    'A loyal client or fan who gave no referral this period.',
-    'Постоянный клиент или фанат без рекомендации в этом периоде.',
-  ],
-  review_bad_client: ['Bad-client signals: {signals}.', 'Признаки плохого клиента: {signals}.'],
-};
 
 export const PRIORITIES: Readonly<Record<string, Text>> = {
   1: ['High priority', 'Высокий приоритет'],

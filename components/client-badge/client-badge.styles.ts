@@ -52,7 +52,7 @@ export const badgeStyles = css`
     position: absolute;
     z-index: var(--folio-tooltip-z-index, 10);
     top: calc(100% + 4px);
-    left: 0;
+    inset-inline-start: 0;
     min-width: 12rem;
     max-width: 20rem;
     padding: 0.375rem 0.5rem;

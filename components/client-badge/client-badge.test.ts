@@ -21,11 +21,23 @@ const types: ClientTypeEntry[] = [
   {
     type: 'golden',
     source: 'derived',
-    reasons: ['revenue 120,000 is in the top 20%', '14 orders'],
+    reasons: [
+      { code: 'key_revenue_share', params: { share: 0.34, threshold: 0.1 } },
+      { code: 'key_revenue_rank', params: { rank: 2, buyers: 120, top: 0.2 } },
+    ],
   },
-  { type: 'pioneer', source: 'derived', reasons: ['first buyer of "Widget 2"'] },
-  { type: 'bad', source: 'manual', reasons: [] },
-  { type: 'partner', source: 'manual', reasons: ['reseller since 2021'] },
+  {
+    type: 'pioneer',
+    source: 'derived',
+    reasons: [
+      {
+        code: 'pioneer_product',
+        params: { product: 'Widget 2', days: 3, launchedAt: '2025-02-01T00:00:00.000Z' },
+      },
+    ],
+  },
+  { type: 'bad', source: 'manual', reasons: [{ code: 'manual', params: {} }] },
+  { type: 'partner', source: 'manual', reasons: [{ code: 'tagged', params: { tag: 'reseller' } }] },
 ];
 
 // The tooltip the trigger's aria-describedby points at, looked up where the browser would: in its shadow root.
@@ -44,8 +56,21 @@ describe('<folio-client-badge> from the types property', () => {
     const [golden, , bad] = triggers(el);
     const tip = tooltipOf(golden!);
     expect(tip.getAttribute('role')).toBe('tooltip');
-    expect(text(tip)).toBe('revenue 120,000 is in the top 20%; 14 orders');
+    expect(text(tip)).toBe('34% of revenue (key from 10%); revenue rank 2 of 120 (top 20%)');
     expect(text(tooltipOf(bad!))).toBe('Set by hand; No reasons given');
+  });
+
+  test('on a lang="ru" page the reasons are rendered in Russian from the structured data', async () => {
+    const el = await mount('folio-client-badge', (e) => (e.types = types), { lang: 'ru' });
+    const [golden, pioneer, , partner] = triggers(el);
+    expect(text(tooltipOf(golden!))).toBe(
+      '34\u00a0% выручки (ключевой от 10\u00a0%); 2-е место по выручке из 120 (первые 20\u00a0%)',
+    );
+    expect(text(tooltipOf(pioneer!))).toBe(
+      'купил новинку «Widget 2» через 3 дня после её первой продажи 1 февр. 2025 г.',
+    );
+    expect(text(tooltipOf(partner!))).toBe('Задан вручную; метка «reseller»');
+    expect(parts(el, 'label').map(text)[0]).toBe('Золотой');
     expect(parts(el, 'type').map((t) => t.dataset.tone)).toEqual([
       'plain',
       'plain',

@@ -1,7 +1,9 @@
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import type { ApiState } from '../shared/api.ts';
 import { FolioDataElement } from '../shared/data-element.ts';
-import { labelOf, type Text, type Translate } from '../shared/messages.ts';
+import type { I18n } from '../shared/folio-element.ts';
+import { labelOf, type Text } from '../shared/messages.ts';
+import { reasonText, type ReasonLike } from '../shared/reasons.ts';
 import type { ClientProfile, ClientTypeEntry } from '../shared/profile.ts';
 import { baseStyles } from '../shared/styles.ts';
 import { stateTemplate, viewOf } from '../shared/view.ts';
@@ -79,16 +81,20 @@ export class ClientBadge extends FolioDataElement<ClientProfile> {
       state,
       (types) => types.length === 0,
     );
-    const { t } = this.i18n();
-    return html`<div part="base">${stateTemplate(view, t, t('No types', 'Вид не определён'))}${view.kind === 'data' ? this.#renderTypes(view.value, t) : nothing}</div>`;
+    const i = this.i18n(this.data?.currency);
+    const { t } = i;
+    return html`<div part="base">${stateTemplate(view, t, t('No types', 'Вид не определён'))}${view.kind === 'data' ? this.#renderTypes(view.value, i) : nothing}</div>`;
   }
 
-  #renderTypes(types: ClientTypeEntry[], t: Translate) {
+  #renderTypes(types: ClientTypeEntry[], i18n: I18n) {
+    const { t } = i18n;
     return html`<ul part="types" class="types" aria-label=${t('Client types', 'Виды клиента')}>
       ${types.map((entry, i) => {
-        const reasons = entry.reasons.length
-          ? entry.reasons
-          : [t('No reasons given', 'Причины не указаны')];
+        // "Set by hand" has a line of its own below; the other reasons are rendered here.
+        const given = (entry.reasons as ReasonLike[])
+          .filter((r) => typeof r === 'string' || r.code !== 'manual')
+          .map((r) => reasonText(r, i18n));
+        const reasons = given.length ? given : [t('No reasons given', 'Причины не указаны')];
         return html`<li part="type" class="chip ${this.dismissed === i ? 'dismissed' : ''}" data-type=${entry.type} data-tone=${toneOf(entry.type)}
           @mouseleave=${this.#restore} @focusout=${this.#restore}>
           <span class="trigger" tabindex="0" aria-describedby="tip-${i}" @keydown=${(e: KeyboardEvent) => this.#dismiss(e, i)}>

@@ -66,7 +66,7 @@ export const calculatorStyles = css`
   .verdict {
     margin: 0;
     padding: 0.375rem 0.5rem;
-    border-left: 4px solid var(--_tone);
+    border-inline-start: 4px solid var(--_tone);
     background: color-mix(in srgb, var(--_tone) 8%, var(--_surface));
     --_tone: var(--folio-color-accent, #2558c7);
   }

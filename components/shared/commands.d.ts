@@ -14,6 +14,9 @@ declare module 'vitest/browser' {
     analyzeManifest(): Promise<string>;
     /** Imports the index and define modules in a plain Node process, which has no DOM. */
     importWithoutDom(): Promise<{ status: number | null; stdout: string; stderr: string }>;
+    /** Starts (once) a local server of test/csp/page.html and the bundle under a strict CSP; its URL. `stop` closes it. */
+    strictCspPage(action: 'start'): Promise<string>;
+    strictCspPage(action: 'stop'): Promise<null>;
     /** Emulates (or stops emulating) prefers-reduced-motion: reduce. */
     reduceMotion(reduce: boolean): Promise<void>;
   }

@@ -102,8 +102,12 @@ export const profile: ClientProfile = {
   stageSince: '2024-03-05T00:00:00.000Z',
   currency: 'EUR',
   types: [
-    { type: 'golden', source: 'derived', reasons: ['top 20% by revenue'] },
-    { type: 'status', source: 'manual', reasons: [] },
+    {
+      type: 'golden',
+      source: 'derived',
+      reasons: [{ code: 'key_revenue_share', params: { share: 0.34, threshold: 0.1 } }],
+    },
+    { type: 'status', source: 'manual', reasons: [{ code: 'manual', params: {} }] },
   ],
   rfm: { r: 5, f: 4, m: 5, segment: 'champions' },
   abc: 'A',

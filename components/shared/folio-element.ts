@@ -1,3 +1,4 @@
+import { countText } from '../../core/messages/render.ts';
 import { LitElement, type PropertyDeclarations } from 'lit';
 import { formatFor, type Format } from './format.ts';
 import { langOf, languageOf, type Lang } from './locale.ts';
@@ -8,6 +9,10 @@ export interface I18n {
   f: Format;
   lang: Lang;
   locale: string;
+  /** The money of the data (or the `currency` attribute), for the reasons rendered here. */
+  currency: string;
+  /** A count with its noun, plural by Intl.PluralRules: `count(5, 'client')` → "5 клиентов". */
+  count(n: number, noun: string): string;
 }
 
 /**
@@ -38,6 +43,13 @@ export class FolioElement extends LitElement {
     const lang = languageOf(locale);
     const currency =
       typeof dataCurrency === 'string' && dataCurrency ? dataCurrency : this.currency || 'USD';
-    return { t: translator(lang), f: formatFor(locale, currency), lang, locale };
+    return {
+      t: translator(lang),
+      f: formatFor(locale, currency),
+      lang,
+      locale,
+      currency,
+      count: (n, noun) => countText(n, noun, locale),
+    };
   }
 }

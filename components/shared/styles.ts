@@ -77,7 +77,7 @@ export const tableStyles = css`
     white-space: nowrap;
   }
   .data-table {
-    margin-top: var(--_gap);
+    margin-block-start: var(--_gap);
     overflow-x: auto;
   }
   .data-table table {

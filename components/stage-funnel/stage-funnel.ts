@@ -1,6 +1,7 @@
-import { html, nothing, type PropertyDeclarations } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { Funnel, FunnelStage } from '../../schema/lifecycle.ts';
 import { withQuery } from '../shared/api.ts';
+import { setCustomProperties } from '../shared/custom-properties.ts';
 import { FolioDataElement } from '../shared/data-element.ts';
 import { emit } from '../shared/events.ts';
 import type { I18n } from '../shared/folio-element.ts';
@@ -84,6 +85,9 @@ export class StageFunnel extends FolioDataElement<Funnel> {
     return withQuery('/v1/lifecycle/funnel', { asOf: this.asOf, from: this.from, to: this.to });
   }
 
+  /** Each shown stage's count relative to the largest, set as `--size` after rendering. */
+  #sizes = new Map<string, number>();
+
   override render() {
     const view = viewOf(this.data, this.api.state, (d) => d.total === 0 || d.stages.length === 0);
     const i = this.i18n();
@@ -95,14 +99,15 @@ export class StageFunnel extends FolioDataElement<Funnel> {
   #renderFunnel(funnel: Funnel, i: I18n) {
     const { t, f } = i;
     const max = Math.max(1, ...funnel.stages.map((s) => s.count));
-    const [total, asOf] = [f.number(funnel.total, 0), f.date(funnel.asOf)];
-    const summary = t(`${total} clients, as of ${asOf}`, `Клиентов: ${total}, на ${asOf}`);
+    this.#sizes = new Map(funnel.stages.map((s) => [s.stage, s.count / max]));
+    const [total, asOf] = [i.count(funnel.total, 'client'), f.date(funnel.asOf)];
+    const summary = t(`${total}, as of ${asOf}`, `${total} на ${asOf}`);
     const rows = funnel.stages.map((s) => ({ s, name: stageName(s, i), ...figures(s, i) }));
     return html`<p part="summary" class="summary">${summary}</p>
       <ol part="stages" class="stages" aria-label=${title(i)}>
         ${rows.map(
           ({ s, name, meta }) => html`<li>
-            <button type="button" part="stage" class="stage" style="--size:${s.count / max}" aria-current=${s.stage === this.selected ? 'true' : 'false'} data-stage=${s.stage} @click=${() => this.#select(s.stage)}>
+            <button type="button" part="stage" class="stage" aria-current=${s.stage === this.selected ? 'true' : 'false'} data-stage=${s.stage} @click=${() => this.#select(s.stage)}>
               <span part="label" class="label">${name}</span>
               <span class="track"><span part="bar" class="bar"></span></span>
               <span part="count" class="count">${f.number(s.count, 0)}</span>
@@ -138,6 +143,11 @@ export class StageFunnel extends FolioDataElement<Funnel> {
           )}
         </tbody>
       </table></div>`;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    setCustomProperties(this.renderRoot, 'data-stage', '--size', this.#sizes);
   }
 
   #select(stage: FunnelStage['stage']) {

@@ -18,7 +18,7 @@ export function dossierView(
   stored: StoredDossier,
   asOf: string,
   reviewDays: number,
-): Dossier {
+): Omit<Dossier, 'name' | 'currency'> {
   const c = stored.content;
   const reviewDueAt = addDays(stored.reviewedAt, reviewDays);
   const scores = c.relationship;

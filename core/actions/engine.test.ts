@@ -117,7 +117,7 @@ describe('with segmentation (the adapter)', () => {
       .map((i) => i.kind);
     expect(reviewed.sort()).toEqual(['keep_cadence', 'reduce_mono_client']);
     const item = run(new Map()).find((i) => i.kind === 'reduce_mono_client')!;
-    expect(item.reason.numbers.share).toBeCloseTo(0.7);
+    expect(item.reason.params.share).toBeCloseTo(0.7);
     expect(item.manager).toBe('irina');
   });
 

@@ -1,5 +1,6 @@
 import type { ActionSettings, LeadQualification } from '../../schema/actions.ts';
 import type { ClientSnapshot } from '../../schema/clients.ts';
+import type { Reason } from '../../schema/reasons.ts';
 import type { StageModelName } from '../../schema/lifecycle.ts';
 import type { SegmentSettings } from '../../schema/segments.ts';
 import { classifyAll } from '../segments/client-types.ts';
@@ -12,11 +13,11 @@ export interface ClientFacts {
   snapshot: ClientSnapshot;
   manager: string | null;
   /** Client type → the reasons segmentation gave (docs/domain.md 3). */
-  types: ReadonlyMap<string, readonly string[]>;
+  types: ReadonlyMap<string, readonly Reason[]>;
   /** A key client: the `golden` type (top revenue or margin share, or set by hand). */
   key: boolean;
   /** The portfolio's mono-client warning about this client, if any. */
-  mono: { share: number; message: string } | null;
+  mono: { share: number; reason: Reason } | null;
   /** When the client's dossier was last reviewed; null without a dossier. */
   reviewedAt: string | null;
   lead: LeadQualification;
@@ -47,7 +48,10 @@ export function gatherFacts(
   const mono = new Map(
     health.warnings
       .filter((w) => w.code === 'mono_client' && w.clientId !== undefined)
-      .map((w) => [w.clientId!, { share: w.share ?? 0, message: w.message }]),
+      .map((w) => [
+        w.clientId!,
+        { share: w.share ?? 0, reason: { code: w.code, params: w.params } as Reason },
+      ]),
   );
   return snapshots.map((s) => {
     const entries = types.get(s.id) ?? [];

@@ -7,6 +7,7 @@ import {
 import type { ClientAggregates } from '../../schema/clients.ts';
 import type { Stage } from '../../schema/lifecycle.ts';
 import { snapshot } from '../segments/fixtures.ts';
+import type { Reason } from '../../schema/reasons.ts';
 import { addDays } from '../time.ts';
 import type { ClientFacts } from './facts.ts';
 
@@ -17,29 +18,40 @@ export const settingsOf = (patch: Record<string, unknown> = {}): ActionSettings 
 
 export const NOT_A_LEAD: LeadQualification = {
   lead: false,
-  contact: { met: false, via: [], text: 'no contact data' },
-  wish: { met: false, via: null, text: 'no stated wish to buy' },
-  budget: { met: false, amount: null, text: 'no budget' },
+  contact: { met: false, via: [], code: 'lead_no_contact', params: { attributes: ['email'] } },
+  wish: { met: false, via: null, code: 'lead_no_wish', params: { attribute: 'wishToBuy' } },
+  budget: { met: false, amount: null, code: 'lead_no_budget', params: { attribute: 'budget' } },
   missing: ['contact', 'wish', 'budget'],
 };
 export const A_LEAD: LeadQualification = {
   lead: true,
-  contact: { met: true, via: ['email'], text: 'contact data: email' },
-  wish: { met: true, via: 'attribute', text: 'wish to buy stated (wishToBuy)' },
-  budget: { met: true, amount: 5000, text: 'budget 5,000' },
+  contact: { met: true, via: ['email'], code: 'lead_contact', params: { via: ['email'] } },
+  wish: {
+    met: true,
+    via: 'attribute',
+    code: 'lead_wish_stated',
+    params: { attribute: 'wishToBuy' },
+  },
+  budget: { met: true, amount: 5000, code: 'lead_budget', params: { amount: 5000 } },
   missing: [],
+};
+
+/** The reason a test's key client is key. */
+export const KEY_REASON: Reason = {
+  code: 'key_revenue_share',
+  params: { share: 0.3, threshold: 0.1 },
 };
 
 export interface FactSpec {
   name?: string;
   key?: boolean;
   manager?: string | null;
-  types?: Record<string, string[]>;
+  types?: Record<string, Reason[]>;
   stage?: Stage | null;
   stageSince?: string | null;
   aggregates?: Partial<ClientAggregates>;
   reviewedAt?: string | null;
-  mono?: { share: number; message: string } | null;
+  mono?: { share: number; reason: Reason } | null;
   lead?: LeadQualification;
 }
 
@@ -51,7 +63,7 @@ export function fact(id: string, spec: FactSpec = {}): ClientFacts {
   });
   s.name = spec.name ?? `Client ${id}`;
   const types = new Map(Object.entries(spec.types ?? {}));
-  if (spec.key) types.set('golden', types.get('golden') ?? ['30% of revenue (key from 10%)']);
+  if (spec.key) types.set('golden', types.get('golden') ?? [KEY_REASON]);
   return {
     snapshot: s,
     manager: spec.manager === undefined ? 'anna' : spec.manager,

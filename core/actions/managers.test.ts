@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fact, settingsOf } from './fixtures.ts';
+import type { Reason } from '../../schema/reasons.ts';
+import { renderReason } from '../messages/render.ts';
+
+const en = (r: unknown) => renderReason(r as Reason, 'en');
 import { managerOverview } from './managers.ts';
 
 describe('managerOverview', () => {
@@ -34,14 +38,18 @@ describe('managerOverview', () => {
     expect(overview.warnings).toEqual([
       {
         code: 'manager_overloaded',
+        params: { manager: 'anna', keyClients: 4, maxKeyClients: 3 },
         manager: 'anna',
-        message: 'anna holds 4 key clients; one manager handles at most 3',
       },
       {
         code: 'key_client_unassigned',
+        params: { client: 'Vega Trade' },
         clientId: 'k6',
-        message: 'Key client Vega Trade has no manager',
       },
+    ]);
+    expect(overview.warnings.map(en)).toEqual([
+      'anna holds 4 key clients; one manager handles at most 3',
+      'Key client Vega Trade has no manager',
     ]);
     expect(overview.unassignedKeyClients).toEqual([{ id: 'k6', name: 'Vega Trade' }]);
   });

@@ -1,5 +1,4 @@
 import type { ActionSettings, ManagersResult } from '../../schema/actions.ts';
-import { plural } from '../segments/format.ts';
 import { supervisorOf } from './access.ts';
 import type { ClientFacts } from './facts.ts';
 
@@ -56,13 +55,13 @@ export function managerOverview(
       .filter((m) => m.overloaded)
       .map((m) => ({
         code: 'manager_overloaded' as const,
+        params: { manager: m.manager, keyClients: m.keyClients.length, maxKeyClients: max },
         manager: m.manager,
-        message: `${m.manager} holds ${plural(m.keyClients.length, 'key client')}; one manager handles at most ${max}`,
       })),
     ...unassigned.map((c) => ({
       code: 'key_client_unassigned' as const,
+      params: { client: c.name ?? c.id },
       clientId: c.id,
-      message: `Key client ${c.name ?? c.id} has no manager`,
     })),
   ];
   return { asOf, maxKeyClients: max, managers, unassignedKeyClients: unassigned, warnings };

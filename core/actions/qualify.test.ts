@@ -45,7 +45,7 @@ describe('qualifyLead: contact data, a wish to buy and a budget', () => {
     const attrs = { phone: '+7 900', budget: '50 000' };
     expect(qualifyLead(attrs, { requests: 2 }, leads)).toMatchObject({
       lead: true,
-      wish: { via: 'request', text: '2 requests to discuss a deal' },
+      wish: { via: 'request', code: 'lead_wish_requests', params: { requests: 2 } },
       budget: { amount: 50000 },
     });
     expect(qualifyLead(attrs, { requests: 2 }, { ...leads, requestIsWish: false }).missing).toEqual(

@@ -1,6 +1,5 @@
 import type { LeadQualification, LeadSettings } from '../../schema/actions.ts';
 import type { ClientAggregates } from '../../schema/clients.ts';
-import { fmtMoney, plural } from '../segments/format.ts';
 
 const filled = (x: unknown) =>
   typeof x === 'string' ? x.trim() !== '' : typeof x === 'number' && Number.isFinite(x);
@@ -29,10 +28,12 @@ export function qualifyLead(
   const contact = {
     met: via.length > 0,
     via,
-    text:
-      via.length > 0
-        ? `contact data: ${via.join(', ')}`
-        : `no contact data (attributes ${settings.contactAttributes.join(', ')} are empty)`,
+    ...(via.length > 0
+      ? { code: 'lead_contact' as const, params: { via } }
+      : {
+          code: 'lead_no_contact' as const,
+          params: { attributes: [...settings.contactAttributes] },
+        }),
   };
 
   const stated = attributes[settings.wishAttribute];
@@ -43,28 +44,32 @@ export function qualifyLead(
     ? {
         met: true,
         via: 'attribute' as const,
-        text: `wish to buy stated (${settings.wishAttribute})`,
+        code: 'lead_wish_stated' as const,
+        params: { attribute: settings.wishAttribute },
       }
     : requested
       ? {
           met: true,
           via: 'request' as const,
-          text: `${plural(aggregates.requests, 'request')} to discuss a deal`,
+          code: 'lead_wish_requests' as const,
+          params: { requests: aggregates.requests },
         }
       : {
           met: false,
           via: null,
-          text: `no stated wish to buy (${settings.wishAttribute}${settings.requestIsWish ? ' or a request event' : ''})`,
+          code: 'lead_no_wish' as const,
+          params: { attribute: settings.wishAttribute },
         };
 
   const amount = amountOf(attributes[settings.budgetAttribute]);
   const budget =
     amount !== null && amount > 0
-      ? { met: true, amount, text: `budget ${fmtMoney(amount)}` }
+      ? { met: true, amount, code: 'lead_budget' as const, params: { amount } }
       : {
           met: false,
           amount,
-          text: `no budget (${settings.budgetAttribute} is ${amount === 0 ? 'zero' : 'not a positive amount'})`,
+          code: 'lead_no_budget' as const,
+          params: { attribute: settings.budgetAttribute },
         };
 
   const missing = (['contact', 'wish', 'budget'] as const).filter(

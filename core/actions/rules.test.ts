@@ -1,6 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionKind } from '../../schema/actions.ts';
 import { deriveActions } from './engine.ts';
+import type { Reason } from '../../schema/reasons.ts';
+import { renderReason } from '../messages/render.ts';
+
+const en = (r: unknown) => renderReason(r as Reason, 'en');
+const LOYAL: Reason = {
+  code: 'loyal_tenure',
+  params: { days: 730, firstPurchaseAt: '2023-03-01T00:00:00.000Z' },
+};
+const NEAR_MET: Reason = { code: 'near_met', params: { meetings: 1 } };
+const NO_PURCHASE: Reason = { code: 'no_purchase', params: {} };
+const MONO: Reason = {
+  code: 'mono_client',
+  params: { client: 'c1', share: 0.62, basis: 'revenue', threshold: 0.5 },
+};
+const LATE: Reason = {
+  code: 'bad_late_payments',
+  params: { late: 3, payments: 4, maxDaysLate: 70 },
+};
 import { A_LEAD, at, fact, type FactSpec, settingsOf } from './fixtures.ts';
 
 const T = '2025-03-03T10:00:00.000Z';
@@ -29,9 +47,14 @@ describe('keep_cadence: a positive contact with a key client every 10 days', () 
         manager: 'anna',
         clientName: 'Client c1',
       });
-      expect(items[0]!.reason.numbers).toEqual({ cadenceDays: 10, daysSinceContact: days });
-      expect(items[0]!.reason.text).toBe(
-        `No positive contact for ${days} days (last on 2025-03-03)`,
+      expect(items[0]!.reason.params).toEqual({
+        daysSinceContact: days,
+        lastContactAt: at(T, 0),
+        doneAt: null,
+      });
+      expect(items[0]!.reason.rule).toEqual({ code: 'rule_keep_cadence', params: { days: 10 } });
+      expect(en(items[0]!.reason)).toBe(
+        `No positive contact for ${days} days (last on Mar 3, 2025)`,
       );
     }
   });
@@ -55,7 +78,7 @@ describe('keep_cadence: a positive contact with a key client every 10 days', () 
     expect(itemsOf('keep_cadence', done, at(T, 20))).toEqual([]);
     const again = itemsOf('keep_cadence', done, at(T, 21));
     expect(again.map((i) => i.id)).toEqual(['keep_cadence:2025-03-24:c1']);
-    expect(again[0]!.reason.dates.lastDoneAt).toBe(at(T, 11));
+    expect(again[0]!.reason.params.doneAt).toBe(at(T, 11));
   });
 
   it('a key client never contacted positively is due 10 days after its first purchase', () => {
@@ -65,7 +88,7 @@ describe('keep_cadence: a positive contact with a key client every 10 days', () 
       at(T, 40),
     );
     expect(items[0]).toMatchObject({ dueAt: at(T, 10), overdueDays: 30 });
-    expect(items[0]!.reason.text).toBe('No positive contact recorded with this key client');
+    expect(en(items[0]!.reason)).toBe('No positive contact recorded with this key client');
   });
 
   it('follows the workspace cadence and the look-ahead', () => {
@@ -99,7 +122,8 @@ describe('respect_pause: no personal contact for 14 days after a negative contac
       expect(pause).toMatchObject([
         { id: 'respect_pause:2025-03-17:c1', dueAt: at(T, 14), openedAt: T, overdueDays: 0 },
       ]);
-      expect(pause[0]!.reason.numbers).toEqual({ pauseDays: 14, daysLeft: 1 });
+      expect(pause[0]!.reason.params).toMatchObject({ daysLeft: 1 });
+      expect(pause[0]!.reason.rule.params).toEqual({ days: 14 });
       expect(cadence).toEqual([]);
     } else {
       expect(pause).toEqual([]);
@@ -133,7 +157,7 @@ describe('respect_pause: no personal contact for 14 days after a negative contac
 
   it('holds loyal touches and referral requests too', () => {
     const loyal = {
-      types: { loyal: ['with us 2 years'] },
+      types: { loyal: [LOYAL] },
       aggregates: { lastNegativeContactAt: at(T, -1) },
     };
     const asOf = '2025-03-05T00:00:00.000Z';
@@ -156,7 +180,8 @@ describe('review_dossier: a key client dossier every 90 days', () => {
       expect(items).toMatchObject([
         { id: 'review_dossier:2025-06-01:c1', dueAt: at(T, 90), overdueDays: overdue },
       ]);
-      expect(items[0]!.reason.numbers).toEqual({ reviewDays: 90, daysSinceReview: days });
+      expect(items[0]!.reason.params).toMatchObject({ daysSinceReview: days });
+      expect(items[0]!.reason.rule.params).toEqual({ days: 90 });
     }
   });
 
@@ -167,7 +192,7 @@ describe('review_dossier: a key client dossier every 90 days', () => {
       T,
     );
     expect(items).toMatchObject([{ dueAt: at(T, -10), overdueDays: 10 }]);
-    expect(items[0]!.reason.text).toBe('No dossier yet for this key client');
+    expect(en(items[0]!.reason)).toBe('No dossier yet for this key client');
   });
 
   it('only key clients', () => {
@@ -201,13 +226,10 @@ describe('rebalance_manager: at most 3 key clients per manager', () => {
           openedAt: '2025-03-01T00:00:00.000Z',
         },
       ]);
-      expect(items[0]!.reason.numbers).toEqual({ keyClients: 4, maxKeyClients: 3 });
-      expect(items[0]!.reason.signals).toEqual([
-        'Client k0 (k0)',
-        'Client k1 (k1)',
-        'Client k2 (k2)',
-        'Client k3 (k3)',
-      ]);
+      expect(items[0]!.reason.params).toMatchObject({ keyClients: 4, maxKeyClients: 3, excess: 1 });
+      expect(en(items[0]!.reason)).toBe(
+        'boris holds 4 key clients, 1 more than 3: hand some to another manager',
+      );
     }
   });
 
@@ -235,7 +257,7 @@ describe('rebalance_manager: at most 3 key clients per manager', () => {
 
 describe('loyal_touch: one touch per period', () => {
   const lastTouch = '2025-03-31T10:00:00.000Z';
-  const loyal = { types: { loyal: ['with us 2 years'] }, aggregates: { lastTouchAt: lastTouch } };
+  const loyal = { types: { loyal: [LOYAL] }, aggregates: { lastTouchAt: lastTouch } };
   it.each([
     ['the last day of the touched month', '2025-03-31T23:00:00.000Z', false],
     ['the first day of the next month', '2025-04-01T00:00:00.000Z', true],
@@ -252,7 +274,7 @@ describe('loyal_touch: one touch per period', () => {
           priority: 2,
         },
       ]);
-      expect(items[0]!.reason.dates).toEqual({
+      expect(items[0]!.reason.params).toEqual({
         periodStart: '2025-04-01T00:00:00.000Z',
         lastTouchAt: lastTouch,
       });
@@ -356,7 +378,7 @@ describe('the pipeline: re-checked interest, leads, near-clients', () => {
 
   it('follow_up_lead: an inquirer that is a lead, a day after its last event, then weekly after a follow-up', () => {
     const lead = {
-      types: { inquirer: ['1 request, no purchase yet'] },
+      types: { inquirer: [{ code: 'inquirer' as const, params: { contacts: { request: 1 } } }] },
       lead: A_LEAD,
       aggregates: { lastEventAt: T },
     };
@@ -375,13 +397,13 @@ describe('the pipeline: re-checked interest, leads, near-clients', () => {
 
   it('follow_up_near_client: 7 days after the last event', () => {
     const near = {
-      types: { near_client: ['met us once', 'no purchase'] },
+      types: { near_client: [NEAR_MET, NO_PURCHASE] },
       aggregates: { lastEventAt: T },
     };
     expect(itemsOf('follow_up_near_client', near, at(T, 6))).toEqual([]);
     const items = itemsOf('follow_up_near_client', near, at(T, 8));
     expect(items).toMatchObject([{ dueAt: at(T, 7), overdueDays: 1 }]);
-    expect(items[0]!.reason.signals).toEqual(['met us once', 'no purchase']);
+    expect(items[0]!.reason.signals).toEqual([NEAR_MET, NO_PURCHASE]);
   });
 });
 
@@ -394,7 +416,7 @@ describe('asleep and lost', () => {
     };
     const items = itemsOf('wake_sleeping', sleeping, at(T, 1));
     expect(items).toMatchObject([{ id: 'wake_sleeping:2025-03-03:c1', overdueDays: 1 }]);
-    expect(items[0]!.reason.numbers).toMatchObject({
+    expect(items[0]!.reason.params).toMatchObject({
       orders: 4,
       revenue: 1200,
       daysSinceLastPurchase: 101,
@@ -420,18 +442,14 @@ describe('asleep and lost', () => {
 describe('portfolio flags: mono-client, bad clients, referrals', () => {
   const asOf = '2025-05-10T00:00:00.000Z';
   it('reduce_mono_client: monthly while the client stays a mono-client', () => {
-    const items = itemsOf(
-      'reduce_mono_client',
-      { mono: { share: 0.62, message: 'Mono-client: c1 brings 62% of revenue' } },
-      asOf,
-    );
+    const items = itemsOf('reduce_mono_client', { mono: { share: 0.62, reason: MONO } }, asOf);
     expect(items).toMatchObject([{ id: 'reduce_mono_client:2025-05-31:c1', priority: 1 }]);
-    expect(items[0]!.reason.signals).toEqual(['Mono-client: c1 brings 62% of revenue']);
+    expect(items[0]!.reason.signals).toEqual([MONO]);
     expect(
       itemsOf(
         'reduce_mono_client',
         {
-          mono: { share: 0.62, message: '' },
+          mono: { share: 0.62, reason: MONO },
           aggregates: { actionsDone: { reduce_mono_client: '2025-05-02T00:00:00.000Z' } },
         },
         asOf,
@@ -440,32 +458,42 @@ describe('portfolio flags: mono-client, bad clients, referrals', () => {
   });
 
   it('review_bad_client: quarterly with the signals that fired', () => {
-    const items = itemsOf(
-      'review_bad_client',
-      { types: { bad: ['3 of 4 payments late (max 70 days)'] } },
-      asOf,
-    );
+    const items = itemsOf('review_bad_client', { types: { bad: [LATE] } }, asOf);
     expect(items).toMatchObject([{ dueAt: '2025-06-30T00:00:00.000Z' }]);
-    expect(items[0]!.reason.text).toBe('Bad-client signals: 3 of 4 payments late (max 70 days)');
+    expect(en(items[0]!.reason)).toBe('Bad-client signals: 3 of 4 payments late (max 70 days)');
   });
 
   it('ask_referral: loyal clients and fans once a quarter, unless they referred someone in it; never bad ones', () => {
-    expect(itemsOf('ask_referral', { types: { fan: ['1 referral'] } }, asOf)).toHaveLength(1);
     expect(
       itemsOf(
         'ask_referral',
-        { types: { loyal: ['x'] }, aggregates: { lastReferralAt: '2025-04-02T00:00:00.000Z' } },
+        { types: { fan: [{ code: 'fan_referrals', params: { count: 1 } }] } },
+        asOf,
+      ),
+    ).toHaveLength(1);
+    expect(
+      itemsOf(
+        'ask_referral',
+        {
+          types: { loyal: [NO_PURCHASE] },
+          aggregates: { lastReferralAt: '2025-04-02T00:00:00.000Z' },
+        },
         asOf,
       ),
     ).toEqual([]);
     expect(
       itemsOf(
         'ask_referral',
-        { types: { loyal: ['x'] }, aggregates: { lastReferralAt: '2025-03-31T00:00:00.000Z' } },
+        {
+          types: { loyal: [NO_PURCHASE] },
+          aggregates: { lastReferralAt: '2025-03-31T00:00:00.000Z' },
+        },
         asOf,
       ),
     ).toHaveLength(1);
-    expect(itemsOf('ask_referral', { types: { fan: ['x'], bad: ['y'] } }, asOf)).toEqual([]);
+    expect(itemsOf('ask_referral', { types: { fan: [NO_PURCHASE], bad: [LATE] } }, asOf)).toEqual(
+      [],
+    );
   });
 });
 

@@ -7,7 +7,7 @@ import type {
 } from '../../schema/actions.ts';
 import type { ClientAggregates } from '../../schema/clients.ts';
 import { DAY_MS } from '../../schema/common.ts';
-import { fmtDay, fmtMoney, fmtShare, plural } from '../segments/format.ts';
+import type { Reason } from '../../schema/reasons.ts';
 import { addDays, toMs } from '../time.ts';
 import type { ClientFacts } from './facts.ts';
 import { periodBounds } from './periods.ts';
@@ -109,7 +109,9 @@ function draft(
   kind: ActionKind,
   priority: Priority,
   when: { dueAt: string; openedAt: string },
-  reason: Partial<ActionReason> & Pick<ActionReason, 'rule' | 'text'>,
+  why: Reason,
+  rule: Reason,
+  signals: readonly Reason[] = [],
 ): Draft {
   return {
     kind,
@@ -121,11 +123,15 @@ function draft(
     dueAt: when.dueAt,
     openedAt: when.openedAt,
     canMarkDone: true,
-    reason: { numbers: {}, dates: {}, signals: [], ...reason },
+    reason: { ...why, rule, signals: [...signals] },
   };
 }
+/** The three criteria of a qualified lead, as reasons. */
+const leadReasons = (f: ClientFacts): Reason[] =>
+  [f.lead.contact, f.lead.wish, f.lead.budget].map(
+    (c) => ({ code: c.code, params: c.params }) as Reason,
+  );
 
-const doneNote = (done: string | null) => (done ? `; last marked done on ${fmtDay(done)}` : '');
 const since = (f: ClientFacts) => f.snapshot.aggregates.firstPurchaseAt ?? f.snapshot.createdAt;
 
 // ---------------------------------------------------------------------------------------------
@@ -145,11 +151,10 @@ const respectPause: ClientRule = (f, ctx) => {
     cfg.priority,
     { openedAt: p.start, dueAt: p.end },
     {
-      rule: `After a negative contact, no personal contact for ${plural(cfg.days, 'day')}; urgent matters go through other people`,
-      text: `Negative contact on ${fmtDay(p.start)}: hold off personal contact until ${fmtDay(p.end)} (${plural(daysLeft, 'day')} left)`,
-      numbers: { pauseDays: cfg.days, daysLeft },
-      dates: { negativeContactAt: p.start, pauseEndsAt: p.end },
+      code: 'respect_pause',
+      params: { negativeContactAt: p.start, pauseEndsAt: p.end, daysLeft },
     },
+    { code: 'rule_respect_pause', params: { days: cfg.days } },
   );
 };
 
@@ -169,19 +174,20 @@ const keepCadence: ClientRule = (f, ctx) => {
   if (!when) return null;
   const touched = latest(last, next.doneAt);
   const daysSince = touched ? wholeDays(touched, ctx.asOfMs) : null;
-  return draft(f, 'keep_cadence', cfg.priority, when, {
-    rule: `A key client needs a positive contact at least every ${plural(cfg.days, 'day')}`,
-    text: last
-      ? `No positive contact for ${plural(daysSince ?? 0, 'day')} (last on ${fmtDay(last)}${doneNote(next.doneAt)})`
-      : `No positive contact recorded with this key client${next.doneAt ? ` (cadence last marked done on ${fmtDay(next.doneAt)})` : ''}`,
-    numbers: { cadenceDays: cfg.days, ...(daysSince !== null && { daysSinceContact: daysSince }) },
-    dates: {
-      ...(last && { lastPositiveContactAt: last }),
-      ...(next.doneAt && { lastDoneAt: next.doneAt }),
-      ...(pause && due === pause.end && { pauseEndedAt: pause.end }),
-    },
-    signals: [...(f.types.get('golden') ?? [])],
-  });
+  return draft(
+    f,
+    'keep_cadence',
+    cfg.priority,
+    when,
+    last
+      ? {
+          code: 'keep_cadence',
+          params: { daysSinceContact: daysSince ?? 0, lastContactAt: last, doneAt: next.doneAt },
+        }
+      : { code: 'keep_cadence_never', params: { doneAt: next.doneAt } },
+    { code: 'rule_keep_cadence', params: { days: cfg.days } },
+    f.types.get('golden'),
+  );
 };
 
 const reviewDossier: ClientRule = (f, ctx) => {
@@ -198,21 +204,24 @@ const reviewDossier: ClientRule = (f, ctx) => {
   );
   const when = next && listed(next.dueAt, ctx);
   if (!next || !when) return null;
-  return draft(f, 'review_dossier', cfg.priority, when, {
-    rule: `A key client's dossier is reviewed at least every ${plural(cfg.days, 'day')}`,
-    text: reviewed
-      ? `Dossier last reviewed on ${fmtDay(reviewed)}, ${plural(wholeDays(reviewed, ctx.asOfMs), 'day')} ago${doneNote(next.doneAt)}`
-      : `No dossier yet for this key client${doneNote(next.doneAt)}`,
-    numbers: {
-      reviewDays: cfg.days,
-      ...(reviewed && { daysSinceReview: wholeDays(reviewed, ctx.asOfMs) }),
-    },
-    dates: {
-      ...(reviewed && { reviewedAt: reviewed }),
-      ...(next.doneAt && { lastDoneAt: next.doneAt }),
-    },
-    signals: [...(f.types.get('golden') ?? [])],
-  });
+  return draft(
+    f,
+    'review_dossier',
+    cfg.priority,
+    when,
+    reviewed
+      ? {
+          code: 'review_dossier',
+          params: {
+            reviewedAt: reviewed,
+            daysSinceReview: wholeDays(reviewed, ctx.asOfMs),
+            doneAt: next.doneAt,
+          },
+        }
+      : { code: 'review_dossier_never', params: { doneAt: next.doneAt } },
+    { code: 'rule_review_dossier', params: { days: cfg.days } },
+    f.types.get('golden'),
+  );
 };
 
 const assignManager: ClientRule = (f, ctx) => {
@@ -220,11 +229,15 @@ const assignManager: ClientRule = (f, ctx) => {
   if (!f.key || f.manager !== null) return null;
   const when = periodic(f, 'assign_manager', cfg.period, ctx);
   if (!when) return null;
-  return draft(f, 'assign_manager', cfg.priority, when, {
-    rule: 'Every key client has a key-account manager (the client attribute manager)',
-    text: 'Key client without a manager',
-    signals: [...(f.types.get('golden') ?? [])],
-  });
+  return draft(
+    f,
+    'assign_manager',
+    cfg.priority,
+    when,
+    { code: 'assign_manager', params: {} },
+    { code: 'rule_assign_manager', params: {} },
+    f.types.get('golden'),
+  );
 };
 
 const reduceMonoClient: ClientRule = (f, ctx) => {
@@ -232,12 +245,15 @@ const reduceMonoClient: ClientRule = (f, ctx) => {
   if (!f.mono) return null;
   const when = periodic(f, 'reduce_mono_client', cfg.period, ctx);
   if (!when) return null;
-  return draft(f, 'reduce_mono_client', cfg.priority, when, {
-    rule: `A mono-client is a risk to reduce; reviewed once a ${cfg.period}`,
-    text: `Brings ${fmtShare(f.mono.share)} of revenue or margin: grow other clients to reduce the dependence`,
-    numbers: { share: f.mono.share },
-    signals: [f.mono.message],
-  });
+  return draft(
+    f,
+    'reduce_mono_client',
+    cfg.priority,
+    when,
+    { code: 'reduce_mono_client', params: { share: f.mono.share } },
+    { code: 'rule_reduce_mono_client', params: { period: cfg.period } },
+    [f.mono.reason],
+  );
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -257,16 +273,15 @@ const followUpLead: ClientRule = (f, ctx) => {
   );
   const when = next && listed(next.dueAt, ctx);
   if (!next || !when) return null;
-  return draft(f, 'follow_up_lead', cfg.priority, when, {
-    rule: `A qualified lead (contact data, a wish to buy, a budget) is followed up ${plural(cfg.afterDays, 'day')} after its last event`,
-    text: `Qualified lead: ${f.lead.contact.text}, ${f.lead.wish.text}, ${f.lead.budget.text}; last event on ${fmtDay(firedAt)}${doneNote(next.doneAt)}`,
-    numbers: {
-      ...(f.lead.budget.amount !== null && { budget: f.lead.budget.amount }),
-      afterDays: cfg.afterDays,
-    },
-    dates: { lastEventAt: firedAt, ...(next.doneAt && { lastDoneAt: next.doneAt }) },
-    signals: [...(f.types.get('inquirer') ?? [])],
-  });
+  return draft(
+    f,
+    'follow_up_lead',
+    cfg.priority,
+    when,
+    { code: 'follow_up_lead', params: { lastEventAt: firedAt, doneAt: next.doneAt } },
+    { code: 'rule_follow_up_lead', params: { afterDays: cfg.afterDays } },
+    [...leadReasons(f), ...(f.types.get('inquirer') ?? [])],
+  );
 };
 
 const recheckInterest: ClientRule = (f, ctx) => {
@@ -284,13 +299,15 @@ const recheckInterest: ClientRule = (f, ctx) => {
   const next = nextDue(f, 'recheck_interest', interest, recheck, null);
   const when = next && listed(next.dueAt, ctx);
   if (!next || !when) return null;
-  return draft(f, 'recheck_interest', f.lead.lead ? cfg.leadPriority : cfg.priority, when, {
-    rule: 'A deferred "interest" result is re-checked on its re-check date',
-    text: `Showed interest on ${fmtDay(interest)} and asked to come back later: re-check due ${fmtDay(recheck)}${f.lead.lead ? ' (a qualified lead)' : ''}`,
-    numbers: { deferredDays: wholeDays(interest, toMs(recheck)) },
-    dates: { interestAt: interest, recheckAt: recheck },
-    signals: f.lead.lead ? [f.lead.contact.text, f.lead.wish.text, f.lead.budget.text] : [],
-  });
+  return draft(
+    f,
+    'recheck_interest',
+    f.lead.lead ? cfg.leadPriority : cfg.priority,
+    when,
+    { code: 'recheck_interest', params: { interestAt: interest, recheckAt: recheck } },
+    { code: 'rule_recheck_interest', params: {} },
+    f.lead.lead ? leadReasons(f) : [],
+  );
 };
 
 const followUpNearClient: ClientRule = (f, ctx) => {
@@ -306,13 +323,25 @@ const followUpNearClient: ClientRule = (f, ctx) => {
   );
   const when = next && listed(next.dueAt, ctx);
   if (!next || !when) return null;
-  return draft(f, 'follow_up_near_client', cfg.priority, when, {
-    rule: `A near-client (met us, did not buy) is followed up ${plural(cfg.afterDays, 'day')} after the last event, then every ${plural(cfg.repeatDays, 'day')}`,
-    text: `Met us but has not bought; last event on ${fmtDay(firedAt)}, ${plural(wholeDays(firedAt, ctx.asOfMs), 'day')} ago${doneNote(next.doneAt)}`,
-    numbers: { daysSinceLastEvent: wholeDays(firedAt, ctx.asOfMs) },
-    dates: { lastEventAt: firedAt, ...(next.doneAt && { lastDoneAt: next.doneAt }) },
-    signals: [...(f.types.get('near_client') ?? [])],
-  });
+  return draft(
+    f,
+    'follow_up_near_client',
+    cfg.priority,
+    when,
+    {
+      code: 'follow_up_near_client',
+      params: {
+        lastEventAt: firedAt,
+        days: wholeDays(firedAt, ctx.asOfMs),
+        doneAt: next.doneAt,
+      },
+    },
+    {
+      code: 'rule_follow_up_near_client',
+      params: { afterDays: cfg.afterDays, repeatDays: cfg.repeatDays },
+    },
+    f.types.get('near_client'),
+  );
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -320,7 +349,7 @@ const followUpNearClient: ClientRule = (f, ctx) => {
 // ---------------------------------------------------------------------------------------------
 
 const dormant =
-  (kind: 'wake_sleeping' | 'win_back_lost', stages: readonly string[], label: string): ClientRule =>
+  (kind: 'wake_sleeping' | 'win_back_lost', stages: readonly string[]): ClientRule =>
   (f, ctx) => {
     const cfg = ctx.settings.rules[kind];
     const s = f.snapshot;
@@ -331,22 +360,25 @@ const dormant =
     if (!next || !when) return null;
     const a = s.aggregates;
     const quiet = a.lastPurchaseAt ? wholeDays(a.lastPurchaseAt, ctx.asOfMs) : null;
-    return draft(f, kind, cfg.priority, when, {
-      rule: `${label}; again every ${plural(cfg.repeatDays, 'day')} after an attempt`,
-      text: `${s.stage} since ${fmtDay(firedAt)}${quiet !== null ? `; last purchase ${plural(quiet, 'day')} ago` : ''}; ${plural(a.orders, 'order')} worth ${fmtMoney(a.revenue)} so far${doneNote(next.doneAt)}`,
-      numbers: {
-        orders: a.orders,
-        revenue: a.revenue,
-        ...(quiet !== null && { daysSinceLastPurchase: quiet }),
-        ...(a.medianGapDays !== null && { medianGapDays: a.medianGapDays }),
+    return draft(
+      f,
+      kind,
+      cfg.priority,
+      when,
+      {
+        code: 'dormant',
+        params: {
+          stage: s.stage,
+          since: firedAt,
+          daysSinceLastPurchase: quiet,
+          orders: a.orders,
+          revenue: a.revenue,
+          doneAt: next.doneAt,
+        },
       },
-      dates: {
-        stageSince: firedAt,
-        ...(a.lastPurchaseAt && { lastPurchaseAt: a.lastPurchaseAt }),
-        ...(next.doneAt && { lastDoneAt: next.doneAt }),
-      },
-      signals: [...(f.types.get('sleeping') ?? [])],
-    });
+      { code: `rule_${kind}`, params: { repeatDays: cfg.repeatDays } },
+      f.types.get('sleeping'),
+    );
   };
 
 const loyalTouch: ClientRule = (f, ctx) => {
@@ -357,12 +389,15 @@ const loyalTouch: ClientRule = (f, ctx) => {
   const touched = a.lastTouchAt ?? a.lastContactAt;
   const when = periodic(f, 'loyal_touch', cfg.period, ctx, touched);
   if (!when) return null;
-  return draft(f, 'loyal_touch', cfg.priority, when, {
-    rule: `One ${cfg.period}, one touch: a loyal client hears from us once per ${cfg.period}`,
-    text: `No contact this ${cfg.period} yet (since ${fmtDay(when.start)})${touched ? `; last touch on ${fmtDay(touched)}` : ''}`,
-    dates: { periodStart: when.start, ...(touched && { lastTouchAt: touched }) },
-    signals: [...(f.types.get('loyal') ?? [])],
-  });
+  return draft(
+    f,
+    'loyal_touch',
+    cfg.priority,
+    when,
+    { code: 'loyal_touch', params: { periodStart: when.start, lastTouchAt: touched ?? null } },
+    { code: 'rule_loyal_touch', params: { period: cfg.period } },
+    f.types.get('loyal'),
+  );
 };
 
 const askReferral: ClientRule = (f, ctx) => {
@@ -372,14 +407,22 @@ const askReferral: ClientRule = (f, ctx) => {
   const last = f.snapshot.aggregates.lastReferralAt;
   const when = periodic(f, 'ask_referral', cfg.period, ctx, last);
   if (!when) return null;
-  const who = f.types.has('fan') ? 'a fan' : 'a loyal client';
-  return draft(f, 'ask_referral', cfg.priority, when, {
-    rule: `Ask loyal clients and fans for a referral once per ${cfg.period}`,
-    text: `${who[0]!.toUpperCase()}${who.slice(1)} with no referral this ${cfg.period}${last ? ` (last referral on ${fmtDay(last)})` : ''}`,
-    numbers: { referrals: f.snapshot.aggregates.referrals },
-    dates: { periodStart: when.start, ...(last && { lastReferralAt: last }) },
-    signals: [...(f.types.get('fan') ?? []), ...(f.types.get('loyal') ?? [])],
-  });
+  return draft(
+    f,
+    'ask_referral',
+    cfg.priority,
+    when,
+    {
+      code: 'ask_referral',
+      params: {
+        who: f.types.has('fan') ? 'fan' : 'loyal',
+        periodStart: when.start,
+        lastReferralAt: last ?? null,
+      },
+    },
+    { code: 'rule_ask_referral', params: { period: cfg.period } },
+    [...(f.types.get('fan') ?? []), ...(f.types.get('loyal') ?? [])],
+  );
 };
 
 const reviewBadClient: ClientRule = (f, ctx) => {
@@ -388,12 +431,15 @@ const reviewBadClient: ClientRule = (f, ctx) => {
   if (!signals) return null;
   const when = periodic(f, 'review_bad_client', cfg.period, ctx);
   if (!when) return null;
-  return draft(f, 'review_bad_client', cfg.priority, when, {
-    rule: `Review a bad client's terms once per ${cfg.period} while its signals last`,
-    text: `Bad-client signals: ${signals.join('; ')}`,
-    dates: { periodStart: when.start },
-    signals: [...signals],
-  });
+  return draft(
+    f,
+    'review_bad_client',
+    cfg.priority,
+    when,
+    { code: 'review_bad_client', params: { signals: [...signals] } },
+    { code: 'rule_review_bad_client', params: { period: cfg.period } },
+    signals,
+  );
 };
 
 export const CLIENT_RULES: Record<Exclude<ActionKind, 'rebalance_manager'>, ClientRule> = {
@@ -405,12 +451,8 @@ export const CLIENT_RULES: Record<Exclude<ActionKind, 'rebalance_manager'>, Clie
   follow_up_lead: followUpLead,
   recheck_interest: recheckInterest,
   follow_up_near_client: followUpNearClient,
-  wake_sleeping: dormant(
-    'wake_sleeping',
-    ['sleeping', 're_engagement'],
-    'A sleeping client is woken: cheaper than winning a new one',
-  ),
-  win_back_lost: dormant('win_back_lost', ['lost'], 'A lost client is offered a way back'),
+  wake_sleeping: dormant('wake_sleeping', ['sleeping', 're_engagement']),
+  win_back_lost: dormant('win_back_lost', ['lost']),
   loyal_touch: loyalTouch,
   ask_referral: askReferral,
   review_bad_client: reviewBadClient,
@@ -438,11 +480,16 @@ export function rebalanceManager(
     // It clears itself once key clients are reassigned; there is nothing to mark.
     canMarkDone: false,
     reason: {
-      rule: `One key-account manager handles at most ${plural(cfg.maxKeyClients, 'key client')}`,
-      text: `${manager} holds ${plural(keyClients.length, 'key client')}, ${keyClients.length - cfg.maxKeyClients} more than ${cfg.maxKeyClients}: hand some to another manager`,
-      numbers: { keyClients: keyClients.length, maxKeyClients: cfg.maxKeyClients },
-      dates: { periodStart: when.start },
-      signals: keyClients.map((c) => (c.name ? `${c.name} (${c.id})` : c.id)),
+      code: 'rebalance_manager',
+      params: {
+        manager,
+        keyClients: keyClients.length,
+        maxKeyClients: cfg.maxKeyClients,
+        excess: keyClients.length - cfg.maxKeyClients,
+      },
+      rule: { code: 'rule_rebalance_manager', params: { maxKeyClients: cfg.maxKeyClients } },
+      // Which key clients: the managers overview lists them with their names.
+      signals: [],
     },
   };
 }

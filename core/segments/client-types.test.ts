@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientSnapshot } from '../../schema/clients.ts';
-import { buildTypeContext, classifyAll, classifyClient, countTypes } from './client-types.ts';
+import * as v from 'valibot';
+import { StrictReasonSchema } from '../../schema/reasons.ts';
+import { renderReason } from '../messages/render.ts';
+import {
+  buildTypeContext,
+  classifyAll,
+  classifyClient,
+  type ClientTypeEntry,
+  countTypes,
+} from './client-types.ts';
 import { monthly, segmentSettings, snapshot, type SnapshotSpec } from './fixtures.ts';
 
 const AS_OF = '2025-01-15T00:00:00.000Z'; // window: the 12 months of 2024
@@ -64,9 +73,9 @@ const cases: Case[] = [
     type: 'super_consumer',
     // Revenues 3000, 1000, 900…: the third of 11 is the cut; orders 12, 10, 9.
     reasons: [
-      'revenue 3,000 in the window (top 20% from 900)',
+      'revenue $3,000 in the window (top 20% from $900)',
       '12 orders in the window (top 20% from 9)',
-      "average check 250, 2.5× the median buyer's 100",
+      "average check $250, 2.5× the median buyer's $100",
     ],
   },
   {
@@ -91,7 +100,7 @@ const cases: Case[] = [
     },
     type: 'loyal',
     reasons: [
-      'with us 20 months (first purchase 2023-06-01)',
+      'with us 20 months (first purchase Jun 1, 2023)',
       '12 purchase days, a median 30 days apart',
       'last purchase 14 days ago',
     ],
@@ -111,7 +120,7 @@ const cases: Case[] = [
     },
     type: 'loyal',
     reasons: [
-      'with us 16 months (first purchase 2023-10-01)',
+      'with us 16 months (first purchase Oct 1, 2023)',
       '400 purchase days, a median 1 day apart',
       'last purchase 20 days ago',
     ],
@@ -156,7 +165,7 @@ const cases: Case[] = [
       snapshot('launcher', { aggregates: { productFirstPurchase: { Widget: at('2024-06-01') } } }),
     ],
     type: 'pioneer',
-    reasons: ['bought the new “Widget” 4 days after its first sale on 2024-06-01'],
+    reasons: ['bought the new “Widget” 4 days after its first sale on Jun 1, 2024'],
   },
   {
     name: 'pioneer: two months after the launch is no pioneer',
@@ -203,7 +212,7 @@ const cases: Case[] = [
     name: 'small fry: check 20 against a median of 100',
     client: { months: { '2024-03': { revenue: 100, orders: 5 } } },
     type: 'small_fry',
-    reasons: ["average check 20 is 20% of the median buyer's 100"],
+    reasons: ["average check $20.00 is 20% of the median buyer's $100"],
   },
   {
     name: 'small fry: a check of 60 is not small',
@@ -236,7 +245,7 @@ const cases: Case[] = [
       aggregates: { orders: 8, ordersWithMargin: 8, negativeMarginOrders: 2, margin: -1200 },
     },
     type: 'bad',
-    reasons: ['2 of 8 orders at a loss (total margin -1,200)'],
+    reasons: ['2 of 8 orders at a loss (total margin -$1,200)'],
   },
   {
     name: 'bad: one loss in ten profitable orders is not bad',
@@ -305,13 +314,13 @@ const cases: Case[] = [
       aggregates: { orders: 3, lastPurchaseAt: at('2024-07-03') },
     },
     type: 'sleeping',
-    reasons: ['stage sleeping since 2024-10-01', 'last purchase 196 days ago'],
+    reasons: ['stage sleeping since Oct 1, 2024', 'last purchase 196 days ago'],
   },
   {
     name: 'sleeping: re-engagement is the clc6 name for it',
     client: { stage: 're_engagement', stageSince: at('2024-12-01') },
     type: 'sleeping',
-    reasons: ['stage re_engagement since 2024-12-01'],
+    reasons: ['stage re-engagement since Dec 1, 2024'],
   },
   {
     name: 'sleeping: a lost client is not sleeping',
@@ -324,7 +333,7 @@ const cases: Case[] = [
     name: 'inquirer: contacted us, no purchase',
     client: { aggregates: { events: 2, requests: 1, responses: 1 } },
     type: 'inquirer',
-    reasons: ['1 request, 1 response, no purchase yet'],
+    reasons: ['1 request and 1 response, no purchase yet'],
   },
   {
     name: 'inquirer: a buyer is no inquirer',
@@ -356,7 +365,7 @@ const cases: Case[] = [
       aggregates: { meetings: 2, offers: 2, interests: 1, firstEventAt: at('2024-09-01') },
     },
     type: 'false_client',
-    reasons: ['2 meetings, 2 offers, 1 deferred interest over 4 months, no purchase'],
+    reasons: ['2 meetings, 2 offers, and 1 deferred interest over 4 months, no purchase'],
   },
   {
     name: 'false client: the same promises within a month are not yet a pattern',
@@ -474,19 +483,33 @@ const cases: Case[] = [
   { name: 'status: nothing says so', client: { tags: ['vip'] }, type: 'status', reasons: null },
 ];
 
+/** The entry with its reasons in English, each checked against its code's parameters first. */
+const english = (entry: ClientTypeEntry | undefined) =>
+  entry && {
+    ...entry,
+    reasons: entry.reasons.map((r) => {
+      expect(v.safeParse(StrictReasonSchema, r).issues, JSON.stringify(r)).toBeUndefined();
+      return renderReason(r, 'en');
+    }),
+  };
+
 describe('client types: each rule, positive and negative, with its reasons', () => {
   it.each(cases)('$name', ({ client, others = [], type, reasons }) => {
     const types = typesOf('t', [snapshot('t', client), ...others]);
     if (reasons === null) expect(types[type]).toBeUndefined();
-    else expect(types[type]).toEqual({ type, source: 'derived', reasons });
+    else expect(english(types[type])).toEqual({ type, source: 'derived', reasons });
   });
 });
 
 describe('manual types', () => {
   it('are always included with "set by hand", known or not', () => {
     const types = typesOf('t', [snapshot('t', { manualTypes: ['status', 'vip'] })]);
-    expect(types.status).toEqual({ type: 'status', source: 'manual', reasons: ['set by hand'] });
-    expect(types.vip).toEqual({ type: 'vip', source: 'manual', reasons: ['set by hand'] });
+    expect(english(types.status)).toEqual({
+      type: 'status',
+      source: 'manual',
+      reasons: ['set by hand'],
+    });
+    expect(english(types.vip)).toEqual({ type: 'vip', source: 'manual', reasons: ['set by hand'] });
   });
 
   it('keep the derived reasons when the data agrees', () => {
@@ -496,7 +519,7 @@ describe('manual types', () => {
         aggregates: { payments: 10, latePayments: 3, maxDaysLate: 45 },
       }),
     ]);
-    expect(types.bad).toEqual({
+    expect(english(types.bad)).toEqual({
       type: 'bad',
       source: 'manual',
       reasons: ['set by hand', '3 of 10 payments late (max 45 days)'],
@@ -559,10 +582,16 @@ describe('countTypes', () => {
   it('counts every known type, zeros included, then hand-made ones, split by source', () => {
     const r = countTypes(
       [
-        [{ type: 'fan', source: 'derived', reasons: ['1 referral'] }],
         [
-          { type: 'fan', source: 'manual', reasons: ['set by hand'] },
-          { type: 'vip', source: 'manual', reasons: ['set by hand'] },
+          {
+            type: 'fan',
+            source: 'derived',
+            reasons: [{ code: 'fan_referrals', params: { count: 1 } }],
+          },
+        ],
+        [
+          { type: 'fan', source: 'manual', reasons: [{ code: 'manual', params: {} }] },
+          { type: 'vip', source: 'manual', reasons: [{ code: 'manual', params: {} }] },
         ],
         [],
       ],

@@ -7,7 +7,7 @@ import {
   type SegmentSettings,
   type TypeCountsResult,
 } from '../../schema/segments.ts';
-import { fmtDay, fmtDuration, fmtMoney, fmtNumber, fmtShare, plural } from './format.ts';
+import type { Reason } from '../../schema/reasons.ts';
 import { buildRevenueRanking, keyClientReasons, type RevenueRanking } from './key-clients.ts';
 import { medianOfSorted, sortedDescending, topCut } from './rank.ts';
 import { type MonthWindow, trailingWindow, type WindowFigures, windowFigures } from './window.ts';
@@ -94,21 +94,22 @@ export function buildTypeContext(
 const daysBetween = (fromMs: number, toMs: number) => (toMs - fromMs) / DAY_MS;
 const wholeDays = (fromMs: number, toMs: number) =>
   Math.max(0, Math.floor(daysBetween(fromMs, toMs)));
-const quote = (s: string) => `“${s}”`;
 
 type Rule = (
   s: Snapshot,
   ctx: TypeContext,
   f: WindowFigures,
   tags: ReadonlySet<string>,
-) => readonly string[];
+) => readonly Reason[];
 /** What a rule that does not fire returns: fifteen rules per client would otherwise allocate fifteen arrays. */
-const NO: readonly string[] = Object.freeze([]);
+const NO: readonly Reason[] = Object.freeze([]);
 
-const tagReasons = (tags: ReadonlySet<string>, wanted: readonly string[]): string[] =>
+const tagReasons = (tags: ReadonlySet<string>, wanted: readonly string[]): Reason[] =>
   tags.size === 0
     ? []
-    : wanted.filter((t) => tags.has(t.toLowerCase())).map((t) => `tagged ${quote(t)}`);
+    : wanted
+        .filter((t) => tags.has(t.toLowerCase()))
+        .map((tag) => ({ code: 'tagged', params: { tag } }));
 
 const golden: Rule = (_s, ctx, f) => keyClientReasons(f, ctx.ranking, ctx.settings);
 
@@ -123,11 +124,11 @@ const superConsumer: Rule = (_s, ctx, f) => {
     check <= cfg.minCheckRatio * median
   )
     return NO;
-  const top = fmtShare(cfg.topShare);
+  const top = cfg.topShare;
   return [
-    `revenue ${fmtMoney(f.revenue)} in the window (top ${top} from ${fmtMoney(ctx.superRevenue.cut)})`,
-    `${plural(f.orders, 'order')} in the window (top ${top} from ${fmtNumber(ctx.superOrders.cut)})`,
-    `average check ${fmtMoney(check)}, ${fmtNumber(check / median)}× the median buyer's ${fmtMoney(median)}`,
+    { code: 'super_revenue', params: { revenue: f.revenue, top, cut: ctx.superRevenue.cut } },
+    { code: 'super_orders', params: { orders: f.orders, top, cut: ctx.superOrders.cut } },
+    { code: 'super_check', params: { check, ratio: check / median, median } },
   ];
 };
 
@@ -143,9 +144,12 @@ const loyal: Rule = (s, ctx) => {
   if (tenure < cfg.minTenureDays || a.purchaseDays < cfg.minPurchaseDays || since > allowance)
     return NO;
   return [
-    `with us ${fmtDuration(tenure)} (first purchase ${fmtDay(a.firstPurchaseAt)})`,
-    `${plural(a.purchaseDays, 'purchase day')}, a median ${plural(a.medianGapDays, 'day')} apart`,
-    `last purchase ${plural(since, 'day')} ago`,
+    { code: 'loyal_tenure', params: { days: tenure, firstPurchaseAt: a.firstPurchaseAt } },
+    {
+      code: 'loyal_rhythm',
+      params: { purchaseDays: a.purchaseDays, medianGapDays: a.medianGapDays },
+    },
+    { code: 'last_purchase', params: { days: since } },
   ];
 };
 
@@ -163,13 +167,15 @@ const pioneer: Rule = (s, ctx) => {
     if (days <= cfg.windowDays) hits.push({ product, days, launch });
   }
   hits.sort((p, q) => q.launch - p.launch || (p.product < q.product ? -1 : 1));
-  const reasons = hits
-    .slice(0, 3)
-    .map(
-      (h) =>
-        `bought the new ${quote(h.product)} ${plural(Math.floor(h.days), 'day')} after its first sale on ${fmtDay(new Date(h.launch).toISOString())}`,
-    );
-  if (hits.length > 3) reasons.push(`and ${plural(hits.length - 3, 'more new product')}`);
+  const reasons: Reason[] = hits.slice(0, 3).map((h) => ({
+    code: 'pioneer_product',
+    params: {
+      product: h.product,
+      days: Math.floor(h.days),
+      launchedAt: new Date(h.launch).toISOString(),
+    },
+  }));
+  if (hits.length > 3) reasons.push({ code: 'pioneer_more', params: { count: hits.length - 3 } });
   return reasons;
 };
 
@@ -178,10 +184,11 @@ const fan: Rule = (s, ctx) => {
   const a = s.aggregates;
   // A client who runs us down as often as it praises us is no fan, whatever it tells its friends.
   if (a.negativeReviews > a.positiveReviews) return NO;
-  const reasons: string[] = [];
-  if (a.referrals >= cfg.minReferrals) reasons.push(plural(a.referrals, 'referral'));
+  const reasons: Reason[] = [];
+  if (a.referrals >= cfg.minReferrals)
+    reasons.push({ code: 'fan_referrals', params: { count: a.referrals } });
   if (a.positiveReviews >= cfg.minPositiveReviews)
-    reasons.push(`${plural(a.positiveReviews, 'positive review')} (rating 4–5)`);
+    reasons.push({ code: 'fan_reviews', params: { count: a.positiveReviews } });
   return reasons;
 };
 
@@ -191,72 +198,84 @@ const smallFry: Rule = (s, ctx) => {
   if (a.orders === 0 || median === null || median <= 0) return NO;
   const check = a.revenue / a.orders;
   if (check >= ctx.settings.types.smallFry.maxCheckRatio * median) return NO;
-  return [
-    `average check ${fmtMoney(check)} is ${fmtShare(check / median)} of the median buyer's ${fmtMoney(median)}`,
-  ];
+  return [{ code: 'small_check', params: { check, ratio: check / median, median } }];
 };
 
 const bad: Rule = (s, ctx, _f, tags) => {
   const cfg = ctx.settings.types.bad;
   const a = s.aggregates;
-  const reasons: string[] = [];
+  const reasons: Reason[] = [];
   if (
     a.latePayments > 0 &&
     ((a.latePayments >= cfg.minLatePayments &&
       a.latePayments / a.payments >= cfg.latePaymentShare) ||
       a.maxDaysLate >= cfg.seriousDaysLate)
   ) {
-    reasons.push(
-      `${fmtNumber(a.latePayments)} of ${plural(a.payments, 'payment')} late (max ${plural(a.maxDaysLate, 'day')})`,
-    );
+    reasons.push({
+      code: 'bad_late_payments',
+      params: { late: a.latePayments, payments: a.payments, maxDaysLate: a.maxDaysLate },
+    });
   }
   if (
     a.negativeMarginOrders > 0 &&
     (a.negativeMarginOrders / a.ordersWithMargin >= cfg.lossOrderShare || a.margin < 0)
   ) {
-    reasons.push(
-      `${fmtNumber(a.negativeMarginOrders)} of ${plural(a.ordersWithMargin, 'order')} at a loss (total margin ${fmtMoney(a.margin)})`,
-    );
+    reasons.push({
+      code: 'bad_loss_orders',
+      params: { loss: a.negativeMarginOrders, orders: a.ordersWithMargin, margin: a.margin },
+    });
   }
   if (
     a.complaints >= cfg.minComplaints &&
     a.complaints / Math.max(a.orders, 1) >= cfg.complaintsPerOrder
   ) {
-    reasons.push(`${plural(a.complaints, 'complaint')} over ${plural(a.orders, 'order')}`);
+    reasons.push({
+      code: 'bad_complaints',
+      params: { complaints: a.complaints, orders: a.orders },
+    });
   }
   if (
     a.negativeContacts >= cfg.minNegativeContacts &&
     a.negativeContacts / a.contacts >= cfg.negativeContactShare
   ) {
-    reasons.push(`${fmtNumber(a.negativeContacts)} of ${plural(a.contacts, 'contact')} negative`);
+    reasons.push({
+      code: 'bad_negative_contacts',
+      params: { negative: a.negativeContacts, contacts: a.contacts },
+    });
   }
   if (
     a.discountedOrders >= cfg.minDiscountedOrders &&
     a.discountedOrders / a.orders >= cfg.discountedOrderShare
   ) {
-    const average =
-      a.averageDiscount === null ? '' : ` (average discount ${fmtShare(a.averageDiscount)})`;
-    reasons.push(
-      `buys at a discount: ${fmtNumber(a.discountedOrders)} of ${plural(a.orders, 'order')} discounted${average}`,
-    );
+    reasons.push({
+      code: 'bad_discounts',
+      params: {
+        discounted: a.discountedOrders,
+        orders: a.orders,
+        averageDiscount: a.averageDiscount,
+      },
+    });
   }
   if (a.contacts >= cfg.minContacts && a.contacts / Math.max(a.orders, 1) >= cfg.contactsPerOrder) {
-    reasons.push(
-      `takes our time: ${plural(a.contacts, 'contact')} for ${plural(a.orders, 'order')}`,
-    );
+    reasons.push({ code: 'bad_time', params: { contacts: a.contacts, orders: a.orders } });
   }
   if (a.negativeReviews >= cfg.minNegativeReviews)
-    reasons.push(`${plural(a.negativeReviews, 'negative review')} (rating 1–2)`);
+    reasons.push({ code: 'bad_negative_reviews', params: { count: a.negativeReviews } });
   reasons.push(...tagReasons(tags, cfg.tags));
   return reasons;
 };
 
 const sleeping: Rule = (s, ctx) => {
   if (s.stage !== 'sleeping' && s.stage !== 're_engagement') return NO;
-  const reasons = [`stage ${s.stage}${s.stageSince ? ` since ${fmtDay(s.stageSince)}` : ''}`];
+  const reasons: Reason[] = [
+    { code: 'in_stage', params: { stage: s.stage, since: s.stageSince || null } },
+  ];
   const last = s.aggregates.lastPurchaseAt;
   if (last !== null)
-    reasons.push(`last purchase ${plural(wholeDays(Date.parse(last), ctx.asOfMs), 'day')} ago`);
+    reasons.push({
+      code: 'last_purchase',
+      params: { days: wholeDays(Date.parse(last), ctx.asOfMs) },
+    });
   return reasons;
 };
 
@@ -270,12 +289,15 @@ const falseClient: Rule = (s, ctx) => {
   if (a.orders > 0 || a.firstEventAt === null || promises(a) < cfg.minPromises) return NO;
   const span = daysBetween(Date.parse(a.firstEventAt), ctx.asOfMs);
   if (span < cfg.minDays) return NO;
-  const parts = [
-    a.meetings > 0 ? plural(a.meetings, 'meeting') : '',
-    a.offers > 0 ? plural(a.offers, 'offer') : '',
-    a.interests > 0 ? plural(a.interests, 'deferred interest', 'deferred interests') : '',
-  ].filter((p) => p !== '');
-  return [`${parts.join(', ')} over ${fmtDuration(span)}, no purchase`];
+  return [
+    {
+      code: 'false_client',
+      params: {
+        promises: { meeting: a.meetings, offer: a.offers, interest: a.interests },
+        days: span,
+      },
+    },
+  ];
 };
 
 const nearClient: Rule = (s, ctx, f, tags) => {
@@ -286,15 +308,12 @@ const nearClient: Rule = (s, ctx, f, tags) => {
     falseClient(s, ctx, f, tags).length > 0
   )
     return NO;
-  const reasons: string[] = [];
-  if (a.meetings > 0)
-    reasons.push(`met us ${a.meetings === 1 ? 'once' : `${fmtNumber(a.meetings)} times`}`);
-  if (a.offers > 0) reasons.push(`received ${plural(a.offers, 'offer')}`);
+  const reasons: Reason[] = [];
+  if (a.meetings > 0) reasons.push({ code: 'near_met', params: { meetings: a.meetings } });
+  if (a.offers > 0) reasons.push({ code: 'near_offers', params: { offers: a.offers } });
   if (a.purchasesRefusedByClient > 0)
-    reasons.push(
-      `refused to buy ${a.purchasesRefusedByClient === 1 ? 'once' : `${fmtNumber(a.purchasesRefusedByClient)} times`}`,
-    );
-  reasons.push('no purchase');
+    reasons.push({ code: 'near_refused', params: { refusals: a.purchasesRefusedByClient } });
+  reasons.push({ code: 'no_purchase', params: {} });
   return reasons;
 };
 
@@ -303,13 +322,14 @@ const inquirer: Rule = (s, ctx, f, tags) => {
   const a = s.aggregates;
   if (a.orders > 0 || a.meetings > 0 || a.offers > 0 || falseClient(s, ctx, f, tags).length > 0)
     return NO;
-  const parts = [
-    a.requests > 0 ? plural(a.requests, 'request') : '',
-    a.responses > 0 ? plural(a.responses, 'response') : '',
-    a.interests > 0 ? `${plural(a.interests, 'interest')} shown` : '',
-    a.contacts > 0 ? plural(a.contacts, 'contact') : '',
-  ].filter((p) => p !== '');
-  return parts.length === 0 ? NO : [`${parts.join(', ')}, no purchase yet`];
+  if (a.requests + a.responses + a.interests + a.contacts === 0) return NO;
+  const contacts = {
+    request: a.requests,
+    response: a.responses,
+    interestShown: a.interests,
+    contact: a.contacts,
+  };
+  return [{ code: 'inquirer', params: { contacts } }];
 };
 
 const competitors: Rule = (s, ctx, _f, tags) => {
@@ -319,7 +339,7 @@ const competitors: Rule = (s, ctx, _f, tags) => {
   if (refusal !== null) {
     const text = refusal.reason.toLowerCase();
     if (cfg.competitorKeywords.some((k) => text.includes(k.toLowerCase())))
-      reasons.push(`last refusal: ${quote(refusal.reason)}`);
+      reasons.push({ code: 'competitor_refusal', params: { reason: refusal.reason } });
   }
   return reasons;
 };
@@ -348,11 +368,11 @@ const potential: Rule = (s, ctx, f, tags) => {
     competitors(s, ctx, f, tags).length > 0
   )
     return NO;
-  const reasons = [
-    `no purchase and no response yet${a.outreaches > 0 ? ` after ${plural(a.outreaches, 'outreach', 'outreaches')}` : ''}`,
+  const reasons: Reason[] = [
+    { code: 'potential', params: { outreaches: a.outreaches > 0 ? a.outreaches : null } },
   ];
   if (a.lastRefusal?.kind === 'not_now')
-    reasons.push(`refused for now: ${quote(a.lastRefusal.reason)}`);
+    reasons.push({ code: 'refused_for_now', params: { reason: a.lastRefusal.reason } });
   return reasons;
 };
 
@@ -379,7 +399,7 @@ const RULES: Record<ClientType, Rule> = {
   competitors,
 };
 
-export const MANUAL_REASON = 'set by hand';
+export const MANUAL_REASON: Reason = Object.freeze({ code: 'manual', params: {} });
 const NONE: ReadonlySet<string> = new Set();
 const KNOWN: ReadonlySet<string> = new Set(CLIENT_TYPES);
 
@@ -403,7 +423,7 @@ export function classifyClient(snapshot: Snapshot, ctx: TypeContext): ClientType
       out.push({ type, source: 'manual', reasons: [MANUAL_REASON, ...reasons] });
     // A rule that fires returns a fresh array; only the shared empty one is frozen.
     else if (reasons.length > 0)
-      out.push({ type, source: 'derived', reasons: reasons as string[] });
+      out.push({ type, source: 'derived', reasons: reasons as Reason[] });
   }
   for (const type of manual)
     if (!KNOWN.has(type)) out.push({ type, source: 'manual', reasons: [MANUAL_REASON] });

@@ -1,5 +1,5 @@
 import type { SegmentSettings } from '../../schema/segments.ts';
-import { fmtShare } from './format.ts';
+import type { Reason } from '../../schema/reasons.ts';
 import { rankDescending, sortedDescending, topCut } from './rank.ts';
 import type { WindowFigures } from './window.ts';
 
@@ -47,23 +47,30 @@ export function keyClientReasons(
   f: WindowFigures,
   ranking: RevenueRanking,
   settings: Pick<SegmentSettings, 'keyClients'>,
-): string[] {
+): Reason[] {
   if (f.revenue <= 0) return [];
   const k = settings.keyClients;
-  const reasons: string[] = [];
+  const reasons: Reason[] = [];
   const revenueShare = ranking.totalRevenue > 0 ? f.revenue / ranking.totalRevenue : 0;
   if (revenueShare >= k.revenueShare)
-    reasons.push(`${fmtShare(revenueShare)} of revenue (key from ${fmtShare(k.revenueShare)})`);
+    reasons.push({
+      code: 'key_revenue_share',
+      params: { share: revenueShare, threshold: k.revenueShare },
+    });
   if (ranking.totalMargin > 0 && f.margin > 0) {
     const marginShare = f.margin / ranking.totalMargin;
     if (marginShare >= k.marginShare)
-      reasons.push(`${fmtShare(marginShare)} of margin (key from ${fmtShare(k.marginShare)})`);
+      reasons.push({
+        code: 'key_margin_share',
+        params: { share: marginShare, threshold: k.marginShare },
+      });
   }
   if (ranking.top && f.revenue >= ranking.top.cut) {
     const rank = rankDescending(ranking.revenueDesc, f.revenue);
-    reasons.push(
-      `revenue rank ${rank} of ${ranking.revenueDesc.length} (top ${fmtShare(k.topShare)})`,
-    );
+    reasons.push({
+      code: 'key_revenue_rank',
+      params: { rank, buyers: ranking.revenueDesc.length, top: k.topShare },
+    });
   }
   return reasons;
 }

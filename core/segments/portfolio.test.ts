@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { ClientSnapshot } from '../../schema/clients.ts';
 import type { Stage } from '../../schema/lifecycle.ts';
 import { segmentSettings, snapshot } from './fixtures.ts';
+import { renderReason } from '../messages/render.ts';
+import type { Reason } from '../../schema/reasons.ts';
+
+const en = (r: { code: string; params: Record<string, unknown> }) =>
+  renderReason(r as Reason, 'en');
 import { portfolio, type PortfolioParams } from './portfolio.ts';
 
 const PARAMS: PortfolioParams = {
@@ -89,7 +94,7 @@ describe('mono-client', () => {
     );
     expect(mono).toHaveLength(1);
     expect(mono[0]).toMatchObject({ clientId: id, share });
-    expect(mono[0]!.message).toContain(text);
+    expect(en(mono[0]!)).toContain(text);
   });
 
   it('the threshold is a setting', () => {
@@ -169,7 +174,7 @@ describe('stage spread and balance', () => {
     );
     const empty = r.warnings.filter((w) => w.code === 'empty_stage');
     expect(empty.map((w) => w.stage)).toEqual(['potential']);
-    expect(empty[0]!.message).toBe(
+    expect(en(empty[0]!)).toBe(
       'No client is in the stage potential: a healthy portfolio has clients at every stage',
     );
   });
@@ -201,12 +206,11 @@ describe('stage spread and balance', () => {
       PARAMS,
       settings,
     );
-    expect(r.warnings.find((w) => w.code === 'resting_on_regulars')).toEqual({
-      code: 'resting_on_regulars',
-      share: 0.9,
-      message:
-        'Everything rests on regulars: developed clients bring 90% of revenue while 0 clients (0%) are being attracted (prospect, potential)',
-    });
+    const warning = r.warnings.find((w) => w.code === 'resting_on_regulars')!;
+    expect(warning).toMatchObject({ code: 'resting_on_regulars', share: 0.9 });
+    expect(en(warning)).toBe(
+      'Everything rests on regulars: developed clients bring 90% of revenue while 0 clients (0%) are being attracted (prospect and potential)',
+    );
   });
 
   it('warns when too many of the clients who ever bought are asleep', () => {
@@ -262,7 +266,7 @@ describe('key clients and gold / silver / bronze', () => {
   const tier = Object.fromEntries(r.tiers.clients.map((c) => [c.id, c]));
 
   it('key clients: by revenue share or top rank, with the reasons', () => {
-    expect(r.keyClients).toEqual([
+    expect(r.keyClients.map((k) => ({ ...k, reasons: k.reasons.map(en) }))).toEqual([
       {
         id: 'anchor',
         revenue: 2000,
@@ -286,7 +290,7 @@ describe('key clients and gold / silver / bronze', () => {
     [
       'anchor',
       'gold',
-      'key client with us 3 years: 35.1% of revenue (key from 10%), revenue rank 1 of 22 (top 1%)',
+      'key client with us 3 years: 35.1% of revenue (key from 10%); revenue rank 1 of 22 (top 1%)',
     ],
     [
       'rising',
@@ -300,12 +304,13 @@ describe('key clients and gold / silver / bronze', () => {
     ['s105', 'silver', 'class B, revenue up 150% on the previous 6 months'],
     ['s100', 'bronze', 'class C: 1.8% of revenue'],
   ])('%s is %s', (id, expected, reason) => {
-    expect(tier[id]).toMatchObject({ tier: expected, reason });
+    expect(tier[id]).toMatchObject({ tier: expected });
+    expect(en(tier[id]!.reason)).toBe(reason);
   });
 
   it('topShare 0 leaves only the share rules', () => {
     const shareOnly = portfolio(clients, PARAMS, segmentSettings({ keyClients: { topShare: 0 } }));
-    expect(shareOnly.keyClients.map((k) => [k.id, k.reasons])).toEqual([
+    expect(shareOnly.keyClients.map((k) => [k.id, k.reasons.map(en)])).toEqual([
       ['anchor', ['35.1% of revenue (key from 10%)']],
       ['rising', ['26.4% of revenue (key from 10%)']],
     ]);

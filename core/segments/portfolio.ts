@@ -10,7 +10,7 @@ import type {
 } from '../../schema/segments.ts';
 import { stageModel } from '../lifecycle/models.ts';
 import { round } from '../stats.ts';
-import { fmtDuration, fmtShare, plural } from './format.ts';
+import type { Reason } from '../../schema/reasons.ts';
 import { buildRevenueRanking, keyClientReasons } from './key-clients.ts';
 import { abcClasses, EPS } from './rank.ts';
 import {
@@ -149,23 +149,28 @@ export function portfolio(
     const tenure = first === null ? 0 : (asOfMs - Date.parse(first)) / DAY_MS;
     const abc = classes[i]!;
     let tier: 'gold' | 'silver' | 'bronze';
-    let reason: string;
+    let reason: Reason;
     if (reasons.length > 0 && tenure >= cfg.goldMinTenureDays) {
       tier = 'gold';
-      reason = `key client with us ${fmtDuration(tenure)}: ${reasons.join(', ')}`;
+      reason = { code: 'tier_gold', params: { days: tenure, reasons } };
     } else if (reasons.length > 0) {
       tier = 'silver';
-      reason = `key client with us only ${fmtDuration(tenure)} (gold after ${fmtDuration(cfg.goldMinTenureDays)}): ${reasons.join(', ')}`;
+      reason = {
+        code: 'tier_silver_young',
+        params: { days: tenure, goldAfterDays: cfg.goldMinTenureDays, reasons },
+      };
     } else if (abc === 'A') {
       tier = 'silver';
-      reason = `class A: ${fmtShare(share)} of revenue, within the first ${fmtShare(settings.abc.a)}`;
+      reason = { code: 'tier_class_a', params: { share, threshold: settings.abc.a } };
     } else {
       const growth =
         abc === 'B' && half > 0 ? growthReason(r.s, firstHalf, secondHalf, cfg.silverGrowth) : null;
       tier = growth ? 'silver' : 'bronze';
-      reason = growth
-        ? `class B, ${growth}`
-        : `class ${abc}: ${fmtShare(share)} of revenue${abc === 'B' ? ', not growing' : ''}`;
+      reason =
+        growth ??
+        (abc === 'B'
+          ? { code: 'tier_flat', params: { share } }
+          : { code: 'tier_class', params: { abc, share } });
     }
     tierCounts[tier] += 1;
     tierClients.push({ id: r.id, tier, revenue: r.f.revenue, share: round(share, 6), reason });
@@ -177,26 +182,24 @@ export function portfolio(
     const revenueShare = shareOf(r.f.revenue);
     const marginShare = totalMargin > 0 ? r.f.margin / totalMargin : 0;
     if (revenueShare > cfg.monoClientShare + EPS || marginShare > cfg.monoClientShare + EPS) {
-      const what =
-        revenueShare >= marginShare
-          ? `${fmtShare(revenueShare)} of revenue`
-          : `${fmtShare(marginShare)} of margin`;
+      const byRevenue = revenueShare >= marginShare;
       warnings.push({
         code: 'mono_client',
+        params: {
+          client: r.id,
+          share: byRevenue ? revenueShare : marginShare,
+          basis: byRevenue ? 'revenue' : 'margin',
+          threshold: cfg.monoClientShare,
+        },
         clientId: r.id,
         share: round(Math.max(revenueShare, marginShare), 6),
-        message: `Mono-client: ${r.id} brings ${what} (more than ${fmtShare(cfg.monoClientShare)}); reduce the dependence by growing other clients`,
       });
     }
   }
   if (rows.length > 0) {
     for (const { stage, count } of stages) {
       if (count === 0 && cfg.balanceStages.includes(stage)) {
-        warnings.push({
-          code: 'empty_stage',
-          stage,
-          message: `No client is in the stage ${stage}: a healthy portfolio has clients at every stage`,
-        });
+        warnings.push({ code: 'empty_stage', params: { stage }, stage });
       }
     }
   }
@@ -211,8 +214,14 @@ export function portfolio(
   ) {
     warnings.push({
       code: 'resting_on_regulars',
+      params: {
+        regulars: roles.regulars,
+        share: regularsShare,
+        pipeline,
+        pipelineShare,
+        pipelineStages: roles.pipeline,
+      },
       share: round(regularsShare, 6),
-      message: `Everything rests on regulars: ${roles.regulars.join(' and ')} clients bring ${fmtShare(regularsShare)} of revenue while ${plural(pipeline, 'client')} (${fmtShare(pipelineShare)}) are being attracted (${roles.pipeline.join(', ')})`,
     });
   }
   const asleep = roles.asleep.reduce((sum, st) => sum + (stageCounts.get(st) ?? 0), 0);
@@ -220,8 +229,8 @@ export function portfolio(
   if (asleepShare > cfg.sleepingShare + EPS) {
     warnings.push({
       code: 'sleeping_share_high',
+      params: { share: asleepShare, asleep, threshold: cfg.sleepingShare },
       share: round(asleepShare, 6),
-      message: `${fmtShare(asleepShare)} of the clients who ever bought are asleep (${plural(asleep, 'client')}, more than ${fmtShare(cfg.sleepingShare)}): wake them, it is cheaper than winning new ones`,
     });
   }
 
@@ -248,14 +257,11 @@ function growthReason(
   first: MonthWindow,
   second: MonthWindow,
   growth: number,
-): string | null {
+): Reason | null {
   const before = windowFigures(s, first).revenue;
   const after = windowFigures(s, second).revenue;
   const months = second.to - second.from;
-  if (before <= 0)
-    return after > 0 ? `new: all its revenue in the last ${plural(months, 'month')}` : null;
+  if (before <= 0) return after > 0 ? { code: 'tier_new', params: { months } } : null;
   const change = after / before - 1;
-  return change >= growth - EPS
-    ? `revenue up ${fmtShare(change)} on the previous ${plural(months, 'month')}`
-    : null;
+  return change >= growth - EPS ? { code: 'tier_growing', params: { change, months } } : null;
 }

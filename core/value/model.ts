@@ -33,19 +33,19 @@ export function checkMinimumData(
     customers: customers.length,
     repeatBuyers: customers.filter(isSpendCustomer).length,
   };
-  const short: string[] = [];
-  if (observed.customers < minimum.customers)
-    short.push(
-      `${observed.customers} customers with a purchase (at least ${minimum.customers} needed)`,
-    );
-  if (observed.repeatBuyers < minimum.repeatBuyers)
-    short.push(
-      `${observed.repeatBuyers} repeat buyers with a positive spend (at least ${minimum.repeatBuyers} needed)`,
-    );
-  if (short.length === 0) return null;
+  if (observed.customers >= minimum.customers && observed.repeatBuyers >= minimum.repeatBuyers)
+    return null;
   return {
     status: 'insufficient_data',
-    reason: `Too little purchase history for a predictive model: ${short.join('; ')}.`,
+    reason: {
+      code: 'value_too_little_history',
+      params: {
+        customers: observed.customers,
+        minCustomers: minimum.customers,
+        repeatBuyers: observed.repeatBuyers,
+        minRepeatBuyers: minimum.repeatBuyers,
+      },
+    },
     minimum: { ...minimum },
     observed,
   };

@@ -12,6 +12,16 @@ import {
 } from './summary.ts';
 
 const DAYS_PER_YEAR = 365.25;
+
+/** The fallbacks that need no parameters: why a profile shows historic value only. */
+type ValueFallback =
+  | 'value_no_model'
+  | 'value_not_converged'
+  | 'value_no_purchases'
+  | 'value_purchases_after_as_of'
+  | 'value_not_computable'
+  | 'value_infinite_spend';
+
 /** Discounting is applied per step of at most this many days (monthly, as CLV is usually discounted). */
 const MAX_STEP_DAYS = 30;
 
@@ -120,19 +130,20 @@ export function clientValue(input: {
         : null,
     horizonDays: settings.horizonDays,
   };
-  const fallback = (reason: string): ClientValue => ({ ...historic, reason });
+  const fallback = (code: ValueFallback): ClientValue => ({
+    ...historic,
+    reason: { code, params: {} },
+  });
 
-  if (model === null)
-    return fallback('No predictive model has been fitted for this workspace yet.');
-  if ('status' in model) return fallback(model.reason);
-  if (!model.converged)
-    return fallback('The last model fit did not converge; predictions are withheld.');
-  if (a.purchaseDays === 0) return fallback('No purchases yet.');
+  if (model === null) return fallback('value_no_model');
+  if ('status' in model) return { ...historic, reason: model.reason };
+  if (!model.converged) return fallback('value_not_converged');
+  if (a.purchaseDays === 0) return fallback('value_no_purchases');
   const [summary] = summariseAggregates([{ id: input.id, aggregates: a }], {
     asOf,
     timeUnit: model.timeUnit,
   }).customers;
-  if (!summary) return fallback('The client has purchases after asOf.');
+  if (!summary) return fallback('value_purchases_after_as_of');
 
   let p: CustomerPrediction;
   try {
@@ -140,12 +151,9 @@ export function clientValue(input: {
   } catch {
     // Both evaluations of the expectation failed (parameters far outside any real fit): a
     // profile must still answer.
-    return fallback(
-      'The prediction could not be computed for this history; predictions are withheld.',
-    );
+    return fallback('value_not_computable');
   }
-  if (p.predictedClv === null)
-    return fallback('The spend model has no finite mean (q ≤ 1); predictions are withheld.');
+  if (p.predictedClv === null) return fallback('value_infinite_spend');
   return {
     ...historic,
     basis: 'model',

@@ -97,6 +97,8 @@ describe('GET /v1/actions', () => {
     expect(before.status).toBe(200);
     expect(before.body.data).toEqual([]);
     const dayOf = await list('kind=keep_cadence&asOf=2025-03-11T09:00:00Z');
+    // Names and the currency of the reasons' money come with the list: no profile to fetch.
+    expect(dayOf.body.currency).toBe('USD');
     expect(dayOf.body.data.map((i: { clientId: string }) => i.clientId)).toEqual([
       'k-anna-1',
       'k-anna-2',
@@ -114,11 +116,19 @@ describe('GET /v1/actions', () => {
       overdueDays: 0,
       canMarkDone: true,
       reason: {
-        rule: 'A key client needs a positive contact at least every 10 days',
-        numbers: { cadenceDays: 10, daysSinceContact: 10 },
+        code: 'keep_cadence',
+        params: { daysSinceContact: 10 },
+        rule: {
+          code: 'rule_keep_cadence',
+          params: { days: 10 },
+          text: 'A key client needs a positive contact at least every 10 days',
+        },
       },
     });
-    expect(dayOf.body.data[0].reason.signals[0]).toMatch(/of revenue/);
+    expect(dayOf.body.data[0].reason.signals[0]).toMatchObject({
+      code: 'key_revenue_share',
+      text: expect.stringMatching(/of revenue/),
+    });
     const after = await list('kind=keep_cadence&asOf=2025-03-12T09:00:00Z');
     expect(after.body.data[0].overdueDays).toBe(1);
   });
@@ -139,12 +149,12 @@ describe('GET /v1/actions', () => {
       clientId: null,
       manager: 'anna',
       canMarkDone: false,
-      reason: { numbers: { keyClients: 4, maxKeyClients: 3 } },
+      reason: { params: { keyClients: 4, maxKeyClients: 3 } },
     });
     const sleepy = body.data.find((i: { kind: string }) => i.kind === 'wake_sleeping');
     expect(sleepy).toMatchObject({ clientId: 'sleepy', manager: 'dina', priority: 2 });
     expect(sleepy.reason.text).toMatch(
-      /^sleeping since 2025-02-\d\d; last purchase 125 days ago; 3 orders worth 30 so far$/,
+      /^sleeping since Feb \d\d?, 2025; last purchase 125 days ago; 3 orders worth \$30\.00 so far$/,
     );
     expect(body.total).toBe(body.data.length);
   });
@@ -474,7 +484,7 @@ describe('settings', () => {
     });
     const { body } = await list('kind=keep_cadence&clientId=k-anna-3&asOf=2025-03-08T09:00:00Z');
     expect(body.data).toMatchObject([
-      { dueAt: '2025-03-08T09:00:00.000Z', reason: { numbers: { cadenceDays: 7 } } },
+      { dueAt: '2025-03-08T09:00:00.000Z', reason: { rule: { params: { days: 7 } } } },
     ]);
     await callJson('/v1/settings', {
       method: 'PATCH',
@@ -507,8 +517,9 @@ describe('GET /v1/managers', () => {
     expect(body.warnings).toEqual([
       {
         code: 'manager_overloaded',
+        params: { manager: 'anna', keyClients: 4, maxKeyClients: 3 },
+        text: 'anna holds 4 key clients; one manager handles at most 3',
         manager: 'anna',
-        message: 'anna holds 4 key clients; one manager handles at most 3',
       },
     ]);
     await expectProblem(await call('/v1/managers?asOf=yesterday', { key: ws.secretKey }), 400, [

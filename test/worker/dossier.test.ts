@@ -330,6 +330,8 @@ describe('the review on the work list', () => {
     ]);
     const { body } = await callJson('/v1/clients/acme/dossier', { key: ws.secretKey });
     expect(body.reviewDueAt).toBe('2025-02-09T00:00:00.000Z');
+    // Self-sufficient: the client's name and the currency of its opportunities come with it.
+    expect(body).toMatchObject({ clientId: 'acme', name: 'Acme', currency: 'USD' });
     await callJson('/v1/settings', {
       method: 'PATCH',
       key: ws.secretKey,
@@ -346,6 +348,8 @@ describe('GET /v1/clients/{id}/qualification', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({
       clientId: 'lead',
+      name: 'Lead Ltd',
+      currency: 'USD',
       buyer: false,
       lead: true,
       missing: [],
@@ -379,8 +383,14 @@ describe('GET /v1/clients/{id}/qualification', () => {
       { kind: 'follow_up_lead', priority: 1, dueAt: '2025-01-06T00:00:00.000Z' },
     ]);
     expect(body.data[0].reason.text).toMatch(
-      /^Qualified lead: contact data: email, wish to buy stated \(wishToBuy\), budget 5,000/,
+      /^Qualified lead: contact data, a wish to buy and a budget/,
     );
+    expect(body.data[0].reason.signals.map((s: { text: string }) => s.text)).toEqual([
+      'contact data: email',
+      'wish to buy stated (wishToBuy)',
+      'budget $5,000',
+      '1 request, no purchase yet',
+    ]);
   });
 });
 

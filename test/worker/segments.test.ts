@@ -107,6 +107,32 @@ describe('segmentation endpoints', () => {
     expect(a.body.types.map((t: { type: string }) => t.type)).toContain('golden');
   });
 
+  it('a profile explains its types in the language of Accept-Language: English by default, Russian for ru', async () => {
+    const ws = await seeded();
+    const fanOf = async (headers: Record<string, string>) => {
+      const res = await call('/v1/clients/f', { key: ws.secretKey, headers });
+      expect(res.status).toBe(200);
+      const body = await res.json<{
+        types: { type: string; reasons: { code: string; params: object; text: string }[] }[];
+      }>();
+      return { res, fan: body.types.find((t) => t.type === 'fan')! };
+    };
+    const english = await fanOf({});
+    expect(english.res.headers.get('content-language')).toBe('en');
+    expect(english.res.headers.get('vary')).toMatch(/Accept-Language/);
+    const russian = await fanOf({ 'accept-language': 'ru-RU,ru;q=0.9,en;q=0.8' });
+    expect(russian.res.headers.get('content-language')).toBe('ru-RU');
+    // The same data either way; only the text changes.
+    expect(russian.fan.reasons.map(({ code, params }) => ({ code, params }))).toEqual(
+      english.fan.reasons.map(({ code, params }) => ({ code, params })),
+    );
+    expect(english.fan.reasons.map((r) => r.text)).toEqual(['1 referral']);
+    expect(russian.fan.reasons.map((r) => r.text)).toEqual(['1 рекомендация']);
+    // A language without a table falls back to English; a lower q does not win over a higher one.
+    const german = await fanOf({ 'accept-language': 'de-DE, en;q=0.5, ru;q=0.4' });
+    expect(german.fan.reasons.map((r) => r.text)).toEqual(['1 referral']);
+  });
+
   it('portfolio shows concentration and the mono-client warning; a publishable key may read it', async () => {
     const ws = await seeded();
     const { status, body } = await callJson('/v1/portfolio?asOf=2026-01-01', {

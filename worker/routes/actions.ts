@@ -79,11 +79,21 @@ const example: ActionItem = {
   overdueDays: 2,
   canMarkDone: true,
   reason: {
-    rule: 'A key client needs a positive contact at least every 10 days',
-    text: 'No positive contact for 12 days (last on 2026-03-01)',
-    numbers: { cadenceDays: 10, daysSinceContact: 12 },
-    dates: { lastPositiveContactAt: '2026-03-01T09:30:00.000Z' },
-    signals: ['34.2% of revenue (key from 10%)'],
+    code: 'keep_cadence',
+    params: { daysSinceContact: 12, lastContactAt: '2026-03-01T09:30:00.000Z', doneAt: null },
+    text: 'No positive contact for 12 days (last on Mar 1, 2026)',
+    rule: {
+      code: 'rule_keep_cadence',
+      params: { days: 10 },
+      text: 'A key client needs a positive contact at least every 10 days',
+    },
+    signals: [
+      {
+        code: 'key_revenue_share',
+        params: { share: 0.342, threshold: 0.1 },
+        text: '34.2% of revenue (key from 10%)',
+      },
+    ],
   },
 };
 
@@ -112,7 +122,13 @@ export const actionRoutes = [
     query: ActionListQuerySchema,
     responses: { 200: ActionListSchema },
     examples: {
-      response: { asOf: '2026-03-13T09:30:00.000Z', data: [example], total: 1, nextCursor: null },
+      response: {
+        asOf: '2026-03-13T09:30:00.000Z',
+        currency: 'EUR',
+        data: [example],
+        total: 1,
+        nextCursor: null,
+      },
     },
     async handle({ env, auth, now, query }) {
       const asOf = query.asOf ?? now;
@@ -136,6 +152,7 @@ export const actionRoutes = [
       const last = page.at(-1);
       return {
         asOf,
+        currency: auth.workspace.settings.currency,
         data: page,
         total: selected.length,
         nextCursor:

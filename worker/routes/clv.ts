@@ -1,3 +1,4 @@
+import { renderReason } from '../../core/messages/render.ts';
 import * as v from 'valibot';
 import { calculateClv } from '../../core/value/calculator.ts';
 import { resolveFitRequest } from '../../core/value/model.ts';
@@ -64,7 +65,11 @@ export const clvRoutes = [
       if (!resolved.ok) throw new ApiError(400, 'Invalid fit request', { errors: resolved.errors });
       const model = await fitWorkspaceModel(env.DB, auth.workspace.id, resolved.value, now);
       if ('status' in model)
-        throw new ApiError(422, model.reason, { minimum: model.minimum, observed: model.observed });
+        throw new ApiError(422, renderReason(model.reason, 'en'), {
+          reason: model.reason,
+          minimum: model.minimum,
+          observed: model.observed,
+        });
       if (settings.lifecycle.sleepingRule === 'pAlive') {
         // The sleeping rule follows the new model: re-derive histories off the response path.
         ctx.waitUntil(

@@ -60,12 +60,16 @@ export const dossierRoutes = [
           404,
           `Client ${JSON.stringify(client.id)} has no dossier yet; create it with PUT`,
         );
-      return dossierView(
-        client.id,
-        stored,
-        now,
-        auth.workspace.settings.actions.rules.review_dossier.days,
-      );
+      return {
+        ...dossierView(
+          client.id,
+          stored,
+          now,
+          auth.workspace.settings.actions.rules.review_dossier.days,
+        ),
+        name: client.name,
+        currency: auth.workspace.settings.currency,
+      };
     },
   }),
   route({
@@ -92,12 +96,16 @@ export const dossierRoutes = [
         putDossier(env.DB, auth.workspace.id, client.id, content, reviewedAt, now),
       );
       return json(
-        dossierView(
-          client.id,
-          stored,
-          now,
-          auth.workspace.settings.actions.rules.review_dossier.days,
-        ),
+        {
+          ...dossierView(
+            client.id,
+            stored,
+            now,
+            auth.workspace.settings.actions.rules.review_dossier.days,
+          ),
+          name: client.name,
+          currency: auth.workspace.settings.currency,
+        },
         { status: existed ? 200 : 201 },
       );
     },
@@ -118,6 +126,8 @@ export const dossierRoutes = [
       const a = snapshot!.aggregates;
       return {
         clientId: client.id,
+        name: client.name,
+        currency: auth.workspace.settings.currency,
         buyer: a.orders > 0,
         ...qualifyLead(client.attributes, a, auth.workspace.settings.actions.leads),
       };
