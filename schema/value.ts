@@ -183,6 +183,15 @@ export const BgNbdParamsSchema = v.object({
 });
 export type BgNbdParams = v.InferOutput<typeof BgNbdParamsSchema>;
 
+/** Pareto/NBD: purchase rates Gamma(r, α), dropout rates Gamma(s, β). */
+export const PnbdParamsSchema = v.object({
+  r: v.number(),
+  alpha: v.number(),
+  s: v.number(),
+  beta: v.number(),
+});
+export type PnbdParams = v.InferOutput<typeof PnbdParamsSchema>;
+
 /** Gamma-Gamma: `v` is the papers' γ (the scale of the spend heterogeneity). */
 export const GammaGammaParamsSchema = v.object({ p: v.number(), q: v.number(), v: v.number() });
 export type GammaGammaParams = v.InferOutput<typeof GammaGammaParamsSchema>;
