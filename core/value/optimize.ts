@@ -186,7 +186,7 @@ export function minimizeQuasiNewton(
   let evaluations = 1;
   let current = fg(x);
   if (!Number.isFinite(current.f)) throw new RangeError('the starting point has no finite value');
-  const identity = () =>
+  const identity = (): number[][] =>
     Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
   // H approximates the inverse Hessian.
   let H = identity();
