@@ -192,6 +192,15 @@ export const PnbdParamsSchema = v.object({
 });
 export type PnbdParams = v.InferOutput<typeof PnbdParamsSchema>;
 
+/** BG/BB: transaction probabilities Beta(α, β), dropout probabilities Beta(γ, δ). */
+export const BgbbParamsSchema = v.object({
+  alpha: v.number(),
+  beta: v.number(),
+  gamma: v.number(),
+  delta: v.number(),
+});
+export type BgbbParams = v.InferOutput<typeof BgbbParamsSchema>;
+
 /** Gamma-Gamma: `v` is the papers' γ (the scale of the spend heterogeneity). */
 export const GammaGammaParamsSchema = v.object({ p: v.number(), q: v.number(), v: v.number() });
 export type GammaGammaParams = v.InferOutput<typeof GammaGammaParamsSchema>;
