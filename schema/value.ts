@@ -115,8 +115,8 @@ export type ClvCalculatorResult = v.InferOutput<typeof ClvCalculatorResultSchema
 // ---------------------------------------------------------------------------------------------
 // Predictive CLV: BG/NBD (purchases and P(alive)) and Gamma-Gamma (spend per purchase).
 
-export const TIME_UNITS = ['day', 'week'] as const;
-export const TimeUnitSchema = v.picklist(TIME_UNITS, 'must be day or week');
+export const TIME_UNITS = ['day', 'week', 'month', 'quarter', 'year'] as const;
+export const TimeUnitSchema = v.picklist(TIME_UNITS, 'must be day, week, month, quarter or year');
 export type TimeUnit = v.InferOutput<typeof TimeUnitSchema>;
 
 /**
@@ -154,6 +154,19 @@ export const ValueTransactionSchema = v.object({
 export type ValueTransaction = v.InferOutput<typeof ValueTransactionSchema>;
 
 /**
+ * The purchase models: BG/NBD, Pareto/NBD, MBG/NBD (continuous time: a client's repeat purchase
+ * days) and BG/BB (discrete: one opportunity per `timeUnit` period after the first purchase).
+ */
+export const CLV_MODELS = ['bgnbd', 'pnbd', 'mbgnbd', 'bgbb'] as const;
+export const ClvModelNameSchema = v.picklist(CLV_MODELS, 'must be bgnbd, pnbd, mbgnbd or bgbb');
+export type ClvModelName = v.InferOutput<typeof ClvModelNameSchema>;
+export const ClvModelChoiceSchema = v.picklist(
+  [...CLV_MODELS, 'auto'],
+  'must be bgnbd, pnbd, mbgnbd, bgbb or auto',
+);
+export type ClvModelChoice = v.InferOutput<typeof ClvModelChoiceSchema>;
+
+/**
  * `POST /v1/clv/model/fit`. `asOf` defaults to now and `timeUnit` to the workspace setting
  * (`week` unless changed); both are filled in by the handler. With `holdoutFrom`, the answer also
  * carries a backtest: a fit on the purchases before `holdoutFrom`, judged on [holdoutFrom, asOf).
@@ -163,6 +176,8 @@ export const ClvFitRequestSchema = v.pipe(
     asOf: v.optional(InstantSchema),
     timeUnit: v.optional(TimeUnitSchema),
     holdoutFrom: v.optional(InstantSchema),
+    /** The purchase model; `auto` picks one on a holdout. Default `bgnbd`. */
+    model: v.optional(ClvModelChoiceSchema),
   }),
   v.forward(
     v.partialCheck(
@@ -207,7 +222,18 @@ export type GammaGammaParams = v.InferOutput<typeof GammaGammaParamsSchema>;
 
 export const FREQUENCY_GROUPS = ['0', '1', '2', '3', '4', '5', '6', '7+'] as const;
 
-/** Predicted against actual repeat purchases in a held-out period. */
+/** Any model's parameters, named as in the literature. */
+export const PurchaseParamsSchema = v.union([
+  BgNbdParamsSchema,
+  PnbdParamsSchema,
+  BgbbParamsSchema,
+]);
+export type PurchaseParams = v.InferOutput<typeof PurchaseParamsSchema>;
+
+/**
+ * Predicted against actual repeat purchases in a held-out period (repeat purchase days; for BG/BB,
+ * opportunities with a purchase).
+ */
 export const BacktestSchema = v.object({
   holdoutFrom: v.string(),
   end: v.string(),
@@ -217,7 +243,8 @@ export const BacktestSchema = v.object({
   customers: v.number(),
   /** Customers whose first purchase falls in the holdout: not predictable, left out. */
   newInHoldout: v.number(),
-  params: BgNbdParamsSchema,
+  model: v.optional(ClvModelNameSchema),
+  params: PurchaseParamsSchema,
   converged: v.boolean(),
   actual: v.number(),
   predicted: v.number(),
@@ -242,17 +269,43 @@ export const InsufficientDataSchema = v.object({
 });
 export type InsufficientData = v.InferOutput<typeof InsufficientDataSchema>;
 
-/** The fitted model, as `GET /v1/clv/model` answers and the fit endpoint stores it. */
-export const ClvModelSchema = v.object({
+export const SELECTION_REASONS = ['lowest_holdout_error', 'only_candidate_converged'] as const;
+
+/** How `auto` chose: every candidate's holdout score, and the reason as data and as text. */
+export const ModelSelectionSchema = v.object({
+  holdoutFrom: v.string(),
+  candidates: v.array(
+    v.object({
+      model: ClvModelNameSchema,
+      converged: v.boolean(),
+      calibrationLogLikelihood: v.number(),
+      actual: v.number(),
+      predicted: v.number(),
+      /** |predicted − actual| / actual over the holdout. */
+      totalError: v.number(),
+      /** Σ over calibration-frequency bins of |predicted − actual|, over the actual total. */
+      binError: v.number(),
+      /** totalError + binError: lower is better. */
+      score: v.number(),
+    }),
+  ),
+  chosen: ClvModelNameSchema,
+  reason: v.object({
+    code: v.picklist(SELECTION_REASONS),
+    params: v.record(v.string(), v.union([v.string(), v.number()])),
+  }),
+  text: v.string(),
+});
+export type ModelSelection = v.InferOutput<typeof ModelSelectionSchema>;
+
+const modelEntries = {
   asOf: v.string(),
   timeUnit: TimeUnitSchema,
   customers: v.number(),
   /** Both optimisers met their tolerances with no parameter on a bound. */
   converged: v.boolean(),
-  /** BG/NBD log-likelihood at the estimates. */
+  /** The purchase model's log-likelihood at the estimates (constants included, as published). */
   logLikelihood: v.number(),
-  /** `alpha` is in `timeUnit`s. */
-  params: BgNbdParamsSchema,
   spend: GammaGammaParamsSchema,
   diagnostics: v.object({
     repeatBuyers: v.number(),
@@ -260,19 +313,34 @@ export const ClvModelSchema = v.object({
     spendCustomers: v.number(),
     iterations: v.number(),
     evaluations: v.number(),
+    /** The purchase model (whichever `model` names; the name predates the other models) converged. */
     bgnbdConverged: v.boolean(),
     spendConverged: v.boolean(),
     spendIterations: v.number(),
     spendLogLikelihood: v.number(),
     /** Asymptotic standard errors from the observed information; null if it was not invertible. */
     standardErrors: v.nullable(
-      v.object({ params: BgNbdParamsSchema, spend: v.nullable(GammaGammaParamsSchema) }),
+      v.object({ params: PurchaseParamsSchema, spend: v.nullable(GammaGammaParamsSchema) }),
     ),
     fitMs: v.number(),
   }),
   /** Present when the fit was asked for one (`holdoutFrom`); the calibration part may lack data. */
   backtest: v.optional(v.union([BacktestSchema, InsufficientDataSchema])),
-});
+  /** Present when `model: "auto"` chose the model. */
+  selection: v.optional(ModelSelectionSchema),
+};
+
+/**
+ * The fitted model, as `GET /v1/clv/model` answers and the fit endpoint stores it: `params` are
+ * named as in the literature for the `model` (`alpha` and `beta` of the continuous models are in
+ * `timeUnit`s; BG/BB counts one opportunity per `timeUnit`).
+ */
+export const ClvModelSchema = v.variant('model', [
+  v.object({ model: v.literal('bgnbd'), params: BgNbdParamsSchema, ...modelEntries }),
+  v.object({ model: v.literal('mbgnbd'), params: BgNbdParamsSchema, ...modelEntries }),
+  v.object({ model: v.literal('pnbd'), params: PnbdParamsSchema, ...modelEntries }),
+  v.object({ model: v.literal('bgbb'), params: BgbbParamsSchema, ...modelEntries }),
+]);
 export type ClvModel = v.InferOutput<typeof ClvModelSchema>;
 
 /**
@@ -304,3 +372,63 @@ export const ClientValueSchema = v.object({
   horizonDays: v.number(),
 });
 export type ClientValue = v.InferOutput<typeof ClientValueSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Contractual retention: the shifted-beta-geometric (Fader & Hardie 2007).
+
+/**
+ * `POST /v1/clv/retention/fit`: `survivors[t]` is the number of a cohort's subscribers still active
+ * at the start of period t (survivors[0] is the cohort), never rising.
+ */
+export const RetentionFitRequestSchema = v.pipe(
+  v.strictObject({
+    survivors: v.pipe(
+      v.array(wholeBetween(0, 1e12)),
+      v.minLength(2, 'give the cohort and at least one later count'),
+      v.maxLength(1000, 'at most 1000 periods'),
+      v.check((s) => s[0]! > 0, 'the cohort (the first count) must be positive'),
+      v.check(
+        (s) => s.every((n, t) => t === 0 || n <= s[t - 1]!),
+        'survivors must never rise from one period to the next',
+      ),
+    ),
+    /** Periods to project from the cohort's start; default twice the observed ones. */
+    horizon: v.optional(wholeBetween(1, 1000)),
+    /** Discount rate per period for the residual lifetimes. */
+    discountRate: v.optional(
+      v.pipe(finite(), v.gtValue(0, 'must be above 0'), v.maxValue(1, 'must be at most 1')),
+      0.1,
+    ),
+  }),
+  v.forward(
+    v.partialCheck(
+      [['survivors'], ['horizon']],
+      (r) => r.horizon === undefined || r.horizon >= r.survivors.length - 1,
+      'must cover at least the observed periods',
+    ),
+    ['horizon'],
+  ),
+);
+export type RetentionFitRequest = v.InferOutput<typeof RetentionFitRequestSchema>;
+
+export const RetentionFitSchema = v.object({
+  alpha: v.number(),
+  beta: v.number(),
+  logLikelihood: v.number(),
+  converged: v.boolean(),
+  standardErrors: v.nullable(v.object({ alpha: v.number(), beta: v.number() })),
+  horizon: v.number(),
+  /** Retention rate at each renewal 1…horizon: (β+t−1)/(α+β+t−1), rising with tenure. */
+  retention: v.array(v.number()),
+  /** Projected subscribers at the start of each period 0…horizon: cohort × S(t). */
+  survival: v.array(v.number()),
+  discountRate: v.number(),
+  /** Discounted expected lifetime of a new subscriber, first payment included, in periods. */
+  expectedLifetime: v.number(),
+  /**
+   * Discounted expected residual lifetime (periods of payments still to come) of a subscriber who
+   * has renewed t times, t = 0 … survivors.length − 1 (Fader & Hardie 2010).
+   */
+  residualLifetime: v.array(v.number()),
+});
+export type RetentionFit = v.InferOutput<typeof RetentionFitSchema>;

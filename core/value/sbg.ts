@@ -2,6 +2,7 @@
 // Interactive Marketing 21(1); residual lifetimes from Fader & Hardie (2010), "Customer-Base
 // Valuation in a Contractual Setting: The Perils of Ignoring Heterogeneity", Marketing Science
 // 29(1). Each subscriber churns at every renewal with a probability θ ~ Beta(α, β) of its own.
+import type { RetentionFit } from '../../schema/value.ts';
 import { logScaleStandardErrors } from './information.ts';
 import { minimize } from './optimize.ts';
 import { hyp2f1 } from './special.ts';
@@ -103,4 +104,31 @@ export function sbgDiscountedResidualLifetime(
   const z = 1 / (1 + discountRate);
   const lead = n < 0 ? 1 : (p.beta + n) / (p.alpha + p.beta + n);
   return lead * hyp2f1(1, p.beta + n + 1, p.alpha + p.beta + n + 1, z);
+}
+
+/** The retention endpoint's answer: the fit, the projection to the horizon and the residual lifetimes. */
+export function retentionFit(request: {
+  survivors: readonly number[];
+  horizon?: number;
+  discountRate: number;
+}): RetentionFit {
+  const { survivors, discountRate } = request;
+  const horizon = request.horizon ?? 2 * (survivors.length - 1);
+  const fit = fitSbg(survivors);
+  const cohort = survivors[0]!;
+  return {
+    alpha: fit.params.alpha,
+    beta: fit.params.beta,
+    logLikelihood: fit.logLikelihood,
+    converged: fit.converged,
+    standardErrors: fit.standardErrors,
+    horizon,
+    retention: sbgRetention(fit.params, horizon),
+    survival: sbgSurvival(fit.params, horizon).map((s) => cohort * s),
+    discountRate,
+    expectedLifetime: sbgDiscountedResidualLifetime(fit.params, -1, discountRate),
+    residualLifetime: survivors.map((_, t) =>
+      sbgDiscountedResidualLifetime(fit.params, t, discountRate),
+    ),
+  };
 }
