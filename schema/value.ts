@@ -432,3 +432,44 @@ export const RetentionFitSchema = v.object({
   residualLifetime: v.array(v.number()),
 });
 export type RetentionFit = v.InferOutput<typeof RetentionFitSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Model checks (`GET /v1/clv/model/diagnostics`), as in Fader, Hardie & Lee (2005), Figures 2–4.
+
+export const ModelDiagnosticsQuerySchema = v.strictObject({
+  /** End of the holdout and of the tracking; default the day after the last purchase. */
+  end: v.optional(InstantSchema),
+});
+
+export const ModelDiagnosticsSchema = v.object({
+  model: ClvModelNameSchema,
+  timeUnit: TimeUnitSchema,
+  /** The fit's asOf: the calibration period ends here, the holdout starts. */
+  calibrationEnd: v.string(),
+  end: v.string(),
+  /** Customers by repeat purchases in the calibration period: actual against the model's expectation. */
+  histogram: v.array(
+    v.object({ frequency: v.picklist(FREQUENCY_GROUPS), actual: v.number(), expected: v.number() }),
+  ),
+  /** Holdout repeat purchases by calibration frequency: actual against the conditional expectation. */
+  holdout: v.object({
+    /** Length in `timeUnit`s (0 when the fit's asOf is the end of the data). */
+    length: v.number(),
+    bins: v.array(
+      v.object({
+        frequency: v.picklist(FREQUENCY_GROUPS),
+        customers: v.number(),
+        actual: v.number(),
+        expected: v.number(),
+      }),
+    ),
+  }),
+  /** Cumulative repeat purchases of the calibration customers, week by week from the first purchase. */
+  tracking: v.object({
+    start: v.string(),
+    /** The week (1-based) in which the calibration period ends. */
+    calibrationEndWeek: v.number(),
+    weeks: v.array(v.object({ week: v.number(), actual: v.number(), expected: v.number() })),
+  }),
+});
+export type ModelDiagnostics = v.InferOutput<typeof ModelDiagnosticsSchema>;

@@ -124,6 +124,21 @@ describe('import, fit, backtest and profile on CDNOW', () => {
       model: 'pnbd',
       params: pnbd.params,
     });
+    // The checks of the stored Pareto/NBD: the holdout runs to the day after the last purchase.
+    const checks = await callJson('/v1/clv/model/diagnostics', { key: ws.secretKey });
+    expect(checks.status).toBe(200);
+    expect(checks.body).toMatchObject({ model: 'pnbd', end: '1998-07-01T00:00:00.000Z' });
+    expect(checks.body.histogram[0]).toMatchObject({ frequency: '0', actual: 1411 });
+    expect(
+      checks.body.holdout.bins.reduce((n: number, b: { actual: number }) => n + b.actual, 0),
+    ).toBe(1882);
+    expect(checks.body.tracking.calibrationEndWeek).toBe(39);
+    expect(checks.body.tracking.weeks.at(-1).actual).toBe(2457 + 1882);
+    await expectProblem(
+      await call('/v1/clv/model/diagnostics?end=1997-06-01', { key: ws.secretKey }),
+      400,
+      ['end'],
+    );
     const pnbdProfile = await callJson('/v1/clients/4', { key: ws.secretKey });
     expect(pnbdProfile.body.clv.basis).toBe('model');
     expect(pnbdProfile.body.clv.pAlive).not.toBe(bgnbdProfile.body.clv.pAlive);

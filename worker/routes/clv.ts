@@ -2,17 +2,21 @@ import * as v from 'valibot';
 import { calculateClv } from '../../core/value/calculator.ts';
 import { resolveFitRequest } from '../../core/value/model.ts';
 import { retentionFit } from '../../core/value/sbg.ts';
+import { modelDiagnostics } from '../../core/value/diagnostics.ts';
+import { DAY_MS } from '../../schema/common.ts';
 import {
   ClvCalculatorInputSchema,
   ClvCalculatorResultSchema,
   ClvFitRequestSchema,
   ClvModelSchema,
   InsufficientDataSchema,
+  ModelDiagnosticsQuerySchema,
+  ModelDiagnosticsSchema,
   RetentionFitRequestSchema,
   RetentionFitSchema,
 } from '../../schema/value.ts';
 import { SECRET, WIDGET } from '../auth.ts';
-import { getModel } from '../db/value.ts';
+import { getModel, loadPurchases } from '../db/value.ts';
 import { ApiError } from '../problem.ts';
 import { json, route } from '../route.ts';
 import { restageWorkspace } from '../restage.ts';
@@ -108,6 +112,38 @@ export const clvRoutes = [
     examples: { body: { survivors: [1000, 631, 468, 382, 326, 289, 262, 241], horizon: 12 } },
     handle({ body }) {
       return retentionFit(body);
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/clv/model/diagnostics',
+    access: SECRET,
+    summary:
+      'Checks of the stored model: calibration histogram, holdout purchases by frequency, weekly tracking',
+    description:
+      "As in Fader, Hardie & Lee (2005), Figures 2–4, for the stored continuous-time model (BG/NBD, Pareto/NBD, MBG/NBD): customers by repeat purchases in the calibration period (0 … 7+) against the model's expectation; repeat purchases in the holdout [asOf of the fit, `end`) by calibration frequency against the conditional expectations, with each bin's size; and the calibration customers' cumulative repeat purchases week by week against the model, with the week the calibration ends. `end` defaults to the day after the last purchase, so fitting with a past `asOf` leaves a holdout to check.",
+    query: ModelDiagnosticsQuerySchema,
+    responses: { 200: ModelDiagnosticsSchema },
+    errors: { 422: 'No fitted model to check, or a BG/BB model (its checks are not offered)' },
+    async handle({ env, auth, now, query }) {
+      const model = await getModel(env.DB, auth.workspace.id);
+      if (!model)
+        throw new ApiError(
+          404,
+          'No model has been fitted for this workspace yet: POST /v1/clv/model/fit',
+        );
+      if ('status' in model) throw new ApiError(422, model.reason);
+      if (model.model === 'bgbb')
+        throw new ApiError(422, 'Diagnostics cover the continuous-time models, not BG/BB');
+      const transactions = await loadPurchases(env.DB, auth.workspace.id, query.end ?? now);
+      let last = 0;
+      for (const t of transactions) last = Math.max(last, Date.parse(t.at));
+      const end = query.end ?? new Date((Math.floor(last / DAY_MS) + 1) * DAY_MS).toISOString();
+      if (!(Date.parse(end) > Date.parse(model.asOf)))
+        throw new ApiError(400, 'Invalid diagnostics request', {
+          errors: [{ path: 'end', message: 'must be after the fit’s asOf' }],
+        });
+      return modelDiagnostics(model, transactions, end);
     },
   }),
 ];
