@@ -5,7 +5,8 @@
 // Run: npm run bench -- clv. The lifetimes step needs Debian's python3-scipy, python3-pandas and
 // python3-dill, and LIFETIMES_PYTHONPATH set to a folder holding the lifetimes and autograd
 // sources (e.g. LIFETIMES_PYTHONPATH=../shared/tools/python); without them it is skipped with a
-// note. LIFETIMES_PYTHON names the interpreter (default /usr/bin/python3).
+// note. LIFETIMES_PYTHON names the interpreter (default /usr/bin/python3); CLV_BENCH=e2e runs only
+// the end-to-end comparison.
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -90,67 +91,74 @@ async function measure(what: string, customers: number, work: () => string): Pro
   };
 }
 
-const cdnowSummary = summariseTransactions(cdnowTransactions(), {
-  asOf: CDNOW_CALIBRATION_END,
-  timeUnit: 'week',
-});
-const simulated: CustomerSummary[] = simulateCustomers({
-  customers: 25_000,
-  params: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 },
-  spend: { p: 6.25, q: 3.74, v: 15.44 },
-  observation: { min: 1, max: 104 },
-  seed: 25_000,
-});
-const settings = { horizonDays: 365, annualDiscountRate: 0.1 };
+// CLV_BENCH=e2e runs only the end-to-end comparison with lifetimes.
+const onlyEndToEnd = process.env.CLV_BENCH === 'e2e';
+if (!onlyEndToEnd) await fitsInProcess();
 
-const rows: Row[] = [];
-for (const [name, data] of [
-  ['CDNOW sample', cdnowSummary],
-  ['simulated', simulated],
-] as const) {
-  rows.push(
-    await measure(`BG/NBD fit, ${name}`, data.length, () => {
-      const f = fitBgNbd(data);
-      return `${f.evaluations} evaluations, converged ${f.converged}`;
-    }),
-  );
-  rows.push(
-    await measure(`Gamma-Gamma fit, ${name}`, data.length, () => {
-      const f = fitGammaGamma(data);
-      return `${f.customers} repeat buyers, ${f.evaluations} evaluations, converged ${f.converged}`;
-    }),
-  );
-  const fitted = fitValueModel(data, { asOf: CDNOW_CALIBRATION_END, timeUnit: 'week' });
-  if (fitted.status === 'fitted') {
+async function fitsInProcess() {
+  const cdnowSummary = summariseTransactions(cdnowTransactions(), {
+    asOf: CDNOW_CALIBRATION_END,
+    timeUnit: 'week',
+  });
+  const simulated: CustomerSummary[] = simulateCustomers({
+    customers: 25_000,
+    params: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 },
+    spend: { p: 6.25, q: 3.74, v: 15.44 },
+    observation: { min: 1, max: 104 },
+    seed: 25_000,
+  });
+  const settings = { horizonDays: 365, annualDiscountRate: 0.1 };
+
+  const rows: Row[] = [];
+  for (const [name, data] of [
+    ['CDNOW sample', cdnowSummary],
+    ['simulated', simulated],
+  ] as const) {
     rows.push(
-      await measure(`predicted CLV, 365 days, every customer, ${name}`, data.length, () => {
-        let total = 0;
-        for (const c of data) total += predictCustomer(fitted.model, c, settings).predictedClv ?? 0;
-        return `sum ${total.toFixed(0)}`;
+      await measure(`BG/NBD fit, ${name}`, data.length, () => {
+        const f = fitBgNbd(data);
+        return `${f.evaluations} evaluations, converged ${f.converged}`;
       }),
     );
+    rows.push(
+      await measure(`Gamma-Gamma fit, ${name}`, data.length, () => {
+        const f = fitGammaGamma(data);
+        return `${f.customers} repeat buyers, ${f.evaluations} evaluations, converged ${f.converged}`;
+      }),
+    );
+    const fitted = fitValueModel(data, { asOf: CDNOW_CALIBRATION_END, timeUnit: 'week' });
+    if (fitted.status === 'fitted') {
+      rows.push(
+        await measure(`predicted CLV, 365 days, every customer, ${name}`, data.length, () => {
+          let total = 0;
+          for (const c of data)
+            total += predictCustomer(fitted.model, c, settings).predictedClv ?? 0;
+          return `sum ${total.toFixed(0)}`;
+        }),
+      );
+    }
   }
-}
-rows.push(
-  await measure(
-    'summarise CDNOW transactions (6,919 rows)',
-    cdnowSummary.length,
-    () =>
-      `${summariseTransactions(cdnowTransactions(), { asOf: CDNOW_CALIBRATION_END, timeUnit: 'week' }).length} customers`,
-  ),
-);
-
-console.log(
-  `Node ${process.version}, ${REPETITIONS} timed runs after one warm-up; peak RSS of the process ${mb(process.resourceUsage().maxRSS * 1024)} MB.\n`,
-);
-console.log(
-  '| what | customers | median ms | min–max ms | CPU ms (median) | heap allocated MB | GCs during | retained MB | note |',
-);
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
-for (const r of rows) {
-  console.log(
-    `| ${r.what} | ${r.customers.toLocaleString('en')} | ${r.median.toFixed(1)} | ${r.min.toFixed(1)}–${r.max.toFixed(1)} | ${r.cpuMedian.toFixed(1)} | ${mb(r.allocated)} | ${r.gcDuring} | ${mb(r.retained)} | ${r.note} |`,
+  rows.push(
+    await measure(
+      'summarise CDNOW transactions (6,919 rows)',
+      cdnowSummary.length,
+      () =>
+        `${summariseTransactions(cdnowTransactions(), { asOf: CDNOW_CALIBRATION_END, timeUnit: 'week' }).length} customers`,
+    ),
   );
+
+  console.log(
+    `Node ${process.version}, ${REPETITIONS} timed runs after one warm-up; peak RSS of the process ${mb(process.resourceUsage().maxRSS * 1024)} MB.\n`,
+  );
+  console.log(
+    '| what | customers | median ms | min–max ms | CPU ms (median) | heap allocated MB | GCs during | retained MB | note |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+  for (const r of rows) {
+    console.log(
+      `| ${r.what} | ${r.customers.toLocaleString('en')} | ${r.median.toFixed(1)} | ${r.min.toFixed(1)}–${r.max.toFixed(1)} | ${r.cpuMedian.toFixed(1)} | ${mb(r.allocated)} | ${r.gcDuring} | ${mb(r.retained)} | ${r.note} |`,
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
