@@ -1,7 +1,6 @@
 import type { IRequest } from 'itty-router';
 import type * as v from 'valibot';
 import type { Access, AuthContext } from './auth.ts';
-import type { Env } from './env.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -16,7 +15,11 @@ interface BaseContext {
   now: string;
 }
 export type RouteContext<A extends Access, B = undefined, Q = undefined> = BaseContext &
-  (A extends { keys: readonly unknown[] } ? { auth: AuthContext } : { auth?: undefined }) & {
+  (A extends { admin: true }
+    ? { /** Undefined when the admin token called. */ auth?: AuthContext }
+    : A extends { keys: readonly unknown[] }
+      ? { auth: AuthContext }
+      : { auth?: undefined }) & {
     /** The body, validated by the route's `body` schema before the handler runs. */
     body: Out<B>;
     /** The query string, validated by the route's `query` schema. */
@@ -66,7 +69,8 @@ export interface RouteSpec<
   /** Accepts an `Idempotency-Key` header with Stripe's semantics (see worker/idempotency.ts). */
   idempotent?: boolean;
   widgetScope?: WidgetScopeRule;
-  handle(c: RouteContext<A, B, Q>): Promise<unknown> | unknown;
+  /** Returns the answer, or a promise of it. */
+  handle(c: RouteContext<A, B, Q>): unknown;
 }
 
 /** Declares a route; the router and the OpenAPI document are both built from these specs. */
@@ -76,7 +80,7 @@ export const route = <
   Q extends Schema | undefined = undefined,
 >(
   spec: RouteSpec<A, B, Q>,
-): RouteSpec => spec as unknown as RouteSpec;
+): RouteSpec => spec;
 
 export function json(body: unknown, init: ResponseInit = {}): Response {
   const headers = new Headers(init.headers);

@@ -64,6 +64,7 @@ export async function fitWorkspaceModel(
   const fitted = fitValueModel(customers, {
     ...window,
     minimum: request.minimum,
+    clock: () => performance.now(),
     model,
     opportunities: model === 'bgbb' ? summariseOpportunities(transactions!, window) : undefined,
   });

@@ -71,7 +71,7 @@ describe('<folio-model-check>', () => {
       e.end = '1998-07-01';
     });
     await el.dataComplete;
-    expect(String(spy.mock.calls[0]![0])).toBe(
+    expect(spy.mock.calls[0]![0] as string).toBe(
       'https://api.example/v1/clv/model/diagnostics?end=1998-07-01',
     );
     expect(part(el, 'histogram')).not.toBeNull();

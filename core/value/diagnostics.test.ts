@@ -64,11 +64,7 @@ describe('the expected histogram is each model’s count distribution', () => {
         amount: 1,
       }));
     });
-    const d = modelDiagnostics(
-      { ...model, ...window } as never,
-      transactions,
-      CDNOW_CALIBRATION_END,
-    );
+    const d = modelDiagnostics({ ...model, ...window }, transactions, CDNOW_CALIBRATION_END);
     for (const h of d.histogram) {
       const p = h.expected / n;
       expect(Math.abs(h.actual - h.expected), h.frequency).toBeLessThan(

@@ -100,8 +100,11 @@ export interface FitOptions {
   model?: ClvModelName;
   /** The clients' opportunities in the time unit, which BG/BB is fitted on (required for it). */
   opportunities?: readonly OpportunitySummary[];
-  /** Milliseconds for `fitMs`. In workerd the clock only moves across I/O, so a fit in one request reads 0 there. */
-  clock?: () => number;
+  /**
+   * Milliseconds for `fitMs`, from the caller: core has no clock of its own. In workerd the clock
+   * only moves across I/O, so a fit in one request reads 0 there.
+   */
+  clock: () => number;
 }
 
 /**
@@ -116,7 +119,7 @@ export function fitValueModel(
 ): { status: 'fitted'; model: ClvModel } | InsufficientData {
   const insufficient = checkMinimumData(customers, options.minimum);
   if (insufficient) return insufficient;
-  const clock = options.clock ?? (() => performance.now());
+  const { clock } = options;
   const started = clock();
   const purchases = fitPurchaseModel(options.model ?? 'bgnbd', customers, options.opportunities);
   const spend = fitGammaGamma(customers);
