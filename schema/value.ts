@@ -1,116 +1,8 @@
 import * as v from 'valibot';
+import { finite, between, wholeBetween } from './calculator.ts';
 import { IdSchema, InstantSchema, MoneySchema } from './common.ts';
 
-// Marked free of side effects so that a bundle using one schema of this file (the components use
-// the calculator's) can drop the others built with these helpers.
-const finite = /* @__NO_SIDE_EFFECTS__ */ () =>
-  v.pipe(v.number(), v.finite('must be a finite number'));
-const between = /* @__NO_SIDE_EFFECTS__ */ (min: number, max: number) =>
-  v.pipe(
-    finite(),
-    v.minValue(min, `must be between ${min} and ${max}`),
-    v.maxValue(max, `must be between ${min} and ${max}`),
-  );
-const wholeBetween = /* @__NO_SIDE_EFFECTS__ */ (min: number, max: number) =>
-  v.pipe(
-    finite(),
-    v.integer(`must be a whole number from ${min} to ${max}`),
-    v.minValue(min, `must be a whole number from ${min} to ${max}`),
-    v.maxValue(max, `must be a whole number from ${min} to ${max}`),
-  );
-
-// ---------------------------------------------------------------------------------------------
-// The CLV calculator (DOMAIN.md 4.1): a pure function shared by the API and the web component.
-
-export const DEFAULT_TARGET_RATIO = 3;
-
-const ONE_OF_LIFETIME = 'give exactly one of lifetimePeriods and retentionRate';
-
-/**
- * The calculator's request. The upper bounds keep every answer finite (JSON cannot carry
- * Infinity) while staying far above any real business: 1e12 per order, a million orders a period.
- */
-export const ClvCalculatorInputSchema = v.pipe(
-  v.strictObject({
-    averageOrderValue: MoneySchema,
-    ordersPerPeriod: v.pipe(
-      finite(),
-      v.minValue(0, 'must not be negative'),
-      v.maxValue(1e6, 'must be at most 1e6'),
-    ),
-    /** Gross margin as a share of the order value. */
-    grossMargin: between(0, 1),
-    /** Expected lifetime in periods; or give `retentionRate`. */
-    lifetimePeriods: v.optional(
-      v.pipe(
-        finite(),
-        v.gtValue(0, 'must be greater than 0'),
-        v.maxValue(10_000, 'must be at most 10000'),
-      ),
-    ),
-    /** Share of clients still there after each period; or give `lifetimePeriods`. */
-    retentionRate: v.optional(
-      v.pipe(
-        finite(),
-        v.minValue(0, 'must be at least 0 and below 1'),
-        v.ltValue(1, 'must be at least 0 and below 1'),
-      ),
-    ),
-    /** Discount rate per period (0.01 = 1%). */
-    discountRate: between(0, 1),
-    acquisitionCost: MoneySchema,
-    /** The CLV/CAC ratio the business aims for. */
-    targetRatio: v.optional(
-      v.pipe(
-        finite(),
-        v.gtValue(0, 'must be greater than 0'),
-        v.maxValue(1000, 'must be at most 1000'),
-      ),
-      DEFAULT_TARGET_RATIO,
-    ),
-  }),
-  // Named on both fields so that a form can mark both; the HTTP layer reports both paths.
-  v.forward(
-    v.partialCheck(
-      [['lifetimePeriods'], ['retentionRate']],
-      (i) => (i.lifetimePeriods === undefined) !== (i.retentionRate === undefined),
-      ONE_OF_LIFETIME,
-    ),
-    ['lifetimePeriods'],
-  ),
-  v.forward(
-    v.partialCheck(
-      [['lifetimePeriods'], ['retentionRate']],
-      (i) => (i.lifetimePeriods === undefined) !== (i.retentionRate === undefined),
-      ONE_OF_LIFETIME,
-    ),
-    ['retentionRate'],
-  ),
-);
-/** What a caller passes: `targetRatio` may be left out. */
-export type ClvCalculatorInput = v.InferInput<typeof ClvCalculatorInputSchema>;
-
-/**
- * The calculator's answer. A ratio that is undefined (a zero denominator) is `null`, never
- * Infinity or NaN: `clvToCac` when the acquisition cost is 0 (or the ratio would overflow);
- * `paybackPeriods` when the period
- * margin is 0 but the acquisition cost is not (it never pays back).
- */
-export const ClvCalculatorResultSchema = v.object({
-  /** m = averageOrderValue × ordersPerPeriod × grossMargin, collected at the end of each period. */
-  periodMargin: v.number(),
-  expectedLifetimePeriods: v.number(),
-  clvSimple: v.number(),
-  clvDiscounted: v.number(),
-  clvToCac: v.nullable(v.number()),
-  /** The largest acquisition cost the target ratio allows: clvDiscounted / targetRatio. */
-  allowableCac: v.number(),
-  /** acquisitionCost / periodMargin, undiscounted. */
-  paybackPeriods: v.nullable(v.number()),
-  netValue: v.number(),
-  meetsTarget: v.boolean(),
-});
-export type ClvCalculatorResult = v.InferOutput<typeof ClvCalculatorResultSchema>;
+export * from './calculator.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Predictive CLV: BG/NBD (purchases and P(alive)) and Gamma-Gamma (spend per purchase).
@@ -160,8 +52,10 @@ export type ValueTransaction = v.InferOutput<typeof ValueTransactionSchema>;
 export const CLV_MODELS = ['bgnbd', 'pnbd', 'mbgnbd', 'bgbb'] as const;
 export const ClvModelNameSchema = v.picklist(CLV_MODELS, 'must be bgnbd, pnbd, mbgnbd or bgbb');
 export type ClvModelName = v.InferOutput<typeof ClvModelNameSchema>;
+// Written out rather than spread from CLV_MODELS: a spread at the top level is a side effect to
+// the bundler, which would keep these schemas in the components' bundle.
 export const ClvModelChoiceSchema = v.picklist(
-  [...CLV_MODELS, 'auto'],
+  ['bgnbd', 'pnbd', 'mbgnbd', 'bgbb', 'auto'],
   'must be bgnbd, pnbd, mbgnbd, bgbb or auto',
 );
 export type ClvModelChoice = v.InferOutput<typeof ClvModelChoiceSchema>;
@@ -298,7 +192,9 @@ export const ModelSelectionSchema = v.object({
 });
 export type ModelSelection = v.InferOutput<typeof ModelSelectionSchema>;
 
-const modelEntries = {
+// A function marked free of side effects (not a shared object spread into each variant, which the
+// bundler would have to keep), so that bundles that do not use the model schema drop it.
+const modelEntries = /* @__NO_SIDE_EFFECTS__ */ () => ({
   asOf: v.string(),
   timeUnit: TimeUnitSchema,
   customers: v.number(),
@@ -328,18 +224,22 @@ const modelEntries = {
   backtest: v.optional(v.union([BacktestSchema, InsufficientDataSchema])),
   /** Present when `model: "auto"` chose the model. */
   selection: v.optional(ModelSelectionSchema),
-};
+});
 
 /**
  * The fitted model, as `GET /v1/clv/model` answers and the fit endpoint stores it: `params` are
  * named as in the literature for the `model` (`alpha` and `beta` of the continuous models are in
  * `timeUnit`s; BG/BB counts one opportunity per `timeUnit`).
  */
+const modelVariant = /* @__NO_SIDE_EFFECTS__ */ <const M extends string, P extends v.GenericSchema>(
+  model: M,
+  params: P,
+) => v.object({ model: v.literal(model), params, ...modelEntries() });
 export const ClvModelSchema = v.variant('model', [
-  v.object({ model: v.literal('bgnbd'), params: BgNbdParamsSchema, ...modelEntries }),
-  v.object({ model: v.literal('mbgnbd'), params: BgNbdParamsSchema, ...modelEntries }),
-  v.object({ model: v.literal('pnbd'), params: PnbdParamsSchema, ...modelEntries }),
-  v.object({ model: v.literal('bgbb'), params: BgbbParamsSchema, ...modelEntries }),
+  modelVariant('bgnbd', BgNbdParamsSchema),
+  modelVariant('mbgnbd', BgNbdParamsSchema),
+  modelVariant('pnbd', PnbdParamsSchema),
+  modelVariant('bgbb', BgbbParamsSchema),
 ]);
 export type ClvModel = v.InferOutput<typeof ClvModelSchema>;
 
