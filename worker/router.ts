@@ -3,6 +3,7 @@ import { type AuthContext, authenticate, carriesKey, requireAdmin } from './auth
 import { corsify, preflight } from './cors.ts';
 import { randomToken } from './crypto.ts';
 import { getClient } from './db/clients.ts';
+import { DatabaseUnavailableError } from './db/retry.ts';
 import {
   answerSecret,
   type Claim,
@@ -118,6 +119,10 @@ function handlerFor(spec: RouteSpec) {
 /** Maps any thrown value to a problem+json answer; unexpected errors say nothing of internals. */
 function toProblem(error: unknown, request: RequestState): Response {
   if (error instanceof ApiError) return problemResponse(error.status, error.detail, error.extra);
+  if (error instanceof DatabaseUnavailableError)
+    return problemResponse(503, error.message, {
+      headers: { 'retry-after': String(error.retryAfterSeconds) },
+    });
   const { requestId } = stateOf(request);
   console.error(
     JSON.stringify({

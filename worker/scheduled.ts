@@ -3,7 +3,7 @@ import { DAY_MS } from '../schema/common.ts';
 import { purgeRunsStatements, workspacesToRetry } from './db/jobs.ts';
 import { purgeAllExpiredSessionsStatement } from './db/sessions.ts';
 import { listStoredWorkspaces } from './db/workspaces.ts';
-import { purgeExpiredIdempotencyStatement } from './idempotency.ts';
+import { purgeExpiredIdempotencyStatement } from './db/idempotency.ts';
 import {
   type GlobalStep,
   type JobDefinition,
