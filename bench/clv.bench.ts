@@ -1,5 +1,17 @@
 // BG/NBD and Gamma-Gamma fit times and memory on the CDNOW sample (2,357 customers) and on 25,000
-// simulated clients. Run: PATH=$PWD/node_modules/.bin:$PATH node --expose-gc bench/clv.bench.ts
+// simulated clients; then BG/NBD and Pareto/NBD end to end through POST /v1/clv/model/fit (wrangler
+// dev + local D1) on the full CDNOW master log (23,570 customers, calibration to 1997-09-30)
+// beside lifetimes' fits of the same calibration summary, in the same run, with the ratios.
+// Run: npm run bench -- clv. The lifetimes step needs Debian's python3-scipy, python3-pandas and
+// python3-dill, and LIFETIMES_PYTHONPATH set to a folder holding the lifetimes and autograd
+// sources (e.g. LIFETIMES_PYTHONPATH=../shared/tools/python); without them it is skipped with a
+// note. LIFETIMES_PYTHON names the interpreter (default /usr/bin/python3); CLV_BENCH=e2e runs only
+// the end-to-end comparison.
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fitBgNbd } from '../core/value/bgnbd.ts';
 import { fitGammaGamma } from '../core/value/gamma-gamma.ts';
 import { fitValueModel } from '../core/value/model.ts';
@@ -7,6 +19,7 @@ import { predictCustomer } from '../core/value/predict.ts';
 import { simulateCustomers } from '../core/value/simulate.ts';
 import { summariseTransactions, type CustomerSummary } from '../core/value/summary.ts';
 import { CDNOW_CALIBRATION_END, cdnowTransactions } from '../test/fixtures/cdnow/cdnow.ts';
+import { http, median as medianOf, root, startLocalApi } from './harness.ts';
 
 const REPETITIONS = 7;
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -78,69 +91,185 @@ async function measure(what: string, customers: number, work: () => string): Pro
   };
 }
 
-const cdnowSummary = summariseTransactions(cdnowTransactions(), {
-  asOf: CDNOW_CALIBRATION_END,
-  timeUnit: 'week',
-});
-const simulated: CustomerSummary[] = simulateCustomers({
-  customers: 25_000,
-  params: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 },
-  spend: { p: 6.25, q: 3.74, v: 15.44 },
-  observation: { min: 1, max: 104 },
-  seed: 25_000,
-});
-const settings = { horizonDays: 365, annualDiscountRate: 0.1 };
+// CLV_BENCH=e2e runs only the end-to-end comparison with lifetimes.
+const onlyEndToEnd = process.env.CLV_BENCH === 'e2e';
+if (!onlyEndToEnd) await fitsInProcess();
 
-const rows: Row[] = [];
-for (const [name, data] of [
-  ['CDNOW sample', cdnowSummary],
-  ['simulated', simulated],
-] as const) {
-  rows.push(
-    await measure(`BG/NBD fit, ${name}`, data.length, () => {
-      const f = fitBgNbd(data);
-      return `${f.evaluations} evaluations, converged ${f.converged}`;
-    }),
-  );
-  rows.push(
-    await measure(`Gamma-Gamma fit, ${name}`, data.length, () => {
-      const f = fitGammaGamma(data);
-      return `${f.customers} repeat buyers, ${f.evaluations} evaluations, converged ${f.converged}`;
-    }),
-  );
-  const fitted = fitValueModel(data, {
+async function fitsInProcess() {
+  const cdnowSummary = summariseTransactions(cdnowTransactions(), {
     asOf: CDNOW_CALIBRATION_END,
     timeUnit: 'week',
-    clock: () => performance.now(),
   });
-  if (fitted.status === 'fitted') {
+  const simulated: CustomerSummary[] = simulateCustomers({
+    customers: 25_000,
+    params: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 },
+    spend: { p: 6.25, q: 3.74, v: 15.44 },
+    observation: { min: 1, max: 104 },
+    seed: 25_000,
+  });
+  const settings = { horizonDays: 365, annualDiscountRate: 0.1 };
+
+  const rows: Row[] = [];
+  for (const [name, data] of [
+    ['CDNOW sample', cdnowSummary],
+    ['simulated', simulated],
+  ] as const) {
     rows.push(
-      await measure(`predicted CLV, 365 days, every customer, ${name}`, data.length, () => {
-        let total = 0;
-        for (const c of data) total += predictCustomer(fitted.model, c, settings).predictedClv ?? 0;
-        return `sum ${total.toFixed(0)}`;
+      await measure(`BG/NBD fit, ${name}`, data.length, () => {
+        const f = fitBgNbd(data);
+        return `${f.evaluations} evaluations, converged ${f.converged}`;
       }),
+    );
+    rows.push(
+      await measure(`Gamma-Gamma fit, ${name}`, data.length, () => {
+        const f = fitGammaGamma(data);
+        return `${f.customers} repeat buyers, ${f.evaluations} evaluations, converged ${f.converged}`;
+      }),
+    );
+    const fitted = fitValueModel(data, {
+      asOf: CDNOW_CALIBRATION_END,
+      timeUnit: 'week',
+      clock: () => performance.now(),
+    });
+    if (fitted.status === 'fitted') {
+      rows.push(
+        await measure(`predicted CLV, 365 days, every customer, ${name}`, data.length, () => {
+          let total = 0;
+          for (const c of data)
+            total += predictCustomer(fitted.model, c, settings).predictedClv ?? 0;
+          return `sum ${total.toFixed(0)}`;
+        }),
+      );
+    }
+  }
+  rows.push(
+    await measure(
+      'summarise CDNOW transactions (6,919 rows)',
+      cdnowSummary.length,
+      () =>
+        `${summariseTransactions(cdnowTransactions(), { asOf: CDNOW_CALIBRATION_END, timeUnit: 'week' }).length} customers`,
+    ),
+  );
+
+  console.log(
+    `Node ${process.version}, ${REPETITIONS} timed runs after one warm-up; peak RSS of the process ${mb(process.resourceUsage().maxRSS * 1024)} MB.\n`,
+  );
+  console.log(
+    '| what | customers | median ms | min–max ms | CPU ms (median) | heap allocated MB | GCs during | retained MB | note |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+  for (const r of rows) {
+    console.log(
+      `| ${r.what} | ${r.customers.toLocaleString('en')} | ${r.median.toFixed(1)} | ${r.min.toFixed(1)}–${r.max.toFixed(1)} | ${r.cpuMedian.toFixed(1)} | ${mb(r.allocated)} | ${r.gcDuring} | ${mb(r.retained)} | ${r.note} |`,
     );
   }
 }
-rows.push(
-  await measure(
-    'summarise CDNOW transactions (6,919 rows)',
-    cdnowSummary.length,
-    () =>
-      `${summariseTransactions(cdnowTransactions(), { asOf: CDNOW_CALIBRATION_END, timeUnit: 'week' }).length} customers`,
-  ),
-);
+
+// ---------------------------------------------------------------------------------------------
+// End to end on the full CDNOW master log, beside lifetimes.
+
+const FIT_RUNS = 5;
+const masterCsv = (): string => {
+  const text = gunzipSync(
+    readFileSync(path.join(root, 'test', 'fixtures', 'cdnow', 'CDNOW_master.txt.gz')),
+  ).toString('utf8');
+  const rows = text
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => {
+      const [id, d, , dollars] = line.trim().split(/\s+/) as [string, string, string, string];
+      return `${Number(id)},${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)},${dollars}`;
+    });
+  return `client_id,date,amount\n${rows.join('\n')}\n`;
+};
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+const csv = masterCsv();
+const masterTransactions = csv
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((line) => {
+    const [clientId, date, amount] = line.split(',') as [string, string, string];
+    return { clientId, at: `${date}T00:00:00.000Z`, amount: Number(amount) };
+  });
+const calibration = summariseTransactions(masterTransactions, {
+  asOf: CDNOW_CALIBRATION_END,
+  timeUnit: 'week',
+});
+
+const ours: Record<string, { ms: number[]; params: unknown; logLikelihood: number }> = {};
+const api = await startLocalApi('clv-models', await freePort());
+try {
+  const ws = await http(api.base, '/v1/workspaces', api.admin, { name: 'bench' });
+  const imported = await fetch(`${api.base}/v1/import/transactions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ws.secretKey}`, 'content-type': 'text/csv' },
+    body: csv,
+  });
+  if (!imported.ok) throw new Error(`import: ${imported.status} ${await imported.text()}`);
+  for (const model of ['bgnbd', 'pnbd'] as const) {
+    const body = { asOf: '1997-10-01', timeUnit: 'week', model };
+    await http(api.base, '/v1/clv/model/fit', ws.secretKey, body);
+    const ms: number[] = [];
+    let last: { params: unknown; logLikelihood: number; customers: number } | null = null;
+    for (let i = 0; i < FIT_RUNS; i++) {
+      const t = performance.now();
+      last = await http(api.base, '/v1/clv/model/fit', ws.secretKey, body);
+      ms.push(performance.now() - t);
+    }
+    if (last!.customers !== calibration.length)
+      throw new Error(`fitted ${last!.customers} customers, expected ${calibration.length}`);
+    ours[model] = { ms, params: last!.params, logLikelihood: last!.logLikelihood };
+  }
+} finally {
+  api.stop();
+}
+
+const pythonPath = process.env.LIFETIMES_PYTHONPATH;
+let lifetimes: Record<string, { ms: number[]; params: unknown }> | null = null;
+let skipped = '';
+if (!pythonPath) skipped = 'LIFETIMES_PYTHONPATH is not set';
+else {
+  const summaryCsv = `frequency,recency,T\n${calibration.map((c) => `${c.x},${c.tx},${c.T}`).join('\n')}\n`;
+  const run = spawnSync(
+    process.env.LIFETIMES_PYTHON ?? '/usr/bin/python3',
+    [path.join(root, 'bench', 'lifetimes-fit.py'), String(FIT_RUNS)],
+    {
+      input: summaryCsv,
+      env: { ...process.env, PYTHONPATH: path.resolve(pythonPath) },
+      encoding: 'utf8',
+    },
+  );
+  if (run.status === 0) lifetimes = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+  else
+    skipped = `lifetimes did not run: ${(run.stderr || String(run.error)).trim().split('\n').at(-1)}`;
+}
 
 console.log(
-  `Node ${process.version}, ${REPETITIONS} timed runs after one warm-up; peak RSS of the process ${mb(process.resourceUsage().maxRSS * 1024)} MB.\n`,
+  `\nFull CDNOW master log (${masterTransactions.length.toLocaleString('en')} purchases, ${calibration.length.toLocaleString('en')} customers, calibration to 1997-09-30, weeks): median of ${FIT_RUNS} fits after one warm-up.\n`,
 );
 console.log(
-  '| what | customers | median ms | min–max ms | CPU ms (median) | heap allocated MB | GCs during | retained MB | note |',
+  '| model | ours: POST /v1/clv/model/fit, end to end (ms) | lifetimes: fit only (ms) | ratio | our log-likelihood | params (ours / lifetimes) |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
-for (const r of rows) {
+console.log('|---|---:|---:|---:|---:|---|');
+const short = (p: unknown) =>
+  Object.entries(p as Record<string, number>)
+    .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+    .join(', ');
+for (const model of ['bgnbd', 'pnbd'] as const) {
+  const mine = medianOf(ours[model]!.ms);
+  const theirs = lifetimes ? medianOf(lifetimes[model]!.ms) : null;
   console.log(
-    `| ${r.what} | ${r.customers.toLocaleString('en')} | ${r.median.toFixed(1)} | ${r.min.toFixed(1)}–${r.max.toFixed(1)} | ${r.cpuMedian.toFixed(1)} | ${mb(r.allocated)} | ${r.gcDuring} | ${mb(r.retained)} | ${r.note} |`,
+    `| ${model} | ${mine.toFixed(0)} | ${theirs === null ? 'skipped' : theirs.toFixed(0)} | ${theirs === null ? '–' : (mine / theirs).toFixed(3)} | ${ours[model]!.logLikelihood.toFixed(1)} | ${short(ours[model]!.params)}${lifetimes ? ` / ${short(lifetimes[model]!.params)}` : ''} |`,
   );
 }
+if (skipped) console.log(`\nlifetimes step skipped: ${skipped}.`);

@@ -260,6 +260,8 @@ test('the custom elements manifest lists only the product modules and describes 
       'components/clv-calculator/clv-calculator.ts',
       'components/clv-calculator/fields.ts',
       'components/clv-calculator/folio-clv-calculator.ts',
+      'components/model-check/folio-model-check.ts',
+      'components/model-check/model-check.ts',
       'components/shared/api.ts',
       'components/shared/custom-properties.ts',
       'components/shared/data-element.ts',
@@ -306,7 +308,11 @@ test('the custom elements manifest lists only the product modules and describes 
   expect(names(of('folio-client-card').attributes)).toEqual(
     expect.arrayContaining(['api-base', 'key', 'client-id']),
   );
-  for (const tag of TAGS) {
+  // Shipped standalone and on npm, not in the one-file bundle: described all the same.
+  expect(names(of('folio-model-check').attributes)).toEqual(
+    expect.arrayContaining(['api-base', 'key', 'end', 'show-table']),
+  );
+  for (const tag of [...TAGS, 'folio-model-check']) {
     expect(of(tag).summary, tag).toBeTruthy();
     expect(names(of(tag).cssParts), tag).toContain('base');
     expect(names(of(tag).cssProperties), tag).toContain('--folio-color-accent');

@@ -130,6 +130,17 @@ export const REASON_PARAMS = {
   value_purchases_after_as_of: {},
   value_not_computable: {},
   value_infinite_spend: {},
+
+  // How `auto` chose a purchase model (core/value/select.ts).
+  lowest_holdout_error: {
+    model: 'word',
+    totalError: '%',
+    binError: '%',
+    runnerUp: 'word?',
+    runnerUpTotalError: '%?',
+    runnerUpBinError: '%?',
+  },
+  only_candidate_converged: { model: 'word' },
 } as const satisfies Record<string, Record<string, ParamKind>>;
 
 export const PARAM_KINDS = [

@@ -1,123 +1,15 @@
 import * as v from 'valibot';
 import { ReasonSchema } from './reasons.ts';
+import { finite, between, wholeBetween } from './calculator.ts';
 import { IdSchema, InstantSchema, MoneySchema } from './common.ts';
 
-// Marked free of side effects so that a bundle using one schema of this file (the components use
-// the calculator's) can drop the others built with these helpers.
-const finite = /* @__NO_SIDE_EFFECTS__ */ () =>
-  v.pipe(v.number(), v.finite('must be a finite number'));
-const between = /* @__NO_SIDE_EFFECTS__ */ (min: number, max: number) =>
-  v.pipe(
-    finite(),
-    v.minValue(min, `must be between ${min} and ${max}`),
-    v.maxValue(max, `must be between ${min} and ${max}`),
-  );
-const wholeBetween = /* @__NO_SIDE_EFFECTS__ */ (min: number, max: number) =>
-  v.pipe(
-    finite(),
-    v.integer(`must be a whole number from ${min} to ${max}`),
-    v.minValue(min, `must be a whole number from ${min} to ${max}`),
-    v.maxValue(max, `must be a whole number from ${min} to ${max}`),
-  );
-
-// ---------------------------------------------------------------------------------------------
-// The CLV calculator (docs/domain.md 4.1): a pure function shared by the API and the web component.
-
-export const DEFAULT_TARGET_RATIO = 3;
-
-const ONE_OF_LIFETIME = 'give exactly one of lifetimePeriods and retentionRate';
-
-/**
- * The calculator's request. The upper bounds keep every answer finite (JSON cannot carry
- * Infinity) while staying far above any real business: 1e12 per order, a million orders a period.
- */
-export const ClvCalculatorInputSchema = v.pipe(
-  v.strictObject({
-    averageOrderValue: MoneySchema,
-    ordersPerPeriod: v.pipe(
-      finite(),
-      v.minValue(0, 'must not be negative'),
-      v.maxValue(1e6, 'must be at most 1e6'),
-    ),
-    /** Gross margin as a share of the order value. */
-    grossMargin: between(0, 1),
-    /** Expected lifetime in periods; or give `retentionRate`. */
-    lifetimePeriods: v.optional(
-      v.pipe(
-        finite(),
-        v.gtValue(0, 'must be greater than 0'),
-        v.maxValue(10_000, 'must be at most 10000'),
-      ),
-    ),
-    /** Share of clients still there after each period; or give `lifetimePeriods`. */
-    retentionRate: v.optional(
-      v.pipe(
-        finite(),
-        v.minValue(0, 'must be at least 0 and below 1'),
-        v.ltValue(1, 'must be at least 0 and below 1'),
-      ),
-    ),
-    /** Discount rate per period (0.01 = 1%). */
-    discountRate: between(0, 1),
-    acquisitionCost: MoneySchema,
-    /** The CLV/CAC ratio the business aims for. */
-    targetRatio: v.optional(
-      v.pipe(
-        finite(),
-        v.gtValue(0, 'must be greater than 0'),
-        v.maxValue(1000, 'must be at most 1000'),
-      ),
-      DEFAULT_TARGET_RATIO,
-    ),
-  }),
-  // Named on both fields so that a form can mark both; the HTTP layer reports both paths.
-  v.forward(
-    v.partialCheck(
-      [['lifetimePeriods'], ['retentionRate']],
-      (i) => (i.lifetimePeriods === undefined) !== (i.retentionRate === undefined),
-      ONE_OF_LIFETIME,
-    ),
-    ['lifetimePeriods'],
-  ),
-  v.forward(
-    v.partialCheck(
-      [['lifetimePeriods'], ['retentionRate']],
-      (i) => (i.lifetimePeriods === undefined) !== (i.retentionRate === undefined),
-      ONE_OF_LIFETIME,
-    ),
-    ['retentionRate'],
-  ),
-);
-/** What a caller passes: `targetRatio` may be left out. */
-export type ClvCalculatorInput = v.InferInput<typeof ClvCalculatorInputSchema>;
-
-/**
- * The calculator's answer. A ratio that is undefined (a zero denominator) is `null`, never
- * Infinity or NaN: `clvToCac` when the acquisition cost is 0 (or the ratio would overflow);
- * `paybackPeriods` when the period
- * margin is 0 but the acquisition cost is not (it never pays back).
- */
-export const ClvCalculatorResultSchema = v.object({
-  /** m = averageOrderValue × ordersPerPeriod × grossMargin, collected at the end of each period. */
-  periodMargin: v.number(),
-  expectedLifetimePeriods: v.number(),
-  clvSimple: v.number(),
-  clvDiscounted: v.number(),
-  clvToCac: v.nullable(v.number()),
-  /** The largest acquisition cost the target ratio allows: clvDiscounted / targetRatio. */
-  allowableCac: v.number(),
-  /** acquisitionCost / periodMargin, undiscounted. */
-  paybackPeriods: v.nullable(v.number()),
-  netValue: v.number(),
-  meetsTarget: v.boolean(),
-});
-export type ClvCalculatorResult = v.InferOutput<typeof ClvCalculatorResultSchema>;
+export * from './calculator.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Predictive CLV: BG/NBD (purchases and P(alive)) and Gamma-Gamma (spend per purchase).
 
-export const TIME_UNITS = ['day', 'week'] as const;
-export const TimeUnitSchema = v.picklist(TIME_UNITS, 'must be day or week');
+export const TIME_UNITS = ['day', 'week', 'month', 'quarter', 'year'] as const;
+export const TimeUnitSchema = v.picklist(TIME_UNITS, 'must be day, week, month, quarter or year');
 export type TimeUnit = v.InferOutput<typeof TimeUnitSchema>;
 
 /**
@@ -155,6 +47,21 @@ export const ValueTransactionSchema = v.object({
 export type ValueTransaction = v.InferOutput<typeof ValueTransactionSchema>;
 
 /**
+ * The purchase models: BG/NBD, Pareto/NBD, MBG/NBD (continuous time: a client's repeat purchase
+ * days) and BG/BB (discrete: one opportunity per `timeUnit` period after the first purchase).
+ */
+export const CLV_MODELS = ['bgnbd', 'pnbd', 'mbgnbd', 'bgbb'] as const;
+export const ClvModelNameSchema = v.picklist(CLV_MODELS, 'must be bgnbd, pnbd, mbgnbd or bgbb');
+export type ClvModelName = v.InferOutput<typeof ClvModelNameSchema>;
+// Written out rather than spread from CLV_MODELS: a spread at the top level is a side effect to
+// the bundler, which would keep these schemas in the components' bundle.
+export const ClvModelChoiceSchema = v.picklist(
+  ['bgnbd', 'pnbd', 'mbgnbd', 'bgbb', 'auto'],
+  'must be bgnbd, pnbd, mbgnbd, bgbb or auto',
+);
+export type ClvModelChoice = v.InferOutput<typeof ClvModelChoiceSchema>;
+
+/**
  * `POST /v1/clv/model/fit`. `asOf` defaults to now and `timeUnit` to the workspace setting
  * (`week` unless changed); both are filled in by the handler. With `holdoutFrom`, the answer also
  * carries a backtest: a fit on the purchases before `holdoutFrom`, judged on [holdoutFrom, asOf).
@@ -164,6 +71,8 @@ export const ClvFitRequestSchema = v.pipe(
     asOf: v.optional(InstantSchema),
     timeUnit: v.optional(TimeUnitSchema),
     holdoutFrom: v.optional(InstantSchema),
+    /** The purchase model; `auto` picks one on a holdout. Default `bgnbd`. */
+    model: v.optional(ClvModelChoiceSchema),
   }),
   v.forward(
     v.partialCheck(
@@ -184,13 +93,42 @@ export const BgNbdParamsSchema = v.object({
 });
 export type BgNbdParams = v.InferOutput<typeof BgNbdParamsSchema>;
 
+/** Pareto/NBD: purchase rates Gamma(r, α), dropout rates Gamma(s, β). */
+export const PnbdParamsSchema = v.object({
+  r: v.number(),
+  alpha: v.number(),
+  s: v.number(),
+  beta: v.number(),
+});
+export type PnbdParams = v.InferOutput<typeof PnbdParamsSchema>;
+
+/** BG/BB: transaction probabilities Beta(α, β), dropout probabilities Beta(γ, δ). */
+export const BgbbParamsSchema = v.object({
+  alpha: v.number(),
+  beta: v.number(),
+  gamma: v.number(),
+  delta: v.number(),
+});
+export type BgbbParams = v.InferOutput<typeof BgbbParamsSchema>;
+
 /** Gamma-Gamma: `v` is the papers' γ (the scale of the spend heterogeneity). */
 export const GammaGammaParamsSchema = v.object({ p: v.number(), q: v.number(), v: v.number() });
 export type GammaGammaParams = v.InferOutput<typeof GammaGammaParamsSchema>;
 
 export const FREQUENCY_GROUPS = ['0', '1', '2', '3', '4', '5', '6', '7+'] as const;
 
-/** Predicted against actual repeat purchases in a held-out period. */
+/** Any model's parameters, named as in the literature. */
+export const PurchaseParamsSchema = v.union([
+  BgNbdParamsSchema,
+  PnbdParamsSchema,
+  BgbbParamsSchema,
+]);
+export type PurchaseParams = v.InferOutput<typeof PurchaseParamsSchema>;
+
+/**
+ * Predicted against actual repeat purchases in a held-out period (repeat purchase days; for BG/BB,
+ * opportunities with a purchase).
+ */
 export const BacktestSchema = v.object({
   holdoutFrom: v.string(),
   end: v.string(),
@@ -200,7 +138,8 @@ export const BacktestSchema = v.object({
   customers: v.number(),
   /** Customers whose first purchase falls in the holdout: not predictable, left out. */
   newInHoldout: v.number(),
-  params: BgNbdParamsSchema,
+  model: v.optional(ClvModelNameSchema),
+  params: PurchaseParamsSchema,
   converged: v.boolean(),
   actual: v.number(),
   predicted: v.number(),
@@ -225,17 +164,39 @@ export const InsufficientDataSchema = v.object({
 });
 export type InsufficientData = v.InferOutput<typeof InsufficientDataSchema>;
 
-/** The fitted model, as `GET /v1/clv/model` answers and the fit endpoint stores it. */
-export const ClvModelSchema = v.object({
+/** How `auto` chose: every candidate's holdout score, and the reason (its text in the reader's language). */
+export const ModelSelectionSchema = v.object({
+  holdoutFrom: v.string(),
+  candidates: v.array(
+    v.object({
+      model: ClvModelNameSchema,
+      converged: v.boolean(),
+      calibrationLogLikelihood: v.number(),
+      actual: v.number(),
+      predicted: v.number(),
+      /** |predicted − actual| / actual over the holdout. */
+      totalError: v.number(),
+      /** Σ over calibration-frequency bins of |predicted − actual|, over the actual total. */
+      binError: v.number(),
+      /** totalError + binError: lower is better. */
+      score: v.number(),
+    }),
+  ),
+  chosen: ClvModelNameSchema,
+  reason: ReasonSchema,
+});
+export type ModelSelection = v.InferOutput<typeof ModelSelectionSchema>;
+
+// A function marked free of side effects (not a shared object spread into each variant, which the
+// bundler would have to keep), so that bundles that do not use the model schema drop it.
+const modelEntries = /* @__NO_SIDE_EFFECTS__ */ () => ({
   asOf: v.string(),
   timeUnit: TimeUnitSchema,
   customers: v.number(),
   /** Both optimisers met their tolerances with no parameter on a bound. */
   converged: v.boolean(),
-  /** BG/NBD log-likelihood at the estimates. */
+  /** The purchase model's log-likelihood at the estimates (constants included, as published). */
   logLikelihood: v.number(),
-  /** `alpha` is in `timeUnit`s. */
-  params: BgNbdParamsSchema,
   spend: GammaGammaParamsSchema,
   diagnostics: v.object({
     repeatBuyers: v.number(),
@@ -243,19 +204,38 @@ export const ClvModelSchema = v.object({
     spendCustomers: v.number(),
     iterations: v.number(),
     evaluations: v.number(),
+    /** The purchase model (whichever `model` names; the name predates the other models) converged. */
     bgnbdConverged: v.boolean(),
     spendConverged: v.boolean(),
     spendIterations: v.number(),
     spendLogLikelihood: v.number(),
     /** Asymptotic standard errors from the observed information; null if it was not invertible. */
     standardErrors: v.nullable(
-      v.object({ params: BgNbdParamsSchema, spend: v.nullable(GammaGammaParamsSchema) }),
+      v.object({ params: PurchaseParamsSchema, spend: v.nullable(GammaGammaParamsSchema) }),
     ),
     fitMs: v.number(),
   }),
   /** Present when the fit was asked for one (`holdoutFrom`); the calibration part may lack data. */
   backtest: v.optional(v.union([BacktestSchema, InsufficientDataSchema])),
+  /** Present when `model: "auto"` chose the model. */
+  selection: v.optional(ModelSelectionSchema),
 });
+
+/**
+ * The fitted model, as `GET /v1/clv/model` answers and the fit endpoint stores it: `params` are
+ * named as in the literature for the `model` (`alpha` and `beta` of the continuous models are in
+ * `timeUnit`s; BG/BB counts one opportunity per `timeUnit`).
+ */
+const modelVariant = /* @__NO_SIDE_EFFECTS__ */ <const M extends string, P extends v.GenericSchema>(
+  model: M,
+  params: P,
+) => v.object({ model: v.literal(model), params, ...modelEntries() });
+export const ClvModelSchema = v.variant('model', [
+  modelVariant('bgnbd', BgNbdParamsSchema),
+  modelVariant('mbgnbd', BgNbdParamsSchema),
+  modelVariant('pnbd', PnbdParamsSchema),
+  modelVariant('bgbb', BgbbParamsSchema),
+]);
 export type ClvModel = v.InferOutput<typeof ClvModelSchema>;
 
 /**
@@ -287,3 +267,104 @@ export const ClientValueSchema = v.object({
   horizonDays: v.number(),
 });
 export type ClientValue = v.InferOutput<typeof ClientValueSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Contractual retention: the shifted-beta-geometric (Fader & Hardie 2007).
+
+/**
+ * `POST /v1/clv/retention/fit`: `survivors[t]` is the number of a cohort's subscribers still active
+ * at the start of period t (survivors[0] is the cohort), never rising.
+ */
+export const RetentionFitRequestSchema = v.pipe(
+  v.strictObject({
+    survivors: v.pipe(
+      v.array(wholeBetween(0, 1e12)),
+      v.minLength(2, 'give the cohort and at least one later count'),
+      v.maxLength(1000, 'at most 1000 periods'),
+      v.check((s) => s[0]! > 0, 'the cohort (the first count) must be positive'),
+      v.check(
+        (s) => s.every((n, t) => t === 0 || n <= s[t - 1]!),
+        'survivors must never rise from one period to the next',
+      ),
+    ),
+    /** Periods to project from the cohort's start; default twice the observed ones. */
+    horizon: v.optional(wholeBetween(1, 1000)),
+    /** Discount rate per period for the residual lifetimes. */
+    discountRate: v.optional(
+      v.pipe(finite(), v.gtValue(0, 'must be above 0'), v.maxValue(1, 'must be at most 1')),
+      0.1,
+    ),
+  }),
+  v.forward(
+    v.partialCheck(
+      [['survivors'], ['horizon']],
+      (r) => r.horizon === undefined || r.horizon >= r.survivors.length - 1,
+      'must cover at least the observed periods',
+    ),
+    ['horizon'],
+  ),
+);
+export type RetentionFitRequest = v.InferOutput<typeof RetentionFitRequestSchema>;
+
+export const RetentionFitSchema = v.object({
+  alpha: v.number(),
+  beta: v.number(),
+  logLikelihood: v.number(),
+  converged: v.boolean(),
+  standardErrors: v.nullable(v.object({ alpha: v.number(), beta: v.number() })),
+  horizon: v.number(),
+  /** Retention rate at each renewal 1…horizon: (β+t−1)/(α+β+t−1), rising with tenure. */
+  retention: v.array(v.number()),
+  /** Projected subscribers at the start of each period 0…horizon: cohort × S(t). */
+  survival: v.array(v.number()),
+  discountRate: v.number(),
+  /** Discounted expected lifetime of a new subscriber, first payment included, in periods. */
+  expectedLifetime: v.number(),
+  /**
+   * Discounted expected residual lifetime (periods of payments still to come) of a subscriber who
+   * has renewed t times, t = 0 … survivors.length − 1 (Fader & Hardie 2010).
+   */
+  residualLifetime: v.array(v.number()),
+});
+export type RetentionFit = v.InferOutput<typeof RetentionFitSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Model checks (`GET /v1/clv/model/diagnostics`), as in Fader, Hardie & Lee (2005), Figures 2–4.
+
+export const ModelDiagnosticsQuerySchema = v.strictObject({
+  /** End of the holdout and of the tracking; default the day after the last purchase. */
+  end: v.optional(InstantSchema),
+});
+
+export const ModelDiagnosticsSchema = v.object({
+  model: ClvModelNameSchema,
+  timeUnit: TimeUnitSchema,
+  /** The fit's asOf: the calibration period ends here, the holdout starts. */
+  calibrationEnd: v.string(),
+  end: v.string(),
+  /** Customers by repeat purchases in the calibration period: actual against the model's expectation. */
+  histogram: v.array(
+    v.object({ frequency: v.picklist(FREQUENCY_GROUPS), actual: v.number(), expected: v.number() }),
+  ),
+  /** Holdout repeat purchases by calibration frequency: actual against the conditional expectation. */
+  holdout: v.object({
+    /** Length in `timeUnit`s (0 when the fit's asOf is the end of the data). */
+    length: v.number(),
+    bins: v.array(
+      v.object({
+        frequency: v.picklist(FREQUENCY_GROUPS),
+        customers: v.number(),
+        actual: v.number(),
+        expected: v.number(),
+      }),
+    ),
+  }),
+  /** Cumulative repeat purchases of the calibration customers, week by week from the first purchase. */
+  tracking: v.object({
+    start: v.string(),
+    /** The week (1-based) in which the calibration period ends. */
+    calibrationEndWeek: v.number(),
+    weeks: v.array(v.object({ week: v.number(), actual: v.number(), expected: v.number() })),
+  }),
+});
+export type ModelDiagnostics = v.InferOutput<typeof ModelDiagnosticsSchema>;

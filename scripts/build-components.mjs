@@ -23,6 +23,9 @@ export const ENTRIES = {
   'folio-abc-xyz-matrix': 'components/abc-xyz-matrix/folio-abc-xyz-matrix.ts',
   'folio-client-card': 'components/client-card/folio-client-card.ts',
   'folio-action-list': 'components/action-list/folio-action-list.ts',
+  // Standalone and npm only, not in dist/clientfolio.js: the one-file bundle has no room left in
+  // its 25 KB budget for the model checks' charts.
+  'folio-model-check': 'components/model-check/folio-model-check.ts',
 };
 
 /**

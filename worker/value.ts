@@ -1,8 +1,14 @@
 import { daysSleepRule, type SleepRule } from '../core/lifecycle/stages.ts';
 import { backtest } from '../core/value/backtest.ts';
 import { fitValueModel, type ResolvedFitRequest } from '../core/value/model.ts';
+import { defaultHoldoutFrom, selectModel } from '../core/value/select.ts';
 import { pAliveSleepRule } from '../core/value/sleep-rule.ts';
-import { summariseAggregates, summariseTransactions } from '../core/value/summary.ts';
+import {
+  summariseAggregates,
+  summariseOpportunities,
+  summariseTransactions,
+} from '../core/value/summary.ts';
+import type { ClvModelName, ModelSelection } from '../schema/value.ts';
 import type { Settings } from '../schema/settings.ts';
 import {
   getModel,
@@ -14,7 +20,10 @@ import {
 
 /**
  * Fits the workspace's model as of `asOf`: from one aggregate row per client when asOf is now
- * (history is complete), from the purchase events otherwise; a holdout adds a backtest.
+ * (history is complete) and the model reads only (x, tx, T); from the purchases, grouped by client
+ * and day in one query, otherwise (a past asOf, a backtest, BG/BB's opportunities, `auto`'s
+ * holdout). `auto` scores the candidates on the holdout (`holdoutFrom`, or the last quarter of the
+ * history) and refits the best on everything before asOf.
  */
 export async function fitWorkspaceModel(
   db: D1Database,
@@ -22,35 +31,54 @@ export async function fitWorkspaceModel(
   request: ResolvedFitRequest,
   now: string,
 ): Promise<StoredModel> {
-  const current = request.holdoutFrom === null && request.asOf === now;
+  const needsPurchases =
+    request.holdoutFrom !== null ||
+    request.asOf !== now ||
+    request.model === 'bgbb' ||
+    request.model === 'auto';
+  const window = { asOf: request.asOf, timeUnit: request.timeUnit };
   let customers;
   let transactions: { clientId: string; at: string; amount: number }[] | null = null;
-  if (current) {
-    customers = summariseAggregates(await loadValueAggregates(db, workspaceId), {
-      asOf: request.asOf,
-      timeUnit: request.timeUnit,
-    }).customers;
+  if (!needsPurchases) {
+    customers = summariseAggregates(await loadValueAggregates(db, workspaceId), window).customers;
   } else {
     transactions = await loadPurchases(db, workspaceId, request.asOf);
-    customers = summariseTransactions(transactions, {
-      asOf: request.asOf,
-      timeUnit: request.timeUnit,
-    });
+    customers = summariseTransactions(transactions, window);
   }
-  const fitted = fitValueModel(customers, {
-    asOf: request.asOf,
-    timeUnit: request.timeUnit,
-    minimum: request.minimum,
-    clock: () => performance.now(),
-  });
-  const result: StoredModel = fitted.status === 'fitted' ? fitted.model : fitted;
-  if (fitted.status === 'fitted' && request.holdoutFrom !== null && transactions) {
-    fitted.model.backtest = backtest(transactions, {
-      holdoutFrom: request.holdoutFrom,
+  let model: ClvModelName;
+  let selection: ModelSelection | undefined;
+  if (request.model === 'auto') {
+    const picked = selectModel(transactions!, {
+      holdoutFrom: request.holdoutFrom ?? defaultHoldoutFrom(transactions!, request.asOf),
       end: request.asOf,
       timeUnit: request.timeUnit,
       minimum: request.minimum,
     });
+    if ('status' in picked) {
+      await saveModel(db, workspaceId, picked, now);
+      return picked;
+    }
+    selection = picked;
+    model = picked.chosen;
+  } else model = request.model;
+  const fitted = fitValueModel(customers, {
+    ...window,
+    minimum: request.minimum,
+    clock: () => performance.now(),
+    model,
+    opportunities: model === 'bgbb' ? summariseOpportunities(transactions!, window) : undefined,
+  });
+  const result: StoredModel = fitted.status === 'fitted' ? fitted.model : fitted;
+  if (fitted.status === 'fitted') {
+    if (selection) fitted.model.selection = selection;
+    if (request.holdoutFrom !== null && transactions)
+      fitted.model.backtest = backtest(transactions, {
+        holdoutFrom: request.holdoutFrom,
+        end: request.asOf,
+        timeUnit: request.timeUnit,
+        minimum: request.minimum,
+        model,
+      });
   }
   await saveModel(db, workspaceId, result, now);
   return result;

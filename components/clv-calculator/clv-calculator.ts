@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { calculateClv } from '../../core/value/calculator.ts';
-import type { ClvCalculatorResult } from '../../schema/value.ts';
+import type { ClvCalculatorResult } from '../../schema/calculator.ts';
 import { emit } from '../shared/events.ts';
 import { FolioElement, type I18n } from '../shared/folio-element.ts';
 import { NONE, type Text } from '../shared/messages.ts';

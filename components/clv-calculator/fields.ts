@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ClvCalculatorInputSchema, type ClvCalculatorInput } from '../../schema/value.ts';
+import { ClvCalculatorInputSchema, type ClvCalculatorInput } from '../../schema/calculator.ts';
 import type { Format } from '../shared/format.ts';
 import type { Text, Translate } from '../shared/messages.ts';
 

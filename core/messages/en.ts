@@ -124,6 +124,9 @@ export const en: MessageTable = {
     value_purchases_after_as_of: 'The client has purchases after asOf.',
     value_not_computable:
       'The prediction could not be computed for this history; predictions are withheld.',
+    lowest_holdout_error:
+      '{model|word} predicted the holdout best: {totalError|%} off in total and {binError|%} summed over the frequency bins[, against {runnerUpTotalError|%} and {runnerUpBinError|%} for {runnerUp|word}, the next best]',
+    only_candidate_converged: '{model|word} was the only candidate whose calibration fit converged',
     value_infinite_spend: 'The spend model has no finite mean (q ≤ 1); predictions are withheld.',
   },
   nouns: {
@@ -158,6 +161,9 @@ export const en: MessageTable = {
     quarter: 'quarter',
     year: 'year',
     fan: 'A fan',
+    bgnbd: 'BG/NBD',
+    pnbd: 'Pareto/NBD',
+    mbgnbd: 'MBG/NBD',
     loyal: 'A loyal client',
   },
   stages: {

@@ -123,6 +123,9 @@ export const ru: MessageTable = {
     value_no_purchases: 'Покупок пока нет.',
     value_purchases_after_as_of: 'У клиента есть покупки позже даты asOf.',
     value_not_computable: 'Для этой истории прогноз не вычисляется; прогноз не показывается.',
+    lowest_holdout_error:
+      '{model|word} лучше других предсказала контрольный период: ошибка {totalError|%} в сумме и {binError|%} по группам частоты[, против {runnerUpTotalError|%} и {runnerUpBinError|%} у {runnerUp|word}, следующей по точности]',
+    only_candidate_converged: 'Подгонка сошлась только у {model|word}',
     value_infinite_spend: 'У модели трат нет конечного среднего (q ≤ 1); прогноз не показывается.',
   },
   nouns: {
@@ -207,6 +210,9 @@ export const ru: MessageTable = {
     quarter: 'квартал',
     year: 'год',
     fan: 'Фанат',
+    bgnbd: 'BG/NBD',
+    pnbd: 'Pareto/NBD',
+    mbgnbd: 'MBG/NBD',
     loyal: 'Постоянный клиент',
   },
   stages: {

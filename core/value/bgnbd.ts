@@ -1,146 +1,31 @@
 // BG/NBD: Fader, Hardie & Lee (2005), "Counting Your Customers the Easy Way: An Alternative to
 // the Pareto/NBD Model", Marketing Science 24(2). Equation numbers below are the paper's.
 import type { BgNbdParams } from '../../schema/value.ts';
-import { logScaleStandardErrors } from './information.ts';
-import { minimize } from './optimize.ts';
+import {
+  betaGeometricLogLikelihood,
+  fitBetaGeometric,
+  type BetaGeometricFit,
+} from './beta-geometric.ts';
 import { integrateUnitInterval, tanhSinhReach } from './quadrature.ts';
-import { logBeta, logGamma, logHyp2f1Positive, softplus, sumRatioSeries } from './special.ts';
+import { logBeta, logHyp2f1Positive, sumRatioSeries } from './special.ts';
+import type { Frequency } from './sufficient.ts';
 
-/** What BG/NBD reads of a customer: x repeat transactions, the last at tx, observed for T. */
-export interface Frequency {
-  x: number;
-  tx: number;
-  T: number;
-}
+export type { Frequency } from './sufficient.ts';
 
-interface Row extends Frequency {
-  weight: number;
-}
-
-/** Identical histories (many one-time buyers of the same week) are evaluated once, weighted. */
-function compress(customers: Iterable<Frequency>): Row[] {
-  const rows = new Map<string, Row>();
-  for (const { x, tx, T } of customers) {
-    const key = `${x}|${tx}|${T}`;
-    const row = rows.get(key);
-    if (row) row.weight++;
-    else rows.set(key, { x, tx, T, weight: 1 });
-  }
-  return [...rows.values()].sort((p, q) => p.x - q.x);
-}
-
-/**
- * The sample's negative log-likelihood as a function of θ = ln(r, α, a, b), in log space
- * throughout (eq. 6 rewritten):
- *   ln L = ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x) − ln B(a, b) − (r+x) ln(α+T)
- *          + [x > 0] ln(1 + a/(b+x−1) · ((α+T)/(α+tx))^(r+x)),
- * the last term as a softplus so that neither branch of the mixture underflows. The gamma terms
- * depend on x only and are computed once per distinct x.
- */
-function negLogLikelihood(rows: readonly Row[]): (theta: number[]) => number {
-  const xs = [...new Set(rows.map((row) => row.x))];
-  const slot = new Map(xs.map((x, i) => [x, i]));
-  const rowSlot = rows.map((row) => slot.get(row.x)!);
-  // Per distinct x: the gamma terms, and ln(a/(b+x−1)) of the dropout branch.
-  const common = new Float64Array(xs.length);
-  const dropout = new Float64Array(xs.length);
-  // Columns as typed arrays: the row loop is the whole cost of a fit at scale.
-  const X = Float64Array.from(rows, (row) => row.x);
-  const TX = Float64Array.from(rows, (row) => row.tx);
-  const TT = Float64Array.from(rows, (row) => row.T);
-  const W = Float64Array.from(rows, (row) => row.weight);
-  const S = Int32Array.from(rowSlot);
-  return (theta) => {
-    const [r, alpha, a, b] = theta.map(Math.exp) as [number, number, number, number];
-    const base = -logGamma(r) - logGamma(b) + logGamma(a + b) + r * Math.log(alpha);
-    for (let i = 0; i < xs.length; i++) {
-      const x = xs[i]!;
-      common[i] = base + logGamma(r + x) + logGamma(b + x) - logGamma(a + b + x);
-      dropout[i] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : 0;
-    }
-    let ll = 0;
-    for (let i = 0; i < X.length; i++) {
-      const x = X[i]!;
-      const slot = S[i]!;
-      const logAlphaT = Math.log(alpha + TT[i]!);
-      let value = common[slot]! - (r + x) * logAlphaT;
-      if (x > 0)
-        value += softplus(dropout[slot]! + (r + x) * (logAlphaT - Math.log(alpha + TX[i]!)));
-      ll += W[i]! * value;
-    }
-    return -ll;
-  };
-}
-
-const toParams = (theta: readonly number[]): BgNbdParams => {
-  const [r, alpha, a, b] = theta.map(Math.exp) as [number, number, number, number];
-  return { r, alpha, a, b };
-};
-const toTheta = (p: BgNbdParams): number[] => [p.r, p.alpha, p.a, p.b].map(Math.log);
-
-/** Log-likelihood of the customers under the parameters. */
+/** Log-likelihood of the customers under the parameters (eq. 6, in log space). */
 export const bgnbdLogLikelihood = (params: BgNbdParams, customers: Iterable<Frequency>): number =>
-  -negLogLikelihood(compress(customers))(toTheta(params));
+  betaGeometricLogLikelihood(params, customers, 0);
 
-// Parameters are kept in [1e-5, 1e6]: wide enough for days or weeks and for a customer base
-// that hardly ever drops out (b large), narrow enough to keep every term finite.
-const LOWER = Math.log(1e-5);
-const UPPER = Math.log(1e6);
-// Regular fits take about 300 iterations; one still going at 2,000 is walking a ridge to infinity
-// (a parameter the data cannot identify), which more iterations would not cure.
-const MAX_ITERATIONS = 2000;
-
-export interface BgNbdFit {
-  params: BgNbdParams;
-  logLikelihood: number;
-  /** The optimiser met its tolerances and no parameter ended on a bound. */
-  converged: boolean;
-  iterations: number;
-  evaluations: number;
-  standardErrors: BgNbdParams | null;
-  customers: number;
-}
+export type BgNbdFit = BetaGeometricFit;
 
 /**
- * Maximum-likelihood fit. Starts from r = 1, a = 1, b = 1 and α = the mean observation time over
- * the mean repeat count (so that the mean purchase rate r/α matches the data's), then lets
- * restarted Nelder–Mead in log-parameter space do the rest.
+ * Maximum-likelihood fit: BFGS with the analytic gradient from r = a = b = 1 and α matching the
+ * mean purchase rate (see `fitBetaGeometric`).
  */
-export function fitBgNbd(
+export const fitBgNbd = (
   customers: readonly Frequency[],
   options: { start?: BgNbdParams } = {},
-): BgNbdFit {
-  const rows = compress(customers);
-  const n = customers.length;
-  if (n === 0) throw new RangeError('fitBgNbd needs at least one customer');
-  const total = negLogLikelihood(rows);
-  // The mean per customer keeps the tolerances independent of the sample size.
-  const mean = (theta: number[]) => total(theta) / n;
-  const meanX = customers.reduce((s, c) => s + c.x, 0) / n;
-  const meanT = customers.reduce((s, c) => s + c.T, 0) / n;
-  const start = options.start ?? {
-    r: 1,
-    alpha: Math.min(1e5, Math.max(1e-3, meanT / Math.max(meanX, 1e-3))),
-    a: 1,
-    b: 1,
-  };
-  const result = minimize(mean, toTheta(start), {
-    lower: [LOWER, LOWER, LOWER, LOWER],
-    upper: [UPPER, UPPER, UPPER, UPPER],
-    tolF: 1e-11,
-    maxIterations: MAX_ITERATIONS,
-  });
-  const se = logScaleStandardErrors(total, result.x);
-  return {
-    params: toParams(result.x),
-    logLikelihood: -result.f * n,
-    converged: result.converged && !result.atBound.some(Boolean),
-    iterations: result.iterations,
-    evaluations: result.evaluations,
-    standardErrors: se ? { r: se[0]!, alpha: se[1]!, a: se[2]!, b: se[3]! } : null,
-    customers: n,
-  };
-}
+): BgNbdFit => fitBetaGeometric(customers, 0, options);
 
 /**
  * P(alive | x, tx, T) (Fader, Hardie & Lee, "Computing P(alive) using the BG/NBD model", 2008):

@@ -43,7 +43,7 @@ describe('fitValueModel', () => {
       spendConverged: true,
       fitMs: 250,
     });
-    expect(model.diagnostics.standardErrors?.params.r).toBeGreaterThan(0);
+    expect((model.diagnostics.standardErrors?.params as { r: number }).r).toBeGreaterThan(0);
   });
 
   it('carries a backtest, or the backtest’s lack of data, in the same shape', () => {
@@ -102,6 +102,7 @@ describe('resolveFitRequest', () => {
         timeUnit: 'day',
         holdoutFrom: null,
         minimum: { customers: 500, repeatBuyers: 150 },
+        model: 'bgnbd',
       },
     });
     expect(

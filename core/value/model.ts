@@ -3,13 +3,15 @@ import {
   MIN_REPEAT_BUYERS,
   type ClvFitRequest,
   type ClvModel,
+  type ClvModelChoice,
+  type ClvModelName,
   type InsufficientData,
   type TimeUnit,
   type ValueSettings,
 } from '../../schema/value.ts';
-import { fitBgNbd } from './bgnbd.ts';
 import { fitGammaGamma, isSpendCustomer } from './gamma-gamma.ts';
-import type { CustomerSummary } from './summary.ts';
+import { fitPurchaseModel } from './purchase-model.ts';
+import type { CustomerSummary, OpportunitySummary } from './summary.ts';
 
 export interface MinimumData {
   customers: number;
@@ -56,6 +58,7 @@ export interface ResolvedFitRequest {
   timeUnit: TimeUnit;
   holdoutFrom: string | null;
   minimum: MinimumData;
+  model: ClvModelChoice;
 }
 
 /**
@@ -84,6 +87,7 @@ export function resolveFitRequest(
       timeUnit: request.timeUnit ?? settings.timeUnit,
       holdoutFrom: request.holdoutFrom ?? null,
       minimum: { customers: settings.minCustomers, repeatBuyers: settings.minRepeatBuyers },
+      model: request.model ?? 'bgnbd',
     },
   };
 }
@@ -92,6 +96,10 @@ export interface FitOptions {
   asOf: string;
   timeUnit: TimeUnit;
   minimum?: MinimumData;
+  /** The purchase model (default BG/NBD). */
+  model?: ClvModelName;
+  /** The clients' opportunities in the time unit, which BG/BB is fitted on (required for it). */
+  opportunities?: readonly OpportunitySummary[];
   /**
    * Milliseconds for `fitMs`, from the caller: core has no clock of its own. In workerd the clock
    * only moves across I/O, so a fit in one request reads 0 there.
@@ -100,7 +108,7 @@ export interface FitOptions {
 }
 
 /**
- * Fits BG/NBD and Gamma-Gamma to the customers' summaries (from `summariseAggregates` at asOf =
+ * Fits the purchase model (BG/NBD unless `model` says otherwise) and Gamma-Gamma to the customers' summaries (from `summariseAggregates` at asOf =
  * now, or `summariseTransactions` for a past asOf) and assembles the model as the API stores and
  * shows it; below the minimum data it fits nothing and says why. A thin handler summarises,
  * calls this, optionally attaches `backtest(...)`, and stores the result.
@@ -113,7 +121,7 @@ export function fitValueModel(
   if (insufficient) return insufficient;
   const { clock } = options;
   const started = clock();
-  const purchases = fitBgNbd(customers);
+  const purchases = fitPurchaseModel(options.model ?? 'bgnbd', customers, options.opportunities);
   const spend = fitGammaGamma(customers);
   const fitMs = clock() - started;
   const standardErrors = purchases.standardErrors
@@ -121,7 +129,9 @@ export function fitValueModel(
     : null;
   return {
     status: 'fitted',
+    // The variant's name and parameters come from one fit, so they match.
     model: {
+      model: purchases.model,
       asOf: options.asOf,
       timeUnit: options.timeUnit,
       customers: customers.length,
@@ -141,6 +151,6 @@ export function fitValueModel(
         standardErrors,
         fitMs,
       },
-    },
+    } as ClvModel,
   };
 }

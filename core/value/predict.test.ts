@@ -16,7 +16,7 @@ import {
 
 const params = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
 const spend = { p: 6.25, q: 3.74, v: 15.44 };
-const weekly = { timeUnit: 'week' as const, params, spend };
+const weekly = { model: 'bgnbd' as const, timeUnit: 'week' as const, params, spend };
 const c = { id: 'c', x: 3, tx: 30, T: 39, zbar: 40 };
 
 describe('discountedExpectedPurchases', () => {
@@ -65,6 +65,7 @@ describe('predictCustomer', () => {
 
   it('gives the same answers in days as in weeks when α is expressed in days', () => {
     const daily = {
+      model: 'bgnbd' as const,
       timeUnit: 'day' as const,
       params: { ...params, alpha: params.alpha * 7 },
       spend,
@@ -92,6 +93,7 @@ describe('clientValue (the profile’s Klaviyo-style fields)', () => {
   const settings = { horizonDays: 365, annualDiscountRate: 0.1 };
   const model: ClvModel = {
     asOf,
+    model: 'bgnbd',
     timeUnit: 'week',
     customers: 2357,
     converged: true,

@@ -1,8 +1,8 @@
 import { DAY_MS } from '../../schema/common.ts';
 import type { ClientAggregates } from '../../schema/clients.ts';
 import type { ClientValue, ClvModel, InsufficientData, ValueSettings } from '../../schema/value.ts';
-import { expectedPurchases, pAlive } from './bgnbd.ts';
 import { expectedSpend } from './gamma-gamma.ts';
+import { predictorOf, type Predictor } from './purchase-model.ts';
 import {
   DAYS_PER_UNIT,
   summariseAggregates,
@@ -25,7 +25,7 @@ type ValueFallback =
 /** Discounting is applied per step of at most this many days (monthly, as CLV is usually discounted). */
 const MAX_STEP_DAYS = 30;
 
-export type PredictionModel = Pick<ClvModel, 'timeUnit' | 'params' | 'spend'>;
+export type PredictionModel = Pick<ClvModel, 'model' | 'timeUnit' | 'params' | 'spend'>;
 export type PredictionSettings = Pick<ValueSettings, 'horizonDays' | 'annualDiscountRate'>;
 
 /**
@@ -38,6 +38,7 @@ export function discountedExpectedPurchases(
   model: PredictionModel,
   c: CustomerSummary,
   settings: PredictionSettings,
+  predictor: Predictor = predictorOf(model, model.timeUnit),
 ): number {
   const unitDays = DAYS_PER_UNIT[model.timeUnit];
   const steps = Math.ceil(settings.horizonDays / MAX_STEP_DAYS);
@@ -46,7 +47,7 @@ export function discountedExpectedPurchases(
   let previous = 0;
   let total = 0;
   for (let k = 1; k <= steps; k++) {
-    const cumulative = expectedPurchases(model.params, c, (k * stepDays) / unitDays);
+    const cumulative = predictor.expectedPurchases(c, (k * stepDays) / unitDays);
     total += (cumulative - previous) * Math.exp(-logDiscountPerDay * (k - 0.5) * stepDays);
     previous = cumulative;
   }
@@ -61,7 +62,7 @@ export interface CustomerPrediction {
   expectedOrderValue: number | null;
   /** Discounted expected revenue over the horizon. */
   predictedClv: number | null;
-  /** One over the expected purchase rate of the customer if still alive, (α+T)/(r+x), in days. */
+  /** One over the expected purchase rate of the customer if still alive (for BG/NBD (α+T)/(r+x)), in days. */
   daysToNextOrderIfAlive: number;
 }
 
@@ -73,15 +74,16 @@ export function predictCustomer(
 ): CustomerPrediction {
   const unitDays = DAYS_PER_UNIT[model.timeUnit];
   const expectedOrderValue = expectedSpend(model.spend, c);
+  const predictor = predictorOf(model, model.timeUnit);
   return {
-    pAlive: pAlive(model.params, c),
-    expectedPurchases: expectedPurchases(model.params, c, settings.horizonDays / unitDays),
+    pAlive: predictor.pAlive(c),
+    expectedPurchases: predictor.expectedPurchases(c, settings.horizonDays / unitDays),
     expectedOrderValue,
     predictedClv:
       expectedOrderValue === null
         ? null
-        : expectedOrderValue * discountedExpectedPurchases(model, c, settings),
-    daysToNextOrderIfAlive: ((model.params.alpha + c.T) / (model.params.r + c.x)) * unitDays,
+        : expectedOrderValue * discountedExpectedPurchases(model, c, settings, predictor),
+    daysToNextOrderIfAlive: unitDays / predictor.rateIfAlive(c),
   };
 }
 

@@ -29,7 +29,7 @@ describe('ValueSettingsSchema', () => {
     ['a fractional horizon', { horizonDays: 30.5 }, ['horizonDays']],
     ['a horizon of ten years and a day', { horizonDays: 3651 }, ['horizonDays']],
     ['a negative discount rate', { annualDiscountRate: -0.1 }, ['annualDiscountRate']],
-    ['months as the time unit', { timeUnit: 'month' }, ['timeUnit']],
+    ['fortnights as the time unit', { timeUnit: 'fortnight' }, ['timeUnit']],
     [
       'a minimum below the floor',
       { minCustomers: 10, minRepeatBuyers: 5 },
@@ -68,7 +68,7 @@ describe('ClvFitRequestSchema', () => {
     ],
     ['a holdout after asOf', { asOf: '1998-07-01', holdoutFrom: '1999-01-01' }, ['holdoutFrom']],
     ['a date that is not one', { asOf: '1998-02-30x' }, ['asOf']],
-    ['an unknown unit', { timeUnit: 'month' }, ['timeUnit']],
+    ['an unknown unit', { timeUnit: 'fortnight' }, ['timeUnit']],
     ['an unknown field', { horizon: 3 }, ['horizon']],
   ])('rejects %s, naming the field', (_name, input, want) => {
     expect(paths(v.safeParse(ClvFitRequestSchema, input))).toEqual(want);

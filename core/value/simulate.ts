@@ -113,3 +113,131 @@ export function simulateCustomers(o: SimulationOptions): SimulatedCustomer[] {
   }
   return out;
 }
+
+/** Pareto/NBD and MBG/NBD draws: continuous-time histories (x, tx, T) and the holdout count. */
+export interface SimulatedFrequency {
+  x: number;
+  tx: number;
+  T: number;
+  holdoutPurchases: number;
+}
+
+/**
+ * The Pareto/NBD story: λ ~ Gamma(r, α), μ ~ Gamma(s, β), a lifetime Exponential(μ) from the first
+ * purchase, and purchases at Poisson(λ) times while alive.
+ */
+export function simulatePnbd(o: {
+  customers: number;
+  params: { r: number; alpha: number; s: number; beta: number };
+  observation: { min: number; max: number };
+  holdout?: number;
+  seed: number;
+}): SimulatedFrequency[] {
+  const rng = createRng(o.seed);
+  const holdout = o.holdout ?? 0;
+  const out: SimulatedFrequency[] = [];
+  for (let i = 0; i < o.customers; i++) {
+    const T = o.observation.min + (o.observation.max - o.observation.min) * rng();
+    const lambda = gammaSample(rng, o.params.r, o.params.alpha);
+    const mu = gammaSample(rng, o.params.s, o.params.beta);
+    const death = -Math.log(rng()) / mu;
+    let t = 0;
+    let x = 0;
+    let tx = 0;
+    let holdoutPurchases = 0;
+    for (;;) {
+      t += -Math.log(rng()) / lambda;
+      if (t > death || t > T + holdout) break;
+      if (t > T) holdoutPurchases++;
+      else {
+        x++;
+        tx = t;
+      }
+    }
+    out.push({ x, tx, T, holdoutPurchases });
+  }
+  return out;
+}
+
+/**
+ * The MBG/NBD story (Batislam, Denizel & Filiztekin 2007): as BG/NBD, but the customer may also
+ * leave right at the first purchase, so a coin with the dropout probability p is tossed at every
+ * purchase, the first included.
+ */
+export function simulateMbgnbd(o: {
+  customers: number;
+  params: BgNbdParams;
+  observation: { min: number; max: number };
+  holdout?: number;
+  seed: number;
+}): SimulatedFrequency[] {
+  const rng = createRng(o.seed);
+  const holdout = o.holdout ?? 0;
+  const out: SimulatedFrequency[] = [];
+  for (let i = 0; i < o.customers; i++) {
+    const T = o.observation.min + (o.observation.max - o.observation.min) * rng();
+    const lambda = gammaSample(rng, o.params.r, o.params.alpha);
+    const dropout = betaSample(rng, o.params.a, o.params.b);
+    let t = 0;
+    let x = 0;
+    let tx = 0;
+    let holdoutPurchases = 0;
+    while (!(rng() < dropout)) {
+      t += -Math.log(rng()) / lambda;
+      if (t > T + holdout) break;
+      if (t > T) holdoutPurchases++;
+      else {
+        x++;
+        tx = t;
+      }
+    }
+    out.push({ x, tx, T, holdoutPurchases });
+  }
+  return out;
+}
+
+/** A BG/BB history in opportunities: x transactions, the last at opportunity tx, out of n. */
+export interface SimulatedOpportunities {
+  x: number;
+  tx: number;
+  n: number;
+  holdoutPurchases: number;
+}
+
+/**
+ * The BG/BB story (Fader, Hardie & Shang 2010): p ~ Beta(α, β), θ ~ Beta(γ, δ); a customer alive
+ * at an opportunity transacts with probability p, and dies before each opportunity with
+ * probability θ.
+ */
+export function simulateBgbb(o: {
+  customers: number;
+  params: { alpha: number; beta: number; gamma: number; delta: number };
+  opportunities: { min: number; max: number };
+  holdout?: number;
+  seed: number;
+}): SimulatedOpportunities[] {
+  const rng = createRng(o.seed);
+  const holdout = o.holdout ?? 0;
+  const out: SimulatedOpportunities[] = [];
+  for (let i = 0; i < o.customers; i++) {
+    const n =
+      o.opportunities.min + Math.floor((o.opportunities.max - o.opportunities.min + 1) * rng());
+    const p = betaSample(rng, o.params.alpha, o.params.beta);
+    const theta = betaSample(rng, o.params.gamma, o.params.delta);
+    let x = 0;
+    let tx = 0;
+    let holdoutPurchases = 0;
+    for (let t = 1; t <= n + holdout; t++) {
+      if (rng() < theta) break;
+      if (rng() < p) {
+        if (t > n) holdoutPurchases++;
+        else {
+          x++;
+          tx = t;
+        }
+      }
+    }
+    out.push({ x, tx, n, holdoutPurchases });
+  }
+  return out;
+}

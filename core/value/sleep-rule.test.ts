@@ -12,7 +12,7 @@ const day = (n: number) => n * DAY_MS;
 
 describe('sleeping by P(alive)', () => {
   it('falls asleep exactly where P(alive) crosses the threshold', () => {
-    const rule = pAliveSleepRule({ params, timeUnit: 'week' }, 0.3, fallback);
+    const rule = pAliveSleepRule({ model: 'bgnbd', params, timeUnit: 'week' }, 0.3, fallback);
     const days = [day(0), day(14), day(70)]; // x = 2 repeat days, tx = 10 weeks
     const after = rule(days)!;
     const T = (day(70) + after - day(0)) / (7 * DAY_MS);
@@ -21,12 +21,20 @@ describe('sleeping by P(alive)', () => {
   });
   it('sleeps sooner for a stricter threshold', () => {
     const days = [day(0), day(7), day(21), day(28)];
-    const loose = pAliveSleepRule({ params, timeUnit: 'week' }, 0.2, fallback)(days)!;
-    const strict = pAliveSleepRule({ params, timeUnit: 'week' }, 0.6, fallback)(days)!;
+    const loose = pAliveSleepRule(
+      { model: 'bgnbd', params, timeUnit: 'week' },
+      0.2,
+      fallback,
+    )(days)!;
+    const strict = pAliveSleepRule(
+      { model: 'bgnbd', params, timeUnit: 'week' },
+      0.6,
+      fallback,
+    )(days)!;
     expect(strict).toBeLessThan(loose);
   });
   it('keeps the days rule for one-time buyers, whom BG/NBD never lets die', () => {
-    const rule = pAliveSleepRule({ params, timeUnit: 'week' }, 0.3, fallback);
+    const rule = pAliveSleepRule({ model: 'bgnbd', params, timeUnit: 'week' }, 0.3, fallback);
     expect(rule([day(5)])).toBe(fallback([day(5)]));
   });
 });

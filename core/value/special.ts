@@ -128,3 +128,27 @@ export function hyp2f1(
   );
   return mantissa * Math.exp(logScale);
 }
+
+/** ψ(x) = d ln Γ(x)/dx for x > 0: the recurrence lifts x above 6, then the asymptotic series. */
+export function digamma(x: number): number {
+  if (!(x > 0)) return Number.NaN;
+  let shift = 0;
+  while (x < 6) {
+    shift -= 1 / x;
+    x += 1;
+  }
+  const f = 1 / (x * x);
+  return (
+    shift +
+    Math.log(x) -
+    0.5 / x -
+    f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f * (1 / 132)))))
+  );
+}
+
+/** ln(e^a + e^b) without overflow. */
+export const logAddExp = (a: number, b: number): number => {
+  if (a === Number.NEGATIVE_INFINITY) return b;
+  if (b === Number.NEGATIVE_INFINITY) return a;
+  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
+};

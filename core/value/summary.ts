@@ -15,7 +15,14 @@ export interface CustomerSummary {
   zbar: number;
 }
 
-export const DAYS_PER_UNIT: Record<TimeUnit, number> = { day: 1, week: 7 };
+/** Months, quarters and years are their mean lengths in the Gregorian calendar. */
+export const DAYS_PER_UNIT: Record<TimeUnit, number> = {
+  day: 1,
+  week: 7,
+  month: 365.2425 / 12,
+  quarter: 365.2425 / 4,
+  year: 365.2425,
+};
 
 /** Days since 1970-01-01 of the UTC calendar day an instant falls on. */
 export const utcDayNumber = (iso: string): number => Math.floor(Date.parse(iso) / DAY_MS);
@@ -112,4 +119,68 @@ export function summariseAggregates(
     });
   }
   return { customers, excluded };
+}
+
+/** A client in discrete time (BG/BB): `x` periods with a purchase after the first, the last `tx`, out of `n`. */
+export interface OpportunitySummary {
+  id: string;
+  x: number;
+  tx: number;
+  n: number;
+}
+
+/**
+ * Discrete opportunities for BG/BB: period k of a client covers days [first + k·u, first + (k+1)·u)
+ * of the time unit u, counted from the day of the first purchase (period 0, not an opportunity).
+ * The opportunities are the periods 1…n wholly before `asOf`; x counts those with at least one
+ * purchase, tx is the last of them (0 if none). Purchases in the unfinished period are not yet
+ * counted.
+ */
+export function summariseOpportunities(
+  transactions: Iterable<Pick<ValueTransaction, 'clientId' | 'at'>>,
+  options: { asOf: string; timeUnit: TimeUnit },
+): OpportunitySummary[] {
+  const asOfMs = Date.parse(options.asOf);
+  const end = lastObservedDay(options.asOf);
+  const unit = DAYS_PER_UNIT[options.timeUnit];
+  const byClient = new Map<string, number[]>();
+  for (const t of transactions) {
+    const ms = Date.parse(t.at);
+    if (!(ms < asOfMs)) continue;
+    const day = Math.floor(ms / DAY_MS);
+    const days = byClient.get(t.clientId);
+    if (days) days.push(day);
+    else byClient.set(t.clientId, [day]);
+  }
+  const out: OpportunitySummary[] = [];
+  for (const [id, days] of byClient) {
+    const first = Math.min(...days);
+    const n = Math.floor((end + 1 - first) / unit + 1e-9) - 1;
+    const periods = new Set<number>();
+    for (const day of days) {
+      const k = Math.floor((day - first) / unit + 1e-9);
+      if (k >= 1 && k <= n) periods.add(k);
+    }
+    out.push({
+      id,
+      x: periods.size,
+      tx: periods.size ? Math.max(...periods) : 0,
+      n: Math.max(0, n),
+    });
+  }
+  return out;
+}
+
+/**
+ * The same from a continuous summary, for a profile that has only the client's aggregates: exact
+ * when the client buys at most once per period (x repeat days are then x periods), an upper bound
+ * on x otherwise.
+ */
+export function opportunitiesFromSummary(
+  c: Pick<CustomerSummary, 'x' | 'tx' | 'T'>,
+  timeUnit: TimeUnit,
+): { x: number; tx: number; n: number } {
+  const n = Math.max(0, Math.floor(c.T + 1 / DAYS_PER_UNIT[timeUnit] + 1e-9) - 1);
+  const tx = c.x === 0 ? 0 : Math.min(Math.floor(c.tx + 1e-9), n);
+  return { x: Math.min(c.x, tx), tx, n };
 }

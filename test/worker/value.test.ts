@@ -104,6 +104,76 @@ describe('import, fit, backtest and profile on CDNOW', () => {
     expect(calibration.body.logLikelihood).toBeCloseTo(-9582.4, 0);
     const stored = await callJson('/v1/clv/model', { key: ws.secretKey });
     expect(stored.body.params).toEqual(calibration.body.params);
+    expect(stored.body.model).toBe('bgnbd');
+    const bgnbdProfile = await callJson('/v1/clients/4', { key: ws.secretKey });
+
+    // The other models, by name, on the same calibration period.
+    const fitModel = async (body: Record<string, unknown>) => {
+      const res = await callJson('/v1/clv/model/fit', { key: ws.secretKey, body });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body;
+    };
+    const pnbd = await fitModel({ asOf: '1997-10-01', timeUnit: 'week', model: 'pnbd' });
+    expect(pnbd.model).toBe('pnbd');
+    expect(pnbd.params.r).toBeCloseTo(0.553, 3);
+    expect(pnbd.params.alpha).toBeCloseTo(10.58, 2);
+    expect(pnbd.params.s).toBeCloseTo(0.606, 3);
+    expect(pnbd.params.beta).toBeCloseTo(11.67, 1);
+    expect(pnbd.logLikelihood).toBeCloseTo(-9595.0, 0);
+    expect((await callJson('/v1/clv/model', { key: ws.secretKey })).body).toMatchObject({
+      model: 'pnbd',
+      params: pnbd.params,
+    });
+    // The checks of the stored Pareto/NBD: the holdout runs to the day after the last purchase.
+    const checks = await callJson('/v1/clv/model/diagnostics', { key: ws.secretKey });
+    expect(checks.status).toBe(200);
+    expect(checks.body).toMatchObject({ model: 'pnbd', end: '1998-07-01T00:00:00.000Z' });
+    expect(checks.body.histogram[0]).toMatchObject({ frequency: '0', actual: 1411 });
+    expect(
+      checks.body.holdout.bins.reduce((n: number, b: { actual: number }) => n + b.actual, 0),
+    ).toBe(1882);
+    expect(checks.body.tracking.calibrationEndWeek).toBe(39);
+    expect(checks.body.tracking.weeks.at(-1).actual).toBe(2457 + 1882);
+    await expectProblem(
+      await call('/v1/clv/model/diagnostics?end=1997-06-01', { key: ws.secretKey }),
+      400,
+      ['end'],
+    );
+    const pnbdProfile = await callJson('/v1/clients/4', { key: ws.secretKey });
+    expect(pnbdProfile.body.clv.basis).toBe('model');
+    expect(pnbdProfile.body.clv.pAlive).not.toBe(bgnbdProfile.body.clv.pAlive);
+    const mbgnbd = await fitModel({ asOf: '1997-10-01', timeUnit: 'week', model: 'mbgnbd' });
+    expect(mbgnbd.params.r).toBeCloseTo(0.5248, 3);
+    expect(mbgnbd.params.b).toBeCloseTo(1.614, 2);
+    const bgbb = await fitModel({ asOf: '1997-10-01', timeUnit: 'month', model: 'bgbb' });
+    expect(bgbb).toMatchObject({ model: 'bgbb', timeUnit: 'month', converged: true });
+    expect(Object.keys(bgbb.params).sort()).toEqual(['alpha', 'beta', 'delta', 'gamma']);
+
+    // auto: the continuous models judged on the 39-week holdout, the winner refitted to the end.
+    const auto = await fitModel({
+      asOf: '1998-07-01',
+      holdoutFrom: '1997-10-01',
+      timeUnit: 'week',
+      model: 'auto',
+    });
+    const { selection } = auto;
+    expect(selection.candidates.map((c: { model: string }) => c.model)).toEqual([
+      'bgnbd',
+      'pnbd',
+      'mbgnbd',
+    ]);
+    for (const c of selection.candidates) expect(c.actual).toBe(1882);
+    const best = Math.min(...selection.candidates.map((c: { score: number }) => c.score));
+    expect(
+      selection.candidates.find((c: { model: string }) => c.model === selection.chosen).score,
+    ).toBe(best);
+    expect(auto.model).toBe(selection.chosen);
+    expect(selection.reason).toMatchObject({
+      code: 'lowest_holdout_error',
+      params: { model: selection.chosen },
+    });
+    expect(selection.text).toMatch(/predicted the holdout best/);
+    expect(auto.backtest.model).toBe(selection.chosen);
 
     const profile = await callJson('/v1/clients/4', { key: ws.secretKey });
     expect(profile.body.clv).toMatchObject({ basis: 'model', historicClv: expect.any(Number) });
@@ -133,7 +203,7 @@ describe('import, fit, backtest and profile on CDNOW', () => {
     });
     expect(v.safeParse(ClientProfileSchema, profile.body).issues).toBeUndefined();
     await expectProblem(
-      await call('/v1/clv/model/fit', { key: ws.secretKey, body: { timeUnit: 'month' } }),
+      await call('/v1/clv/model/fit', { key: ws.secretKey, body: { timeUnit: 'fortnight' } }),
       400,
       ['timeUnit'],
     );
@@ -141,6 +211,32 @@ describe('import, fit, backtest and profile on CDNOW', () => {
       await call('/v1/clv/model/fit', { key: ws.secretKey, body: { asOf: '2100-01-01' } }),
       400,
       ['asOf'],
+    );
+  });
+});
+
+describe('retention fit (shifted-beta-geometric)', () => {
+  it('reproduces Fader & Hardie (2007) and names a rising count', async () => {
+    const ws = await createWorkspace();
+    const { status, body } = await callJson('/v1/clv/retention/fit', {
+      key: ws.secretKey,
+      body: { survivors: [1000, 631, 468, 382, 326, 289, 262, 241], horizon: 12 },
+    });
+    expect(status).toBe(200);
+    expect(body.alpha).toBeCloseTo(0.704, 3);
+    expect(body.beta).toBeCloseTo(1.182, 3);
+    expect(body.retention).toHaveLength(12);
+    expect(body.survival).toHaveLength(13);
+    expect(body.survival[0]).toBe(1000);
+    expect(body.residualLifetime).toHaveLength(8);
+    expect(body.expectedLifetime).toBeGreaterThan(1);
+    await expectProblem(
+      await call('/v1/clv/retention/fit', {
+        key: ws.secretKey,
+        body: { survivors: [100, 120], horizon: 0 },
+      }),
+      400,
+      ['survivors', 'horizon'],
     );
   });
 });

@@ -9,7 +9,12 @@ export async function getModel(db: D1Database, workspaceId: string): Promise<Sto
     .prepare('SELECT body FROM clv_models WHERE workspace_id = ?1')
     .bind(workspaceId)
     .first<{ body: string }>();
-  return row ? (JSON.parse(row.body) as StoredModel) : null;
+  if (!row) return null;
+  const body = JSON.parse(row.body) as StoredModel;
+  // Models stored before the other purchase models existed are BG/NBD.
+  return 'status' in body || body.model
+    ? body
+    : ({ ...(body as object), model: 'bgnbd' } as StoredModel);
 }
 
 export async function saveModel(
@@ -59,7 +64,12 @@ export async function loadValueAggregates(
   }));
 }
 
-/** Purchases before `before`, for a fit at a past date or a backtest (the events-by-type index). */
+/**
+ * Purchases before `before`, for a fit at a past date, a backtest or BG/BB (the events-by-type
+ * index), grouped in the database to one row per client and UTC day (instants are stored as
+ * ISO strings in UTC): the models count purchase days, so the day's first instant and its total
+ * are all they read. A split of a day by `holdoutFrom` assigns the whole day by its first purchase.
+ */
 export async function loadPurchases(
   db: D1Database,
   workspaceId: string,
@@ -67,7 +77,8 @@ export async function loadPurchases(
 ): Promise<{ clientId: string; at: string; amount: number }[]> {
   const rows = await db
     .prepare(
-      "SELECT client_id, at, json_extract(body, '$.amount') AS amount FROM events WHERE workspace_id = ?1 AND type = 'purchase' AND at < ?2",
+      `SELECT client_id, MIN(at) AS at, SUM(json_extract(body, '$.amount')) AS amount FROM events
+       WHERE workspace_id = ?1 AND type = 'purchase' AND at < ?2 GROUP BY client_id, substr(at, 1, 10)`,
     )
     .bind(workspaceId, before)
     .all<{ client_id: string; at: string; amount: number }>();

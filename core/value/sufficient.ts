@@ -1,0 +1,44 @@
+// Sufficient statistics: the continuous-time models read a customer only through (x, tx, T), so
+// customers with the same triple are one weighted term of the likelihood.
+
+/** What the continuous-time models read of a customer: x repeat transactions, the last at tx, observed for T. */
+export interface Frequency {
+  x: number;
+  tx: number;
+  T: number;
+}
+
+/** Distinct histories as columns, with how many customers share each. */
+export interface Compressed {
+  x: Float64Array;
+  tx: Float64Array;
+  T: Float64Array;
+  weight: Float64Array;
+  /** Number of customers (the sum of the weights). */
+  customers: number;
+}
+
+/**
+ * Groups identical (x, tx, T). For x = 0 the models ignore tx, so one-time buyers group by T alone
+ * (their tx is set to 0).
+ */
+export function compress(customers: Iterable<Frequency>): Compressed {
+  const rows = new Map<string, { x: number; tx: number; T: number; weight: number }>();
+  let n = 0;
+  for (const { x, tx, T } of customers) {
+    n++;
+    const t = x === 0 ? 0 : tx;
+    const key = `${x}|${t}|${T}`;
+    const row = rows.get(key);
+    if (row) row.weight++;
+    else rows.set(key, { x, tx: t, T, weight: 1 });
+  }
+  const list = [...rows.values()].sort((p, q) => p.x - q.x);
+  return {
+    x: Float64Array.from(list, (r) => r.x),
+    tx: Float64Array.from(list, (r) => r.tx),
+    T: Float64Array.from(list, (r) => r.T),
+    weight: Float64Array.from(list, (r) => r.weight),
+    customers: n,
+  };
+}
