@@ -1,9 +1,11 @@
 import type { DerivedClient } from '../../core/lifecycle/derive.ts';
 import { chunk, planInsert, placeholders } from './plan.ts';
+import { flowDeltaStatements } from './rollups.ts';
 
 /**
  * Replaces everything derived for the listed clients (stage spells, aggregates, monthly buckets)
- * with a fresh derivation. Meant to run inside the same `db.batch()` as the events it derives from.
+ * with a fresh derivation, and moves the funnel's rollups by the difference (flowDeltaStatements).
+ * Meant to run inside the same `db.batch()` as the events it derives from.
  */
 export function replaceDerivedStatements(
   db: D1Database,
@@ -11,9 +13,9 @@ export function replaceDerivedStatements(
   derived: ReadonlyMap<string, DerivedClient>,
 ): D1PreparedStatement[] {
   const ids = [...derived.keys()];
-  const statements: D1PreparedStatement[] = [];
+  const statements: D1PreparedStatement[] = flowDeltaStatements(db, workspaceId, ids, -1);
   for (const part of chunk(ids, 99)) {
-    for (const table of ['stage_spells', 'client_periods']) {
+    for (const table of ['stage_spells', 'client_periods', 'client_marks']) {
       statements.push(
         db
           .prepare(
@@ -43,6 +45,18 @@ export function replaceDerivedStatements(
       9,
       spells,
     ),
+  );
+  const marks = [...derived].flatMap(([id, d]) =>
+    d.marks.map((m) => [workspaceId, id, m.kind, m.stage, m.atMs]),
+  );
+  statements.push(
+    ...planInsert(
+      db,
+      'INSERT INTO client_marks (workspace_id, client_id, kind, stage, at_ms)',
+      5,
+      marks,
+    ),
+    ...flowDeltaStatements(db, workspaceId, ids, 1),
   );
   const periods = [...derived].flatMap(([id, d]) =>
     d.periods.map((p) => [workspaceId, id, p.period, p.revenue, p.margin, p.orders]),

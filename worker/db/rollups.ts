@@ -1,0 +1,130 @@
+import type { Stage } from '../../schema/lifecycle.ts';
+import { chunk, placeholders } from './plan.ts';
+
+/** Ids per rollup statement: the workspace id and the sign take two of the 100 parameters. */
+const IDS_PER_STATEMENT = 98;
+
+const day = (col: string) => `strftime('%Y-%m-%d', ${col} / 1000.0, 'unixepoch')`;
+const month = (col: string) => `strftime('%Y-%m', ${col} / 1000.0, 'unixepoch')`;
+
+/**
+ * Adds (`sign` 1) or removes (`sign` -1) the listed clients' stored spells and marks from the
+ * workspace's flow rollups. A write of derived state runs the -1 statements before it deletes the
+ * clients' old rows and the +1 statements after it inserts the new ones, in the same batch: the
+ * delta is computed from exactly the rows replaced, so it holds for a full re-derive, an erasure
+ * or any later incremental path, and concurrent writers can never make it drift.
+ */
+export function flowDeltaStatements(
+  db: D1Database,
+  workspaceId: string,
+  clientIds: readonly string[],
+  sign: 1 | -1,
+): D1PreparedStatement[] {
+  return chunk(clientIds, IDS_PER_STATEMENT).flatMap((part) => {
+    const where = `workspace_id = ?1 AND client_id IN (${placeholders(part.length, 2)})`;
+    return [
+      db
+        .prepare(
+          `INSERT INTO stage_flows (workspace_id, grain, bucket, stage, entries, exits)
+           SELECT ?1, grain, bucket, stage, ?2 * SUM(e), ?2 * SUM(x) FROM (
+             SELECT 'd' AS grain, ${day('entered_ms')} AS bucket, stage, 1 AS e, 0 AS x FROM stage_spells WHERE ${where}
+             UNION ALL SELECT 'm', ${month('entered_ms')}, stage, 1, 0 FROM stage_spells WHERE ${where}
+             UNION ALL SELECT 'd', ${day('left_ms')}, stage, 0, 1 FROM stage_spells WHERE ${where} AND left_ms IS NOT NULL
+             UNION ALL SELECT 'm', ${month('left_ms')}, stage, 0, 1 FROM stage_spells WHERE ${where} AND left_ms IS NOT NULL
+           ) WHERE true GROUP BY grain, bucket, stage
+           ON CONFLICT (workspace_id, grain, bucket, stage)
+           DO UPDATE SET entries = entries + excluded.entries, exits = exits + excluded.exits`,
+        )
+        .bind(workspaceId, sign, ...part),
+      db
+        .prepare(
+          `INSERT INTO mark_flows (workspace_id, grain, bucket, kind, stage, n)
+           SELECT ?1, grain, bucket, kind, stage, ?2 * COUNT(*) FROM (
+             SELECT 'd' AS grain, ${day('at_ms')} AS bucket, kind, stage FROM client_marks WHERE ${where}
+             UNION ALL SELECT 'm', ${month('at_ms')}, kind, stage FROM client_marks WHERE ${where}
+           ) WHERE true GROUP BY grain, bucket, kind, stage
+           ON CONFLICT (workspace_id, grain, bucket, kind, stage) DO UPDATE SET n = n + excluded.n`,
+        )
+        .bind(workspaceId, sign, ...part),
+    ];
+  });
+}
+
+/** Where an instant falls: the buckets before it and the start of its own day. */
+function cut(ms: number) {
+  const iso = new Date(ms).toISOString();
+  const d = iso.slice(0, 10);
+  return {
+    month: iso.slice(0, 7),
+    monthStart: `${iso.slice(0, 7)}-01`,
+    day: d,
+    dayMs: Date.parse(d),
+  };
+}
+
+/** Per stage: spells entered and left strictly before each instant. */
+export interface FlowPrefix {
+  entries: Map<Stage, number>;
+  exits: Map<Stage, number>;
+  /** `kind:stage` → marks strictly before the instant. */
+  marks: Map<string, number>;
+}
+
+/**
+ * Prefix sums of the flows at each instant (events strictly before it): two rollup reads and two
+ * index reads of the instant's own day per instant, all in one batch. Rows read depend on the
+ * number of months and of days in one month, and on the transitions of one day, never on the
+ * number of clients.
+ */
+export async function flowPrefixes(
+  db: D1Database,
+  workspaceId: string,
+  instants: readonly number[],
+): Promise<FlowPrefix[]> {
+  const statements = instants.flatMap((ms) => {
+    const c = cut(ms);
+    return [
+      db
+        .prepare(
+          `SELECT stage, SUM(entries) AS entries, SUM(exits) AS exits FROM stage_flows
+           WHERE workspace_id = ?1 AND ((grain = 'm' AND bucket < ?2) OR (grain = 'd' AND bucket >= ?3 AND bucket < ?4))
+           GROUP BY stage`,
+        )
+        .bind(workspaceId, c.month, c.monthStart, c.day),
+      db
+        .prepare(
+          `SELECT stage, SUM(e) AS entries, SUM(x) AS exits FROM (
+             SELECT stage, 1 AS e, 0 AS x FROM stage_spells WHERE workspace_id = ?1 AND entered_ms >= ?2 AND entered_ms < ?3
+             UNION ALL SELECT stage, 0, 1 FROM stage_spells WHERE workspace_id = ?1 AND left_ms >= ?2 AND left_ms < ?3
+           ) GROUP BY stage`,
+        )
+        .bind(workspaceId, c.dayMs, ms),
+      db
+        .prepare(
+          `SELECT kind, stage, SUM(n) AS n FROM mark_flows
+           WHERE workspace_id = ?1 AND ((grain = 'm' AND bucket < ?2) OR (grain = 'd' AND bucket >= ?3 AND bucket < ?4))
+           GROUP BY kind, stage`,
+        )
+        .bind(workspaceId, c.month, c.monthStart, c.day),
+      db
+        .prepare(
+          `SELECT kind, stage, COUNT(*) AS n FROM client_marks
+           WHERE workspace_id = ?1 AND at_ms >= ?2 AND at_ms < ?3 GROUP BY kind, stage`,
+        )
+        .bind(workspaceId, c.dayMs, ms),
+    ];
+  });
+  const results = await db.batch<Record<string, string | number>>(statements);
+  return instants.map((_, i) => {
+    const prefix: FlowPrefix = { entries: new Map(), exits: new Map(), marks: new Map() };
+    const add = <K>(map: Map<K, number>, key: K, n: unknown) =>
+      map.set(key, (map.get(key) ?? 0) + Number(n ?? 0));
+    for (const r of [...results[i * 4]!.results, ...results[i * 4 + 1]!.results]) {
+      add(prefix.entries, r.stage as Stage, r.entries);
+      add(prefix.exits, r.stage as Stage, r.exits);
+    }
+    for (const r of [...results[i * 4 + 2]!.results, ...results[i * 4 + 3]!.results])
+      add(prefix.marks, `${r.kind}:${r.stage}`, r.n);
+    return prefix;
+  });
+}
