@@ -5,6 +5,7 @@ import { purgeAllExpiredSessionsStatement } from './db/sessions.ts';
 import type { Env } from './env.ts';
 import { purgeExpiredIdempotencyStatement } from './idempotency.ts';
 import { restageWorkspace } from './restage.ts';
+import { sweepWorkspace } from './sweep.ts';
 import { fitWorkspaceModel, sleepRuleFor } from './value.ts';
 
 /**
@@ -34,6 +35,7 @@ export async function nightly(env: Env, now: string): Promise<void> {
       now,
       await sleepRuleFor(env.DB, ws.id, settings),
     );
+    await sweepWorkspace(env.DB, ws.id, now);
   }
 }
 

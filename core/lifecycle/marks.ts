@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../schema/common.ts';
 import type { Stage, StageSpell } from '../../schema/lifecycle.ts';
 import type { StageModel } from './models.ts';
 
@@ -10,7 +11,12 @@ export interface FunnelMark {
   kind: 'first' | 'reach';
   stage: Stage | '*';
   atMs: number;
+  /** Whole UTC days from the client's first entry into the funnel to this mark. */
+  days: number;
 }
+
+/** The UTC day number of an instant: whole-day figures subtract these. */
+export const dayNumber = (ms: number) => Math.floor(ms / DAY_MS);
 
 /** The funnel marks of one client, from its stage spells. Pure; at most one mark per (kind, stage). */
 export function funnelMarks(spells: readonly StageSpell[], model: StageModel): FunnelMark[] {
@@ -28,8 +34,15 @@ export function funnelMarks(spells: readonly StageSpell[], model: StageModel): F
     const rank = path.indexOf(spell.stage);
     for (let p = 0; p <= rank; p++) keepMin(reach, path[p]!, at);
   }
+  const start = dayNumber(first.get('*') ?? 0);
+  const mark = (kind: FunnelMark['kind'], stage: Stage | '*', atMs: number): FunnelMark => ({
+    kind,
+    stage,
+    atMs,
+    days: dayNumber(atMs) - start,
+  });
   return [
-    ...[...first].map(([stage, atMs]) => ({ kind: 'first' as const, stage, atMs })),
-    ...[...reach].map(([stage, atMs]) => ({ kind: 'reach' as const, stage, atMs })),
+    ...[...first].map(([stage, atMs]) => mark('first', stage, atMs)),
+    ...[...reach].map(([stage, atMs]) => mark('reach', stage, atMs)),
   ];
 }

@@ -47,13 +47,13 @@ export function replaceDerivedStatements(
     ),
   );
   const marks = [...derived].flatMap(([id, d]) =>
-    d.marks.map((m) => [workspaceId, id, m.kind, m.stage, m.atMs]),
+    d.marks.map((m) => [workspaceId, id, m.kind, m.stage, m.atMs, m.days]),
   );
   statements.push(
     ...planInsert(
       db,
-      'INSERT INTO client_marks (workspace_id, client_id, kind, stage, at_ms)',
-      5,
+      'INSERT INTO client_marks (workspace_id, client_id, kind, stage, at_ms, days)',
+      6,
       marks,
     ),
     ...flowDeltaStatements(db, workspaceId, ids, 1),

@@ -4,6 +4,10 @@ import { chunk, placeholders } from './plan.ts';
 /** Ids per rollup statement: the workspace id and the sign take two of the 100 parameters. */
 const IDS_PER_STATEMENT = 98;
 
+/** The workspace's sweep instant, -1 before its first sweep (nothing is older). */
+const CLOCK = `(SELECT COALESCE((SELECT swept_ms FROM rollup_clocks WHERE workspace_id = ?1), -1))`;
+const dn = (col: string) => `(${col} / 86400000)`;
+
 const day = (col: string) => `strftime('%Y-%m-%d', ${col} / 1000.0, 'unixepoch')`;
 const month = (col: string) => `strftime('%Y-%m', ${col} / 1000.0, 'unixepoch')`;
 
@@ -46,8 +50,125 @@ export function flowDeltaStatements(
            ON CONFLICT (workspace_id, grain, bucket, kind, stage) DO UPDATE SET n = n + excluded.n`,
         )
         .bind(workspaceId, sign, ...part),
+      db
+        .prepare(
+          `INSERT INTO stage_days (workspace_id, kind, stage, days, n)
+           SELECT ?1, kind, stage, days, ?2 * COUNT(*) FROM (
+             SELECT 'stay' AS kind, stage, ${dn('left_ms')} - ${dn('entered_ms')} AS days FROM stage_spells
+             WHERE ${where} AND left_ms <= ${CLOCK}
+             UNION ALL SELECT 'open', stage, ${dn('entered_ms')} FROM stage_spells
+             WHERE ${where} AND entered_ms <= ${CLOCK} AND (left_ms IS NULL OR left_ms > ${CLOCK})
+             UNION ALL SELECT 'reach', stage, days FROM client_marks
+             WHERE ${where} AND kind = 'first' AND stage <> '*' AND at_ms <= ${CLOCK}
+           ) WHERE true GROUP BY kind, stage, days
+           ON CONFLICT (workspace_id, kind, stage, days) DO UPDATE SET n = n + excluded.n`,
+        )
+        .bind(workspaceId, sign, ...part),
     ];
   });
+}
+
+/**
+ * Moves a workspace's day histograms from its sweep instant to `toMs` (never backwards), in one
+ * batch: spells that closed meanwhile leave `open` for `stay`, spells that began meanwhile and are
+ * still open join `open`, first entries meanwhile join `reach`. Reads only the transitions between
+ * the two instants, through the spell and mark indexes.
+ */
+export function sweepStatements(
+  db: D1Database,
+  workspaceId: string,
+  toMs: number,
+): D1PreparedStatement[] {
+  const upsert = `ON CONFLICT (workspace_id, kind, stage, days) DO UPDATE SET n = n + excluded.n`;
+  return [
+    db
+      .prepare(
+        `INSERT INTO stage_days (workspace_id, kind, stage, days, n)
+         SELECT ?1, kind, stage, days, SUM(n) FROM (
+           SELECT 'stay' AS kind, stage, ${dn('left_ms')} - ${dn('entered_ms')} AS days, 1 AS n FROM stage_spells
+           WHERE workspace_id = ?1 AND left_ms > ${CLOCK} AND left_ms <= ?2
+           UNION ALL SELECT 'open', stage, ${dn('entered_ms')}, -1 FROM stage_spells
+           WHERE workspace_id = ?1 AND left_ms > ${CLOCK} AND left_ms <= ?2 AND entered_ms <= ${CLOCK}
+           UNION ALL SELECT 'open', stage, ${dn('entered_ms')}, 1 FROM stage_spells
+           WHERE workspace_id = ?1 AND entered_ms > ${CLOCK} AND entered_ms <= ?2 AND (left_ms IS NULL OR left_ms > ?2)
+           UNION ALL SELECT 'reach', stage, days, 1 FROM client_marks
+           WHERE workspace_id = ?1 AND at_ms > ${CLOCK} AND at_ms <= ?2 AND kind = 'first' AND stage <> '*'
+         ) WHERE true GROUP BY kind, stage, days ${upsert}`,
+      )
+      .bind(workspaceId, toMs),
+    db
+      .prepare(
+        `INSERT INTO rollup_clocks (workspace_id, swept_ms) VALUES (?1, ?2)
+         ON CONFLICT (workspace_id) DO UPDATE SET swept_ms = MAX(swept_ms, excluded.swept_ms)`,
+      )
+      .bind(workspaceId, toMs),
+  ];
+}
+
+/** Per stage and figure: how many spells (or first entries) took each whole number of days. */
+export type DayCounts = Map<Stage, Map<number, number>>;
+
+/**
+ * The day histograms of days in stage and days to reach each stage at `asOfMs`, for an asOf at or
+ * after the sweep instant: the stored histograms plus the transitions since the sweep. Returns
+ * null for an earlier asOf (the histograms cannot be rewound).
+ */
+export async function stageDayCounts(
+  db: D1Database,
+  workspaceId: string,
+  asOfMs: number,
+): Promise<{ stay: DayCounts; reach: DayCounts } | null> {
+  const [clock, stored, closed, opened, reached] = await db.batch<Record<string, number | string>>([
+    db.prepare(`SELECT ${CLOCK} AS ms`).bind(workspaceId),
+    db
+      .prepare(
+        `SELECT kind, stage, days, n FROM stage_days WHERE workspace_id = ?1 AND n <> 0 AND ?2 >= ${CLOCK}`,
+      )
+      .bind(workspaceId, asOfMs),
+    db
+      .prepare(
+        `SELECT stage, ${dn('entered_ms')} AS began, ${dn('left_ms')} AS ended, entered_ms <= ${CLOCK} AS was_open
+         FROM stage_spells WHERE workspace_id = ?1 AND left_ms > ${CLOCK} AND left_ms <= ?2`,
+      )
+      .bind(workspaceId, asOfMs),
+    db
+      .prepare(
+        `SELECT stage, ${dn('entered_ms')} AS began FROM stage_spells
+         WHERE workspace_id = ?1 AND entered_ms > ${CLOCK} AND entered_ms <= ?2 AND (left_ms IS NULL OR left_ms > ?2)`,
+      )
+      .bind(workspaceId, asOfMs),
+    db
+      .prepare(
+        `SELECT stage, days FROM client_marks
+         WHERE workspace_id = ?1 AND at_ms > ${CLOCK} AND at_ms <= ?2 AND kind = 'first' AND stage <> '*'`,
+      )
+      .bind(workspaceId, asOfMs),
+  ]);
+  if (asOfMs < Number(clock!.results[0]!.ms)) return null;
+  const today = Math.floor(asOfMs / 86_400_000);
+  const stay: DayCounts = new Map();
+  const reach: DayCounts = new Map();
+  const add = (h: DayCounts, stage: Stage, days: number, n: number) => {
+    const row = h.get(stage) ?? new Map<number, number>();
+    row.set(days, (row.get(days) ?? 0) + n);
+    h.set(stage, row);
+  };
+  for (const r of stored!.results) {
+    const stage = r.stage as Stage;
+    const [days, n] = [Number(r.days), Number(r.n)];
+    if (r.kind === 'stay') add(stay, stage, days, n);
+    else if (r.kind === 'open') add(stay, stage, today - days, n);
+    else add(reach, stage, days, n);
+  }
+  for (const r of closed!.results) {
+    const stage = r.stage as Stage;
+    add(stay, stage, Number(r.ended) - Number(r.began), 1);
+    // It was counted as open, by the days it has lasted by asOf: it stopped short of that.
+    if (Number(r.was_open)) add(stay, stage, today - Number(r.began), -1);
+  }
+  for (const r of opened!.results) add(stay, r.stage as Stage, today - Number(r.began), 1);
+  for (const r of reached!.results) add(reach, r.stage as Stage, Number(r.days), 1);
+  return { stay, reach };
 }
 
 /** Where an instant falls: the buckets before it and the start of its own day. */
