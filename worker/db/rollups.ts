@@ -207,9 +207,10 @@ export async function flowPrefixes(
     return [
       db
         .prepare(
-          `SELECT stage, SUM(entries) AS entries, SUM(exits) AS exits FROM stage_flows
-           WHERE workspace_id = ?1 AND ((grain = 'm' AND bucket < ?2) OR (grain = 'd' AND bucket >= ?3 AND bucket < ?4))
-           GROUP BY stage`,
+          `SELECT stage, SUM(entries) AS entries, SUM(exits) AS exits FROM (
+             SELECT stage, entries, exits FROM stage_flows WHERE workspace_id = ?1 AND grain = 'm' AND bucket < ?2
+             UNION ALL SELECT stage, entries, exits FROM stage_flows WHERE workspace_id = ?1 AND grain = 'd' AND bucket >= ?3 AND bucket < ?4
+           ) GROUP BY stage`,
         )
         .bind(workspaceId, c.month, c.monthStart, c.day),
       db
@@ -222,9 +223,10 @@ export async function flowPrefixes(
         .bind(workspaceId, c.dayMs, ms),
       db
         .prepare(
-          `SELECT kind, stage, SUM(n) AS n FROM mark_flows
-           WHERE workspace_id = ?1 AND ((grain = 'm' AND bucket < ?2) OR (grain = 'd' AND bucket >= ?3 AND bucket < ?4))
-           GROUP BY kind, stage`,
+          `SELECT kind, stage, SUM(n) AS n FROM (
+             SELECT kind, stage, n FROM mark_flows WHERE workspace_id = ?1 AND grain = 'm' AND bucket < ?2
+             UNION ALL SELECT kind, stage, n FROM mark_flows WHERE workspace_id = ?1 AND grain = 'd' AND bucket >= ?3 AND bucket < ?4
+           ) GROUP BY kind, stage`,
         )
         .bind(workspaceId, c.month, c.monthStart, c.day),
       db
