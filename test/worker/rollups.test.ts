@@ -159,6 +159,35 @@ async function expectRollupsMatchRecount(ws: string, model: StageModelName) {
     ws,
   );
   expect(new Map(storedDays.map((r) => [`${r.kind}|${r.stage}|${r.days}`, r.n]))).toEqual(days);
+
+  // Workspace totals.
+  const aggregates = await rows<{ orders: number; revenue: number }>(
+    'SELECT orders, revenue FROM client_aggregates WHERE workspace_id = ?1',
+    ws,
+  );
+  const totals = (
+    await rows<{
+      clients: number;
+      buyers: number;
+      orders: number;
+      revenue_cents: number;
+      revenue_sq: number;
+    }>(
+      'SELECT clients, buyers, orders, revenue_cents, revenue_sq FROM workspace_totals WHERE workspace_id = ?1',
+      ws,
+    )
+  )[0] ?? { clients: 0, buyers: 0, orders: 0, revenue_cents: 0, revenue_sq: 0 };
+  const { revenue_sq: sq, ...exact } = totals;
+  expect(exact).toEqual({
+    clients: aggregates.length,
+    buyers: aggregates.filter((a) => a.orders > 0).length,
+    orders: aggregates.reduce((n, a) => n + a.orders, 0),
+    revenue_cents: aggregates.reduce((n, a) => n + Math.round(a.revenue * 100), 0),
+  });
+  expect(sq).toBeCloseTo(
+    aggregates.reduce((n, a) => n + a.revenue ** 2, 0),
+    6,
+  );
   return spells;
 }
 
@@ -254,7 +283,7 @@ describe('funnel rollups', () => {
             const events = op.events.map((e) => ({
               id: `e${n++}`,
               ...e,
-              ...(e.type === 'purchase' ? { amount: 10 } : {}),
+              ...(e.type === 'purchase' ? { amount: 10 + (n % 7) * 12.37 } : {}),
             })) as ClientEvent[];
             await ingestEvents(env.DB, ws, settings, events, { now: iso(T0) });
           } else if (op.op === 'erase') {

@@ -56,7 +56,6 @@ export function replaceDerivedStatements(
       6,
       marks,
     ),
-    ...flowDeltaStatements(db, workspaceId, ids, 1),
   );
   const periods = [...derived].flatMap(([id, d]) =>
     d.periods.map((p) => [workspaceId, id, p.period, p.revenue, p.margin, p.orders]),
@@ -92,6 +91,8 @@ export function replaceDerivedStatements(
        first_purchase_at = excluded.first_purchase_at, last_purchase_at = excluded.last_purchase_at, data = excluded.data`,
     ),
   );
+  // Only now that every new row is in place: the rollups read them.
+  statements.push(...flowDeltaStatements(db, workspaceId, ids, 1));
   return statements;
 }
 

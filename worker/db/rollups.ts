@@ -12,8 +12,8 @@ const day = (col: string) => `strftime('%Y-%m-%d', ${col} / 1000.0, 'unixepoch')
 const month = (col: string) => `strftime('%Y-%m', ${col} / 1000.0, 'unixepoch')`;
 
 /**
- * Adds (`sign` 1) or removes (`sign` -1) the listed clients' stored spells and marks from the
- * workspace's flow rollups. A write of derived state runs the -1 statements before it deletes the
+ * Adds (`sign` 1) or removes (`sign` -1) the listed clients' stored spells, marks and aggregates
+ * from the workspace's rollups (flows, day histograms, totals). A write of derived state runs the -1 statements before it deletes the
  * clients' old rows and the +1 statements after it inserts the new ones, in the same batch: the
  * delta is computed from exactly the rows replaced, so it holds for a full re-derive, an erasure
  * or any later incremental path, and concurrent writers can never make it drift.
@@ -62,6 +62,17 @@ export function flowDeltaStatements(
              WHERE ${where} AND kind = 'first' AND stage <> '*' AND at_ms <= ${CLOCK}
            ) WHERE true GROUP BY kind, stage, days
            ON CONFLICT (workspace_id, kind, stage, days) DO UPDATE SET n = n + excluded.n`,
+        )
+        .bind(workspaceId, sign, ...part),
+      db
+        .prepare(
+          `INSERT INTO workspace_totals (workspace_id, clients, buyers, orders, revenue_cents, revenue_sq)
+           SELECT ?1, ?2 * COUNT(*), ?2 * COALESCE(SUM(orders > 0), 0), ?2 * COALESCE(SUM(orders), 0),
+             ?2 * COALESCE(SUM(CAST(ROUND(revenue * 100) AS INTEGER)), 0), ?2 * COALESCE(SUM(revenue * revenue), 0)
+           FROM client_aggregates WHERE ${where}
+           ON CONFLICT (workspace_id) DO UPDATE SET clients = clients + excluded.clients, buyers = buyers + excluded.buyers,
+             orders = orders + excluded.orders, revenue_cents = revenue_cents + excluded.revenue_cents,
+             revenue_sq = revenue_sq + excluded.revenue_sq`,
         )
         .bind(workspaceId, sign, ...part),
     ];
