@@ -108,7 +108,11 @@ for (const [name, data] of [
       return `${f.customers} repeat buyers, ${f.evaluations} evaluations, converged ${f.converged}`;
     }),
   );
-  const fitted = fitValueModel(data, { asOf: CDNOW_CALIBRATION_END, timeUnit: 'week' });
+  const fitted = fitValueModel(data, {
+    asOf: CDNOW_CALIBRATION_END,
+    timeUnit: 'week',
+    clock: () => performance.now(),
+  });
   if (fitted.status === 'fitted') {
     rows.push(
       await measure(`predicted CLV, 365 days, every customer, ${name}`, data.length, () => {

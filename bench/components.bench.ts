@@ -8,9 +8,7 @@ import type { Funnel } from '../schema/lifecycle.ts';
 import type { AbcXyzResult } from '../schema/segments.ts';
 
 interface BuildModule {
-  buildComponents(options: {
-    write: boolean;
-  }): Promise<{
+  buildComponents: (options: { write: boolean }) => Promise<{
     sizes: { name: string; minified: number; gzip: number }[];
     files: Map<string, Uint8Array>;
   }>;
@@ -62,7 +60,7 @@ function data() {
   ).sort((a, b) => b - a);
   const total = revenues.reduce((a, b) => a + b, 0);
   let cumulative = 0;
-  const clients = revenues.map((revenue, i) => {
+  const clients = revenues.map((revenue, i): AbcXyzResult['clients'][number] => {
     cumulative += revenue / total;
     const cv = random();
     return {
@@ -77,7 +75,7 @@ function data() {
       share: revenue / total,
       cumulativeShare: cumulative,
       cv,
-    } as AbcXyzResult['clients'][number];
+    };
   });
   const names = ['AX', 'AY', 'AZ', 'BX', 'BY', 'BZ', 'CX', 'CY', 'CZ'] as const;
   const cells = Object.fromEntries(
@@ -119,6 +117,25 @@ const browser = await chromium.launch({
     '--no-first-run',
   ],
 });
+/**
+ * The little of the page's DOM that the callbacks below use: they run in Chromium, while this file
+ * is type-checked as Node code (no DOM library).
+ */
+interface Page {
+  customElements: { get(name: string): unknown };
+  benchData: Record<string, unknown>;
+  document: {
+    body: { appendChild(el: unknown): void };
+    createElement(tag: string): {
+      data: unknown;
+      updateComplete: Promise<boolean>;
+      setAttribute(name: string, value: string): void;
+      shadowRoot: { firstElementChild: { getBoundingClientRect(): unknown } | null } | null;
+      remove(): void;
+    };
+  };
+}
+
 try {
   const page = await browser.newPage();
   await page.setContent('<!doctype html><html lang="en"><body></body></html>');
@@ -126,7 +143,9 @@ try {
     type: 'module',
     content: new TextDecoder().decode(files.get('clientfolio.js')),
   });
-  await page.waitForFunction(() => customElements.get('folio-abc-xyz-matrix') !== undefined);
+  await page.waitForFunction(
+    () => (globalThis as unknown as Page).customElements.get('folio-abc-xyz-matrix') !== undefined,
+  );
 
   const cases = [
     ['folio-stage-funnel', 'funnel (6 stages, 10,000 clients)', 'funnel'],
@@ -150,17 +169,13 @@ try {
   for (const [tag, name, key] of cases) {
     const times = await page.evaluate(
       async ({ tag, key, runs, horizontal }) => {
-        const source = (globalThis as unknown as { benchData: Record<string, unknown> }).benchData[
-          key
-        ];
+        const { document, benchData } = globalThis as unknown as Page;
+        const source = benchData[key];
         const rendered: number[] = [];
         const laidOut: number[] = [];
         for (let i = 0; i < runs; i++) {
           const t0 = performance.now();
-          const el = document.createElement(tag) as HTMLElement & {
-            data: unknown;
-            updateComplete: Promise<boolean>;
-          };
+          const el = document.createElement(tag);
           if (horizontal) el.setAttribute('layout', 'horizontal');
           document.body.appendChild(el);
           el.data = source;

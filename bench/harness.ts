@@ -14,7 +14,7 @@ export const fmt = (x: number, digits = 1) =>
 
 /** Times `fn` `runs` times after one warm-up; returns the median and the spread in ms. */
 export async function timeIt(
-  fn: () => Promise<unknown> | unknown,
+  fn: () => unknown,
   runs = 15,
 ): Promise<{ median: number; min: number; max: number }> {
   await fn();
@@ -47,7 +47,7 @@ export async function startLocalApi(name: string, port: number): Promise<LocalAp
     ['d1', 'migrations', 'apply', 'clientfolio', '--local', '--persist-to', state],
     { cwd: root, env: { ...process.env, CI: 'true' } },
   );
-  if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
+  if (migrate.status !== 0) throw new Error(`migrations failed: ${String(migrate.stderr)}`);
   const child: ChildProcess = spawn(
     bin('wrangler'),
     [
@@ -70,7 +70,9 @@ export async function startLocalApi(name: string, port: number): Promise<LocalAp
   for (let i = 0; ; i++) {
     try {
       if ((await fetch(`${base}/v1/health`)).ok) break;
-    } catch {}
+    } catch {
+      // Not up yet: try again.
+    }
     if (i > 240) throw new Error('wrangler dev did not come up');
     await new Promise((r) => setTimeout(r, 250));
   }

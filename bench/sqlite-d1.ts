@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3';
+// The D1 binding's type, as a module import: the benchmarks run in Node, without the Workers globals.
+import type { D1Database } from '@cloudflare/workers-types';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
@@ -51,7 +53,7 @@ export function sqliteD1(
       all: async () => run(),
       run: async () => run(),
       first: async (col?: string) => {
-        const row = (run().results[0] ?? null) as Record<string, unknown> | null;
+        const row: Record<string, unknown> | null = run().results[0] ?? null;
         return row && col ? row[col] : row;
       },
       raw: async () => run().results.map((r) => Object.values(r)),

@@ -325,6 +325,7 @@ export const ActionIdSchema = v.pipe(
   v.string(),
   v.maxLength(400, 'is not an action id'),
   v.regex(
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what it rejects
     /^[a-z_]+:\d{4}-\d{2}-\d{2}:[^\u0000-\u001f\u007f]+$/u,
     'is not an action id (kind:YYYY-MM-DD:subject)',
   ),

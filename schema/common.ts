@@ -5,6 +5,7 @@ export const IdSchema = v.pipe(
   v.string(),
   v.minLength(1, 'must be 1 to 128 characters'),
   v.maxLength(128, 'must be 1 to 128 characters'),
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what it rejects
   v.regex(/^[^\u0000-\u001f\u007f]+$/u, 'must not contain control characters'),
 );
 

@@ -41,7 +41,9 @@ async function waitForHealth(child) {
     try {
       const res = await fetch(`${base}/v1/health`);
       if (res.ok) return;
-    } catch {}
+    } catch {
+      // Not up yet: try again.
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`the API did not answer on ${base} within a minute`);
@@ -89,15 +91,13 @@ async function seed(token) {
   );
   for (let i = 0; i < demo.clients.length; i += 25) {
     await Promise.all(
-      demo.clients
-        .slice(i, i + 25)
-        .map(({ id, ...c }) =>
-          api(`/v1/clients/${encodeURIComponent(id)}`, {
-            key: ws.secretKey,
-            method: 'PUT',
-            body: c,
-          }),
-        ),
+      demo.clients.slice(i, i + 25).map(({ id, ...c }) =>
+        api(`/v1/clients/${encodeURIComponent(id)}`, {
+          key: ws.secretKey,
+          method: 'PUT',
+          body: c,
+        }),
+      ),
     );
   }
   for (let i = 0; i < demo.events.length; i += 1000) {

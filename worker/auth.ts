@@ -2,7 +2,6 @@ import { constantTimeEqual, sha256Hex } from './crypto.ts';
 import { findKeyByHash, type KeyKind, type KeyRow } from './db/keys.ts';
 import { findLiveSession } from './db/sessions.ts';
 import { getWorkspace, type WorkspaceRow } from './db/workspaces.ts';
-import type { Env } from './env.ts';
 import { ApiError } from './problem.ts';
 
 /** Who may call a route: nobody needs a key, only the admin token, or keys of these kinds. */

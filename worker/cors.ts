@@ -1,5 +1,4 @@
 import { isKnownOrigin } from './db/workspaces.ts';
-import type { Env } from './env.ts';
 
 const ALLOW_HEADERS = 'authorization, content-type, idempotency-key';
 const EXPOSE_HEADERS = 'request-id, retry-after, location';

@@ -74,7 +74,7 @@ export async function* csvRecords(
   stream: ReadableStream<Uint8Array>,
   onBytes: (n: number) => void = () => {},
 ): AsyncGenerator<{ line: number; fields: string[] }> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   const reader = stream.getReader();
   let buffer = '';
   let line = 1;

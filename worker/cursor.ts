@@ -56,7 +56,7 @@ export async function decodeCursor(
     throw invalid();
   }
   const expected = new Uint8Array(
-    await crypto.subtle.sign('HMAC', await hmacKey(secret), payload as Uint8Array<ArrayBuffer>),
+    await crypto.subtle.sign('HMAC', await hmacKey(secret), payload),
   ).slice(0, 16);
   if (sig.length !== expected.length || !timingSafeEqual(sig, expected)) throw invalid();
   const decoded = JSON.parse(new TextDecoder().decode(payload)) as {

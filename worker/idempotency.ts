@@ -1,6 +1,5 @@
 import { IdempotencyKeySchema } from '../schema/keys.ts';
 import { sha256Hex } from './crypto.ts';
-import type { Env } from './env.ts';
 import { canonicalJson } from './ingest.ts';
 import { ApiError } from './problem.ts';
 import { parseValue } from './validate.ts';
@@ -28,9 +27,7 @@ export interface Claim {
 /** The validated Idempotency-Key header, or null when the request has none. */
 export function idempotencyKeyOf(request: Request): string | null {
   const raw = request.headers.get(IDEMPOTENCY_HEADER);
-  return raw === null
-    ? null
-    : (parseValue(raw, IdempotencyKeySchema, IDEMPOTENCY_HEADER) as string);
+  return raw === null ? null : parseValue(raw, IdempotencyKeySchema, IDEMPOTENCY_HEADER);
 }
 
 /** What makes two requests "the same": endpoint and body (key order and whitespace aside). */

@@ -1,5 +1,4 @@
 import { router } from './router.ts';
-import type { Env } from './env.ts';
 import { scheduled } from './scheduled.ts';
 
 export default {

@@ -1,7 +1,6 @@
 import type { IRequest } from 'itty-router';
 import type * as v from 'valibot';
 import type { Access, AuthContext } from './auth.ts';
-import type { Env } from './env.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -66,7 +65,8 @@ export interface RouteSpec<
   /** Accepts an `Idempotency-Key` header with Stripe's semantics (see worker/idempotency.ts). */
   idempotent?: boolean;
   widgetScope?: WidgetScopeRule;
-  handle(c: RouteContext<A, B, Q>): Promise<unknown> | unknown;
+  /** Returns the answer, or a promise of it. */
+  handle(c: RouteContext<A, B, Q>): unknown;
 }
 
 /** Declares a route; the router and the OpenAPI document are both built from these specs. */
@@ -76,7 +76,7 @@ export const route = <
   Q extends Schema | undefined = undefined,
 >(
   spec: RouteSpec<A, B, Q>,
-): RouteSpec => spec as unknown as RouteSpec;
+): RouteSpec => spec;
 
 export function json(body: unknown, init: ResponseInit = {}): Response {
   const headers = new Headers(init.headers);

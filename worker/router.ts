@@ -1,9 +1,8 @@
-import { AutoRouter, type IRequest } from 'itty-router';
+import { AutoRouter, type IRequest, type RouterType } from 'itty-router';
 import { type AuthContext, authenticate, requireAdmin } from './auth.ts';
 import { corsify, preflight } from './cors.ts';
 import { randomToken } from './crypto.ts';
 import { getClient } from './db/clients.ts';
-import type { Env } from './env.ts';
 import {
   answerSecret,
   type Claim,
@@ -90,7 +89,8 @@ function handlerFor(spec: RouteSpec) {
     }
     const { raw, parsed } = await readInput(spec, request);
     if (auth) await enforceSessionScope(spec, auth, parsed.params, env.DB);
-    const run = async () => spec.handle({ request, env, ctx, now, auth, ...parsed } as never);
+    // async: a handler that throws synchronously still becomes a rejected promise.
+    const run = async () => await spec.handle({ request, env, ctx, now, auth, ...parsed });
 
     const key = spec.idempotent ? idempotencyKeyOf(request) : null;
     if (key === null) return run();
@@ -150,6 +150,8 @@ async function missing(_response: undefined, request: RequestState, env: Env): P
   return problemResponse(404, `No route ${request.method} ${pathname}`);
 }
 
+// Typed here: itty-router's own declaration of AutoRouter's result imports a path that does not
+// resolve (`types/RouterType`), which would leave the router untyped.
 export const router = AutoRouter({
   before: [
     (request: RequestState, env: Env) => {
@@ -168,7 +170,7 @@ export const router = AutoRouter({
       return out;
     },
   ],
-});
+}) as RouterType<IRequest, [Env, ExecutionContext]>;
 
 for (const spec of routes) {
   router[spec.method.toLowerCase() as 'get'](spec.path, handlerFor(spec) as never);

@@ -2,7 +2,6 @@ import * as v from 'valibot';
 import { resolveFitRequest } from '../core/value/model.ts';
 import { SettingsSchema } from '../schema/settings.ts';
 import { purgeAllExpiredSessionsStatement } from './db/sessions.ts';
-import type { Env } from './env.ts';
 import { purgeExpiredIdempotencyStatement } from './idempotency.ts';
 import { restageWorkspace } from './restage.ts';
 import { sweepWorkspace } from './sweep.ts';
@@ -39,10 +38,6 @@ export async function nightly(env: Env, now: string): Promise<void> {
   }
 }
 
-export async function scheduled(
-  _controller: ScheduledController,
-  env: Env,
-  ctx: ExecutionContext,
-): Promise<void> {
+export function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): void {
   ctx.waitUntil(nightly(env, new Date().toISOString()));
 }

@@ -155,5 +155,5 @@ export function pathId(
       errors: [{ path: name, message: 'is not valid percent-encoding' }],
     });
   }
-  return parseValue(raw, schema, name) as string;
+  return parseValue(raw, schema, name);
 }

@@ -41,6 +41,7 @@ export async function fitWorkspaceModel(
     asOf: request.asOf,
     timeUnit: request.timeUnit,
     minimum: request.minimum,
+    clock: () => performance.now(),
   });
   const result: StoredModel = fitted.status === 'fitted' ? fitted.model : fitted;
   if (fitted.status === 'fitted' && request.holdoutFrom !== null && transactions) {

@@ -147,7 +147,7 @@ export class AbcXyzMatrix extends FolioDataElement<AbcXyzData> {
             (a) => html`<tr>
               <th scope="row">${head(a)}</th>
               ${XYZ_CLASSES.map((x) => {
-                const cell = `${a}${x}` as MatrixCell;
+                const cell: MatrixCell = `${a}${x}`;
                 const c = cells[cell];
                 return html`<td part="cell" class="cell" role="gridcell" data-cell=${cell} tabindex=${cell === this.active ? 0 : -1}
                   aria-selected=${cell === this.selected ? 'true' : 'false'} style="--level:${maxShare ? c.revenueShare / maxShare : 0}"

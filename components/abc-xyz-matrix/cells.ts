@@ -11,7 +11,7 @@ type Exhaustive<T, L extends readonly T[]> = [T] extends [L[number]] ? L : never
 export const ABC_CLASSES: Exhaustive<Abc, readonly ['A', 'B', 'C']> = ['A', 'B', 'C'];
 export const XYZ_CLASSES: Exhaustive<Xyz, readonly ['X', 'Y', 'Z']> = ['X', 'Y', 'Z'];
 export const MATRIX_CELLS = ABC_CLASSES.flatMap((a) =>
-  XYZ_CLASSES.map((x) => `${a}${x}` as MatrixCell),
+  XYZ_CLASSES.map((x): MatrixCell => `${a}${x}`),
 );
 
 /** The answer of `GET /v1/segments/abc-xyz`; older or trimmed answers may lack `cells`. */
@@ -92,5 +92,6 @@ export function moveFrom(cell: MatrixCell, key: string, ctrl: boolean): MatrixCe
     default:
       return null;
   }
-  return `${ABC_CLASSES[row]!}${XYZ_CLASSES[col]!}` as MatrixCell;
+  const next: MatrixCell = `${ABC_CLASSES[row]!}${XYZ_CLASSES[col]!}`;
+  return next;
 }

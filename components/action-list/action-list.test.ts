@@ -15,6 +15,7 @@ import {
   root,
   stubFetch,
   text,
+  urlOf,
 } from '../shared/testing.ts';
 import './folio-action-list.ts';
 
@@ -289,10 +290,10 @@ describe('<folio-action-list> marking done', () => {
     expect(button.getAttribute('aria-disabled')).toBe('true');
     // Playwright will not click an aria-disabled button; an impatient script might.
     button.click();
-    expect(fetch.mock.calls.filter(([u]) => String(u).includes('/done'))).toHaveLength(1);
+    expect(fetch.mock.calls.filter(([u]) => urlOf(u).includes('/done'))).toHaveLength(1);
     answer.resolve(json({}));
     await expect.poll(() => ids(el)).not.toContain('loyal_touch:2025-03-31:vega');
-    expect(fetch.mock.calls.filter(([u]) => String(u).includes('/done'))).toHaveLength(1);
+    expect(fetch.mock.calls.filter(([u]) => urlOf(u).includes('/done'))).toHaveLength(1);
   });
 
   test('without api-base it only emits: the page records it', async () => {

@@ -242,7 +242,7 @@ export class ActionList extends FolioDataElement<ActionListData> {
               : null;
     if (to === null) return;
     e.preventDefault();
-    this.#focusItem(all[to]!.dataset.id!);
+    void this.#focusItem(all[to]!.dataset.id!);
   };
 
   async #focusItem(id: string): Promise<void> {

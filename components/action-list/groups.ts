@@ -36,7 +36,11 @@ export function groupItems(
     const key = by === 'kind' ? item.kind : dueBucket(item, asOf);
     let list = buckets.get(key);
     // A kind this version does not know yet still gets a group, after the known ones.
-    if (!list) (buckets.set(key, (list = [])), extra.push(key));
+    if (!list) {
+      list = [];
+      buckets.set(key, list);
+      extra.push(key);
+    }
     list.push(item);
   }
   return [...keys, ...extra]

@@ -1,13 +1,13 @@
 /** Every number, share, amount and date a component shows goes through these, so one `lang` rules them all. */
 export interface Format {
-  number(n: number, maxDigits?: number): string;
-  percent(share: number): string;
-  money(amount: number): string;
+  number: (n: number, maxDigits?: number) => string;
+  percent: (share: number) => string;
+  money: (amount: number) => string;
   /** Short money for tight spots (a matrix cell): 1.2M, 1,2 млн. */
-  moneyCompact(amount: number): string;
+  moneyCompact: (amount: number) => string;
   /** A count of a time unit: "12 days", "2,5 месяца". */
-  duration(n: number, unit: 'day' | 'week' | 'month' | 'year'): string;
-  date(iso: string): string;
+  duration: (n: number, unit: 'day' | 'week' | 'month' | 'year') => string;
+  date: (iso: string) => string;
 }
 
 const cache = new Map<string, Format>();

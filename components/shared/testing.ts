@@ -19,8 +19,7 @@ export async function mount<K extends keyof HTMLElementTagNameMap>(
   setup?.(el);
   const wrapper = document.createElement('div');
   if (lang) wrapper.lang = lang;
-  // appendChild: the Workers types in the shared tsconfig redefine Element#append.
-  wrapper.appendChild(el);
+  wrapper.append(el);
   document.body.appendChild(wrapper);
   await (el as unknown as { updateComplete: Promise<unknown> }).updateComplete;
   return el;
@@ -48,13 +47,17 @@ export function problem(status: number, title: string, detail: string): Response
   return json({ type: 'about:blank', title, status, detail }, status, 'application/problem+json');
 }
 
+/** The URL a `fetch` was called with, whichever form it took. */
+export const urlOf = (input: RequestInfo | URL): string =>
+  input instanceof Request ? input.url : String(input);
+
 /** Replaces `fetch` for one test; the spy records the URL and init of every call. */
 export function stubFetch(
   answer: (url: string, init: RequestInit | undefined) => Response | Promise<Response>,
 ) {
   return vi
     .spyOn(globalThis, 'fetch')
-    .mockImplementation(async (input, init) => answer(String(input), init));
+    .mockImplementation(async (input, init) => answer(urlOf(input), init));
 }
 
 export const headerOf = (init: RequestInit | undefined, name: string): string | undefined =>

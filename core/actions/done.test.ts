@@ -1,11 +1,11 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { type ClientEvent, EventSchema } from '../../schema/events.ts';
+import { EventSchema } from '../../schema/events.ts';
 import { deriveClient } from '../lifecycle/derive.ts';
 import { LifecycleSettingsSchema } from '../../schema/lifecycle.ts';
 
 const settings = v.parse(LifecycleSettingsSchema, {});
-const ev = (e: Record<string, unknown>) => v.parse(EventSchema, e) as ClientEvent;
+const ev = (e: Record<string, unknown>) => v.parse(EventSchema, e);
 
 describe('aggregates for the work list', () => {
   const events = [

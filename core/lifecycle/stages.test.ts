@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import type { ClientEvent, EventInput } from '../../schema/events.ts';
+import type { ClientEvent } from '../../schema/events.ts';
 import { EventSchema } from '../../schema/events.ts';
 import { LifecycleSettingsSchema } from '../../schema/lifecycle.ts';
 import { deriveClient } from './derive.ts';
@@ -16,7 +16,7 @@ const ev = (type: string, at: string, extra: Record<string, unknown> = {}): Clie
     type,
     at,
     ...extra,
-  } as EventInput);
+  });
 const buy = (at: string, amount = 100) => ev('purchase', at, { amount });
 const path = (events: ClientEvent[], s = settings()) =>
   replayStages(events, s).stages.map((x) => [x.stage, x.enteredAt.slice(0, 10)]);
@@ -348,7 +348,7 @@ describe('arrival order', () => {
               type: r.type,
               at,
               ...extra,
-            } as EventInput);
+            });
           });
           const shuffled = fc.sample(
             fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }),

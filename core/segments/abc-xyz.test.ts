@@ -144,7 +144,7 @@ describe('XYZ by the coefficient of variation per period', () => {
     abcXyz([year(values)], params, settings).clients[0]!;
 
   it.each([
-    { name: 'constant revenue: cv 0, X', values: Array(12).fill(100), cv: 0, xyz: 'X' },
+    { name: 'constant revenue: cv 0, X', values: Array<number>(12).fill(100), cv: 0, xyz: 'X' },
     {
       name: 'alternating 110 / 90: cv exactly 0.10 is still X',
       values: Array.from({ length: 12 }, (_, i) => (i % 2 ? 90 : 110)),
@@ -179,7 +179,7 @@ describe('XYZ by the coefficient of variation per period', () => {
     // mean 100; σ² = (1100² + 11 × 100²) / 12 = 110,000; cv = √110000 / 100 = √11.
     {
       name: 'one purchase in the year: cv √11',
-      values: [1200, ...Array(11).fill(0)],
+      values: [1200, ...Array<number>(11).fill(0)],
       cv: Math.sqrt(11),
       xyz: 'Z',
     },
@@ -234,7 +234,7 @@ describe('XYZ by the coefficient of variation per period', () => {
   it('everyone equal and steady: every client AX or BX', () => {
     const r = abcXyz(
       Array.from({ length: 5 }, (_, i) =>
-        snapshot(`c${i}`, { months: monthly('2024-01', Array(12).fill(10)) }),
+        snapshot(`c${i}`, { months: monthly('2024-01', Array<number>(12).fill(10)) }),
       ),
       YEAR,
       settings,
@@ -287,9 +287,9 @@ describe('matrix', () => {
   it('has all nine cells, counts and sums agreeing with the clients', () => {
     const r = abcXyz(
       [
-        snapshot('steady', { months: monthly('2024-01', Array(12).fill(100)) }),
+        snapshot('steady', { months: monthly('2024-01', Array<number>(12).fill(100)) }),
         snapshot('lumpy', { months: { '2024-01': 150 } }),
-        snapshot('small', { months: monthly('2024-01', Array(12).fill(5)) }),
+        snapshot('small', { months: monthly('2024-01', Array<number>(12).fill(5)) }),
       ],
       YEAR,
       settings,

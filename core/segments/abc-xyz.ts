@@ -110,7 +110,7 @@ export function abcXyz(
     cumulative += m.value;
     const abc = classes[i]!;
     const xyz = xyzOf(m.cv, settings.xyz.x, settings.xyz.y);
-    const cell = `${abc}${xyz}` as MatrixCell;
+    const cell: MatrixCell = `${abc}${xyz}`;
     matrix[cell] += 1;
     const c = cells[cell];
     c.count += 1;

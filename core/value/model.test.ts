@@ -43,7 +43,11 @@ describe('fitValueModel', () => {
   });
 
   it('carries a backtest, or the backtest’s lack of data, in the same shape', () => {
-    const result = fitValueModel(cdnow, { asOf: '1997-10-01T00:00:00.000Z', timeUnit: 'week' });
+    const result = fitValueModel(cdnow, {
+      asOf: '1997-10-01T00:00:00.000Z',
+      timeUnit: 'week',
+      clock: () => 0,
+    });
     if (result.status !== 'fitted') throw new Error('expected a fit');
     const buy = (clientId: string, at: string) => ({ clientId, at, amount: 10 });
     const tx = [
@@ -70,6 +74,7 @@ describe('fitValueModel', () => {
     const result = fitValueModel(cdnow.slice(0, MIN_CUSTOMERS - 1), {
       asOf: '1997-10-01T00:00:00.000Z',
       timeUnit: 'week',
+      clock: () => 0,
     });
     expect(result).toMatchObject({
       status: 'insufficient_data',

@@ -92,8 +92,11 @@ export interface FitOptions {
   asOf: string;
   timeUnit: TimeUnit;
   minimum?: MinimumData;
-  /** Milliseconds for `fitMs`. In workerd the clock only moves across I/O, so a fit in one request reads 0 there. */
-  clock?: () => number;
+  /**
+   * Milliseconds for `fitMs`, from the caller: core has no clock of its own. In workerd the clock
+   * only moves across I/O, so a fit in one request reads 0 there.
+   */
+  clock: () => number;
 }
 
 /**
@@ -108,7 +111,7 @@ export function fitValueModel(
 ): { status: 'fitted'; model: ClvModel } | InsufficientData {
   const insufficient = checkMinimumData(customers, options.minimum);
   if (insufficient) return insufficient;
-  const clock = options.clock ?? (() => performance.now());
+  const { clock } = options;
   const started = clock();
   const purchases = fitBgNbd(customers);
   const spend = fitGammaGamma(customers);

@@ -48,7 +48,7 @@ export function summariseTransactions(
     if (!(ms < asOfMs)) continue;
     const day = Math.floor(ms / DAY_MS);
     let days = byClient.get(t.clientId);
-    if (!days) byClient.set(t.clientId, (days = new Map()));
+    if (!days) byClient.set(t.clientId, (days = new Map<number, number>()));
     days.set(day, (days.get(day) ?? 0) + t.amount);
   }
   const out: CustomerSummary[] = [];

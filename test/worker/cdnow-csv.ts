@@ -7,7 +7,7 @@ export const cdnowCsv = () =>
     .trim()
     .split('\n')
     .map((line) => {
-      const [, id, d, , dollars] = line.trim().split(/\s+/) as string[];
+      const [, id, d, , dollars] = line.trim().split(/\s+/);
       return `${Number(id)},${d!.slice(0, 4)}-${d!.slice(4, 6)}-${d!.slice(6, 8)},${dollars}`;
     })
     .join('\n')}\n`;

@@ -100,7 +100,7 @@ describe('PUT and GET /v1/clients/{id}/dossier', () => {
     expect(created.status).toBe(201);
     const res = await get('acme');
     expect(res.status).toBe(200);
-    const body = (await res.json()) as Record<string, any>;
+    const body = await res.json<Record<string, any>>();
     expect(body).toMatchObject({
       clientId: 'acme',
       needs: ['Deliveries without stock-outs'],
@@ -160,7 +160,7 @@ describe('PUT and GET /v1/clients/{id}/dossier', () => {
       400,
       ['reviewedAt'],
     );
-    expect(((await (await get('acme')).json()) as { reviewedAt: string }).reviewedAt).toBe(
+    expect((await (await get('acme')).json<{ reviewedAt: string }>()).reviewedAt).toBe(
       '2025-01-10T00:00:00.000Z',
     );
   });
@@ -194,7 +194,7 @@ describe('who may read and write the dossier', () => {
     expect(res.status).toBe(status);
     if (status === 404) {
       // Exactly the answer for a client that does not exist: nothing about the client leaks.
-      const body = (await res.json()) as { detail: string };
+      const body = await res.json<{ detail: string }>();
       expect(body.detail).toBe('No client "acme" in this workspace');
       expect(JSON.stringify(body)).not.toContain('Olga');
     }
@@ -230,7 +230,7 @@ describe('who may read and write the dossier', () => {
       }),
       404,
     );
-    expect(((await (await get('acme')).json()) as { plans: string }).plans).toBe('Twelve stores');
+    expect((await (await get('acme')).json<{ plans: string }>()).plans).toBe('Twelve stores');
     await put('acme', dossier);
   });
 

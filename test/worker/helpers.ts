@@ -64,13 +64,13 @@ export async function postEvents(key: string, events: unknown[]) {
 export async function expectProblem(res: Response, status: number, paths?: string[]) {
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
-  const body = (await res.json()) as {
+  const body = await res.json<{
     type: string;
     title: string;
     status: number;
     detail: string;
     errors?: { path: string }[];
-  };
+  }>();
   expect(body).toMatchObject({
     status,
     type: expect.any(String),

@@ -28,8 +28,7 @@ function countingDb(db: D1Database) {
       run: async () => record(await stmt.run()),
       // first() hides the meta, so it is read through all(): same row, same rows read.
       first: async (column?: string) => {
-        const row = (record(await stmt.all<Record<string, unknown>>()).results[0] ??
-          null) as Record<string, unknown> | null;
+        const row = record(await stmt.all<Record<string, unknown>>()).results[0] ?? null;
         return column === undefined ? row : (row?.[column] ?? null);
       },
       raw: () => stmt.raw(),

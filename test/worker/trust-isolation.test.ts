@@ -44,7 +44,10 @@ const request = (r: RouteSpec, key: string, origin?: string) =>
     origin,
     ...(r.body ? { body: r.examples?.body ?? {} } : {}),
     ...(r.bodyMediaType
-      ? { contentType: r.bodyMediaType, raw: String(r.examples?.body ?? '') }
+      ? {
+          contentType: r.bodyMediaType,
+          raw: typeof r.examples?.body === 'string' ? r.examples.body : '',
+        }
       : {}),
   });
 

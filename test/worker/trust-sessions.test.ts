@@ -95,7 +95,7 @@ describe('widget sessions', () => {
     expect(s.scope).toEqual({ clientId: 'acme' });
     const own = await read('/v1/clients/acme', s.token);
     expect(own.status).toBe(200);
-    expect(((await own.json()) as { id: string }).id).toBe('acme');
+    expect((await own.json<{ id: string }>()).id).toBe('acme');
     const other = await expectProblem(await read('/v1/clients/globex', s.token), 404);
     const missing = await expectProblem(await read('/v1/clients/no-such-client', s.token), 404);
     expect(other.detail.replace('globex', 'X')).toBe(missing.detail.replace('no-such-client', 'X'));

@@ -27,7 +27,6 @@ import { getClient, loadAllSnapshots } from '../db/clients.ts';
 import { loadReviewDates } from '../db/dossier.ts';
 import { clientEvents } from '../db/events.ts';
 import type { WorkspaceRow } from '../db/workspaces.ts';
-import type { Env } from '../env.ts';
 import { ingestEvents } from '../ingest.ts';
 import { ApiError } from '../problem.ts';
 import { route } from '../route.ts';

@@ -42,11 +42,14 @@ async function readPurchases(request: Request): Promise<ClientEvent[]> {
   const seen = new Map<string, number>();
   const events: ClientEvent[] = [];
   try {
-    for await (const { line, fields } of csvRecords(request.body, (n) => {
-      bytes += n;
-      if (bytes > MAX_IMPORT_BYTES)
-        throw new ApiError(413, `An import may hold at most ${MAX_IMPORT_BYTES} bytes`);
-    })) {
+    for await (const { line, fields } of csvRecords(
+      request.body as ReadableStream<Uint8Array>,
+      (n) => {
+        bytes += n;
+        if (bytes > MAX_IMPORT_BYTES)
+          throw new ApiError(413, `An import may hold at most ${MAX_IMPORT_BYTES} bytes`);
+      },
+    )) {
       if (columns === null) {
         columns = fields.map((f) => f.trim().toLowerCase());
         const known = new Set<string>([...IMPORT_COLUMNS, ...IMPORT_OPTIONAL_COLUMNS]);
@@ -74,7 +77,9 @@ async function readPurchases(request: Request): Promise<ClientEvent[]> {
         });
       } else {
         const raw = Object.fromEntries(
-          columns.map((c, i) => [c, fields[i]!.trim()]).filter(([, value]) => value !== ''),
+          columns
+            .map((c, i): [string, string] => [c, fields[i]!.trim()])
+            .filter(([, value]) => value !== ''),
         );
         const row = v.safeParse(ImportRowSchema, raw);
         if (!row.success) errors.push(...issuesToErrors(row.issues, `line.${line}`));

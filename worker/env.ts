@@ -1,7 +1,0 @@
-export interface Env {
-  DB: D1Database;
-  /** Worker secret: the only token that may create workspaces. */
-  ADMIN_TOKEN?: string;
-  ASSETS?: Fetcher;
-  ENVIRONMENT?: string;
-}
