@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../schema/settings.ts';
 import { sweepWorkspace } from '../../worker/sweep.ts';
-import { seedPortfolio } from '../fixtures/portfolio/seed.ts';
+import { seedPortfolio } from './seed-portfolio.ts';
 import { createWorkspace, type Workspace } from './helpers.ts';
 import { meteredCall } from './meter.ts';
 
