@@ -41,7 +41,9 @@ export default {
   exclude: [
     'components/**/*.test.ts',
     'components/**/*.d.ts',
+    // Test helpers and sample answers: no part of the package.
     'components/shared/testing.ts',
+    'components/shared/fixtures.ts',
     'components/**/*.styles.ts',
   ],
   outdir: 'dist',

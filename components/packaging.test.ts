@@ -214,7 +214,7 @@ test('every module imports where there is no DOM, without touching document or w
   expect(JSON.parse(stdout)).toEqual({ document: 'undefined', window: 'undefined' });
 });
 
-test('the custom elements manifest describes every tag: attributes, events, parts and custom properties', async () => {
+test('the custom elements manifest lists only the product modules and describes every tag: attributes, events, parts and custom properties', async () => {
   const manifest = JSON.parse(await commands.analyzeManifest()) as {
     modules: {
       path: string;
@@ -222,6 +222,40 @@ test('the custom elements manifest describes every tag: attributes, events, part
       exports?: { kind: string; name: string }[];
     }[];
   };
+  // The product's modules only: no tests, styles, test helpers or sample answers (fixtures.ts).
+  expect(manifest.modules.map((m) => m.path).sort()).toEqual(
+    [
+      'components/clientfolio.ts',
+      'components/index.ts',
+      'components/abc-xyz-matrix/abc-xyz-matrix.ts',
+      'components/abc-xyz-matrix/cells.ts',
+      'components/abc-xyz-matrix/folio-abc-xyz-matrix.ts',
+      'components/action-list/action-list.ts',
+      'components/action-list/folio-action-list.ts',
+      'components/action-list/groups.ts',
+      'components/action-list/messages.ts',
+      'components/client-badge/client-badge.ts',
+      'components/client-badge/folio-client-badge.ts',
+      'components/client-badge/icons.ts',
+      'components/client-card/client-card.ts',
+      'components/client-card/folio-client-card.ts',
+      'components/clv-calculator/clv-calculator.ts',
+      'components/clv-calculator/fields.ts',
+      'components/clv-calculator/folio-clv-calculator.ts',
+      'components/shared/api.ts',
+      'components/shared/data-element.ts',
+      'components/shared/events.ts',
+      'components/shared/folio-element.ts',
+      'components/shared/format.ts',
+      'components/shared/locale.ts',
+      'components/shared/messages.ts',
+      'components/shared/profile.ts',
+      'components/shared/styles.ts',
+      'components/shared/view.ts',
+      'components/stage-funnel/folio-stage-funnel.ts',
+      'components/stage-funnel/stage-funnel.ts',
+    ].sort(),
+  );
   const defined = manifest.modules.flatMap((m) =>
     (m.exports ?? []).filter((e) => e.kind === 'custom-element-definition').map((e) => e.name),
   );

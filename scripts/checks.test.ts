@@ -1,7 +1,7 @@
 // `npm test` runs the type check, the lint and the format check before the suites; these tests
 // show that each of them rejects a bad snippet with the project's own configuration (and that
 // core/ sees no DOM, Workers or Node globals), so the gate cannot pass vacuously.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ESLint } from 'eslint';
 import * as prettier from 'prettier';
@@ -107,5 +107,25 @@ describe('the format check', () => {
     expect(await prettier.check(messy, options)).toBe(false);
     expect(await prettier.check(await prettier.format(messy, options), options)).toBe(true);
     expect(await prettier.format(messy, options)).toBe("export const x = { a: 1, b: 'two' };\n");
+  });
+});
+
+describe('the layering', () => {
+  const workerFiles = (readdirSync(path.join(root, 'worker'), { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .map((f) => ({ file: f, text: readFileSync(path.join(root, 'worker', f), 'utf8') }));
+
+  it('keeps every SQL statement in worker/db/', () => {
+    const outside = workerFiles.filter(
+      ({ file, text }) => !file.startsWith('db/') && /\.prepare\(/.test(text),
+    );
+    expect(outside.map((f) => f.file)).toEqual([]);
+  });
+
+  it('raises no HTTP error in worker/db/', () => {
+    const inDb = workerFiles.filter(
+      ({ file, text }) => file.startsWith('db/') && /ApiError|problem\.ts/.test(text),
+    );
+    expect(inDb.map((f) => f.file)).toEqual([]);
   });
 });

@@ -4,12 +4,17 @@ import { findLiveSession } from './db/sessions.ts';
 import { getWorkspace, type WorkspaceRow } from './db/workspaces.ts';
 import { ApiError } from './problem.ts';
 
-/** Who may call a route: nobody needs a key, only the admin token, or keys of these kinds. */
-export type Access = 'public' | 'admin' | { keys: readonly KeyKind[] };
+/**
+ * Who may call a route: nobody needs a key, only the admin token, or keys of these kinds (and,
+ * with `admin: true`, the admin token too: it then answers for every workspace).
+ */
+export type Access = 'public' | 'admin' | { keys: readonly KeyKind[]; admin?: true };
 
 export const SECRET = { keys: ['secret'] } as const satisfies Access;
 /** Widget reads: a server's secret key or a browser's publishable key from an allowed origin. */
 export const WIDGET = { keys: ['secret', 'publishable'] } as const satisfies Access;
+/** Operator reads: the admin token for every workspace, or a secret key for its own. */
+export const ADMIN_OR_SECRET = { keys: ['secret'], admin: true } as const satisfies Access;
 
 export interface AuthContext {
   workspace: WorkspaceRow;
@@ -40,6 +45,15 @@ export function bearerToken(request: Request): string | null {
   const header = request.headers.get('authorization');
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   return match?.[1] ?? null;
+}
+
+/** Whether the bearer token is shaped like an API key or a widget session rather than the admin token. */
+export function carriesKey(request: Request): boolean {
+  const token = bearerToken(request);
+  return (
+    token !== null &&
+    (token.startsWith(SESSION_PREFIX) || KEY_PREFIX[token.slice(0, 3)] !== undefined)
+  );
 }
 
 export async function requireAdmin(request: Request, env: Env): Promise<void> {

@@ -1,5 +1,7 @@
 import { deleteClientStatements } from './db/clients.ts';
-import { forgetScopeStatement } from './idempotency.ts';
+import { forgetReferralsToStatement } from './db/events.ts';
+import { forgetScopeStatement } from './db/idempotency.ts';
+import { deleteClientSessionsStatement } from './db/sessions.ts';
 
 /**
  * Erasure of one client, in one atomic batch: the client, its events and everything derived
@@ -16,15 +18,8 @@ export function eraseClientStatements(
 ): D1PreparedStatement[] {
   return [
     ...deleteClientStatements(db, workspaceId, clientId),
-    db
-      .prepare(
-        `UPDATE events SET body = json_remove(body, '$.referredClientId')
-         WHERE workspace_id = ?1 AND type = 'referral' AND json_extract(body, '$.referredClientId') = ?2`,
-      )
-      .bind(workspaceId, clientId),
-    db
-      .prepare('DELETE FROM widget_sessions WHERE workspace_id = ?1 AND client_id = ?2')
-      .bind(workspaceId, clientId),
+    forgetReferralsToStatement(db, workspaceId, clientId),
+    deleteClientSessionsStatement(db, workspaceId, clientId),
     forgetScopeStatement(db, workspaceId),
   ];
 }

@@ -1,5 +1,11 @@
 import { IdempotencyKeySchema } from '../schema/keys.ts';
 import { sha256Hex } from './crypto.ts';
+import {
+  claimIdempotencyKey,
+  getIdempotencyRecord,
+  releaseIdempotencyKey,
+  storeIdempotentAnswer,
+} from './db/idempotency.ts';
 import { canonicalJson } from './ingest.ts';
 import { ApiError } from './problem.ts';
 import { parseValue } from './validate.ts';
@@ -54,32 +60,17 @@ const addMs = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOS
  * the handler and `settle`.
  */
 export async function claim(db: D1Database, c: Claim, now: string): Promise<Response | null> {
-  // An expired record, or a lock whose holder died, is taken over in the same statement.
-  const taken = await db
-    .prepare(
-      `INSERT INTO idempotency_keys (scope, key, request_hash, created_at, expires_at, locked_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-       ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, status = NULL, answer = NULL,
-         created_at = excluded.created_at, expires_at = excluded.expires_at, locked_until = excluded.locked_until
-       WHERE idempotency_keys.expires_at <= excluded.created_at OR (idempotency_keys.status IS NULL AND idempotency_keys.locked_until <= excluded.created_at)`,
-    )
-    .bind(
-      c.scope,
-      c.key,
-      c.requestHash,
-      now,
-      addMs(now, IDEMPOTENCY_TTL_HOURS * 3_600_000),
-      addMs(now, LOCK_MS),
-    )
-    .run();
-  if (taken.meta.changes > 0) return null;
+  const claimed = await claimIdempotencyKey(
+    db,
+    c,
+    now,
+    addMs(now, IDEMPOTENCY_TTL_HOURS * 3_600_000),
+    addMs(now, LOCK_MS),
+  );
+  if (claimed) return null;
 
-  const row = await db
-    .prepare(
-      'SELECT request_hash, status, answer FROM idempotency_keys WHERE scope = ?1 AND key = ?2',
-    )
-    .bind(c.scope, c.key)
-    .first<{ request_hash: string; status: number | null; answer: string | null }>();
-  if (row && row.request_hash !== c.requestHash) {
+  const row = await getIdempotencyRecord(db, c.scope, c.key);
+  if (row && row.requestHash !== c.requestHash) {
     throw new ApiError(
       422,
       `This ${IDEMPOTENCY_HEADER} was already used with a different request; use a new key for a new request`,
@@ -133,12 +124,7 @@ export async function settle(db: D1Database, c: Claim, response: Response): Prom
       body,
     }),
   );
-  await db
-    .prepare(
-      'UPDATE idempotency_keys SET status = ?4, answer = ?5, locked_until = NULL WHERE scope = ?1 AND key = ?2 AND request_hash = ?3',
-    )
-    .bind(c.scope, c.key, c.requestHash, response.status, sealed)
-    .run();
+  await storeIdempotentAnswer(db, c, response.status, sealed);
   return new Response(response.status === 204 ? null : body, {
     status: response.status,
     statusText: response.statusText,
@@ -146,22 +132,7 @@ export async function settle(db: D1Database, c: Claim, response: Response): Prom
   });
 }
 
-export async function release(db: D1Database, c: Claim): Promise<void> {
-  await db
-    .prepare(
-      'DELETE FROM idempotency_keys WHERE scope = ?1 AND key = ?2 AND request_hash = ?3 AND status IS NULL',
-    )
-    .bind(c.scope, c.key, c.requestHash)
-    .run();
-}
-
-/** Records past their 24 hours, of every scope; for the nightly job (a reused key takes over its own anyway). */
-export const purgeExpiredIdempotencyStatement = (db: D1Database, now: string) =>
-  db.prepare('DELETE FROM idempotency_keys WHERE expires_at <= ?1').bind(now);
-
-/** Forgets a workspace's records (erasure: a stored answer may quote the erased client). */
-export const forgetScopeStatement = (db: D1Database, scope: string) =>
-  db.prepare('DELETE FROM idempotency_keys WHERE scope = ?1').bind(scope);
+export const release = (db: D1Database, c: Claim): Promise<void> => releaseIdempotencyKey(db, c);
 
 const encoder = new TextEncoder();
 

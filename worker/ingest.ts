@@ -5,12 +5,11 @@ import type { ClientEvent, EventBatchResult } from '../schema/events.ts';
 import type { Stage } from '../schema/lifecycle.ts';
 import type { Settings } from '../schema/settings.ts';
 import { sha256Hex } from './crypto.ts';
-import { getClientVersions } from './db/clients.ts';
-import { replaceDerivedStatements, versionGuardStatements, isGuardConflict } from './db/derived.ts';
-import { findEventHashes, insertEventStatements, loadEventsOf } from './db/events.ts';
-import { chunk, placeholders } from './db/plan.ts';
+import { guardedDerivationStatements, isGuardConflict } from './db/derived.ts';
+import { findEventHashes, insertEventStatements, isDuplicateEventError } from './db/events.ts';
 import { withRetry } from './db/retry.ts';
 import { ApiError } from './problem.ts';
+import { guardedRederive, readDerivationInputs } from './rederive.ts';
 
 const MAX_ATTEMPTS = 6;
 
@@ -91,77 +90,53 @@ export async function ingestEvents(
       errors: conflicts,
     });
 
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const stored = await withRetry(() => findEventHashes(db, workspaceId, [...unique.keys()]));
-    const fresh: Prepared[] = [];
-    let storedDuplicates = 0;
-    for (const p of unique.values()) {
-      const hash = stored.get(p.event.id);
-      if (hash === undefined) fresh.push(p);
-      else if (hash === p.hash) storedDuplicates++;
-      else
-        conflicts.push({
-          path: `events.${p.index}.id`,
-          message: 'was already stored with different content',
-        });
-    }
-    if (conflicts.length > 0)
-      throw new ApiError(
-        409,
-        'Event ids already stored with different content; nothing was stored',
-        { errors: conflicts },
-      );
-    if (fresh.length === 0) return { accepted: 0, duplicates: duplicates + storedDuplicates };
+  const committed = await guardedRederive(
+    db,
+    MAX_ATTEMPTS,
+    async () => {
+      const stored = await withRetry(() => findEventHashes(db, workspaceId, [...unique.keys()]));
+      const fresh: Prepared[] = [];
+      let storedDuplicates = 0;
+      for (const p of unique.values()) {
+        const hash = stored.get(p.event.id);
+        if (hash === undefined) fresh.push(p);
+        else if (hash === p.hash) storedDuplicates++;
+        else
+          conflicts.push({
+            path: `events.${p.index}.id`,
+            message: 'was already stored with different content',
+          });
+      }
+      if (conflicts.length > 0)
+        throw new ApiError(
+          409,
+          'Event ids already stored with different content; nothing was stored',
+          { errors: conflicts },
+        );
+      const result = { accepted: fresh.length, duplicates: duplicates + storedDuplicates };
+      if (fresh.length === 0) return { batch: null, result };
 
-    const clientIds = [...new Set(fresh.map((p) => p.event.clientId))];
-    const [versions, history] = await withRetry(() =>
-      Promise.all([
-        getClientVersions(db, workspaceId, clientIds),
-        loadEventsOf(db, workspaceId, clientIds),
-      ]),
-    );
-    const derived = new Map<string, DerivedClient>();
-    const freshByClient = Map.groupBy(fresh, (p) => p.event.clientId);
-    for (const id of clientIds) {
-      const all = [...(history.get(id) ?? []), ...freshByClient.get(id)!.map((p) => p.event)];
-      derived.set(id, deriveClient(all, settings.lifecycle, options.sleepRule));
-    }
-
-    const expected = new Map(clientIds.map((id) => [id, versions.get(id) ?? -1]));
-    const statements = [
-      ...versionGuardStatements(db, workspaceId, expected),
-      ...clientIds
-        .filter((id) => !versions.has(id))
-        .map((id) =>
-          db
-            .prepare(
-              'INSERT INTO clients (workspace_id, id, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)',
-            )
-            .bind(workspaceId, id, options.now),
-        ),
-      ...chunk(clientIds, 97).map((part) =>
-        db
-          .prepare(
-            `UPDATE clients SET version = version + 1, updated_at = ?2 WHERE workspace_id = ?1 AND id IN (${placeholders(part.length, 2)})`,
-          )
-          .bind(workspaceId, options.now, ...part),
-      ),
-      ...insertEventStatements(db, workspaceId, fresh, options.now),
-      ...replaceDerivedStatements(db, workspaceId, derived),
-    ];
-    try {
-      await withRetry(() => db.batch(statements));
-      return { accepted: fresh.length, duplicates: duplicates + storedDuplicates };
-    } catch (error) {
-      // Another writer touched these clients (or stored the same events) first: derive again.
-      if (
-        isGuardConflict(error) ||
-        (error instanceof Error && /UNIQUE constraint failed/i.test(error.message))
-      )
-        continue;
-      throw error;
-    }
-  }
+      const clientIds = [...new Set(fresh.map((p) => p.event.clientId))];
+      const { versions, history } = await readDerivationInputs(db, workspaceId, clientIds);
+      const derived = new Map<string, DerivedClient>();
+      const freshByClient = Map.groupBy(fresh, (p) => p.event.clientId);
+      for (const id of clientIds) {
+        const all = [...(history.get(id) ?? []), ...freshByClient.get(id)!.map((p) => p.event)];
+        derived.set(id, deriveClient(all, settings.lifecycle, options.sleepRule));
+      }
+      const expected = new Map(clientIds.map((id) => [id, versions.get(id) ?? -1]));
+      const batch = guardedDerivationStatements(db, workspaceId, {
+        expected,
+        derived,
+        now: options.now,
+        alongside: insertEventStatements(db, workspaceId, fresh, options.now),
+      });
+      return { batch, result };
+    },
+    // Another writer touched these clients (or stored the same events) first: derive again.
+    (error) => isGuardConflict(error) || isDuplicateEventError(error),
+  );
+  if (committed) return committed.result;
   throw new ApiError(
     503,
     'Too many concurrent writes to the same clients; nothing was stored. Retry shortly.',

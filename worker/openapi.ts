@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import * as clients from '../schema/clients.ts';
 import * as common from '../schema/common.ts';
 import * as events from '../schema/events.ts';
+import * as jobs from '../schema/jobs.ts';
 import * as keys from '../schema/keys.ts';
 import * as lifecycle from '../schema/lifecycle.ts';
 import * as segments from '../schema/segments.ts';
@@ -60,6 +61,7 @@ const NAMED = namedSchemas([
   keys,
   segments,
   value,
+  jobs,
 ]);
 
 /** Hand-written annotations for named schemas whose checks JSON Schema cannot express. */
@@ -221,7 +223,8 @@ const SECURITY_SCHEMES = {
   adminToken: {
     type: 'http',
     scheme: 'bearer',
-    description: 'The admin token (Worker secret `ADMIN_TOKEN`): only creates workspaces.',
+    description:
+      'The admin token (Worker secret `ADMIN_TOKEN`): creates workspaces and reads the job runs of every workspace.',
   },
   secretKey: {
     type: 'http',
@@ -246,7 +249,7 @@ const SECURITY_SCHEMES = {
 function securityOf(spec: RouteSpec): Json[] {
   if (spec.access === 'public') return [];
   if (spec.access === 'admin') return [{ adminToken: [] }];
-  const schemes: Json[] = [];
+  const schemes: Json[] = spec.access.admin ? [{ adminToken: [] }] : [];
   if (spec.access.keys.includes('secret')) schemes.push({ secretKey: [] });
   if (spec.access.keys.includes('publishable'))
     schemes.push({ publishableKey: [] }, { widgetSession: [] });
@@ -431,7 +434,7 @@ export const LIMITS = {
 
 const DESCRIPTION = `Clientfolio: client lifecycle and client portfolio over HTTP.
 
-**Authentication.** \`Authorization: Bearer <token>\` on every request except \`GET /v1/health\` and \`GET /openapi.json\`. The admin token creates workspaces; a secret key (\`sk_…\`) does everything within its workspace from a server; a publishable key (\`pk_…\`) or a widget session (\`wst_…\`) reads widget data from the workspace's allowed origins. A missing or wrong key is 401, a key used outside its rights 403, another workspace's object 404.
+**Authentication.** \`Authorization: Bearer <token>\` on every request except \`GET /v1/health\` and \`GET /openapi.json\`. The admin token creates workspaces and reads every job run; a secret key (\`sk_…\`) does everything within its workspace from a server; a publishable key (\`pk_…\`) or a widget session (\`wst_…\`) reads widget data from the workspace's allowed origins. A missing or wrong key is 401, a key used outside its rights 403, another workspace's object 404.
 
 **Errors.** Every error is \`application/problem+json\` (RFC 9457) with \`type\`, \`title\`, \`status\`, \`detail\`, and for validation errors \`errors: [{ path, message }]\` naming each offending field. An unknown path is 404, a known path with another method 405 with \`Allow\`. Every answer carries a \`request-id\` header.
 

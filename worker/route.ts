@@ -15,7 +15,11 @@ interface BaseContext {
   now: string;
 }
 export type RouteContext<A extends Access, B = undefined, Q = undefined> = BaseContext &
-  (A extends { keys: readonly unknown[] } ? { auth: AuthContext } : { auth?: undefined }) & {
+  (A extends { admin: true }
+    ? { /** Undefined when the admin token called. */ auth?: AuthContext }
+    : A extends { keys: readonly unknown[] }
+      ? { auth: AuthContext }
+      : { auth?: undefined }) & {
     /** The body, validated by the route's `body` schema before the handler runs. */
     body: Out<B>;
     /** The query string, validated by the route's `query` schema. */

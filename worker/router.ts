@@ -1,8 +1,9 @@
 import { AutoRouter, type IRequest, type RouterType } from 'itty-router';
-import { type AuthContext, authenticate, requireAdmin } from './auth.ts';
+import { type AuthContext, authenticate, carriesKey, requireAdmin } from './auth.ts';
 import { corsify, preflight } from './cors.ts';
 import { randomToken } from './crypto.ts';
 import { getClient } from './db/clients.ts';
+import { DatabaseUnavailableError } from './db/retry.ts';
 import {
   answerSecret,
   type Claim,
@@ -83,6 +84,8 @@ function handlerFor(spec: RouteSpec) {
     const now = new Date().toISOString();
     let auth: AuthContext | undefined;
     if (spec.access === 'admin') await requireAdmin(request, env);
+    else if (spec.access !== 'public' && spec.access.admin && !carriesKey(request))
+      await requireAdmin(request, env);
     else if (spec.access !== 'public') {
       auth = await authenticate(request, env, spec.access, now);
       stateOf(request).allowedOrigins = auth.workspace.allowedOrigins;
@@ -116,6 +119,10 @@ function handlerFor(spec: RouteSpec) {
 /** Maps any thrown value to a problem+json answer; unexpected errors say nothing of internals. */
 function toProblem(error: unknown, request: RequestState): Response {
   if (error instanceof ApiError) return problemResponse(error.status, error.detail, error.extra);
+  if (error instanceof DatabaseUnavailableError)
+    return problemResponse(503, error.message, {
+      headers: { 'retry-after': String(error.retryAfterSeconds) },
+    });
   const { requestId } = stateOf(request);
   console.error(
     JSON.stringify({

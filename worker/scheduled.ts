@@ -1,43 +1,106 @@
-import * as v from 'valibot';
 import { resolveFitRequest } from '../core/value/model.ts';
-import { SettingsSchema } from '../schema/settings.ts';
+import { DAY_MS } from '../schema/common.ts';
+import { purgeRunsStatements, workspacesToRetry } from './db/jobs.ts';
 import { purgeAllExpiredSessionsStatement } from './db/sessions.ts';
-import { purgeExpiredIdempotencyStatement } from './idempotency.ts';
+import { listStoredWorkspaces } from './db/workspaces.ts';
+import { purgeExpiredIdempotencyStatement } from './db/idempotency.ts';
+import {
+  type GlobalStep,
+  type JobDefinition,
+  runIdPrefix,
+  runJob,
+  type RunSummary,
+  type WorkspaceStep,
+} from './job-runner.ts';
 import { restageWorkspace } from './restage.ts';
 import { sweepWorkspace } from './sweep.ts';
 import { fitWorkspaceModel, sleepRuleFor } from './value.ts';
 
+/** The cron expressions of wrangler.toml's `[triggers]`, by the job each one starts. */
+export const NIGHTLY_CRON = '17 3 * * *';
+export const RETRY_CRON = '47 * * * *';
+
+/** Job runs are kept this long, then purged by the nightly run. */
+export const JOB_RUNS_KEPT_DAYS = 90;
+/** A workspace failing this many runs in a row waits for the next nightly run instead of the hourly retry. */
+export const RETRY_ATTEMPTS = 3;
+
+/** Drops expired idempotency records and widget sessions of every workspace, and old job runs. */
+const purge: GlobalStep = {
+  name: 'purge',
+  async run(db, now) {
+    const cutoff = new Date(Date.parse(now) - JOB_RUNS_KEPT_DAYS * DAY_MS).toISOString();
+    await db.batch([
+      purgeExpiredIdempotencyStatement(db, now),
+      purgeAllExpiredSessionsStatement(db, now),
+      ...purgeRunsStatements(db, runIdPrefix(cutoff)),
+    ]);
+  },
+};
+
+/** Refits the CLV model on the whole history (below the minimum data it records why and changes nothing else). */
+const fit: WorkspaceStep = {
+  name: 'fit',
+  async run({ db, workspaceId, settings, now }) {
+    const request = resolveFitRequest({}, settings.value, now);
+    if (request.ok) await fitWorkspaceModel(db, workspaceId, request.value, now);
+  },
+};
+
+/** Re-derives the stage histories, so that rule changes and a new model's P(alive) reach every client. */
+const restage: WorkspaceStep = {
+  name: 'restage',
+  async run({ db, workspaceId, settings, now }) {
+    const sleepRule = await sleepRuleFor(db, workspaceId, settings);
+    return { clients: await restageWorkspace(db, workspaceId, settings, now, sleepRule) };
+  },
+};
+
 /**
- * Nightly upkeep, never inside a user's request: drop expired idempotency records and widget
- * sessions, refit each workspace's CLV model on its whole
- * history (below the minimum data it records why and changes nothing else), then re-derive the
- * stage histories so that rule changes and a new model's P(alive) reach every client.
+ * What the nightly run does for each workspace, in order. A new nightly step is one more entry
+ * here: the runner isolates, times and records it like the others.
  * (Time-driven transitions need no job: they are stored ahead of time.)
  */
-export async function nightly(env: Env, now: string): Promise<void> {
-  await env.DB.batch([
-    purgeExpiredIdempotencyStatement(env.DB, now),
-    purgeAllExpiredSessionsStatement(env.DB, now),
-  ]);
-  const workspaces = await env.DB.prepare('SELECT id, settings FROM workspaces').all<{
-    id: string;
-    settings: string;
-  }>();
-  for (const ws of workspaces.results) {
-    const settings = v.parse(SettingsSchema, JSON.parse(ws.settings));
-    const request = resolveFitRequest({}, settings.value, now);
-    if (request.ok) await fitWorkspaceModel(env.DB, ws.id, request.value, now);
-    await restageWorkspace(
-      env.DB,
-      ws.id,
-      settings,
-      now,
-      await sleepRuleFor(env.DB, ws.id, settings),
-    );
-    await sweepWorkspace(env.DB, ws.id, now);
-  }
+/** Brings the funnel's day histograms up to now, after the restage has rewritten the spells. */
+const sweep: WorkspaceStep = {
+  name: 'sweep',
+  async run({ db, workspaceId, now }) {
+    await sweepWorkspace(db, workspaceId, now);
+  },
+};
+
+export const NIGHTLY_STEPS: readonly WorkspaceStep[] = [fit, restage, sweep];
+
+/** Nightly upkeep, never inside a user's request: the purge, then every workspace's steps. */
+export const nightlyJob: JobDefinition = {
+  job: 'nightly',
+  before: [purge],
+  steps: NIGHTLY_STEPS,
+  workspaces: listStoredWorkspaces,
+};
+
+export const nightly = (env: Env, now: string): Promise<RunSummary> =>
+  runJob(env.DB, nightlyJob, { now });
+
+/**
+ * The hourly retry: the nightly steps again for the workspaces whose latest part of a run failed
+ * (fewer than RETRY_ATTEMPTS times in a row). With nothing to retry it records no run.
+ */
+export async function retryFailed(env: Env, now: string): Promise<RunSummary | null> {
+  const pending = new Set(await workspacesToRetry(env.DB, RETRY_ATTEMPTS));
+  if (pending.size === 0) return null;
+  return runJob(
+    env.DB,
+    {
+      job: 'nightly-retry',
+      steps: NIGHTLY_STEPS,
+      workspaces: async (db) => (await listStoredWorkspaces(db)).filter((ws) => pending.has(ws.id)),
+    },
+    { now },
+  );
 }
 
-export function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): void {
-  ctx.waitUntil(nightly(env, new Date().toISOString()));
+export function scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): void {
+  const now = new Date(controller.scheduledTime).toISOString();
+  ctx.waitUntil(controller.cron === RETRY_CRON ? retryFailed(env, now) : nightly(env, now));
 }

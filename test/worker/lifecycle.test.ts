@@ -1,8 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { planInsert } from '../../worker/db/plan.ts';
-import { withRetry } from '../../worker/db/retry.ts';
-import { ApiError } from '../../worker/problem.ts';
+import { DatabaseUnavailableError, withRetry } from '../../worker/db/retry.ts';
 import { callJson, createWorkspace, expectProblem, call, postEvents } from './helpers.ts';
 
 describe('funnel', () => {
@@ -155,7 +154,7 @@ describe('D1 as it is', () => {
     expect(statements).toHaveLength(Math.ceil(250 / 14));
   });
 
-  it('retries transient errors with backoff and ends in 503 with Retry-After', async () => {
+  it('retries transient errors with backoff, then gives up with DatabaseUnavailableError (a 503)', async () => {
     let calls = 0;
     const flaky = async () => {
       calls++;
@@ -170,11 +169,8 @@ describe('D1 as it is', () => {
       },
       { attempts: 3, sleep: async () => {} },
     );
-    await expect(down).rejects.toMatchObject({
-      status: 503,
-      extra: { headers: { 'retry-after': '2' } },
-    });
-    await expect(down).rejects.toBeInstanceOf(ApiError);
+    await expect(down).rejects.toMatchObject({ retryAfterSeconds: 2 });
+    await expect(down).rejects.toBeInstanceOf(DatabaseUnavailableError);
     const fatal = withRetry(
       async () => {
         throw new Error('no such table: x');

@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { purgeAllExpiredSessionsStatement } from '../../worker/db/sessions.ts';
-import { purgeExpiredIdempotencyStatement, requestHash } from '../../worker/idempotency.ts';
+import { purgeExpiredIdempotencyStatement } from '../../worker/db/idempotency.ts';
+import { requestHash } from '../../worker/idempotency.ts';
 import { ADMIN, call, callJson, createWorkspace, expectProblem } from './helpers.ts';
 
 const count = async (sql: string, ...args: unknown[]) =>

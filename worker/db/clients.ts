@@ -6,7 +6,7 @@ import type {
 } from '../../schema/clients.ts';
 import type { Stage } from '../../schema/lifecycle.ts';
 import { emptyAggregates } from '../../core/lifecycle/aggregates.ts';
-import { selectIn } from './plan.ts';
+import { chunk, placeholders, selectIn } from './plan.ts';
 import { flowDeltaStatements } from './rollups.ts';
 
 export interface ClientRow extends Omit<Client, 'stage' | 'stageSince'> {
@@ -289,4 +289,50 @@ function assembleSnapshots(
       periods: periodMap.get(c.id) ?? [],
     };
   });
+}
+
+/** Creates the listed clients, bare (events may name a client before it is upserted). */
+export function insertNewClientStatements(
+  db: D1Database,
+  workspaceId: string,
+  ids: readonly string[],
+  now: string,
+): D1PreparedStatement[] {
+  return ids.map((id) =>
+    db
+      .prepare(
+        'INSERT INTO clients (workspace_id, id, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)',
+      )
+      .bind(workspaceId, id, now),
+  );
+}
+
+/** Bumps the version of the listed clients, which a concurrent writer's version guard then sees. */
+export function bumpVersionStatements(
+  db: D1Database,
+  workspaceId: string,
+  ids: readonly string[],
+  now: string,
+): D1PreparedStatement[] {
+  return chunk(ids, 97).map((part) =>
+    db
+      .prepare(
+        `UPDATE clients SET version = version + 1, updated_at = ?2 WHERE workspace_id = ?1 AND id IN (${placeholders(part.length, 2)})`,
+      )
+      .bind(workspaceId, now, ...part),
+  );
+}
+
+/** One page of a workspace's client ids in id order, after `after` (keyset pagination). */
+export async function clientIdsAfter(
+  db: D1Database,
+  workspaceId: string,
+  after: string,
+  limit: number,
+): Promise<string[]> {
+  const page = await db
+    .prepare('SELECT id FROM clients WHERE workspace_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3')
+    .bind(workspaceId, after, limit)
+    .all<{ id: string }>();
+  return page.results.map((r) => r.id);
 }

@@ -1,6 +1,42 @@
 import type { DerivedClient } from '../../core/lifecycle/derive.ts';
+import { bumpVersionStatements, insertNewClientStatements } from './clients.ts';
 import { chunk, planInsert, placeholders } from './plan.ts';
 import { flowDeltaStatements } from './rollups.ts';
+
+/**
+ * The batch that commits a re-derivation: the version guard on the versions read before deriving
+ * (-1: the client did not exist and is created), the version bumps, `alongside` (e.g. the new
+ * events), then the derived rows. It commits whole or aborts whole on a lost race.
+ */
+export function guardedDerivationStatements(
+  db: D1Database,
+  workspaceId: string,
+  {
+    expected,
+    derived,
+    now,
+    alongside = [],
+  }: {
+    expected: ReadonlyMap<string, number>;
+    derived: ReadonlyMap<string, DerivedClient>;
+    now: string;
+    alongside?: D1PreparedStatement[];
+  },
+): D1PreparedStatement[] {
+  const ids = [...expected.keys()];
+  return [
+    ...versionGuardStatements(db, workspaceId, expected),
+    ...insertNewClientStatements(
+      db,
+      workspaceId,
+      ids.filter((id) => expected.get(id) === -1),
+      now,
+    ),
+    ...bumpVersionStatements(db, workspaceId, ids, now),
+    ...alongside,
+    ...replaceDerivedStatements(db, workspaceId, derived),
+  ];
+}
 
 /**
  * Replaces everything derived for the listed clients (stage spells, aggregates, monthly buckets)

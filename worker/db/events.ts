@@ -90,3 +90,24 @@ export function insertEventStatements(
     ]),
   );
 }
+
+/**
+ * Erasure: other clients' referral events keep the fact of a referral but forget whom it named
+ * (their stored content hash stays, so the original event re-sent is still a duplicate).
+ */
+export function forgetReferralsToStatement(
+  db: D1Database,
+  workspaceId: string,
+  clientId: string,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE events SET body = json_remove(body, '$.referredClientId')
+       WHERE workspace_id = ?1 AND type = 'referral' AND json_extract(body, '$.referredClientId') = ?2`,
+    )
+    .bind(workspaceId, clientId);
+}
+
+/** Another writer stored the same event id first (the batch is then retried on fresh reads). */
+export const isDuplicateEventError = (error: unknown) =>
+  error instanceof Error && /UNIQUE constraint failed/i.test(error.message);

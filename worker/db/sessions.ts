@@ -74,3 +74,14 @@ export function purgeExpiredSessionsStatement(
 /** Expired sessions of every workspace; for the nightly job. */
 export const purgeAllExpiredSessionsStatement = (db: D1Database, now: string) =>
   db.prepare('DELETE FROM widget_sessions WHERE expires_at <= ?1').bind(now);
+
+/** Ends the widget sessions scoped to one client (erasure). */
+export function deleteClientSessionsStatement(
+  db: D1Database,
+  workspaceId: string,
+  clientId: string,
+): D1PreparedStatement {
+  return db
+    .prepare('DELETE FROM widget_sessions WHERE workspace_id = ?1 AND client_id = ?2')
+    .bind(workspaceId, clientId);
+}

@@ -94,3 +94,16 @@ export function updateWorkspaceStatements(
     ),
   ];
 }
+
+/**
+ * Every workspace with its settings as stored (for background jobs, which parse each one inside
+ * that workspace's own isolation, so that one corrupt row cannot stop the others).
+ */
+export async function listStoredWorkspaces(
+  db: D1Database,
+): Promise<{ id: string; settings: string }[]> {
+  const rows = await db
+    .prepare('SELECT id, settings FROM workspaces ORDER BY id')
+    .all<{ id: string; settings: string }>();
+  return rows.results;
+}

@@ -10,6 +10,7 @@ import { lifecycleRoutes } from './lifecycle.ts';
 import { segmentRoutes } from './segments.ts';
 import { clvRoutes } from './clv.ts';
 import { importRoutes } from './import.ts';
+import { jobRoutes } from './jobs.ts';
 import { sessionRoutes } from './sessions.ts';
 import { settingsRoutes } from './settings.ts';
 import { workspaceRoutes } from './workspaces.ts';
@@ -30,4 +31,5 @@ export const routes: RouteSpec[] = [
   ...importRoutes,
   ...actionRoutes,
   ...dossierRoutes,
+  ...jobRoutes,
 ];

@@ -9,7 +9,13 @@ import {
   KeySchema,
 } from '../../schema/keys.ts';
 import { SECRET } from '../auth.ts';
-import { insertKeyStatement, type KeyRow } from '../db/keys.ts';
+import {
+  getKey,
+  insertKeyStatement,
+  type KeyRow,
+  listKeys,
+  revokeKeyUnlessLastSecret,
+} from '../db/keys.ts';
 import { withRetry } from '../db/retry.ts';
 import { mintKey } from '../keys.ts';
 import { ApiError } from '../problem.ts';
@@ -23,48 +29,18 @@ const publicView = (k: Pick<KeyRow, 'id' | 'kind' | 'label' | 'createdAt' | 'rev
   revokedAt: k.revokedAt,
 });
 
-interface Raw {
-  id: string;
-  kind: KeyRow['kind'];
-  label: string | null;
-  created_at: string;
-  revoked_at: string | null;
-}
-const toKey = (r: Raw): Key => ({
-  id: r.id,
-  kind: r.kind,
-  label: r.label,
-  createdAt: r.created_at,
-  revokedAt: r.revoked_at,
-});
-const KEY_COLUMNS = 'id, kind, label, created_at, revoked_at';
-
-/**
- * Revokes a key unless it is the workspace's last active secret key. One statement, so two
- * concurrent revocations cannot both pass the check and lock the workspace out.
- */
+/** Revokes a key unless it is the workspace's last active secret key; revoking twice is a no-op. */
 async function revokeKey(
   db: D1Database,
   workspaceId: string,
   id: string,
   now: string,
 ): Promise<Key> {
-  const result = await db
-    .prepare(
-      `UPDATE api_keys SET revoked_at = ?3
-       WHERE workspace_id = ?1 AND id = ?2 AND revoked_at IS NULL
-         AND (kind <> 'secret' OR (SELECT COUNT(*) FROM api_keys WHERE workspace_id = ?1 AND kind = 'secret' AND revoked_at IS NULL) > 1)
-       RETURNING ${KEY_COLUMNS}`,
-    )
-    .bind(workspaceId, id, now)
-    .first<Raw>();
-  if (result) return toKey(result);
-  const row = await db
-    .prepare(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE workspace_id = ?1 AND id = ?2`)
-    .bind(workspaceId, id)
-    .first<Raw>();
+  const revoked = await revokeKeyUnlessLastSecret(db, workspaceId, id, now);
+  if (revoked) return publicView(revoked);
+  const row = await getKey(db, workspaceId, id);
   if (!row) throw new ApiError(404, `No key ${JSON.stringify(id)} in this workspace`);
-  if (row.revoked_at !== null) return toKey(row);
+  if (row.revokedAt !== null) return publicView(row);
   throw new ApiError(
     409,
     'This is the last active secret key of the workspace; create another secret key before revoking it',
@@ -121,12 +97,7 @@ export const keyRoutes = [
     responses: { 200: KeyListSchema },
     examples: { response: { data: [example] } },
     async handle({ env, auth }) {
-      const rows = await env.DB.prepare(
-        `SELECT ${KEY_COLUMNS} FROM api_keys WHERE workspace_id = ?1 ORDER BY created_at, id`,
-      )
-        .bind(auth.workspace.id)
-        .all<Raw>();
-      return { data: rows.results.map(toKey) };
+      return { data: (await listKeys(env.DB, auth.workspace.id)).map(publicView) };
     },
   }),
   route({
