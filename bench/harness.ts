@@ -37,9 +37,14 @@ export interface LocalApi {
  * A real `wrangler dev` (workerd + local D1 on disk) on its own port and state directory, so a
  * benchmark measures the whole path a request takes: HTTP, the Worker, D1.
  */
-export async function startLocalApi(name: string, port: number): Promise<LocalApi> {
+export async function startLocalApi(
+  name: string,
+  port: number,
+  { keepState = false } = {},
+): Promise<LocalApi> {
   const state = path.join(root, 'bench', '.tmp', name);
-  rmSync(state, { recursive: true, force: true });
+  // keepState: restart on the same local D1 file (e.g. after seeding it with the server down).
+  if (!keepState) rmSync(state, { recursive: true, force: true });
   mkdirSync(state, { recursive: true });
   const admin = 'bench-admin-token';
   const migrate = spawnSync(

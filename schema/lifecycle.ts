@@ -144,7 +144,7 @@ export const FunnelStageSchema = v.object({
   label: v.string(),
   /** Clients in the stage at `asOf`. */
   count: v.number(),
-  /** Clients who entered the stage in `[from, to)`. */
+  /** Entries into the stage in `[from, to)` (and by `asOf`): a client who re-enters counts again. */
   entered: v.number(),
   /** Clients who were ever in this stage by `asOf`. */
   reached: v.number(),
@@ -152,9 +152,9 @@ export const FunnelStageSchema = v.object({
   conversionToNext: v.nullable(v.number()),
   /** Of all clients with a stage, the share that reached this stage or beyond. */
   cumulativeConversion: v.number(),
-  /** Median length of a stay in this stage, ongoing stays counted up to `asOf`. */
+  /** Median length in whole UTC days of a stay in this stage, ongoing stays counted up to `asOf`. */
   medianDays: v.nullable(v.number()),
-  /** Median days from a client's first stage to entering this one. */
+  /** Median whole UTC days from a client's first stage to first entering this one. */
   cumulativeMedianDays: v.nullable(v.number()),
 });
 export type FunnelStage = v.InferOutput<typeof FunnelStageSchema>;

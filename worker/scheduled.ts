@@ -13,6 +13,7 @@ import {
   type WorkspaceStep,
 } from './job-runner.ts';
 import { restageWorkspace } from './restage.ts';
+import { sweepWorkspace } from './sweep.ts';
 import { fitWorkspaceModel, sleepRuleFor } from './value.ts';
 
 /** The cron expressions of wrangler.toml's `[triggers]`, by the job each one starts. */
@@ -60,7 +61,15 @@ const restage: WorkspaceStep = {
  * here: the runner isolates, times and records it like the others.
  * (Time-driven transitions need no job: they are stored ahead of time.)
  */
-export const NIGHTLY_STEPS: readonly WorkspaceStep[] = [fit, restage];
+/** Brings the funnel's day histograms up to now, after the restage has rewritten the spells. */
+const sweep: WorkspaceStep = {
+  name: 'sweep',
+  async run({ db, workspaceId, now }) {
+    await sweepWorkspace(db, workspaceId, now);
+  },
+};
+
+export const NIGHTLY_STEPS: readonly WorkspaceStep[] = [fit, restage, sweep];
 
 /** Nightly upkeep, never inside a user's request: the purge, then every workspace's steps. */
 export const nightlyJob: JobDefinition = {

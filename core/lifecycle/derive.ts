@@ -2,6 +2,8 @@ import type { ClientAggregates, PeriodBucket } from '../../schema/clients.ts';
 import type { ClientEvent } from '../../schema/events.ts';
 import type { LifecycleSettings, Milestone, StageSpell } from '../../schema/lifecycle.ts';
 import { aggregateEvents } from './aggregates.ts';
+import { funnelMarks, type FunnelMark } from './marks.ts';
+import { stageModel } from './models.ts';
 import { replayStages, type SleepRule } from './stages.ts';
 
 export interface DerivedClient {
@@ -9,6 +11,8 @@ export interface DerivedClient {
   milestones: Milestone[];
   aggregates: ClientAggregates;
   periods: PeriodBucket[];
+  /** What the funnel's rollups count for this client (first entries, furthest stage reached). */
+  marks: FunnelMark[];
 }
 
 /** Everything ingestion maintains for one client, derived from all of its events. */
@@ -24,5 +28,6 @@ export function deriveClient(
     interestRecheckDays: settings.interestRecheckDays,
     reactivations,
   });
-  return { stages, milestones, aggregates, periods };
+  const marks = funnelMarks(stages, stageModel(settings.model));
+  return { stages, milestones, aggregates, periods, marks };
 }

@@ -64,3 +64,19 @@ export function buildFunnel(
     };
   });
 }
+
+/**
+ * The median of a whole-day histogram (days → how many), the mean of the two middle values when
+ * the count is even; null when empty.
+ */
+export function histogramMedian(counts: ReadonlyMap<number, number>): number | null {
+  const days = [...counts].filter(([, n]) => n > 0).sort(([a], [b]) => a - b);
+  const total = days.reduce((sum, [, n]) => sum + n, 0);
+  if (total === 0) return null;
+  const at = (rank: number) => {
+    let seen = 0;
+    for (const [d, n] of days) if ((seen += n) >= rank) return d;
+    return days.at(-1)![0];
+  };
+  return (at(Math.floor((total + 1) / 2)) + at(Math.floor((total + 2) / 2))) / 2;
+}

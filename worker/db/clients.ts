@@ -7,6 +7,7 @@ import type {
 import type { Stage } from '../../schema/lifecycle.ts';
 import { emptyAggregates } from '../../core/lifecycle/aggregates.ts';
 import { chunk, placeholders, selectIn } from './plan.ts';
+import { flowDeltaStatements } from './rollups.ts';
 
 export interface ClientRow extends Omit<Client, 'stage' | 'stageSince'> {
   version: number;
@@ -157,11 +158,14 @@ export function deleteClientStatements(
   workspaceId: string,
   id: string,
 ): D1PreparedStatement[] {
-  return ['events', 'stage_spells', 'client_aggregates', 'client_periods']
-    .map((table) =>
-      db
-        .prepare(`DELETE FROM ${table} WHERE workspace_id = ?1 AND client_id = ?2`)
-        .bind(workspaceId, id),
+  return flowDeltaStatements(db, workspaceId, [id], -1)
+    .concat(
+      ['events', 'stage_spells', 'client_aggregates', 'client_periods', 'client_marks'].map(
+        (table) =>
+          db
+            .prepare(`DELETE FROM ${table} WHERE workspace_id = ?1 AND client_id = ?2`)
+            .bind(workspaceId, id),
+      ),
     )
     .concat(
       db.prepare('DELETE FROM clients WHERE workspace_id = ?1 AND id = ?2').bind(workspaceId, id),

@@ -1,6 +1,7 @@
 import type { DerivedClient } from '../../core/lifecycle/derive.ts';
 import { bumpVersionStatements, insertNewClientStatements } from './clients.ts';
 import { chunk, planInsert, placeholders } from './plan.ts';
+import { flowDeltaStatements } from './rollups.ts';
 
 /**
  * The batch that commits a re-derivation: the version guard on the versions read before deriving
@@ -39,7 +40,8 @@ export function guardedDerivationStatements(
 
 /**
  * Replaces everything derived for the listed clients (stage spells, aggregates, monthly buckets)
- * with a fresh derivation. Meant to run inside the same `db.batch()` as the events it derives from.
+ * with a fresh derivation, and moves the funnel's rollups by the difference (flowDeltaStatements).
+ * Meant to run inside the same `db.batch()` as the events it derives from.
  */
 export function replaceDerivedStatements(
   db: D1Database,
@@ -47,9 +49,9 @@ export function replaceDerivedStatements(
   derived: ReadonlyMap<string, DerivedClient>,
 ): D1PreparedStatement[] {
   const ids = [...derived.keys()];
-  const statements: D1PreparedStatement[] = [];
+  const statements: D1PreparedStatement[] = flowDeltaStatements(db, workspaceId, ids, -1);
   for (const part of chunk(ids, 99)) {
-    for (const table of ['stage_spells', 'client_periods']) {
+    for (const table of ['stage_spells', 'client_periods', 'client_marks']) {
       statements.push(
         db
           .prepare(
@@ -78,6 +80,17 @@ export function replaceDerivedStatements(
       'INSERT INTO stage_spells (workspace_id, client_id, seq, stage, entered_at, left_at, event_id, entered_ms, left_ms)',
       9,
       spells,
+    ),
+  );
+  const marks = [...derived].flatMap(([id, d]) =>
+    d.marks.map((m) => [workspaceId, id, m.kind, m.stage, m.atMs, m.days]),
+  );
+  statements.push(
+    ...planInsert(
+      db,
+      'INSERT INTO client_marks (workspace_id, client_id, kind, stage, at_ms, days)',
+      6,
+      marks,
     ),
   );
   const periods = [...derived].flatMap(([id, d]) =>
@@ -114,6 +127,8 @@ export function replaceDerivedStatements(
        first_purchase_at = excluded.first_purchase_at, last_purchase_at = excluded.last_purchase_at, data = excluded.data`,
     ),
   );
+  // Only now that every new row is in place: the rollups read them.
+  statements.push(...flowDeltaStatements(db, workspaceId, ids, 1));
   return statements;
 }
 

@@ -1,51 +1,23 @@
 import type { StageCounts } from '../../core/lifecycle/funnel.ts';
 import type { Stage } from '../../schema/lifecycle.ts';
+import { histogramMedian } from '../../core/lifecycle/funnel.ts';
+import { type DayCounts, flowPrefixes, type FlowPrefix, stageDayCounts } from './rollups.ts';
 
 const median = (source: string) => `
   ranked AS (SELECT stage, days, ROW_NUMBER() OVER (PARTITION BY stage ORDER BY days) AS rn, COUNT(*) OVER (PARTITION BY stage) AS n FROM ${source})
   SELECT stage, AVG(days) AS days FROM ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY stage`;
 
 /**
- * The stage counts of a workspace at `asOf`, all computed in SQLite over the stage spells (a few
- * rows per client), never over the event log. Medians use window functions so no rows travel.
+ * Whole-day medians (days in stage, days to reach) over the stage spells: the answer for an asOf
+ * before the workspace's sweep instant, which the day histograms cannot rewind to. Reads every
+ * spell begun by asOf.
  */
-export async function funnelCounts(
-  db: D1Database,
-  workspaceId: string,
-  path: readonly Stage[],
-  window: { asOf: string; from: string; to: string },
-): Promise<{ counts: Map<Stage, StageCounts>; furthest: Map<Stage, number>; total: number }> {
-  const asOfMs = Date.parse(window.asOf);
-  const rankCase = `CASE stage ${path.map((_, i) => `WHEN ?${i + 3} THEN ${i}`).join(' ')} ELSE -1 END`;
-  const [current, entered, ever, furthest, inStage, toReach, total] = await db.batch<
-    Record<string, unknown>
-  >([
-    db
-      .prepare(
-        'SELECT stage, COUNT(*) AS n FROM stage_spells WHERE workspace_id = ?1 AND entered_ms <= ?2 AND (left_ms IS NULL OR left_ms > ?2) GROUP BY stage',
-      )
-      .bind(workspaceId, asOfMs),
-    db
-      .prepare(
-        'SELECT stage, COUNT(DISTINCT client_id) AS n FROM stage_spells WHERE workspace_id = ?1 AND entered_at >= ?2 AND entered_at < ?3 AND entered_at <= ?4 GROUP BY stage',
-      )
-      .bind(workspaceId, window.from, window.to, window.asOf),
-    db
-      .prepare(
-        'SELECT stage, COUNT(DISTINCT client_id) AS n FROM stage_spells WHERE workspace_id = ?1 AND entered_at <= ?2 GROUP BY stage',
-      )
-      .bind(workspaceId, window.asOf),
-    db
-      .prepare(
-        `SELECT r AS rank, COUNT(*) AS n FROM (
-           SELECT client_id, MAX(${rankCase}) AS r FROM stage_spells WHERE workspace_id = ?1 AND entered_at <= ?2 GROUP BY client_id
-         ) WHERE r >= 0 GROUP BY r`,
-      )
-      .bind(workspaceId, window.asOf, ...path),
+async function scannedMedians(db: D1Database, workspaceId: string, asOfMs: number) {
+  const [inStage, toReach] = await db.batch<{ stage: Stage; days: number }>([
     db
       .prepare(
         `WITH spells AS (
-           SELECT stage, (MIN(COALESCE(left_ms, ?2), ?2) - entered_ms) / 86400000.0 AS days
+           SELECT stage, MIN(COALESCE(left_ms, CAST(?2 AS INTEGER)), CAST(?2 AS INTEGER)) / 86400000 - entered_ms / 86400000 AS days
            FROM stage_spells WHERE workspace_id = ?1 AND entered_ms <= ?2
          ), ${median('spells')}`,
       )
@@ -56,39 +28,77 @@ export async function funnelCounts(
            SELECT client_id, stage, entered_ms, MIN(entered_ms) OVER (PARTITION BY client_id) AS first_ms
            FROM stage_spells WHERE workspace_id = ?1 AND entered_ms <= ?2
          ),
-         reach AS (SELECT stage, (MIN(entered_ms) - first_ms) / 86400000.0 AS days FROM s GROUP BY client_id, stage),
+         reach AS (SELECT stage, MIN(entered_ms) / 86400000 - first_ms / 86400000 AS days FROM s GROUP BY client_id, stage),
          ${median('reach')}`,
       )
       .bind(workspaceId, asOfMs),
-    db
-      .prepare(
-        'SELECT COUNT(DISTINCT client_id) AS n FROM stage_spells WHERE workspace_id = ?1 AND entered_at <= ?2',
-      )
-      .bind(workspaceId, window.asOf),
   ]);
-  const byStage = (r: D1Result<Record<string, unknown>> | undefined, field: string) =>
-    new Map((r?.results ?? []).map((row) => [row.stage as Stage, row[field] as number]));
-  const cur = byStage(current, 'n');
-  const ent = byStage(entered, 'n');
-  const evr = byStage(ever, 'n');
-  const med = byStage(inStage, 'days');
-  const cum = byStage(toReach, 'days');
-  const stages = new Set<Stage>([...cur.keys(), ...evr.keys()]);
+  const byStage = (r: D1Result<{ stage: Stage; days: number }> | undefined) =>
+    new Map((r?.results ?? []).map((row) => [row.stage, row.days]));
+  return { stay: byStage(inStage), reach: byStage(toReach) };
+}
+
+/** Medians from the day histograms when asOf allows, else from the spells. */
+async function stageMedians(db: D1Database, workspaceId: string, asOfMs: number) {
+  const counts = await stageDayCounts(db, workspaceId, asOfMs);
+  if (counts === null) return scannedMedians(db, workspaceId, asOfMs);
+  const medians = (h: DayCounts) =>
+    new Map(
+      [...h].flatMap(([stage, c]) => {
+        const m = histogramMedian(c);
+        return m === null ? [] : [[stage, m] as const];
+      }),
+    );
+  return { stay: medians(counts.stay), reach: medians(counts.reach) };
+}
+
+/**
+ * The stage counts of a workspace at `asOf`: counts come from the flow rollups (prefix sums at
+ * asOf, `from` and the window's end, see flowPrefixes), whole-day medians from the day histograms
+ * (stageDayCounts).
+ */
+export async function funnelCounts(
+  db: D1Database,
+  workspaceId: string,
+  path: readonly Stage[],
+  window: { asOf: string; from: string; to: string },
+): Promise<{ counts: Map<Stage, StageCounts>; furthest: Map<Stage, number>; total: number }> {
+  const asOfMs = Date.parse(window.asOf);
+  // Everything at or before asOf counts: the prefix strictly before the next millisecond.
+  const end = asOfMs + 1;
+  const fromMs = Date.parse(window.from);
+  const toMs = Math.min(Date.parse(window.to), end);
+  const [prefixes, medians] = await Promise.all([
+    flowPrefixes(db, workspaceId, [end, fromMs, Math.max(toMs, fromMs)]),
+    stageMedians(db, workspaceId, asOfMs),
+  ]);
+  const [atEnd, atFrom, atTo] = prefixes as [FlowPrefix, FlowPrefix, FlowPrefix];
+  const med = medians.stay;
+  const cum = medians.reach;
   const round1 = (x: number | undefined) => (x === undefined ? null : Math.round(x * 10) / 10);
+  const get = (m: Map<string, number>, key: string) => m.get(key) ?? 0;
+  const stages = new Set<Stage>(
+    [...atEnd.marks]
+      .filter(([k, n]) => n > 0 && k.startsWith('first:') && k !== 'first:*')
+      .map(([k]) => k)
+      .map((k) => k.slice(6) as Stage),
+  );
   const counts = new Map<Stage, StageCounts>(
     [...stages].map((s) => [
       s,
       {
-        current: cur.get(s) ?? 0,
-        entered: ent.get(s) ?? 0,
-        ever: evr.get(s) ?? 0,
+        current: get(atEnd.entries, s) - get(atEnd.exits, s),
+        entered: toMs > fromMs ? get(atTo.entries, s) - get(atFrom.entries, s) : 0,
+        ever: get(atEnd.marks, `first:${s}`),
         medianDays: round1(med.get(s)),
         cumulativeMedianDays: round1(cum.get(s)),
       },
     ]),
   );
-  const far = new Map<Stage, number>(
-    (furthest?.results ?? []).map((row) => [path[row.rank as number]!, row.n as number]),
+  // Clients whose furthest path stage is p: reached p or beyond, minus reached p + 1 or beyond.
+  const atLeast = path.map((s) => get(atEnd.marks, `reach:${s}`));
+  const furthest = new Map<Stage, number>(
+    path.map((s, p) => [s, atLeast[p]! - (atLeast[p + 1] ?? 0)]),
   );
-  return { counts, furthest: far, total: (total?.results[0]?.n as number | undefined) ?? 0 };
+  return { counts, furthest, total: get(atEnd.marks, 'first:*') };
 }

@@ -12,6 +12,8 @@ export const lifecycleRoutes = [
     path: '/v1/lifecycle/funnel',
     access: WIDGET,
     summary: 'Clients per stage at asOf, entries within [from, to), conversions and days in stage',
+    description:
+      'Read from rollups maintained with every write, never from every client: counts are prefix sums of per-day and per-month entries and exits at `asOf`; medians (whole UTC days) come from day histograms kept as of the last scheduled sweep plus the transitions since. For an `asOf` before the last sweep the medians are recomputed from the stage spells (slower on large workspaces).',
     query: FunnelQuerySchema,
     responses: { 200: FunnelSchema },
     async handle({ env, auth, now, query: q }): Promise<Funnel> {

@@ -1,0 +1,55 @@
+import { env } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultSettings } from '../../schema/settings.ts';
+import { sweepWorkspace } from '../../worker/sweep.ts';
+import { seedPortfolio } from './seed-portfolio.ts';
+import { createWorkspace, type Workspace } from './helpers.ts';
+import { meteredCall } from './meter.ts';
+
+/**
+ * What a widget read costs, in rows read, on a small and a 20× larger portfolio of the same
+ * shape: the rows must not grow with the number of clients.
+ */
+const SMALL = 1_000;
+const LARGE = 20_000;
+let small: Workspace;
+let large: Workspace;
+
+beforeAll(async () => {
+  const now = new Date().toISOString();
+  [small, large] = await Promise.all([createWorkspace(), createWorkspace()]);
+  await seedPortfolio(env.DB, small.id, defaultSettings(), { from: 0, to: SMALL }, now);
+  await seedPortfolio(env.DB, large.id, defaultSettings(), { from: 0, to: LARGE }, now);
+  // The scheduled sweep brings the funnel's day histograms up to date, as the cron does.
+  await Promise.all([sweepWorkspace(env.DB, small.id, now), sweepWorkspace(env.DB, large.id, now)]);
+}, 120_000);
+
+const cost = async (path: string) => {
+  const [a, b] = [
+    await meteredCall(path, small.secretKey),
+    await meteredCall(path, large.secretKey),
+  ];
+  expect(a.status, a.body).toBe(200);
+  expect(b.status, b.body).toBe(200);
+  return { small: a.rowsRead, large: b.rowsRead };
+};
+
+/**
+ * What the funnel may read whatever the number of clients: its rollups have one row per stage and
+ * day (or month) of history and per stage and whole number of days, so the bound comes from the
+ * calendar the seeded histories span (2023-01 to this year, plus the sleeping and lost transitions
+ * stored ahead), not from the clients: 3 instants × (months + 31 days) × 13 flow keys, plus
+ * 3 histograms × 9 stages × the span in days.
+ */
+const spanDays = (Date.now() - Date.parse('2023-01-01')) / 86_400_000 + 2 * 365;
+const FUNNEL_BOUND = Math.ceil(3 * (spanDays / 30 + 31) * 13 + 3 * 9 * spanDays);
+
+describe('rows read per widget request', () => {
+  it('the funnel (now) reads the same bounded rollup rows at 1,000 and at 20,000 clients, never the spells', async () => {
+    const rows = await cost('/v1/lifecycle/funnel');
+    expect(rows.small).toBeLessThan(FUNNEL_BOUND);
+    expect(rows.large).toBeLessThan(FUNNEL_BOUND);
+    // A scan reads every spell: about three per client.
+    expect(rows.large).toBeLessThan(LARGE / 2);
+  });
+});

@@ -1,0 +1,264 @@
+import type { Stage } from '../../schema/lifecycle.ts';
+import { chunk, placeholders } from './plan.ts';
+
+/** Ids per rollup statement: the workspace id and the sign take two of the 100 parameters. */
+const IDS_PER_STATEMENT = 98;
+
+/** The workspace's sweep instant, -1 before its first sweep (nothing is older). */
+const CLOCK = `(SELECT COALESCE((SELECT swept_ms FROM rollup_clocks WHERE workspace_id = ?1), -1))`;
+const dn = (col: string) => `(${col} / 86400000)`;
+
+const day = (col: string) => `strftime('%Y-%m-%d', ${col} / 1000.0, 'unixepoch')`;
+const month = (col: string) => `strftime('%Y-%m', ${col} / 1000.0, 'unixepoch')`;
+
+/**
+ * Adds (`sign` 1) or removes (`sign` -1) the listed clients' stored spells, marks and aggregates
+ * from the workspace's rollups (flows, day histograms, totals). A write of derived state runs the -1 statements before it deletes the
+ * clients' old rows and the +1 statements after it inserts the new ones, in the same batch: the
+ * delta is computed from exactly the rows replaced, so it holds for a full re-derive, an erasure
+ * or any later incremental path, and concurrent writers can never make it drift.
+ */
+export function flowDeltaStatements(
+  db: D1Database,
+  workspaceId: string,
+  clientIds: readonly string[],
+  sign: 1 | -1,
+): D1PreparedStatement[] {
+  return chunk(clientIds, IDS_PER_STATEMENT).flatMap((part) => {
+    const where = `workspace_id = ?1 AND client_id IN (${placeholders(part.length, 2)})`;
+    return [
+      db
+        .prepare(
+          `INSERT INTO stage_flows (workspace_id, grain, bucket, stage, entries, exits)
+           SELECT ?1, grain, bucket, stage, ?2 * SUM(e), ?2 * SUM(x) FROM (
+             SELECT 'd' AS grain, ${day('entered_ms')} AS bucket, stage, 1 AS e, 0 AS x FROM stage_spells WHERE ${where}
+             UNION ALL SELECT 'm', ${month('entered_ms')}, stage, 1, 0 FROM stage_spells WHERE ${where}
+             UNION ALL SELECT 'd', ${day('left_ms')}, stage, 0, 1 FROM stage_spells WHERE ${where} AND left_ms IS NOT NULL
+             UNION ALL SELECT 'm', ${month('left_ms')}, stage, 0, 1 FROM stage_spells WHERE ${where} AND left_ms IS NOT NULL
+           ) WHERE true GROUP BY grain, bucket, stage
+           ON CONFLICT (workspace_id, grain, bucket, stage)
+           DO UPDATE SET entries = entries + excluded.entries, exits = exits + excluded.exits`,
+        )
+        .bind(workspaceId, sign, ...part),
+      db
+        .prepare(
+          `INSERT INTO mark_flows (workspace_id, grain, bucket, kind, stage, n)
+           SELECT ?1, grain, bucket, kind, stage, ?2 * COUNT(*) FROM (
+             SELECT 'd' AS grain, ${day('at_ms')} AS bucket, kind, stage FROM client_marks WHERE ${where}
+             UNION ALL SELECT 'm', ${month('at_ms')}, kind, stage FROM client_marks WHERE ${where}
+           ) WHERE true GROUP BY grain, bucket, kind, stage
+           ON CONFLICT (workspace_id, grain, bucket, kind, stage) DO UPDATE SET n = n + excluded.n`,
+        )
+        .bind(workspaceId, sign, ...part),
+      db
+        .prepare(
+          `INSERT INTO stage_days (workspace_id, kind, stage, days, n)
+           SELECT ?1, kind, stage, days, ?2 * COUNT(*) FROM (
+             SELECT 'stay' AS kind, stage, ${dn('left_ms')} - ${dn('entered_ms')} AS days FROM stage_spells
+             WHERE ${where} AND left_ms <= ${CLOCK}
+             UNION ALL SELECT 'open', stage, ${dn('entered_ms')} FROM stage_spells
+             WHERE ${where} AND entered_ms <= ${CLOCK} AND (left_ms IS NULL OR left_ms > ${CLOCK})
+             UNION ALL SELECT 'reach', stage, days FROM client_marks
+             WHERE ${where} AND kind = 'first' AND stage <> '*' AND at_ms <= ${CLOCK}
+           ) WHERE true GROUP BY kind, stage, days
+           ON CONFLICT (workspace_id, kind, stage, days) DO UPDATE SET n = n + excluded.n`,
+        )
+        .bind(workspaceId, sign, ...part),
+      db
+        .prepare(
+          `INSERT INTO workspace_totals (workspace_id, clients, buyers, orders, revenue_cents, revenue_sq)
+           SELECT ?1, ?2 * COUNT(*), ?2 * COALESCE(SUM(orders > 0), 0), ?2 * COALESCE(SUM(orders), 0),
+             ?2 * COALESCE(SUM(CAST(ROUND(revenue * 100) AS INTEGER)), 0), ?2 * COALESCE(SUM(revenue * revenue), 0)
+           FROM client_aggregates WHERE ${where}
+           ON CONFLICT (workspace_id) DO UPDATE SET clients = clients + excluded.clients, buyers = buyers + excluded.buyers,
+             orders = orders + excluded.orders, revenue_cents = revenue_cents + excluded.revenue_cents,
+             revenue_sq = revenue_sq + excluded.revenue_sq`,
+        )
+        .bind(workspaceId, sign, ...part),
+    ];
+  });
+}
+
+/**
+ * Moves a workspace's day histograms from its sweep instant to `toMs` (never backwards), in one
+ * batch: spells that closed meanwhile leave `open` for `stay`, spells that began meanwhile and are
+ * still open join `open`, first entries meanwhile join `reach`. Reads only the transitions between
+ * the two instants, through the spell and mark indexes.
+ */
+export function sweepStatements(
+  db: D1Database,
+  workspaceId: string,
+  toMs: number,
+): D1PreparedStatement[] {
+  const upsert = `ON CONFLICT (workspace_id, kind, stage, days) DO UPDATE SET n = n + excluded.n`;
+  return [
+    db
+      .prepare(
+        `INSERT INTO stage_days (workspace_id, kind, stage, days, n)
+         SELECT ?1, kind, stage, days, SUM(n) FROM (
+           SELECT 'stay' AS kind, stage, ${dn('left_ms')} - ${dn('entered_ms')} AS days, 1 AS n FROM stage_spells
+           WHERE workspace_id = ?1 AND left_ms > ${CLOCK} AND left_ms <= ?2
+           UNION ALL SELECT 'open', stage, ${dn('entered_ms')}, -1 FROM stage_spells
+           WHERE workspace_id = ?1 AND left_ms > ${CLOCK} AND left_ms <= ?2 AND entered_ms <= ${CLOCK}
+           UNION ALL SELECT 'open', stage, ${dn('entered_ms')}, 1 FROM stage_spells
+           WHERE workspace_id = ?1 AND entered_ms > ${CLOCK} AND entered_ms <= ?2 AND (left_ms IS NULL OR left_ms > ?2)
+           UNION ALL SELECT 'reach', stage, days, 1 FROM client_marks
+           WHERE workspace_id = ?1 AND at_ms > ${CLOCK} AND at_ms <= ?2 AND kind = 'first' AND stage <> '*'
+         ) WHERE true GROUP BY kind, stage, days ${upsert}`,
+      )
+      .bind(workspaceId, toMs),
+    db
+      .prepare(
+        `INSERT INTO rollup_clocks (workspace_id, swept_ms) VALUES (?1, ?2)
+         ON CONFLICT (workspace_id) DO UPDATE SET swept_ms = MAX(swept_ms, excluded.swept_ms)`,
+      )
+      .bind(workspaceId, toMs),
+  ];
+}
+
+/** Per stage and figure: how many spells (or first entries) took each whole number of days. */
+export type DayCounts = Map<Stage, Map<number, number>>;
+
+/**
+ * The day histograms of days in stage and days to reach each stage at `asOfMs`, for an asOf at or
+ * after the sweep instant: the stored histograms plus the transitions since the sweep. Returns
+ * null for an earlier asOf (the histograms cannot be rewound).
+ */
+export async function stageDayCounts(
+  db: D1Database,
+  workspaceId: string,
+  asOfMs: number,
+): Promise<{ stay: DayCounts; reach: DayCounts } | null> {
+  const [clock, stored, closed, opened, reached] = await db.batch<Record<string, number | string>>([
+    db.prepare(`SELECT ${CLOCK} AS ms`).bind(workspaceId),
+    db
+      .prepare(
+        `SELECT kind, stage, days, n FROM stage_days WHERE workspace_id = ?1 AND n <> 0 AND ?2 >= ${CLOCK}`,
+      )
+      .bind(workspaceId, asOfMs),
+    db
+      .prepare(
+        `SELECT stage, ${dn('entered_ms')} AS began, ${dn('left_ms')} AS ended, entered_ms <= ${CLOCK} AS was_open
+         FROM stage_spells WHERE workspace_id = ?1 AND left_ms > ${CLOCK} AND left_ms <= ?2`,
+      )
+      .bind(workspaceId, asOfMs),
+    db
+      .prepare(
+        `SELECT stage, ${dn('entered_ms')} AS began FROM stage_spells
+         WHERE workspace_id = ?1 AND entered_ms > ${CLOCK} AND entered_ms <= ?2 AND (left_ms IS NULL OR left_ms > ?2)`,
+      )
+      .bind(workspaceId, asOfMs),
+    db
+      .prepare(
+        `SELECT stage, days FROM client_marks
+         WHERE workspace_id = ?1 AND at_ms > ${CLOCK} AND at_ms <= ?2 AND kind = 'first' AND stage <> '*'`,
+      )
+      .bind(workspaceId, asOfMs),
+  ]);
+  if (asOfMs < Number(clock!.results[0]!.ms)) return null;
+  const today = Math.floor(asOfMs / 86_400_000);
+  const stay: DayCounts = new Map();
+  const reach: DayCounts = new Map();
+  const add = (h: DayCounts, stage: Stage, days: number, n: number) => {
+    const row = h.get(stage) ?? new Map<number, number>();
+    row.set(days, (row.get(days) ?? 0) + n);
+    h.set(stage, row);
+  };
+  for (const r of stored!.results) {
+    const stage = r.stage as Stage;
+    const [days, n] = [Number(r.days), Number(r.n)];
+    if (r.kind === 'stay') add(stay, stage, days, n);
+    else if (r.kind === 'open') add(stay, stage, today - days, n);
+    else add(reach, stage, days, n);
+  }
+  for (const r of closed!.results) {
+    const stage = r.stage as Stage;
+    add(stay, stage, Number(r.ended) - Number(r.began), 1);
+    // It was counted as open, by the days it has lasted by asOf: it stopped short of that.
+    if (Number(r.was_open)) add(stay, stage, today - Number(r.began), -1);
+  }
+  for (const r of opened!.results) add(stay, r.stage as Stage, today - Number(r.began), 1);
+  for (const r of reached!.results) add(reach, r.stage as Stage, Number(r.days), 1);
+  return { stay, reach };
+}
+
+/** Where an instant falls: the buckets before it and the start of its own day. */
+function cut(ms: number) {
+  const iso = new Date(ms).toISOString();
+  const d = iso.slice(0, 10);
+  return {
+    month: iso.slice(0, 7),
+    monthStart: `${iso.slice(0, 7)}-01`,
+    day: d,
+    dayMs: Date.parse(d),
+  };
+}
+
+/** Per stage: spells entered and left strictly before each instant. */
+export interface FlowPrefix {
+  entries: Map<Stage, number>;
+  exits: Map<Stage, number>;
+  /** `kind:stage` → marks strictly before the instant. */
+  marks: Map<string, number>;
+}
+
+/**
+ * Prefix sums of the flows at each instant (events strictly before it): two rollup reads and two
+ * index reads of the instant's own day per instant, all in one batch. Rows read depend on the
+ * number of months and of days in one month, and on the transitions of one day, never on the
+ * number of clients.
+ */
+export async function flowPrefixes(
+  db: D1Database,
+  workspaceId: string,
+  instants: readonly number[],
+): Promise<FlowPrefix[]> {
+  const statements = instants.flatMap((ms) => {
+    const c = cut(ms);
+    return [
+      db
+        .prepare(
+          `SELECT stage, SUM(entries) AS entries, SUM(exits) AS exits FROM (
+             SELECT stage, entries, exits FROM stage_flows WHERE workspace_id = ?1 AND grain = 'm' AND bucket < ?2
+             UNION ALL SELECT stage, entries, exits FROM stage_flows WHERE workspace_id = ?1 AND grain = 'd' AND bucket >= ?3 AND bucket < ?4
+           ) GROUP BY stage`,
+        )
+        .bind(workspaceId, c.month, c.monthStart, c.day),
+      db
+        .prepare(
+          `SELECT stage, SUM(e) AS entries, SUM(x) AS exits FROM (
+             SELECT stage, 1 AS e, 0 AS x FROM stage_spells WHERE workspace_id = ?1 AND entered_ms >= ?2 AND entered_ms < ?3
+             UNION ALL SELECT stage, 0, 1 FROM stage_spells WHERE workspace_id = ?1 AND left_ms >= ?2 AND left_ms < ?3
+           ) GROUP BY stage`,
+        )
+        .bind(workspaceId, c.dayMs, ms),
+      db
+        .prepare(
+          `SELECT kind, stage, SUM(n) AS n FROM (
+             SELECT kind, stage, n FROM mark_flows WHERE workspace_id = ?1 AND grain = 'm' AND bucket < ?2
+             UNION ALL SELECT kind, stage, n FROM mark_flows WHERE workspace_id = ?1 AND grain = 'd' AND bucket >= ?3 AND bucket < ?4
+           ) GROUP BY kind, stage`,
+        )
+        .bind(workspaceId, c.month, c.monthStart, c.day),
+      db
+        .prepare(
+          `SELECT kind, stage, COUNT(*) AS n FROM client_marks
+           WHERE workspace_id = ?1 AND at_ms >= ?2 AND at_ms < ?3 GROUP BY kind, stage`,
+        )
+        .bind(workspaceId, c.dayMs, ms),
+    ];
+  });
+  const results = await db.batch<Record<string, string | number>>(statements);
+  return instants.map((_, i) => {
+    const prefix: FlowPrefix = { entries: new Map(), exits: new Map(), marks: new Map() };
+    const add = <K>(map: Map<K, number>, key: K, n: unknown) =>
+      map.set(key, (map.get(key) ?? 0) + Number(n ?? 0));
+    for (const r of [...results[i * 4]!.results, ...results[i * 4 + 1]!.results]) {
+      add(prefix.entries, r.stage as Stage, r.entries);
+      add(prefix.exits, r.stage as Stage, r.exits);
+    }
+    for (const r of [...results[i * 4 + 2]!.results, ...results[i * 4 + 3]!.results])
+      add(prefix.marks, `${r.kind}:${r.stage}`, r.n);
+    return prefix;
+  });
+}
