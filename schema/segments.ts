@@ -315,6 +315,8 @@ export const SegmentSettingsSchema = v.strictObject({
    * and super-consumer clients and the portfolio measure revenue: a year evens out seasons.
    */
   windowMonths: wholeSetting(12, 1, 120),
+  /** Hours between two snapshots of the classes (the hourly cron starts one when it is due). */
+  snapshotEveryHours: wholeSetting(1, 1, 168, 'hours'),
   abc: v.optional(AbcSettingsSchema, {}),
   xyz: v.optional(XyzSettingsSchema, {}),
   rfm: v.optional(RfmSettingsSchema, {}),

@@ -336,3 +336,19 @@ export async function clientIdsAfter(
     .all<{ id: string }>();
   return page.results.map((r) => r.id);
 }
+
+/** The listed clients' rows (those that still exist), in no particular order. */
+export async function clientRowsByIds(
+  db: D1Database,
+  workspaceId: string,
+  ids: readonly string[],
+): Promise<ClientRow[]> {
+  return selectIn(ids, 1, async (part, list) =>
+    (
+      await db
+        .prepare(`SELECT ${COLUMNS} FROM clients WHERE workspace_id = ?1 AND id IN (${list})`)
+        .bind(workspaceId, ...part)
+        .all<Raw>()
+    ).results.map(toClientRow),
+  );
+}
