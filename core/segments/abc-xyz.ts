@@ -30,7 +30,10 @@ export const DEFAULT_WINDOW_MONTHS = 12;
  * `today` when neither end is given, after `from` or before `to` when one is. Twelve months hold
  * whole months, quarters and years, so a default never breaks the whole-periods rule.
  */
-export function resolveAbcXyzQuery(query: AbcXyzQuery, today: string): AbcXyzParams {
+export function resolveAbcXyzQuery(
+  query: Pick<AbcXyzQuery, 'from' | 'to' | 'period' | 'measure'>,
+  today: string,
+): AbcXyzParams {
   const to =
     query.to ??
     monthStartIso(query.from ? monthIndex(query.from) + DEFAULT_WINDOW_MONTHS : monthIndex(today));

@@ -352,3 +352,23 @@ export async function clientRowsByIds(
     ).results.map(toClientRow),
   );
 }
+
+/** The names of the listed clients (for list answers built from other tables). */
+export async function clientNames(
+  db: D1Database,
+  workspaceId: string,
+  ids: readonly string[],
+): Promise<Map<string, string | null>> {
+  const rows = await selectIn(
+    ids,
+    1,
+    async (part, list) =>
+      (
+        await db
+          .prepare(`SELECT id, name FROM clients WHERE workspace_id = ?1 AND id IN (${list})`)
+          .bind(workspaceId, ...part)
+          .all<{ id: string; name: string | null }>()
+      ).results,
+  );
+  return new Map(rows.map((r) => [r.id, r.name]));
+}

@@ -6,6 +6,7 @@ import type {
   MeasuredRow,
 } from '../../core/segments/snapshot.ts';
 import { cutCount } from '../../core/segments/rank.ts';
+import type { AbcRow, CountRow, RfmRow } from '../../core/segments/snapshot-answers.ts';
 import type { SegmentSettings } from '../../schema/segments.ts';
 import {
   type QuantileEdge,
@@ -95,6 +96,7 @@ export interface CurrentSnapshot {
   id: string;
   asOf: string;
   computedAt: string;
+  clients: number;
   edges: SnapshotEdges;
   settings: SegmentSettings;
 }
@@ -105,11 +107,18 @@ export async function currentSnapshot(
 ): Promise<CurrentSnapshot | null> {
   const row = await db
     .prepare(
-      `SELECT id, as_of, finished_at, json_extract(state, '$.edges') AS edges, json_extract(state, '$.settings') AS settings
+      `SELECT id, as_of, finished_at, clients, json_extract(state, '$.edges') AS edges, json_extract(state, '$.settings') AS settings
        FROM snapshots WHERE workspace_id = ?1 AND status = 'done' ORDER BY as_of DESC, id DESC LIMIT 1`,
     )
     .bind(workspaceId)
-    .first<{ id: string; as_of: string; finished_at: string; edges: string; settings: string }>();
+    .first<{
+      id: string;
+      as_of: string;
+      finished_at: string;
+      clients: number;
+      edges: string;
+      settings: string;
+    }>();
   if (!row) return null;
   const state = v.parse(SnapshotStateSchema, {
     settings: JSON.parse(row.settings) as unknown,
@@ -119,6 +128,7 @@ export async function currentSnapshot(
     id: row.id,
     asOf: row.as_of,
     computedAt: row.finished_at,
+    clients: row.clients,
     edges: state.edges!,
     settings: state.settings,
   };
@@ -511,4 +521,92 @@ export async function purgeSnapshotChunk(
     ]);
   }
   return deleted;
+}
+
+/** The counts of a snapshot, zeros left out: a few dozen rows whatever the number of clients. */
+export async function classCounts(
+  db: D1Database,
+  workspaceId: string,
+  id: string,
+): Promise<CountRow[]> {
+  const rows = await db
+    .prepare(
+      `SELECT dim, key, clients, derived, manual, revenue_cents, margin_cents, value_cents FROM class_counts
+       WHERE workspace_id = ?1 AND snapshot_id = ?2 AND clients <> 0`,
+    )
+    .bind(workspaceId, id)
+    .all<Record<string, string | number>>();
+  return rows.results.map((r) => ({
+    dim: String(r.dim),
+    key: String(r.key),
+    clients: Number(r.clients),
+    derived: Number(r.derived),
+    manual: Number(r.manual),
+    revenueCents: Number(r.revenue_cents),
+    marginCents: Number(r.margin_cents),
+    valueCents: Number(r.value_cents),
+  }));
+}
+
+/** One page of the ABC order (value desc, id) after `after`, with the clients' names. */
+export async function abcPage(
+  db: D1Database,
+  workspaceId: string,
+  id: string,
+  after: { valueCents: number; clientId: string } | null,
+  limit: number,
+): Promise<AbcRow[]> {
+  const rows = await db
+    .prepare(
+      `SELECT k.client_id, c.name, k.abc_rank, k.abc, k.xyz, k.value_cents, k.revenue, k.margin, k.cumulative_cents, k.cv
+       FROM client_classes k LEFT JOIN clients c ON c.workspace_id = k.workspace_id AND c.id = k.client_id
+       WHERE k.workspace_id = ?1 AND k.snapshot_id = ?2 AND k.abc IS NOT NULL
+         AND (?3 IS NULL OR k.value_cents < ?3 OR (k.value_cents = ?3 AND k.client_id > ?4))
+       ORDER BY k.value_cents DESC, k.client_id LIMIT ?5`,
+    )
+    .bind(workspaceId, id, after?.valueCents ?? null, after?.clientId ?? '', limit)
+    .all<Record<string, string | number | null>>();
+  return rows.results.map((r) => ({
+    id: String(r.client_id),
+    name: r.name === null ? null : String(r.name),
+    rank: Number(r.abc_rank),
+    abc: r.abc as AbcRow['abc'],
+    xyz: r.xyz as AbcRow['xyz'],
+    valueCents: Number(r.value_cents),
+    revenue: Number(r.revenue),
+    margin: Number(r.margin),
+    cumulativeCents: Number(r.cumulative_cents),
+    cv: Number(r.cv),
+  }));
+}
+
+/** One page of the RFM order (R, F, M best first, then prospects; ties by id) after `after`. */
+export async function rfmPage(
+  db: D1Database,
+  workspaceId: string,
+  id: string,
+  after: { key: number; clientId: string } | null,
+  limit: number,
+): Promise<RfmRow[]> {
+  const rows = await db
+    .prepare(
+      `SELECT k.client_id, c.name, k.r, k.f, k.m, k.rfm_key, k.rfm_segment, k.recency_days, k.frequency, k.monetary
+       FROM client_classes k LEFT JOIN clients c ON c.workspace_id = k.workspace_id AND c.id = k.client_id
+       WHERE k.workspace_id = ?1 AND k.snapshot_id = ?2
+         AND (?3 IS NULL OR k.rfm_key < ?3 OR (k.rfm_key = ?3 AND k.client_id > ?4))
+       ORDER BY k.rfm_key DESC, k.client_id LIMIT ?5`,
+    )
+    .bind(workspaceId, id, after?.key ?? null, after?.clientId ?? '', limit)
+    .all<Record<string, string | number | null>>();
+  return rows.results.map((r) => ({
+    id: String(r.client_id),
+    name: r.name === null ? null : String(r.name),
+    r: num(r.r),
+    f: num(r.f),
+    m: num(r.m),
+    segment: String(r.rfm_segment),
+    recencyDays: num(r.recency_days),
+    frequency: Number(r.frequency),
+    monetary: Number(r.monetary),
+  }));
 }
