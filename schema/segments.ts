@@ -497,7 +497,7 @@ export const AbcXyzResultSchema = v.object({
   total: d(v.number(), 'Sum of the measured value over the classified clients'),
   excluded: d(
     v.number(),
-    'Clients left out because their measured value in the window is not positive',
+    'Clients of the workspace left out because their measured value in the window is not positive',
   ),
   thresholds: v.object({ a: v.number(), b: v.number(), x: v.number(), y: v.number() }),
   clients: d(v.array(AbcXyzClientSchema), 'Clients with a positive measured value, best first'),

@@ -372,3 +372,12 @@ export async function clientNames(
   );
   return new Map(rows.map((r) => [r.id, r.name]));
 }
+
+/** How many clients the workspace has (a full index count: for on-the-spot answers only). */
+export async function countClients(db: D1Database, workspaceId: string): Promise<number> {
+  const row = await db
+    .prepare('SELECT COUNT(*) AS n FROM clients WHERE workspace_id = ?1')
+    .bind(workspaceId)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}

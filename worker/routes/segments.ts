@@ -21,7 +21,7 @@ import {
   TypesQuerySchema,
 } from '../../schema/segments.ts';
 import { WIDGET } from '../auth.ts';
-import { clientNames, loadAllSnapshots } from '../db/clients.ts';
+import { clientNames, countClients, loadAllSnapshots } from '../db/clients.ts';
 import { abcPage, classCounts, currentSnapshot, rfmPage } from '../db/snapshots.ts';
 import { keyPosition, pager, parseKeyPosition } from '../snapshot-reads.ts';
 import { loadPeriodsInWindow, loadRfmInputs } from '../db/segments.ts';
@@ -78,6 +78,9 @@ export const segmentRoutes = [
         params.to.slice(0, 7),
       );
       const result = abcXyz(snapshots, params, ws.settings.segments);
+      // Every client of the workspace not classified, as the snapshot counts them (the buckets
+      // read here only hold the clients that bought in the window).
+      const excluded = (await countClients(env.DB, ws.id)) - result.clients.length;
       const pages = pager(
         env,
         ws.id,
@@ -93,6 +96,7 @@ export const segmentRoutes = [
       );
       return {
         ...result,
+        excluded,
         clients: page.map((c) => ({ ...c, name: names.get(c.id) ?? null })),
         computedAt: now,
         nextCursor: await pages.next(rest.length > query.limit ? String(page.at(-1)!.rank) : null),
