@@ -610,3 +610,34 @@ export async function rfmPage(
     monetary: Number(r.monetary),
   }));
 }
+
+/**
+ * Erasure: the client leaves every snapshot at once, its rows and its part of the counts (the
+ * counts stay a recount of the rows). Only rows the classify pass counted are subtracted.
+ */
+export function forgetClientStatements(
+  db: D1Database,
+  workspaceId: string,
+  clientId: string,
+): D1PreparedStatement[] {
+  const mine = `workspace_id = ?1 AND snapshot_id IN (SELECT id FROM snapshots WHERE workspace_id = ?1) AND client_id = ?2`;
+  return [
+    db
+      .prepare(
+        `INSERT INTO class_counts (workspace_id, snapshot_id, dim, key, clients, derived, manual, revenue_cents, margin_cents, value_cents)
+         SELECT ?1, snapshot_id, dim, key, -1, -d, -m, -rc, -mc, -vc FROM (
+           SELECT snapshot_id, 'cell' AS dim, abc || xyz AS key, 0 AS d, 0 AS m, CAST(ROUND(revenue * 100) AS INTEGER) AS rc,
+             CAST(ROUND(margin * 100) AS INTEGER) AS mc, value_cents AS vc FROM client_classes WHERE ${mine} AND abc IS NOT NULL AND rfm_segment IS NOT NULL
+           UNION ALL SELECT snapshot_id, 'rfm', rfm_segment, 0, 0, 0, 0, 0 FROM client_classes WHERE ${mine} AND rfm_segment IS NOT NULL
+           UNION ALL SELECT snapshot_id, 'stage', stage, 0, 0, 0, 0, 0 FROM client_classes WHERE ${mine} AND rfm_segment IS NOT NULL AND stage IS NOT NULL
+           UNION ALL SELECT snapshot_id, 'type', type, source = 'derived', source = 'manual', 0, 0, 0 FROM client_class_types WHERE ${mine}
+         ) WHERE true
+         ON CONFLICT (workspace_id, snapshot_id, dim, key) DO UPDATE SET clients = clients + excluded.clients,
+           derived = derived + excluded.derived, manual = manual + excluded.manual, revenue_cents = revenue_cents + excluded.revenue_cents,
+           margin_cents = margin_cents + excluded.margin_cents, value_cents = value_cents + excluded.value_cents`,
+      )
+      .bind(workspaceId, clientId),
+    db.prepare(`DELETE FROM client_class_types WHERE ${mine}`).bind(workspaceId, clientId),
+    db.prepare(`DELETE FROM client_classes WHERE ${mine}`).bind(workspaceId, clientId),
+  ];
+}
