@@ -19,7 +19,7 @@ import {
 import { SECRET, WIDGET } from '../auth.ts';
 import { getModel, loadPurchases } from '../db/value.ts';
 import { ApiError } from '../problem.ts';
-import { json, route } from '../route.ts';
+import { route } from '../route.ts';
 import { restageWorkspace } from '../restage.ts';
 import { fitWorkspaceModel, sleepRuleFor } from '../value.ts';
 
@@ -85,7 +85,7 @@ export const clvRoutes = [
           ),
         );
       }
-      return json(model);
+      return model;
     },
   }),
   route({
