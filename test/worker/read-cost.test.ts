@@ -58,6 +58,8 @@ const FUNNEL_BOUND = Math.ceil(3 * (spanDays / 30 + 31) * 13 + 3 * 9 * spanDays)
  * with its name (a lookup of one row), through the page's index.
  */
 const CLASS_BOUND = 1 + 60 + 3 * 101;
+/** A list page of 50: its index rows and name lookups, plus the stage spells of its clients. */
+const LIST_BOUND = 1_000;
 
 describe('rows read per widget request', () => {
   for (const path of [
@@ -74,16 +76,34 @@ describe('rows read per widget request', () => {
     });
   }
 
-  it('the second page of ABC-XYZ reads one more page, not the pages before it', async () => {
-    const first = await meteredCall('/v1/segments/abc-xyz?limit=50', large.secretKey);
-    const { nextCursor } = JSON.parse(first.body) as { nextCursor: string };
-    const second = await meteredCall(
-      `/v1/segments/abc-xyz?limit=50&cursor=${encodeURIComponent(nextCursor)}`,
-      large.secretKey,
-    );
-    expect(second.status, second.body).toBe(200);
-    expect(second.rowsRead).toBeLessThan(CLASS_BOUND);
-  });
+  for (const path of [
+    '/v1/segments/abc-xyz?limit=50',
+    '/v1/segments/rfm?limit=50',
+    '/v1/clients?abc=B&limit=50',
+    '/v1/clients?rfm=prospects&limit=50',
+    '/v1/clients?sort=revenue&limit=50',
+    '/v1/clients?sort=name&limit=50',
+  ]) {
+    it(`a later page of ${path} reads one more page, not the pages before it`, async () => {
+      let cursor = '';
+      let last = { rowsRead: 0, bySql: new Map<string, number>() };
+      let first = 0;
+      for (let page = 0; page < 3; page++) {
+        const res = await meteredCall(`${path}${cursor}`, large.secretKey);
+        expect(res.status, res.body).toBe(200);
+        if (page === 0) first = res.rowsRead;
+        last = res;
+        const { nextCursor } = JSON.parse(res.body) as { nextCursor: string | null };
+        expect(nextCursor).not.toBeNull();
+        cursor = `&cursor=${encodeURIComponent(nextCursor!)}`;
+      }
+      // A list page also reads its clients' stage spells (about ten per client).
+      expect(last.rowsRead, JSON.stringify([...last.bySql])).toBeLessThan(LIST_BOUND);
+      // From page 2 on, a page is two index ranges (the rest of the cursor's value, then smaller
+      // values) of at most a page each: never the pages before it.
+      expect(last.rowsRead).toBeLessThanOrEqual(2 * first);
+    });
+  }
 
   it('the funnel (now) reads the same bounded rollup rows at 1,000 and at 20,000 clients, never the spells', async () => {
     const rows = await cost('/v1/lifecycle/funnel');

@@ -262,7 +262,8 @@ export function insertMeasuresStatements(
 }
 
 /**
- * A keyset page in (column desc, client id) order after `after`, as index ranges only: from the
+ * A keyset page in (column desc, client id) order (the callers name the index: without
+ * statistics SQLite may prefer the primary key's range on the client id, a walk of the snapshot) after `after`, as index ranges only: from the
  * start, or the rest of `after`'s value and then the smaller values (an OR of both would make
  * SQLite walk the index from its start on every page).
  */
@@ -408,7 +409,7 @@ export async function measuredChunk(
     db,
     (condition) =>
       `SELECT k.client_id, k.stage, k.value_cents, k.revenue, k.margin, k.xyz, k.recency_days, k.frequency, k.monetary, k.window_revenue, k.revenue_rank
-       FROM client_classes k WHERE k.workspace_id = ?1 AND k.snapshot_id = ?2
+       FROM client_classes k INDEXED BY client_classes_by_value WHERE k.workspace_id = ?1 AND k.snapshot_id = ?2
          AND ${condition === 'true' ? 'true' : `k.value_cents ${condition}`}
        ORDER BY k.value_cents DESC, k.client_id LIMIT ?3`,
     workspaceId,
@@ -594,8 +595,9 @@ export async function abcPage(
     db,
     (condition) =>
       `SELECT k.client_id, c.name, k.abc_rank, k.abc, k.xyz, k.value_cents, k.revenue, k.margin, k.cumulative_cents, k.cv
-       FROM client_classes k LEFT JOIN clients c ON c.workspace_id = k.workspace_id AND c.id = k.client_id
-       WHERE k.workspace_id = ?1 AND k.snapshot_id = ?2 AND k.abc IS NOT NULL
+       FROM client_classes k INDEXED BY client_classes_by_value
+       LEFT JOIN clients c ON c.workspace_id = k.workspace_id AND c.id = k.client_id
+       WHERE k.workspace_id = ?1 AND k.snapshot_id = ?2 AND +k.abc IS NOT NULL
          AND ${condition === 'true' ? 'true' : `k.value_cents ${condition}`}
        ORDER BY k.value_cents DESC, k.client_id LIMIT ?3`,
     workspaceId,
@@ -630,7 +632,8 @@ export async function rfmPage(
     db,
     (condition) =>
       `SELECT k.client_id, c.name, k.r, k.f, k.m, k.rfm_key, k.rfm_segment, k.recency_days, k.frequency, k.monetary
-       FROM client_classes k LEFT JOIN clients c ON c.workspace_id = k.workspace_id AND c.id = k.client_id
+       FROM client_classes k INDEXED BY client_classes_by_rfm
+       LEFT JOIN clients c ON c.workspace_id = k.workspace_id AND c.id = k.client_id
        WHERE k.workspace_id = ?1 AND k.snapshot_id = ?2
          AND ${condition === 'true' ? 'true' : `k.rfm_key ${condition}`}
        ORDER BY k.rfm_key DESC, k.client_id LIMIT ?3`,
