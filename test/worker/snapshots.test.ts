@@ -5,7 +5,7 @@ import type { ClientEvent } from '../../schema/events.ts';
 import { defaultSettings, type Settings } from '../../schema/settings.ts';
 import { eraseClientStatements } from '../../worker/erasure.ts';
 import { ingestEvents } from '../../worker/ingest.ts';
-import { runSnapshotToEnd, startSnapshot } from '../../worker/snapshots.ts';
+import { dueSnapshots, runSnapshotToEnd, startSnapshot } from '../../worker/snapshots.ts';
 import { call, callJson, createWorkspace, expectProblem, postEvents } from './helpers.ts';
 import { seedPortfolio } from './seed-portfolio.ts';
 import { expectCountsMatchRecount, expectSnapshotMatchesScratch } from './snapshot-check.ts';
@@ -331,4 +331,34 @@ describe('GET /v1/clients: filters and sorts', () => {
     await expectProblem(await call('/v1/clients?abc=Q', { key: ws.secretKey }), 400, ['abc']);
     await expectProblem(await call('/v1/clients?sort=size', { key: ws.secretKey }), 400, ['sort']);
   }, 60_000);
+});
+
+describe('the hourly cron', () => {
+  it('starts a run when segments.snapshotEveryHours have passed, and one month-end run a month', async () => {
+    const ws = await createWorkspace({ settings: { segments: { snapshotEveryHours: 3 } } });
+    const now = Date.parse('2026-12-01T04:47:00.000Z');
+    const due = async (ms: number) =>
+      (await dueSnapshots(env.DB, iso(ms))).filter((m) => m.workspaceId === ws.id);
+    const kinds = async (messages: { snapshotId: string }[]) =>
+      Promise.all(
+        messages.map(async (m) => {
+          const run = await callJson(`/v1/snapshots/${m.snapshotId}`, { key: ws.secretKey });
+          return [run.body.kind, run.body.asOf];
+        }),
+      );
+    expect(await kinds(await due(now))).toEqual([
+      ['current', iso(now)],
+      ['month_end', '2026-12-01T00:00:00.000Z'],
+    ]);
+    expect(await due(now + 3_600_000)).toEqual([]);
+    expect(await kinds(await due(now + 3 * 3_600_000))).toEqual([
+      ['current', iso(now + 3 * 3_600_000)],
+    ]);
+    // The next month brings the next month-end run.
+    const january = Date.parse('2027-01-01T00:47:00.000Z');
+    expect((await kinds(await due(january))).map(([kind]) => kind)).toEqual([
+      'current',
+      'month_end',
+    ]);
+  });
 });
