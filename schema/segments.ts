@@ -429,6 +429,9 @@ export type TypesQuery = v.InferOutput<typeof TypesQuerySchema>;
 
 export const PortfolioQuerySchema = queryObject({
   asOf: v.optional(InstantSchema),
+  /** Page size of the key clients and of the tiers' clients. */
+  limit: PageLimitSchema,
+  cursor: PageCursorSchema,
   /** Revenue window in whole calendar months before `asOf`; default: the workspace's `segments.windowMonths`. */
   months: v.optional(
     v.pipe(
@@ -609,6 +612,7 @@ export const PortfolioWarningSchema = v.object({
 export const TIERS = ['gold', 'silver', 'bronze'] as const;
 export const KeyClientSchema = v.object({
   id: v.string(),
+  name: d(v.nullable(v.string()), "The client's name"),
   revenue: v.number(),
   revenueShare: v.number(),
   margin: v.number(),
@@ -657,7 +661,7 @@ export const PortfolioResultSchema = v.object({
   }),
   keyClients: d(
     v.array(KeyClientSchema),
-    'Key clients by revenue share, margin share or top rank, largest first',
+    'Key clients by revenue share, margin share or top rank, largest first (at most `limit`)',
   ),
   tiers: v.object({
     counts: v.object({ gold: v.number(), silver: v.number(), bronze: v.number() }),
@@ -665,16 +669,26 @@ export const PortfolioResultSchema = v.object({
       v.array(
         v.object({
           id: v.string(),
+          name: d(v.nullable(v.string()), "The client's name"),
           tier: v.picklist(TIERS),
           revenue: v.number(),
           share: v.number(),
           reason: ReasonSchema,
         }),
       ),
-      'Every buyer of the window, largest first',
+      'One page (at most `limit`) of the buyers of the window, largest first',
+    ),
+    nextCursor: d(
+      v.nullable(v.string()),
+      'Pass back as `cursor` for the next page of `clients`; null at the end',
     ),
   }),
   warnings: v.array(PortfolioWarningSchema),
+  computedAt: d(
+    v.string(),
+    'When the answer was computed: the snapshot that finished last for the default window and instant, or this request, computed on the spot',
+  ),
+  currency: d(v.string(), "The workspace's currency (ISO 4217) for every amount"),
 });
 export type PortfolioResult = v.InferOutput<typeof PortfolioResultSchema>;
 export type PortfolioWarning = v.InferOutput<typeof PortfolioWarningSchema>;

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { SegmentSettingsSchema } from './segments.ts';
+import { PortfolioWarningSchema, SegmentSettingsSchema } from './segments.ts';
 
 /**
  * Snapshots: the job that computes the portfolio-relative classes (ABC, XYZ, RFM scores, client
@@ -65,6 +65,28 @@ export const SnapshotEdgesSchema = v.object({
 });
 export type SnapshotEdges = v.InferOutput<typeof SnapshotEdgesSchema>;
 
+/**
+ * What portfolio health needs of the whole portfolio. The measure pass adds up every client; the
+ * portfolio pass walks the window's buyers largest first (as the on-the-spot answer sorts them)
+ * and adds the top-1, top-5 and top-fifth revenue, the squared shares and the mono-clients.
+ */
+export const PortfolioStateSchema = v.object({
+  everBought: v.optional(v.number(), 0),
+  maxMargin: v.optional(v.number(), 0),
+  /** The window's revenue per stage (the regulars' share). */
+  stageRevenue: v.optional(v.record(v.string(), v.number()), {}),
+  /** Σ of the positive window revenues: the base of the buyers' ABC classes. */
+  buyersRevenue: v.optional(v.number(), 0),
+  ranked: v.optional(v.number(), 0),
+  above: v.optional(v.number(), 0),
+  top1: v.optional(v.number(), 0),
+  top5: v.optional(v.number(), 0),
+  top20: v.optional(v.number(), 0),
+  hhi: v.optional(v.number(), 0),
+  mono: v.optional(v.array(PortfolioWarningSchema), []),
+});
+export type PortfolioState = v.InferOutput<typeof PortfolioStateSchema>;
+
 /** A run's own state, stored with it between chunks. */
 export const SnapshotStateSchema = v.object({
   settings: SegmentSettingsSchema,
@@ -82,10 +104,12 @@ export const SnapshotStateSchema = v.object({
   /** The classify pass walks the ABC order: how many ranked and their measure so far (cents). */
   ranked: v.optional(v.number(), 0),
   aboveCents: v.optional(v.number(), 0),
+  /** Portfolio health: its sums over the clients (measure pass) and over the buyers (portfolio pass). */
+  portfolio: v.optional(PortfolioStateSchema, {}),
 });
 export type SnapshotState = v.InferOutput<typeof SnapshotStateSchema>;
 
-export const SNAPSHOT_STEPS = ['measure', 'edges', 'classify', 'purge'] as const;
+export const SNAPSHOT_STEPS = ['measure', 'edges', 'classify', 'portfolio', 'purge'] as const;
 export type SnapshotStep = (typeof SNAPSHOT_STEPS)[number];
 
 /** One queue message: do this step of this run from this keyset position. */

@@ -5,6 +5,7 @@ import {
   snapshotPlan,
   typeContextFromEdges,
 } from '../core/segments/snapshot.ts';
+import { portfolioChunk } from '../core/segments/snapshot-portfolio.ts';
 import { monthStartIso, monthIndex } from '../core/segments/window.ts';
 import type { SegmentSettings } from '../schema/segments.ts';
 import { SettingsSchema } from '../schema/settings.ts';
@@ -33,6 +34,7 @@ import {
   supersededSnapshots,
   writeClassesStatements,
 } from './db/snapshots.ts';
+import { buyersChunk, writeTiersStatements } from './db/snapshot-portfolio.ts';
 import { listStoredWorkspaces } from './db/workspaces.ts';
 import { describeFailure } from './job-runner.ts';
 
@@ -42,6 +44,8 @@ import { describeFailure } from './job-runner.ts';
  *   measure  (keyset by client id)      each client's figures, and the sums over all of them;
  *   edges    (one message)              cut-offs, medians and quintile edges by ordered reads;
  *   classify (keyset by value desc, id) each client's classes, types and the counts;
+ *   portfolio (keyset by window revenue desc, id) each buyer's tier and key reasons, the sums of
+ *                                       portfolio health (top-k, HHI, mono-clients);
  *   purge    (per superseded snapshot)  its rows, a chunk at a time.
  * A run's position is stored with it and every chunk's batch is guarded by it, so a redelivered
  * message is a no-op. Widgets read the latest finished run while the next one is written.
@@ -75,6 +79,11 @@ const parsePosition = (p: string) => {
   if (p === '') return null;
   const colon = p.indexOf(':');
   return { valueCents: Number(p.slice(0, colon)), clientId: p.slice(colon + 1) };
+};
+
+const parsePortfolioPosition = (p: string) => {
+  const at = parsePosition(p);
+  return at && { revenue: at.valueCents, clientId: at.clientId };
 };
 
 /** Runs one step; answers the messages that continue the run (none when it is over or stale). */
@@ -131,13 +140,61 @@ export async function runSnapshotStep(
     return next('classify', '');
   }
 
-  // classify
   const edges = state.edges!;
+  if (step === 'portfolio') {
+    const buyers = await buyersChunk(
+      db,
+      workspaceId,
+      id,
+      parsePortfolioPosition(position),
+      state.chunk,
+    );
+    if (buyers.length === 0) {
+      await db.batch([...guard, finishStatement(db, workspaceId, id, clock())]);
+      const stale = await supersededSnapshots(db, workspaceId, { id, asOf: run.asOf });
+      return stale.map((old) => ({ workspaceId, snapshotId: old, step: 'purge', position: '' }));
+    }
+    const clients = await clientRowsByIds(
+      db,
+      workspaceId,
+      buyers.map((r) => r.id),
+    );
+    const snapshots = await loadSnapshots(db, workspaceId, clients, run.asOf);
+    // As in the classify pass: a buyer outside the ranked top gets the lowest rank the top holds.
+    const ranks = new Map<number, number>();
+    for (const b of buyers) if (b.revenueRank !== null) ranks.set(b.windowRevenue, b.revenueRank);
+    const ctx = typeContextFromEdges(
+      plan,
+      state,
+      edges,
+      (revenue) => ranks.get(revenue) ?? edges.top?.count ?? edges.buyers,
+    );
+    const judged = portfolioChunk(
+      buyers,
+      new Map(snapshots.map((s) => [s.id, s])),
+      ctx,
+      plan,
+      state,
+      edges,
+    );
+    const last = buyers.at(-1)!;
+    const to = `${last.windowRevenue}:${last.id}`;
+    await db.batch([
+      ...guard,
+      ...writeTiersStatements(db, workspaceId, id, judged.clients, judged.counts),
+      advanceStatement(db, workspaceId, id, { step, position: to, state }),
+    ]);
+    return next('portfolio', to);
+  }
+
+  // classify
   const rows = await measuredChunk(db, workspaceId, id, parsePosition(position), state.chunk);
   if (rows.length === 0) {
-    await db.batch([...guard, finishStatement(db, workspaceId, id, clock())]);
-    const stale = await supersededSnapshots(db, workspaceId, { id, asOf: run.asOf });
-    return stale.map((old) => ({ workspaceId, snapshotId: old, step: 'purge', position: '' }));
+    await db.batch([
+      ...guard,
+      advanceStatement(db, workspaceId, id, { step: 'portfolio', position: '', state }),
+    ]);
+    return next('portfolio', '');
   }
   const clients = await clientRowsByIds(
     db,

@@ -84,6 +84,11 @@ export function measureChunk(
       const known = state.productFirstSale[product];
       if (known === undefined || at < known) state.productFirstSale[product] = at;
     }
+    const p = state.portfolio;
+    if (a.firstPurchaseAt !== null) p.everBought += 1;
+    p.maxMargin = Math.max(p.maxMargin, f.margin);
+    if (s.stage !== null) p.stageRevenue[s.stage] = (p.stageRevenue[s.stage] ?? 0) + f.revenue;
+    if (f.revenue > 0) p.buyersRevenue += f.revenue;
     const buyer = a.orders > 0 && a.lastPurchaseAt !== null;
     return {
       id: s.id,
@@ -172,7 +177,7 @@ export interface ClientClasses {
 
 /** A rollup row: clients (and their money) per class. */
 export interface ClassCount {
-  dim: 'cell' | 'rfm' | 'type' | 'stage';
+  dim: 'cell' | 'rfm' | 'type' | 'stage' | 'tier';
   key: string;
   clients: number;
   derived: number;

@@ -2,10 +2,15 @@ import { env } from 'cloudflare:workers';
 import { expect } from 'vitest';
 import { abcXyz, resolveAbcXyzQuery } from '../../core/segments/abc-xyz.ts';
 import { classifyAll } from '../../core/segments/client-types.ts';
+import { assemblePortfolio, portfolio } from '../../core/segments/portfolio.ts';
 import { rfm } from '../../core/segments/rfm.ts';
+import { portfolioSumsFromSnapshot } from '../../core/segments/snapshot-portfolio.ts';
+import type { StageModelName } from '../../schema/lifecycle.ts';
 import type { SegmentSettings } from '../../schema/segments.ts';
 import { loadAllSnapshots } from '../../worker/db/clients.ts';
 import { loadPeriodsInWindow, loadRfmInputs } from '../../worker/db/segments.ts';
+import { portfolioState } from '../../worker/db/snapshot-portfolio.ts';
+import { classCounts, currentSnapshot } from '../../worker/db/snapshots.ts';
 
 const rows = async <T>(sql: string, ...params: unknown[]) =>
   (
@@ -113,6 +118,7 @@ export async function expectCountsMatchRecount(ws: string, snapshotId: string) {
        FROM client_classes WHERE workspace_id = ?1 AND snapshot_id = ?2 AND abc IS NOT NULL GROUP BY abc, xyz
      UNION ALL SELECT 'rfm', rfm_segment, COUNT(*), 0, 0, 0, 0 FROM client_classes WHERE workspace_id = ?1 AND snapshot_id = ?2 GROUP BY rfm_segment
      UNION ALL SELECT 'stage', stage, COUNT(*), 0, 0, 0, 0 FROM client_classes WHERE workspace_id = ?1 AND snapshot_id = ?2 AND stage IS NOT NULL GROUP BY stage
+     UNION ALL SELECT 'tier', tier, COUNT(*), 0, 0, 0, 0 FROM client_classes WHERE workspace_id = ?1 AND snapshot_id = ?2 AND tier IS NOT NULL GROUP BY tier
      UNION ALL SELECT 'type', type, COUNT(*), SUM(source = 'derived'), SUM(source = 'manual'), 0, 0 FROM client_class_types WHERE workspace_id = ?1 AND snapshot_id = ?2 GROUP BY type`,
     ws,
     snapshotId,
@@ -120,4 +126,67 @@ export async function expectCountsMatchRecount(ws: string, snapshotId: string) {
   const k = (r: Record<string, string | number>) => `${r.dim}|${r.key}`;
   expect(byKey(counts, k), 'class counts').toEqual(byKey(recount, k));
   return counts;
+}
+
+/**
+ * A finished snapshot's portfolio health against `portfolio()` over every client at the
+ * snapshot's instant: each buyer's place, tier and key reasons, and the answer assembled from
+ * the snapshot's sums and counts.
+ */
+export async function expectPortfolioMatchesScratch(
+  ws: string,
+  snapshotId: string,
+  settings: SegmentSettings,
+  asOf: string,
+  model: StageModelName,
+) {
+  const scratch = portfolio(
+    await loadAllSnapshots(env.DB, ws, asOf),
+    { asOf, months: settings.windowMonths, model },
+    settings,
+  );
+  const stored = await rows<{
+    client_id: string;
+    tier: string;
+    tier_reason: string;
+    key_reasons: string | null;
+  }>(
+    'SELECT client_id, tier, tier_reason, key_reasons FROM client_classes WHERE workspace_id = ?1 AND snapshot_id = ?2 AND portfolio_rank IS NOT NULL ORDER BY portfolio_rank',
+    ws,
+    snapshotId,
+  );
+  const keys = new Map(scratch.keyClients.map((k) => [k.id, k.reasons]));
+  expect(
+    stored.map((s) => ({
+      id: s.client_id,
+      tier: s.tier,
+      reason: JSON.parse(s.tier_reason) as unknown,
+      keys: s.key_reasons === null ? null : (JSON.parse(s.key_reasons) as unknown),
+    })),
+    'tiers in order',
+  ).toEqual(
+    scratch.tiers.clients.map((c) => ({
+      id: c.id,
+      tier: c.tier,
+      reason: c.reason,
+      keys: keys.get(c.id) ?? null,
+    })),
+  );
+  const snap = (await currentSnapshot(env.DB, ws))!;
+  expect(snap.id).toBe(snapshotId);
+  const state = await portfolioState(env.DB, ws, snapshotId);
+  const assembled = assemblePortfolio(
+    portfolioSumsFromSnapshot(
+      snap,
+      state,
+      await classCounts(env.DB, ws, snapshotId),
+      new Set(stored.map((s) => s.client_id)),
+    ),
+    asOf,
+    { months: settings.windowMonths, model },
+    settings,
+  );
+  const { keyClients: _k, tiers, ...rest } = scratch;
+  expect(assembled, 'figures').toEqual({ ...rest, tiers: { counts: tiers.counts } });
+  return scratch;
 }

@@ -8,7 +8,11 @@ import { ingestEvents } from '../../worker/ingest.ts';
 import { dueSnapshots, runSnapshotToEnd, startSnapshot } from '../../worker/snapshots.ts';
 import { call, callJson, createWorkspace, expectProblem, postEvents } from './helpers.ts';
 import { seedPortfolio } from './seed-portfolio.ts';
-import { expectCountsMatchRecount, expectSnapshotMatchesScratch } from './snapshot-check.ts';
+import {
+  expectCountsMatchRecount,
+  expectPortfolioMatchesScratch,
+  expectSnapshotMatchesScratch,
+} from './snapshot-check.ts';
 
 describe('the snapshot job', () => {
   it('classifies chunk by chunk exactly as the whole-portfolio classifiers do', async () => {
@@ -21,8 +25,14 @@ describe('the snapshot job', () => {
     const first = await startSnapshot(env.DB, ws, settings.segments, { asOf, now, chunk: 37 });
     const { steps } = await runSnapshotToEnd(env.DB, first);
     // 260 clients in chunks of 37 (8 chunks): 8 measure steps and one that finds no more, the
-    // edges, 8 classify steps and one that finishes.
-    expect(steps).toBe(9 + 1 + 9);
+    // edges, 8 classify steps and one that finds no more, then the window's buyers the same way.
+    const { buyers } = (await env.DB.prepare(
+      'SELECT COUNT(*) AS buyers FROM client_classes WHERE snapshot_id = ?1 AND window_revenue > 0',
+    )
+      .bind(first.snapshotId)
+      .first<{ buyers: number }>())!;
+    expect(buyers).toBeGreaterThan(37);
+    expect(steps).toBe(9 + 1 + 9 + Math.ceil(buyers / 37) + 1);
     const run = await env.DB.prepare('SELECT status, clients FROM snapshots WHERE id = ?1')
       .bind(first.snapshotId)
       .first<{ status: string; clients: number }>();
@@ -36,6 +46,17 @@ describe('the snapshot job', () => {
       .first<{ abc: number; types: number }>();
     expect(classes!.abc).toBe(3);
     expect(classes!.types).toBeGreaterThan(100);
+    // Portfolio health from the snapshot equals portfolio() over every client at its instant;
+    // not vacuous either: more than one tier, key clients and several chunks of buyers.
+    const scratch = await expectPortfolioMatchesScratch(
+      ws,
+      first.snapshotId,
+      settings.segments,
+      asOf,
+      settings.lifecycle.model,
+    );
+    expect(Object.values(scratch.tiers.counts).filter((n) => n > 0).length).toBeGreaterThan(1);
+    expect(scratch.keyClients.length).toBeGreaterThan(0);
   }, 60_000);
 });
 
@@ -136,6 +157,34 @@ describe('snapshots over HTTP', () => {
     expect(types.body.computedAt).toBe(done.computedAt);
     expect(types.body.types).toEqual(typesLive.body.types);
     expect(types.body.clients).toBe(30);
+
+    // Portfolio health: the snapshot's answer and its tier pages against the same instant on the spot.
+    const tierPages = async (path: string) => {
+      const pages: any[] = [];
+      let cursor: string | null = null;
+      do {
+        const url: string = cursor ? `${path}&cursor=${encodeURIComponent(cursor)}` : path;
+        const { status, body } = await callJson(url, { key: ws.secretKey });
+        expect(status, JSON.stringify(body)).toBe(200);
+        pages.push(body);
+        cursor = body.tiers.nextCursor;
+      } while (cursor !== null && pages.length < 50);
+      return pages;
+    };
+    const health = await tierPages('/v1/portfolio?limit=4');
+    const healthLive = await tierPages(`/v1/portfolio?asOf=${asOf}&limit=6`);
+    expect(health[0].computedAt).toBe(done.computedAt);
+    expect(healthLive[0].computedAt).not.toBe(done.computedAt);
+    expect(health[0].currency).toBe('EUR');
+    expect(health[0].tiers.clients).toHaveLength(4);
+    const { tiers: t1, keyClients: k1, computedAt: _c1, ...figures } = health[0];
+    const { tiers: t2, keyClients: k2, computedAt: _c2, ...figuresLive } = healthLive[0];
+    expect(figures).toEqual(figuresLive);
+    expect(t1.counts).toEqual(t2.counts);
+    expect(k1).toEqual(k2.slice(0, 4));
+    const tierList = (pages: any[]) => pages.flatMap((p) => p.tiers.clients);
+    expect(tierList(health)).toEqual(tierList(healthLive));
+    expect(tierList(health)).toHaveLength(figures.buyers);
   }, 60_000);
 
   it('GET of an unknown or another workspace’s snapshot is 404; POST needs the secret key', async () => {

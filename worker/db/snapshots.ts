@@ -675,6 +675,7 @@ export function forgetClientStatements(
              CAST(ROUND(margin * 100) AS INTEGER) AS mc, value_cents AS vc FROM client_classes WHERE ${mine} AND abc IS NOT NULL AND rfm_segment IS NOT NULL
            UNION ALL SELECT snapshot_id, 'rfm', rfm_segment, 0, 0, 0, 0, 0 FROM client_classes WHERE ${mine} AND rfm_segment IS NOT NULL
            UNION ALL SELECT snapshot_id, 'stage', stage, 0, 0, 0, 0, 0 FROM client_classes WHERE ${mine} AND rfm_segment IS NOT NULL AND stage IS NOT NULL
+           UNION ALL SELECT snapshot_id, 'tier', tier, 0, 0, 0, 0, 0 FROM client_classes WHERE ${mine} AND tier IS NOT NULL
            UNION ALL SELECT snapshot_id, 'type', type, source = 'derived', source = 'manual', 0, 0, 0 FROM client_class_types WHERE ${mine}
          ) WHERE true
          ON CONFLICT (workspace_id, snapshot_id, dim, key) DO UPDATE SET clients = clients + excluded.clients,

@@ -1,7 +1,14 @@
 import { abcXyz, resolveAbcXyzQuery } from '../../core/segments/abc-xyz.ts';
 import { countTypes } from '../../core/segments/client-types.ts';
 import { segmentConversion } from '../../core/segments/conversion.ts';
-import { portfolio, portfolioParams } from '../../core/segments/portfolio.ts';
+import {
+  assemblePortfolio,
+  keyClient,
+  portfolio,
+  portfolioParams,
+} from '../../core/segments/portfolio.ts';
+import { portfolioSumsFromSnapshot } from '../../core/segments/snapshot-portfolio.ts';
+import { round } from '../../core/stats.ts';
 import { rfm } from '../../core/segments/rfm.ts';
 import {
   abcXyzFromSnapshot,
@@ -25,6 +32,12 @@ import { clientNames, countClients, loadAllSnapshots } from '../db/clients.ts';
 import { abcPage, classCounts, currentSnapshot, rfmPage } from '../db/snapshots.ts';
 import { keyPosition, pager, parseKeyPosition } from '../snapshot-reads.ts';
 import { loadPeriodsInWindow, loadRfmInputs } from '../db/segments.ts';
+import {
+  portfolioState,
+  presentClients,
+  tierPage,
+  topKeyClients,
+} from '../db/snapshot-portfolio.ts';
 import { route } from '../route.ts';
 import { classifiedPortfolio } from '../segmentation.ts';
 
@@ -197,13 +210,91 @@ export const segmentRoutes = [
     query: PortfolioQuerySchema,
     responses: { 200: PortfolioResultSchema },
     async handle({ env, auth, now, query }) {
-      const settings = auth.workspace.settings;
-      const params = portfolioParams(query, settings.segments, settings.lifecycle.model, now);
-      return portfolio(
-        await loadAllSnapshots(env.DB, auth.workspace.id, params.asOf),
+      const ws = auth.workspace;
+      const settings = ws.settings;
+      const currency = settings.currency;
+      const model = settings.lifecycle.model;
+      const snap =
+        query.asOf === undefined && query.months === undefined
+          ? await currentSnapshot(env.DB, ws.id)
+          : null;
+      if (snap) {
+        const pages = pager(env, ws.id, `portfolio:${snap.id}`);
+        const afterRank = Number((await pages.read(query.cursor)) ?? 0);
+        const [state, counts] = await Promise.all([
+          portfolioState(env.DB, ws.id, snap.id),
+          classCounts(env.DB, ws.id, snap.id),
+        ]);
+        const total = state.totalRevenue;
+        const [page, keys, present] = await Promise.all([
+          tierPage(env.DB, ws.id, snap.id, afterRank, query.limit + 1, total),
+          topKeyClients(env.DB, ws.id, snap.id, query.limit, total),
+          presentClients(
+            env.DB,
+            ws.id,
+            snap.id,
+            state.portfolio.mono.flatMap((w) => (w.clientId ? [w.clientId] : [])),
+          ),
+        ]);
+        const figures = assemblePortfolio(
+          portfolioSumsFromSnapshot(snap, state, counts, present),
+          snap.asOf,
+          { months: snap.settings.windowMonths, model },
+          snap.settings,
+        );
+        const tiers = page.slice(0, query.limit);
+        return {
+          ...figures,
+          keyClients: keys.map((k) => ({
+            ...keyClient(k.id, k, total, state.totalMargin, k.keyReasons ?? []),
+            name: k.name,
+          })),
+          tiers: {
+            counts: figures.tiers.counts,
+            clients: tiers.map(({ id, name, tier, revenue, share, reason }) => ({
+              id,
+              name,
+              tier,
+              revenue,
+              share: round(share, 6),
+              reason,
+            })),
+            nextCursor: await pages.next(
+              page.length > query.limit ? String(tiers.at(-1)!.rank) : null,
+            ),
+          },
+          computedAt: snap.computedAt,
+          currency,
+        };
+      }
+      // Another window or instant than the snapshot's (or no snapshot yet): computed on the spot.
+      const params = portfolioParams(query, settings.segments, model, now);
+      const result = portfolio(
+        await loadAllSnapshots(env.DB, ws.id, params.asOf),
         params,
         settings.segments,
       );
+      const pages = pager(env, ws.id, `portfolio:live:${params.asOf}:${params.months}`);
+      const start = Number((await pages.read(query.cursor)) ?? 0);
+      const tiers = result.tiers.clients.slice(start, start + query.limit);
+      const keys = result.keyClients.slice(0, query.limit);
+      const names = await clientNames(env.DB, ws.id, [
+        ...new Set([...tiers.map((c) => c.id), ...keys.map((c) => c.id)]),
+      ]);
+      const named = <T extends { id: string }>(c: T) => ({ ...c, name: names.get(c.id) ?? null });
+      return {
+        ...result,
+        keyClients: keys.map(named),
+        tiers: {
+          counts: result.tiers.counts,
+          clients: tiers.map(named),
+          nextCursor: await pages.next(
+            start + query.limit < result.tiers.clients.length ? String(start + query.limit) : null,
+          ),
+        },
+        computedAt: now,
+        currency,
+      };
     },
   }),
 ];
