@@ -58,6 +58,12 @@ const FUNNEL_BOUND = Math.ceil(3 * (spanDays / 30 + 31) * 13 + 3 * 9 * spanDays)
  * with its name (a lookup of one row), through the page's index.
  */
 const CLASS_BOUND = 1 + 60 + 3 * 101;
+/**
+ * Portfolio health from the snapshot: its row (twice: the classes' state, the portfolio's sums),
+ * its counts, the key clients and one page of tiers (at most 100 each, with their names), and
+ * whether its few mono-clients are still there.
+ */
+const PORTFOLIO_BOUND = 2 + 60 + 2 * 2 * 101 + 10;
 /** A list page of 50: its index rows and name lookups, plus the stage spells of its clients. */
 const LIST_BOUND = 1_000;
 
@@ -104,6 +110,34 @@ describe('rows read per widget request', () => {
       expect(last.rowsRead).toBeLessThanOrEqual(2 * first);
     });
   }
+
+  it('/v1/portfolio reads the snapshot, its counts, the key clients and one page of tiers: the same bounded rows at 1,000 and at 20,000 clients', async () => {
+    const rows = await cost('/v1/portfolio');
+    expect(rows.small).toBeLessThan(PORTFOLIO_BOUND);
+    expect(rows.large).toBeLessThan(PORTFOLIO_BOUND);
+    // The small portfolio has fewer key clients than a page (a handful), so it reads fewer; with
+    // pages both fill, the two read the same rows.
+    const [a, b] = [
+      await meteredCall('/v1/portfolio?limit=2', small.secretKey),
+      await meteredCall('/v1/portfolio?limit=2', large.secretKey),
+    ];
+    expect(
+      Math.abs(a.rowsRead - b.rowsRead),
+      JSON.stringify([[...a.bySql], [...b.bySql]]),
+    ).toBeLessThanOrEqual(10);
+    // And a later page of tiers costs one page, not the pages before it.
+    let path = '/v1/portfolio?limit=50';
+    let first = 0;
+    for (let page = 0; page < 3; page++) {
+      const res = await meteredCall(path, large.secretKey);
+      expect(res.status, res.body).toBe(200);
+      if (page === 0) first = res.rowsRead;
+      else expect(res.rowsRead, JSON.stringify([...res.bySql])).toBeLessThanOrEqual(first + 10);
+      const { tiers } = JSON.parse(res.body) as { tiers: { nextCursor: string | null } };
+      expect(tiers.nextCursor).not.toBeNull();
+      path = `/v1/portfolio?limit=50&cursor=${encodeURIComponent(tiers.nextCursor!)}`;
+    }
+  });
 
   it('the funnel (now) reads the same bounded rollup rows at 1,000 and at 20,000 clients, never the spells', async () => {
     const rows = await cost('/v1/lifecycle/funnel');
