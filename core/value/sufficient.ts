@@ -20,7 +20,9 @@ export interface Compressed {
 
 /**
  * Groups identical (x, tx, T). For x = 0 the models ignore tx, so one-time buyers group by T alone
- * (their tx is set to 0).
+ * (their tx is set to 0). The rows come out sorted by (x, tx, T), so a likelihood summed over them
+ * is the same to the last bit whatever order the customers arrived in (from the purchases or from
+ * histories grouped in the database).
  */
 export function compress(customers: Iterable<Frequency>): Compressed {
   const rows = new Map<string, { x: number; tx: number; T: number; weight: number }>();
@@ -33,7 +35,7 @@ export function compress(customers: Iterable<Frequency>): Compressed {
     if (row) row.weight++;
     else rows.set(key, { x, tx: t, T, weight: 1 });
   }
-  const list = [...rows.values()].sort((p, q) => p.x - q.x);
+  const list = [...rows.values()].sort((p, q) => p.x - q.x || p.tx - q.tx || p.T - q.T);
   return {
     x: Float64Array.from(list, (r) => r.x),
     tx: Float64Array.from(list, (r) => r.tx),
