@@ -5,7 +5,7 @@ import type { PnbdParams } from '../../schema/value.ts';
 import { logScaleStandardErrorsFromGradient } from './information.ts';
 import { minimizeQuasiNewton } from './optimize.ts';
 import { digamma, logAddExp, logGamma } from './special.ts';
-import { compress, type Compressed, type Frequency } from './sufficient.ts';
+import { compress, weightedMean, type Compressed, type Frequency } from './sufficient.ts';
 
 /**
  * ₂F₁(1, P; C; z) for 0 ≤ z < 1 and C > P > 0 by Gauss's continued fraction (the a = 0 case of
@@ -330,8 +330,8 @@ export function fitPnbd(
     const { f, g } = total(theta);
     return { f: f / n, g: g.map((gj) => gj / n) };
   };
-  const meanX = customers.reduce((s, c) => s + c.x, 0) / n;
-  const meanT = customers.reduce((s, c) => s + c.T, 0) / n;
+  const meanX = weightedMean(data, data.x);
+  const meanT = weightedMean(data, data.T);
   const clamp = (v: number) => Math.min(1e5, Math.max(1e-3, v));
   const start = options.start ?? {
     r: 1,

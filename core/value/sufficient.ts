@@ -44,3 +44,13 @@ export function compress(customers: Iterable<Frequency>): Compressed {
     customers: n,
   };
 }
+
+/**
+ * The weighted mean of a column over the customers, summed in the rows' order: the same bits
+ * whatever order the customers came in (a fit's starting point depends on it).
+ */
+export function weightedMean(data: Compressed, column: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < column.length; i++) sum += data.weight[i]! * column[i]!;
+  return sum / data.customers;
+}
