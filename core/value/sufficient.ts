@@ -25,17 +25,37 @@ export interface Compressed {
  * histories grouped in the database).
  */
 export function compress(customers: Iterable<Frequency>): Compressed {
-  const rows = new Map<string, { x: number; tx: number; T: number; weight: number }>();
+  type Row = { x: number; tx: number; T: number; weight: number };
+  // Keyed by the numbers themselves (x, then tx, then T): no strings to build per customer.
+  const index = new Map<number, Map<number, Map<number, Row>>>();
+  const rows: Row[] = [];
   let n = 0;
-  for (const { x, tx, T } of customers) {
+  // Customers already grouped (summariseHistories) arrive as one object repeated: those repeats
+  // are counted without a look-up.
+  let previous: Frequency | null = null;
+  let previousRow: Row | null = null;
+  for (const c of customers) {
     n++;
+    if (c === previous) {
+      previousRow!.weight++;
+      continue;
+    }
+    const { x, tx, T } = c;
     const t = x === 0 ? 0 : tx;
-    const key = `${x}|${t}|${T}`;
-    const row = rows.get(key);
+    let byTx = index.get(x);
+    if (!byTx) index.set(x, (byTx = new Map<number, Map<number, Row>>()));
+    let byT = byTx.get(t);
+    if (!byT) byTx.set(t, (byT = new Map<number, Row>()));
+    let row = byT.get(T);
     if (row) row.weight++;
-    else rows.set(key, { x, tx: t, T, weight: 1 });
+    else {
+      byT.set(T, (row = { x, tx: t, T, weight: 1 }));
+      rows.push(row);
+    }
+    previous = c;
+    previousRow = row;
   }
-  const list = [...rows.values()].sort((p, q) => p.x - q.x || p.tx - q.tx || p.T - q.T);
+  const list = rows.sort((p, q) => p.x - q.x || p.tx - q.tx || p.T - q.T);
   return {
     x: Float64Array.from(list, (r) => r.x),
     tx: Float64Array.from(list, (r) => r.tx),
