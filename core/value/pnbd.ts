@@ -221,8 +221,8 @@ function objective(data: Compressed) {
   const grad = new Float64Array(4);
   // J(y) depends on a history only through x and y (its tx or its T), and many histories share
   // those: one-time buyers all have J(0), buyers who started the same day with the same x share
-  // J(T). Each distinct (x, y) is computed once per evaluation (on CDNOW's 8,685 histories, about
-  // half of the 2 per history).
+  // J(T), and times are whole days. Each distinct (x, y) is computed once per evaluation: on the
+  // CDNOW master log's 8,685 calibration histories, 2,140 series instead of 17,234.
   const pairOf = new Map<string, number>();
   const pairX: number[] = [];
   const pairY: number[] = [];
