@@ -14,6 +14,8 @@ import {
 } from './job-runner.ts';
 import { restageWorkspace } from './restage.ts';
 import { sweepWorkspace } from './sweep.ts';
+import { workspacesWithWebhooks } from './db/webhooks.ts';
+import { flushOutbox } from './webhook-delivery.ts';
 import { fitWorkspaceModel, sleepRuleFor } from './value.ts';
 
 /** The cron expressions of wrangler.toml's `[triggers]`, by the job each one starts. */
@@ -100,7 +102,27 @@ export async function retryFailed(env: Env, now: string): Promise<RunSummary | n
   );
 }
 
+/**
+ * Webhooks between nightly runs: sweeps the workspaces that have webhooks, so that a client
+ * falling asleep is announced within the hour (sweepWorkspace), then hands every message still in
+ * the outbox to the delivery queue (including any a write's hand-over missed).
+ */
+export async function announce(env: Env, now: string): Promise<void> {
+  for (const workspaceId of await workspacesWithWebhooks(env.DB)) {
+    try {
+      await sweepWorkspace(env.DB, workspaceId, now);
+    } catch (error) {
+      console.error(JSON.stringify({ step: 'webhook-sweep', workspaceId, error: String(error) }));
+    }
+  }
+  await flushOutbox(env.DB, env.WEBHOOK_QUEUE);
+}
+
 export function scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): void {
   const now = new Date(controller.scheduledTime).toISOString();
-  ctx.waitUntil(controller.cron === RETRY_CRON ? retryFailed(env, now) : nightly(env, now));
+  ctx.waitUntil(
+    controller.cron === RETRY_CRON
+      ? retryFailed(env, now).then(() => announce(env, now))
+      : nightly(env, now).then(() => flushOutbox(env.DB, env.WEBHOOK_QUEUE)),
+  );
 }
