@@ -9,6 +9,7 @@ import { keyRoutes } from './keys.ts';
 import { lifecycleRoutes } from './lifecycle.ts';
 import { segmentRoutes } from './segments.ts';
 import { clvRoutes } from './clv.ts';
+import { cohortRoutes } from './cohorts.ts';
 import { importRoutes } from './import.ts';
 import { jobRoutes } from './jobs.ts';
 import { sessionRoutes } from './sessions.ts';
@@ -28,6 +29,7 @@ export const routes: RouteSpec[] = [
   ...eventRoutes,
   ...lifecycleRoutes,
   ...segmentRoutes,
+  ...cohortRoutes,
   ...clvRoutes,
   ...importRoutes,
   ...actionRoutes,
