@@ -3,8 +3,9 @@ import * as v from 'valibot';
 /**
  * What a webhook can subscribe to. `client.stage_changed` is announced when a write changes a
  * client's current stage and when the clock passes a transition stored ahead (falling asleep).
- * `client.types_changed` and `portfolio.mono_client` are announced by the jobs that classify the
- * portfolio (they are portfolio-relative, so no single write decides them).
+ * `client.types_changed` and `portfolio.mono_client` are announced by the nightly run, which
+ * compares the classified portfolio with the night before (worker/announce-classes.ts): they are
+ * portfolio-relative, so no single write decides them.
  */
 export const WEBHOOK_EVENT_TYPES = [
   'client.stage_changed',

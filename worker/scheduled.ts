@@ -12,6 +12,7 @@ import {
   type RunSummary,
   type WorkspaceStep,
 } from './job-runner.ts';
+import { announceClassChanges } from './announce-classes.ts';
 import { restageWorkspace } from './restage.ts';
 import { sweepWorkspace } from './sweep.ts';
 import { workspacesWithWebhooks } from './db/webhooks.ts';
@@ -71,7 +72,18 @@ const sweep: WorkspaceStep = {
   },
 };
 
-export const NIGHTLY_STEPS: readonly WorkspaceStep[] = [fit, restage, sweep];
+/**
+ * Announces to webhooks the changes of types and mono-clients, which are relative to the whole
+ * portfolio (worker/announce-classes.ts); does nothing for workspaces without such a webhook.
+ */
+const announceClasses: WorkspaceStep = {
+  name: 'announce',
+  async run({ db, workspaceId, settings, now }) {
+    await announceClassChanges(db, workspaceId, settings, now);
+  },
+};
+
+export const NIGHTLY_STEPS: readonly WorkspaceStep[] = [fit, restage, sweep, announceClasses];
 
 /** Nightly upkeep, never inside a user's request: the purge, then every workspace's steps. */
 export const nightlyJob: JobDefinition = {

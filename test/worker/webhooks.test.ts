@@ -11,6 +11,7 @@ import { defaultSettings } from '../../schema/settings.ts';
 import { MAX_ATTEMPTS, RETRY_DELAYS_SECONDS } from '../../schema/webhooks.ts';
 import { insertWebhookStatement } from '../../worker/db/webhooks.ts';
 import worker from '../../worker/index.ts';
+import { announceClassChanges } from '../../worker/announce-classes.ts';
 import { ingestEvents } from '../../worker/ingest.ts';
 import { sweepWorkspace } from '../../worker/sweep.ts';
 import type { DeliveryMessage } from '../../worker/webhook-delivery.ts';
@@ -305,6 +306,70 @@ describe('webhooks', () => {
       },
     ]);
     expect(rows[0].data.previous).not.toBe('sleeping');
+  });
+
+  it('types and mono-client changes are announced by the nightly comparison, once, after a silent first one', async () => {
+    const ws = await createWorkspace();
+    const { queue } = recordingQueue();
+    const created = await callWithQueue(queue, '/v1/webhooks', ws.secretKey, {
+      url: RECEIVER,
+      events: ['client.types_changed', 'portfolio.mono_client'],
+    });
+    expect(created.status).toBe(201);
+    const buy = (id: string, clientId: string, at: string, amount: number) => ({
+      id,
+      clientId,
+      type: 'purchase',
+      at,
+      amount,
+    });
+    await callWithQueue(queue, '/v1/events', ws.secretKey, {
+      events: [
+        buy('m1', 'major', '2026-10-01', 9000),
+        buy('m2', 'major', '2026-11-01', 9000),
+        buy('s1', 'small', '2026-10-05', 100),
+      ],
+    });
+    const messages = async () =>
+      (
+        await env.DB.prepare(
+          'SELECT event_type, payload FROM webhook_deliveries WHERE workspace_id = ?1 ORDER BY event_type, dedup',
+        )
+          .bind(ws.id)
+          .all<{ event_type: string; payload: string }>()
+      ).results.map((r) => JSON.parse(r.payload));
+    const settings = defaultSettings();
+    const now = new Date().toISOString();
+    expect(await announceClassChanges(env.DB, ws.id, settings, now)).toBe(0);
+    expect(await messages()).toEqual([]);
+
+    // A new client outgrows the old mono-client: one stops being one, the other becomes one.
+    await callWithQueue(queue, '/v1/events', ws.secretKey, {
+      events: [buy('g1', 'giant', '2026-11-10', 80_000)],
+    });
+    const later = new Date(Date.now() + 1000).toISOString();
+    const announced = await announceClassChanges(env.DB, ws.id, settings, later);
+    const all = await messages();
+    expect(all).toHaveLength(announced);
+    const mono = all.filter((m) => m.type === 'portfolio.mono_client').map((m) => m.data);
+    expect(mono).toEqual(
+      expect.arrayContaining([
+        { clientId: 'giant', previous: false, current: true, at: later },
+        { clientId: 'major', previous: true, current: false, at: later },
+      ]),
+    );
+    expect(mono).toHaveLength(2);
+    const typed = all.filter((m) => m.type === 'client.types_changed');
+    expect(typed.length).toBeGreaterThan(0);
+    for (const m of typed) {
+      expect(m.data.current).not.toEqual(m.data.previous);
+      const profile = await callJson(`/v1/clients/${m.data.clientId}`, { key: ws.secretKey });
+      expect(m.data.current).toEqual(
+        profile.body.types.map((t: { type: string }) => t.type).sort(),
+      );
+    }
+    // Nothing changed since: nothing more to say.
+    expect(await announceClassChanges(env.DB, ws.id, settings, later)).toBe(0);
   });
 
   it('refuses URLs a deployed Worker must not call, naming the field', async () => {

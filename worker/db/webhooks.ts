@@ -353,3 +353,80 @@ export async function workspacesWithWebhooks(db: D1Database): Promise<string[]> 
     .all<{ id: string }>();
   return rows.results.map((r) => r.id);
 }
+
+/** The subjects the nightly announcer watches (schema/migrations/0018_class_watch.sql). */
+export type WatchSubject = 'types' | 'mono';
+
+/** What was last seen, by subject and client; `watched` is false before the first comparison. */
+export async function loadWatched(
+  db: D1Database,
+  workspaceId: string,
+): Promise<{ watched: boolean; seen: Map<WatchSubject, Map<string, string>> }> {
+  const rows = await db
+    .prepare('SELECT subject, client_id, value FROM class_watch WHERE workspace_id = ?1')
+    .bind(workspaceId)
+    .all<{ subject: WatchSubject; client_id: string; value: string }>();
+  const seen = new Map<WatchSubject, Map<string, string>>([
+    ['types', new Map()],
+    ['mono', new Map()],
+  ]);
+  let watched = false;
+  for (const r of rows.results) {
+    if (r.client_id === '*') watched = true;
+    else seen.get(r.subject)?.set(r.client_id, r.value);
+  }
+  return { watched, seen };
+}
+
+export interface WatchChange {
+  subject: WatchSubject;
+  clientId: string;
+  /** The new value, or null when the client no longer has it (erased, no longer a mono-client). */
+  value: string | null;
+  /** The message to announce, or null to record silently. */
+  announce: { type: WebhookEventType; dedup: string; payload: string } | null;
+}
+
+/** Records one change and puts its message (if any) in the outbox of every subscribed webhook. */
+export function watchChangeStatements(
+  db: D1Database,
+  workspaceId: string,
+  change: WatchChange,
+  now: string,
+): D1PreparedStatement[] {
+  const statements: D1PreparedStatement[] = [
+    change.value === null
+      ? db
+          .prepare(
+            'DELETE FROM class_watch WHERE workspace_id = ?1 AND subject = ?2 AND client_id = ?3',
+          )
+          .bind(workspaceId, change.subject, change.clientId)
+      : db
+          .prepare(
+            `INSERT INTO class_watch (workspace_id, subject, client_id, value) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (workspace_id, subject, client_id) DO UPDATE SET value = excluded.value`,
+          )
+          .bind(workspaceId, change.subject, change.clientId, change.value),
+  ];
+  const a = change.announce;
+  if (a)
+    statements.push(
+      db
+        .prepare(
+          `INSERT OR IGNORE INTO webhook_deliveries (workspace_id, id, webhook_id, event_type, dedup, payload, created_at, status)
+           SELECT ?1, ${MESSAGE_ID('?2')}, w.id, ?4, ?5, ?6, ?3, 'pending' FROM webhooks w
+           WHERE w.workspace_id = ?1 AND EXISTS (SELECT 1 FROM json_each(w.events) WHERE json_each.value = ?4)`,
+        )
+        .bind(workspaceId, Date.parse(now), now, a.type, a.dedup, a.payload),
+    );
+  return statements;
+}
+
+/** Marks a workspace as watched (its first comparison recorded without announcing). */
+export function markWatchedStatement(db: D1Database, workspaceId: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT OR IGNORE INTO class_watch (workspace_id, subject, client_id, value) VALUES (?1, 'types', '*', '')`,
+    )
+    .bind(workspaceId);
+}

@@ -83,7 +83,7 @@ export const webhookRoutes = [
     summary: 'Subscribe a URL to events; the signing secret is shown in this answer only',
     description:
       'Deliveries follow Standard Webhooks (standardwebhooks.com): a JSON body `{ type, timestamp, data: { clientId, previous, current, at } }` with the headers `webhook-id` (the same on every retry), `webhook-timestamp` and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body` with the secret’s key). A receiver answering 2xx ends a delivery; anything else is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (8 attempts), then the delivery is `failed`. ' +
-      '`client.stage_changed` fires when a write changes a client’s current stage and when the clock passes a transition no write caused (a client falling asleep; announced by the sweep, hourly for workspaces with webhooks). ' +
+      '`client.stage_changed` fires when a write changes a client’s current stage and when the clock passes a transition no write caused (a client falling asleep; announced by the sweep, hourly for workspaces with webhooks). `client.types_changed` (previous and current type lists) and `portfolio.mono_client` (previous and current: whether the client is a mono-client) are relative to the whole portfolio and announced by the nightly run. ' +
       'The URL must be https and not a private or internal address; in local development (`npm start`) http://127.0.0.1 and http://localhost are allowed too.',
     body: WebhookCreateSchema,
     responses: { 201: WebhookCreatedSchema },
