@@ -14,6 +14,7 @@ import {
 } from './job-runner.ts';
 import { announceClassChanges } from './announce-classes.ts';
 import { restageWorkspace } from './restage.ts';
+import { dueSnapshots } from './snapshots.ts';
 import { sweepWorkspace } from './sweep.ts';
 import { workspacesWithWebhooks } from './db/webhooks.ts';
 import { flushOutbox } from './webhook-delivery.ts';
@@ -137,4 +138,11 @@ export function scheduled(controller: ScheduledController, env: Env, ctx: Execut
       ? retryFailed(env, now).then(() => announce(env, now))
       : nightly(env, now).then(() => flushOutbox(env.DB, env.WEBHOOK_QUEUE)),
   );
+  if (controller.cron === RETRY_CRON) ctx.waitUntil(startDueSnapshots(env, now));
+}
+
+/** The hourly cron also starts the snapshots that are due; the queue carries them on. */
+export async function startDueSnapshots(env: Pick<Env, 'DB' | 'SNAPSHOTS'>, now: string) {
+  const first = await dueSnapshots(env.DB, now);
+  if (first.length > 0) await env.SNAPSHOTS.sendBatch(first.map((body) => ({ body })));
 }

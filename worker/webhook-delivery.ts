@@ -8,6 +8,9 @@ import {
 import { withRetry } from './db/retry.ts';
 import { signMessage } from './webhook-sign.ts';
 
+/** The delivery queue's name in wrangler.toml: the Worker's queue handler dispatches on it. */
+export const WEBHOOK_QUEUE_NAME = 'clientfolio-webhooks';
+
 /** What travels on the queue: which outbox row to deliver (the row holds the rest). */
 export interface DeliveryMessage {
   workspaceId: string;

@@ -15,6 +15,7 @@ import { jobRoutes } from './jobs.ts';
 import { sessionRoutes } from './sessions.ts';
 import { settingsRoutes } from './settings.ts';
 import { webhookRoutes } from './webhooks.ts';
+import { snapshotRoutes } from './snapshots.ts';
 import { workspaceRoutes } from './workspaces.ts';
 
 /** Every route the API serves: the router and the OpenAPI document are both built from this list. */
@@ -36,4 +37,5 @@ export const routes: RouteSpec[] = [
   ...dossierRoutes,
   ...jobRoutes,
   ...webhookRoutes,
+  ...snapshotRoutes,
 ];
