@@ -19,6 +19,8 @@ CREATE TABLE webhook_deliveries (
   workspace_id TEXT NOT NULL,
   id TEXT NOT NULL,
   webhook_id TEXT NOT NULL,
+  -- The client the message is about (erasure deletes its messages), null for none.
+  client_id TEXT,
   event_type TEXT NOT NULL,
   dedup TEXT NOT NULL,
   payload TEXT NOT NULL,
@@ -31,6 +33,7 @@ CREATE TABLE webhook_deliveries (
   UNIQUE (workspace_id, webhook_id, dedup)
 ) WITHOUT ROWID;
 CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (workspace_id, webhook_id, id);
+CREATE INDEX webhook_deliveries_by_client ON webhook_deliveries (workspace_id, client_id);
 CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (status, created_at) WHERE status = 'pending';
 
 -- Every attempt at a delivery, as the receiver answered it (or why it could not be reached).

@@ -192,6 +192,18 @@ describe('webhooks', () => {
       status: 'delivered',
       attempts: [{ attempt: 1, status: 204, error: null }],
     });
+    // Erasing the client erases the messages about it, sent or not.
+    expect((await call('/v1/clients/acme', { key: ws.secretKey, method: 'DELETE' })).status).toBe(
+      204,
+    );
+    const erased = await callJson(`/v1/webhooks/${hook.id}/deliveries`, { key: ws.secretKey });
+    expect(erased.body.data).toEqual([]);
+    const attempts = await env.DB.prepare(
+      'SELECT COUNT(*) AS n FROM webhook_attempts WHERE workspace_id = ?1',
+    )
+      .bind(ws.id)
+      .first<{ n: number }>();
+    expect(attempts?.n).toBe(0);
   });
 
   it('a failing receiver is retried with growing delays and the same webhook-id until it answers 2xx', async () => {

@@ -127,8 +127,8 @@ export function stageChangeOutboxStatements(
     const values = part.map((_, i) => `(?${i * 3 + 4}, ?${i * 3 + 5}, ?${i * 3 + 6})`).join(', ');
     return db
       .prepare(
-        `INSERT OR IGNORE INTO webhook_deliveries (workspace_id, id, webhook_id, event_type, dedup, payload, created_at, status)
-         SELECT ?1, ${MESSAGE_ID('?2')}, w.id, 'client.stage_changed',
+        `INSERT OR IGNORE INTO webhook_deliveries (workspace_id, id, webhook_id, client_id, event_type, dedup, payload, created_at, status)
+         SELECT ?1, ${MESSAGE_ID('?2')}, w.id, c.column1, 'client.stage_changed',
            c.column1 || '|' || c.column2 || '|' || c.column3,
            json_object('type', 'client.stage_changed', 'timestamp', ?3,
              'data', json_object('clientId', c.column1, 'previous', old.stage, 'current', c.column2, 'at', c.column3)),
@@ -164,8 +164,8 @@ export function timeDrivenOutboxStatement(
   const clock = `(SELECT COALESCE((SELECT swept_ms FROM rollup_clocks WHERE workspace_id = ?1), -1))`;
   return db
     .prepare(
-      `INSERT OR IGNORE INTO webhook_deliveries (workspace_id, id, webhook_id, event_type, dedup, payload, created_at, status)
-       SELECT ?1, ${MESSAGE_ID('?2')}, w.id, 'client.stage_changed',
+      `INSERT OR IGNORE INTO webhook_deliveries (workspace_id, id, webhook_id, client_id, event_type, dedup, payload, created_at, status)
+       SELECT ?1, ${MESSAGE_ID('?2')}, w.id, s.client_id, 'client.stage_changed',
          s.client_id || '|' || s.stage || '|' || s.entered_at,
          json_object('type', 'client.stage_changed', 'timestamp', ?3,
            'data', json_object('clientId', s.client_id, 'previous', p.stage, 'current', s.stage, 'at', s.entered_at)),
@@ -413,11 +413,11 @@ export function watchChangeStatements(
     statements.push(
       db
         .prepare(
-          `INSERT OR IGNORE INTO webhook_deliveries (workspace_id, id, webhook_id, event_type, dedup, payload, created_at, status)
-           SELECT ?1, ${MESSAGE_ID('?2')}, w.id, ?4, ?5, ?6, ?3, 'pending' FROM webhooks w
+          `INSERT OR IGNORE INTO webhook_deliveries (workspace_id, id, webhook_id, client_id, event_type, dedup, payload, created_at, status)
+           SELECT ?1, ${MESSAGE_ID('?2')}, w.id, ?7, ?4, ?5, ?6, ?3, 'pending' FROM webhooks w
            WHERE w.workspace_id = ?1 AND EXISTS (SELECT 1 FROM json_each(w.events) WHERE json_each.value = ?4)`,
         )
-        .bind(workspaceId, Date.parse(now), now, a.type, a.dedup, a.payload),
+        .bind(workspaceId, Date.parse(now), now, a.type, a.dedup, a.payload, change.clientId),
     );
   return statements;
 }
@@ -429,4 +429,29 @@ export function markWatchedStatement(db: D1Database, workspaceId: string): D1Pre
       `INSERT OR IGNORE INTO class_watch (workspace_id, subject, client_id, value) VALUES (?1, 'types', '*', '')`,
     )
     .bind(workspaceId);
+}
+
+/**
+ * Erasure: the client's messages (sent or not) and their attempts, and what the nightly announcer
+ * remembers of it. Part of the erasure's atomic batch (worker/erasure.ts).
+ */
+export function forgetClientWebhookStatements(
+  db: D1Database,
+  workspaceId: string,
+  clientId: string,
+): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        `DELETE FROM webhook_attempts WHERE workspace_id = ?1 AND delivery_id IN
+         (SELECT id FROM webhook_deliveries WHERE workspace_id = ?1 AND client_id = ?2)`,
+      )
+      .bind(workspaceId, clientId),
+    db
+      .prepare('DELETE FROM webhook_deliveries WHERE workspace_id = ?1 AND client_id = ?2')
+      .bind(workspaceId, clientId),
+    db
+      .prepare('DELETE FROM class_watch WHERE workspace_id = ?1 AND client_id = ?2')
+      .bind(workspaceId, clientId),
+  ];
 }
