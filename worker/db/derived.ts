@@ -2,6 +2,7 @@ import type { DerivedClient } from '../../core/lifecycle/derive.ts';
 import { bumpVersionStatements, insertNewClientStatements } from './clients.ts';
 import { chunk, planInsert, placeholders } from './plan.ts';
 import { flowDeltaStatements } from './rollups.ts';
+import { stageChangeOutboxStatements, type StageNow } from './webhooks.ts';
 
 /**
  * The batch that commits a re-derivation: the version guard on the versions read before deriving
@@ -34,8 +35,20 @@ export function guardedDerivationStatements(
     ),
     ...bumpVersionStatements(db, workspaceId, ids, now),
     ...alongside,
+    // Before the old spells go: the outbox compares the stage stored at `now` with the new one.
+    ...stageChangeOutboxStatements(db, workspaceId, stagesAt(derived, now), now),
     ...replaceDerivedStatements(db, workspaceId, derived),
   ];
+}
+
+/** Each client's stage at `now` by its new derivation (clients with no stage yet are left out). */
+function stagesAt(derived: ReadonlyMap<string, DerivedClient>, now: string): StageNow[] {
+  const nowMs = Date.parse(now);
+  return [...derived].flatMap(([clientId, d]) => {
+    const spell = d.stages.findLast((s) => Date.parse(s.enteredAt) <= nowMs);
+    if (!spell || (spell.leftAt !== null && Date.parse(spell.leftAt) <= nowMs)) return [];
+    return [{ clientId, stage: spell.stage, since: spell.enteredAt }];
+  });
 }
 
 /**

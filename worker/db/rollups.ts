@@ -1,4 +1,5 @@
 import type { Stage } from '../../schema/lifecycle.ts';
+import { cohortDeltaStatement } from './cohorts.ts';
 import { chunk, placeholders } from './plan.ts';
 
 /** Ids per rollup statement: the workspace id and the sign take two of the 100 parameters. */
@@ -13,7 +14,7 @@ const month = (col: string) => `strftime('%Y-%m', ${col} / 1000.0, 'unixepoch')`
 
 /**
  * Adds (`sign` 1) or removes (`sign` -1) the listed clients' stored spells, marks and aggregates
- * from the workspace's rollups (flows, day histograms, totals). A write of derived state runs the -1 statements before it deletes the
+ * from the workspace's rollups (flows, day histograms, totals, cohort cells). A write of derived state runs the -1 statements before it deletes the
  * clients' old rows and the +1 statements after it inserts the new ones, in the same batch: the
  * delta is computed from exactly the rows replaced, so it holds for a full re-derive, an erasure
  * or any later incremental path, and concurrent writers can never make it drift.
@@ -75,6 +76,7 @@ export function flowDeltaStatements(
              revenue_sq = revenue_sq + excluded.revenue_sq`,
         )
         .bind(workspaceId, sign, ...part),
+      cohortDeltaStatement(db, workspaceId, part, sign, placeholders(part.length, 2)),
     ];
   });
 }
