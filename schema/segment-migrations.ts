@@ -20,6 +20,34 @@ export const MigrationCellSchema = v.object({
 });
 export type MigrationCell = v.InferOutput<typeof MigrationCellSchema>;
 
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const MonthSchema = v.pipe(v.string(), v.regex(MONTH, 'must be a month, YYYY-MM'));
+
+/** `?dimension=&from=YYYY-MM&to=YYYY-MM`: the class at the end of month `from` against the end of `to`. */
+export const MigrationQuerySchema = v.pipe(
+  v.strictObject(
+    { dimension: MigrationDimensionSchema, from: MonthSchema, to: MonthSchema },
+    (issue) =>
+      issue.expected === 'never'
+        ? 'is not a known parameter'
+        : issue.input === undefined
+          ? 'is required'
+          : issue.message,
+  ),
+  v.forward(
+    v.partialCheck([['from'], ['to']], (q) => q.from < q.to, 'must be a later month than from'),
+    ['to'],
+  ),
+);
+export type MigrationQuery = v.InferOutput<typeof MigrationQuerySchema>;
+
+/** While a month-end snapshot the matrix needs is computed: `202` with `Retry-After`. */
+export const MigrationPendingSchema = v.object({
+  status: v.literal('running'),
+  /** The month-end snapshot runs to wait for (`GET /v1/snapshots/{id}`). */
+  snapshots: v.array(v.string()),
+});
+
 /** The answer of `GET /v1/segments/migrations` (issue 12). */
 export const MigrationMatrixSchema = v.object({
   dimension: MigrationDimensionSchema,
@@ -31,3 +59,4 @@ export const MigrationMatrixSchema = v.object({
   currency: v.optional(v.string()),
 });
 export type MigrationMatrix = v.InferOutput<typeof MigrationMatrixSchema>;
+export type MigrationDimension = v.InferOutput<typeof MigrationDimensionSchema>;

@@ -10,6 +10,7 @@ import { lifecycleRoutes } from './lifecycle.ts';
 import { segmentRoutes } from './segments.ts';
 import { clvRoutes } from './clv.ts';
 import { cohortRoutes } from './cohorts.ts';
+import { migrationRoutes } from './segment-migrations.ts';
 import { importRoutes } from './import.ts';
 import { jobRoutes } from './jobs.ts';
 import { sessionRoutes } from './sessions.ts';
@@ -31,6 +32,7 @@ export const routes: RouteSpec[] = [
   ...lifecycleRoutes,
   ...segmentRoutes,
   ...cohortRoutes,
+  ...migrationRoutes,
   ...clvRoutes,
   ...importRoutes,
   ...actionRoutes,
