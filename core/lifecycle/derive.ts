@@ -115,3 +115,19 @@ export function deriveClient(
 ): DerivedClient {
   return continueClient(emptyFold(), events, settings, sleepRule, []);
 }
+
+/**
+ * A short key of the lifecycle settings a fold was derived under: a stored fold continues only
+ * under the same settings (another key means a replay). FNV-1a over the settings' JSON.
+ */
+export function foldKey(settings: LifecycleSettings): string {
+  const text = JSON.stringify(settings);
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ c, 0x0100019d) >>> 0;
+  }
+  return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
+}
