@@ -17,8 +17,13 @@ export interface DerivedClient {
   milestones: Milestone[];
   aggregates: ClientAggregates;
   periods: PeriodBucket[];
-  /** What the funnel's rollups count for this client (first entries, furthest stage reached). */
+  /**
+   * What the funnel's rollups count for this client (first entries, furthest stage reached), at
+   * or after `marksFrom` (every mark, when derived from scratch): earlier marks come from spells
+   * that no later event changes, so they stay as stored.
+   */
   marks: FunnelMark[];
+  marksFrom: number;
   /** The seq of `stages[0]`: spells before it are unchanged (0 when derived from scratch). */
   spellBase: number;
   /** `periods` replace the stored buckets from this month on ('' when derived from scratch). */
@@ -68,6 +73,11 @@ export function continueClient(
   const f = clone(fold);
   const spellBase = f.stages.base;
   const periodsFrom = f.aggregates.periods[0]?.period ?? '';
+  // A mark of the spells before the base is at or before the entry of the spell at the base, and
+  // stays the minimum: only marks from that entry on can change.
+  const openSpell = f.stages.spells[0];
+  const marksFrom =
+    spellBase === 0 || !openSpell ? Number.MIN_SAFE_INTEGER : Date.parse(openSpell.enteredAt);
   const stages = stageFolder(settings, sleepRule, milestones);
   const options = {
     developedAfterOrders: settings.developedAfterOrders,
@@ -81,7 +91,9 @@ export function continueClient(
   const finished = clone(f.stages);
   stages.finish(finished);
   const model = stageModel(settings.model);
-  const marks = marksOf(addMarkMinima({ ...f.marks }, finished.spells, model));
+  const marks = marksOf(addMarkMinima({ ...f.marks }, finished.spells, model)).filter(
+    (m) => m.atMs >= marksFrom,
+  );
   return {
     stages: finished.spells,
     milestones: milestones ?? [],
@@ -90,6 +102,7 @@ export function continueClient(
     marks,
     spellBase,
     periodsFrom,
+    marksFrom,
     fold: compactFold(f, model),
   };
 }

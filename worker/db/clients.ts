@@ -158,7 +158,12 @@ export function deleteClientStatements(
   workspaceId: string,
   id: string,
 ): D1PreparedStatement[] {
-  return flowDeltaStatements(db, workspaceId, [{ clientId: id, fromSeq: 0 }], -1)
+  return flowDeltaStatements(
+    db,
+    workspaceId,
+    [{ clientId: id, fromSeq: 0, marksFrom: Number.MIN_SAFE_INTEGER }],
+    -1,
+  )
     .concat(
       ['events', 'stage_spells', 'client_aggregates', 'client_periods', 'client_marks'].map(
         (table) =>

@@ -26,19 +26,23 @@ export async function getFoldInputs(
       (
         await db
           .prepare(
-            `SELECT c.id, c.version, CASE WHEN a.fold_key = ?2 THEN a.fold END AS fold FROM clients c
+            `SELECT c.id, c.version, a.data, CASE WHEN a.fold_key = ?2 THEN a.fold END AS fold FROM clients c
              LEFT JOIN client_aggregates a ON a.workspace_id = c.workspace_id AND a.client_id = c.id
              WHERE c.workspace_id = ?1 AND c.id IN (${list})`,
           )
           .bind(workspaceId, foldKey, ...part)
-          .all<{ id: string; version: number; fold: string | null }>()
+          .all<{ id: string; version: number; data: string | null; fold: string | null }>()
       ).results,
   );
   return new Map(
-    rows.map((r) => [
-      r.id,
-      { version: r.version, fold: r.fold === null ? null : (JSON.parse(r.fold) as ClientFold) },
-    ]),
+    rows.map((r): [string, FoldInput] => {
+      if (r.fold === null || r.data === null) return [r.id, { version: r.version, fold: null }];
+      // The stored fold leaves out the running aggregates: they are the stored data (the
+      // figures finishAggregates recomputes are recomputed from the rest of the fold).
+      const fold = JSON.parse(r.fold) as ClientFold;
+      fold.aggregates.a = JSON.parse(r.data) as ClientFold['aggregates']['a'];
+      return [r.id, { version: r.version, fold }];
+    }),
   );
 }
 
@@ -75,8 +79,9 @@ export function guardedDerivationStatements(
 
 /**
  * Writes what changed of the listed clients' derived state: the spells from each one's
- * `spellBase` on and the month buckets from its `periodsFrom` on (everything, for a client derived
- * from scratch), its marks and aggregates with the fold that continues it; and moves the rollups
+ * `spellBase` on, the month buckets from its `periodsFrom` on and the marks from its `marksFrom`
+ * on (everything, for a client derived from scratch), its aggregates with the fold that
+ * continues it (without the running aggregates, which are the stored `data`); and moves the rollups
  * by the difference (flowDeltaStatements: minus the rows replaced, before; plus the new ones,
  * after). Rollups added later go in flowDeltaStatements, so every writer keeps them. Meant to run
  * inside the same `db.batch()` as the events it derives from.
@@ -88,8 +93,12 @@ export function writeDerivedStatements(
   foldKey: string,
 ): D1PreparedStatement[] {
   const list = [...derived];
-  const scope: DeltaScope[] = list.map(([clientId, d]) => ({ clientId, fromSeq: d.spellBase }));
-  const replaced = packRows(list.map(([id, d]) => [id, d.spellBase, d.periodsFrom]));
+  const scope: DeltaScope[] = list.map(([clientId, d]) => ({
+    clientId,
+    fromSeq: d.spellBase,
+    marksFrom: d.marksFrom,
+  }));
+  const replaced = packRows(list.map(([id, d]) => [id, d.spellBase, d.periodsFrom, d.marksFrom]));
   const statements: D1PreparedStatement[] = [
     ...flowDeltaStatements(db, workspaceId, scope, -1),
     ...replaced.flatMap((json) => [
@@ -109,7 +118,9 @@ export function writeDerivedStatements(
         .bind(workspaceId, json),
       db
         .prepare(
-          `DELETE FROM client_marks WHERE workspace_id = ?1 AND client_id IN (SELECT value ->> 0 FROM json_each(?2))`,
+          `DELETE FROM client_marks WHERE workspace_id = ?1 AND (client_id, kind, stage) IN (
+             SELECT m.client_id, m.kind, m.stage FROM json_each(?2) j
+             CROSS JOIN client_marks m ON m.workspace_id = ?1 AND m.client_id = j.value ->> 0 AND +m.at_ms >= j.value ->> 3)`,
         )
         .bind(workspaceId, json),
     ]),
@@ -172,7 +183,7 @@ export function writeDerivedStatements(
         a.firstPurchaseAt,
         a.lastPurchaseAt,
         JSON.stringify(a),
-        JSON.stringify(fold),
+        JSON.stringify({ ...fold, aggregates: { ...fold.aggregates, a: undefined } }),
         foldKey,
       ]),
       `ON CONFLICT (workspace_id, client_id) DO UPDATE SET orders = excluded.orders, revenue = excluded.revenue,

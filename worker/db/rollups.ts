@@ -8,10 +8,14 @@ const dn = (col: string) => `(${col} / 86400000)`;
 const day = (col: string) => `strftime('%Y-%m-%d', ${col} / 1000.0, 'unixepoch')`;
 const month = (col: string) => `strftime('%Y-%m', ${col} / 1000.0, 'unixepoch')`;
 
-/** Whose rows a rollup delta covers: a client's marks and aggregates, and its spells from `fromSeq` on. */
+/**
+ * Whose rows a rollup delta covers: a client's aggregates, its spells from seq `fromSeq` on and
+ * its marks from `marksFrom` (ms) on.
+ */
 export interface DeltaScope {
   clientId: string;
   fromSeq: number;
+  marksFrom: number;
 }
 
 /**
@@ -19,7 +23,7 @@ export interface DeltaScope {
  * from the workspace's rollups (flows, day histograms, totals). A write of derived state runs the
  * -1 statements before it deletes the clients' old rows and the +1 statements after it inserts
  * the new ones, in the same batch: the delta is computed from exactly the rows replaced, so it
- * holds for a full re-derive, an incremental fold (spells from `fromSeq`), an erasure, and
+ * holds for a full re-derive, an incremental fold (see DeltaScope), an erasure, and
  * concurrent writers can never make it drift. Each statement binds the workspace (?1), the sign
  * (?2) and the scope packed as JSON (?3), read as the `scope` table.
  */
@@ -29,11 +33,15 @@ export function flowDeltaStatements(
   scope: readonly DeltaScope[],
   sign: 1 | -1,
 ): D1PreparedStatement[] {
-  const scoped = `WITH scope (client_id, from_seq) AS (SELECT value ->> 0, value ->> 1 FROM json_each(?3)),
+  const scoped = `WITH scope (client_id, from_seq, marks_from) AS (
+      SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?3)),
     spells AS (SELECT s.stage, s.entered_ms, s.left_ms FROM scope
-      CROSS JOIN stage_spells s ON s.workspace_id = ?1 AND s.client_id = scope.client_id AND s.seq >= scope.from_seq)`;
+      CROSS JOIN stage_spells s ON s.workspace_id = ?1 AND s.client_id = scope.client_id AND s.seq >= scope.from_seq),
+    -- The unary + keeps SQLite on the primary key (by client), not the index by time.
+    marks AS (SELECT m.kind, m.stage, m.at_ms, m.days FROM scope
+      CROSS JOIN client_marks m ON m.workspace_id = ?1 AND m.client_id = scope.client_id AND +m.at_ms >= scope.marks_from)`;
   const where = `workspace_id = ?1 AND client_id IN (SELECT client_id FROM scope)`;
-  return packRows(scope.map((s) => [s.clientId, s.fromSeq])).flatMap((json) =>
+  return packRows(scope.map((s) => [s.clientId, s.fromSeq, s.marksFrom])).flatMap((json) =>
     [
       `${scoped}
        INSERT INTO stage_flows (workspace_id, grain, bucket, stage, entries, exits)
@@ -48,8 +56,8 @@ export function flowDeltaStatements(
       `${scoped}
        INSERT INTO mark_flows (workspace_id, grain, bucket, kind, stage, n)
        SELECT ?1, grain, bucket, kind, stage, ?2 * COUNT(*) FROM (
-         SELECT 'd' AS grain, ${day('at_ms')} AS bucket, kind, stage FROM client_marks WHERE ${where}
-         UNION ALL SELECT 'm', ${month('at_ms')}, kind, stage FROM client_marks WHERE ${where}
+         SELECT 'd' AS grain, ${day('at_ms')} AS bucket, kind, stage FROM marks
+         UNION ALL SELECT 'm', ${month('at_ms')}, kind, stage FROM marks
        ) WHERE true GROUP BY grain, bucket, kind, stage
        ON CONFLICT (workspace_id, grain, bucket, kind, stage) DO UPDATE SET n = n + excluded.n`,
       `${scoped}
@@ -59,8 +67,8 @@ export function flowDeltaStatements(
          WHERE left_ms <= ${CLOCK}
          UNION ALL SELECT 'open', stage, ${dn('entered_ms')} FROM spells
          WHERE entered_ms <= ${CLOCK} AND (left_ms IS NULL OR left_ms > ${CLOCK})
-         UNION ALL SELECT 'reach', stage, days FROM client_marks
-         WHERE ${where} AND kind = 'first' AND stage <> '*' AND +at_ms <= ${CLOCK}
+         UNION ALL SELECT 'reach', stage, days FROM marks
+         WHERE kind = 'first' AND stage <> '*' AND +at_ms <= ${CLOCK}
        ) WHERE true GROUP BY kind, stage, days
        ON CONFLICT (workspace_id, kind, stage, days) DO UPDATE SET n = n + excluded.n`,
       `${scoped}
