@@ -77,7 +77,7 @@ export function insertEventStatements(
   return packedInsert(
     db,
     'events',
-    ['id', 'client_id', 'type', 'at', 'body', 'body_hash', 'received_at'],
+    ['id', 'client_id', 'type', 'at', 'body', 'body_hash', 'received_at', 'amount'],
     workspaceId,
     events.map(({ event, body, hash }) => [
       event.id,
@@ -87,6 +87,8 @@ export function insertEventStatements(
       body,
       hash,
       receivedAt,
+      // The typed copy the purchase index covers (migration 0021).
+      'amount' in event && event.amount !== undefined ? event.amount : null,
     ]),
   );
 }
