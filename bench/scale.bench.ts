@@ -1,16 +1,16 @@
 // The funnel and the cohort triangle at 10,000 and 100,000 clients (BENCH_SIZES to change), through
 // wrangler dev (HTTP + workerd + local D1 on disk), beside an endpoint that still reads every client. The workspace is
 // created over HTTP; its clients are seeded straight into wrangler's local D1 file with the
-// Worker's own write SQL (client rows, then replaceDerivedStatements: spells, marks, aggregates,
+// Worker's own write SQL (client rows, then writeDerivedStatements: spells, marks, aggregates,
 // periods and every rollup) through better-sqlite3, then swept as the scheduled handler does.
 // The heap a request needs is measured by running the same read code in Node on the same file.
 import { readdirSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
-import { deriveClient, type DerivedClient } from '../core/lifecycle/derive.ts';
+import { deriveClient, type DerivedClient, foldKey } from '../core/lifecycle/derive.ts';
 import { stageModel } from '../core/lifecycle/models.ts';
 import { defaultSettings } from '../schema/settings.ts';
-import { replaceDerivedStatements } from '../worker/db/derived.ts';
+import { writeDerivedStatements } from '../worker/db/derived.ts';
 import { cohortCells } from '../worker/db/cohorts.ts';
 import { funnelCounts } from '../worker/db/funnel.ts';
 import { planInsert } from '../worker/db/plan.ts';
@@ -91,7 +91,7 @@ for (const n of sizes) {
           5,
           [...derived.keys()].map((id) => [ws.id, id, `Client ${id}`, now, now]),
         ),
-        ...replaceDerivedStatements(db, ws.id, derived),
+        ...writeDerivedStatements(db, ws.id, derived, foldKey(settings.lifecycle)),
       ]);
     }
     await db.batch(sweepStatements(db, ws.id, Date.parse(now)));

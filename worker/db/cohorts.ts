@@ -6,23 +6,17 @@ const quarterOf = (month: string) =>
 const cents = (col: string) => `CAST(ROUND(${col} * 100) AS INTEGER)`;
 
 /**
- * Adds (`sign` 1) or removes (-1) the clients whose ids are bound from `?3` on (at most 98 of
- * them) from the workspace's cohort cells, reading only their monthly buckets: a client's cohort
- * is its first month with an order, and it is active in every month (or quarter) with one. Runs
- * beside the funnel's rollup deltas (flowDeltaStatements), so every write keeps the cells.
+ * Adds (`sign`, bound as ?2) to the workspace's (?1) cohort cells the clients that `idsSql`
+ * selects, reading only their monthly buckets: a client's cohort is its first month with an
+ * order, and it is active in every month (or quarter) with one. It reads all of each client's
+ * buckets, so run before a write (-1) and after it (+1) it moves the cells by exactly what the
+ * write changed. Runs beside the funnel's rollup deltas (flowDeltaStatements), so every write
+ * keeps the cells.
  */
-export function cohortDeltaStatement(
-  db: D1Database,
-  workspaceId: string,
-  clientIds: readonly string[],
-  sign: 1 | -1,
-  idsSql: string,
-): D1PreparedStatement {
+export function cohortDeltaSql(idsSql: string): string {
   const first = `(SELECT client_id, MIN(period) AS cohort FROM client_periods
                   WHERE workspace_id = ?1 AND client_id IN (${idsSql}) AND orders > 0 GROUP BY client_id)`;
-  return db
-    .prepare(
-      `INSERT INTO cohort_cells (workspace_id, grain, cohort, period, clients, revenue_cents, margin_cents)
+  return `INSERT INTO cohort_cells (workspace_id, grain, cohort, period, clients, revenue_cents, margin_cents)
        SELECT ?1, grain, cohort, period, ?2 * COUNT(*), ?2 * SUM(rc), ?2 * SUM(mc) FROM (
          SELECT 'month' AS grain, f.cohort, p.period, ${cents('p.revenue')} AS rc, ${cents('p.margin')} AS mc
          FROM client_periods p JOIN ${first} f ON f.client_id = p.client_id
@@ -34,9 +28,7 @@ export function cohortDeltaStatement(
          GROUP BY p.client_id, ${quarterOf('p.period')}
        ) WHERE true GROUP BY grain, cohort, period
        ON CONFLICT (workspace_id, grain, cohort, period) DO UPDATE SET clients = clients + excluded.clients,
-         revenue_cents = revenue_cents + excluded.revenue_cents, margin_cents = margin_cents + excluded.margin_cents`,
-    )
-    .bind(workspaceId, sign, ...clientIds);
+         revenue_cents = revenue_cents + excluded.revenue_cents, margin_cents = margin_cents + excluded.margin_cents`;
 }
 
 export interface CohortCell {
