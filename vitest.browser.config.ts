@@ -23,7 +23,7 @@ export const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'sel
 
 /**
  * A page on its own origin, sent with the strict policy as a header: test/csp/ (page, probe
- * script, stylesheet) and the one-file bundle built in memory. Listens on a free port of
+ * script, stylesheet), the one-file bundle and the standalone-only components built in memory. Listens on a free port of
  * 127.0.0.1; `stop` closes it.
  */
 async function startStrictCspServer(): Promise<Server> {
@@ -36,6 +36,13 @@ async function startStrictCspServer(): Promise<Server> {
     '/probe.js': ['text/javascript', readFileSync(here('test/csp/probe.js'), 'utf8')],
     '/page.css': ['text/css', readFileSync(here('test/csp/page.css'), 'utf8')],
     '/clientfolio.js': ['text/javascript', files.get('clientfolio.js')!],
+    // Components shipped standalone only (not in the one-file bundle) load their own file.
+    ...Object.fromEntries(
+      ['folio-cohort-triangle', 'folio-migration-matrix'].map((name) => [
+        `/${name}.js`,
+        ['text/javascript', files.get(`standalone/${name}.js`)!] as [string, Uint8Array],
+      ]),
+    ),
   };
   const server = createServer((req, res) => {
     const asset = assets[new URL(req.url ?? '/', 'http://x').pathname];

@@ -1,16 +1,17 @@
-// The funnel at 10,000 and 100,000 clients (BENCH_SIZES to change), through wrangler dev (HTTP +
-// workerd + local D1 on disk), beside an endpoint that still reads every client. The workspace is
+// The funnel and the cohort triangle at 10,000 and 100,000 clients (BENCH_SIZES to change), through
+// wrangler dev (HTTP + workerd + local D1 on disk), beside an endpoint that still reads every client. The workspace is
 // created over HTTP; its clients are seeded straight into wrangler's local D1 file with the
-// Worker's own write SQL (client rows, then replaceDerivedStatements: spells, marks, aggregates,
+// Worker's own write SQL (client rows, then writeDerivedStatements: spells, marks, aggregates,
 // periods and every rollup) through better-sqlite3, then swept as the scheduled handler does.
 // The heap a request needs is measured by running the same read code in Node on the same file.
 import { readdirSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
-import { deriveClient, type DerivedClient } from '../core/lifecycle/derive.ts';
+import { deriveClient, type DerivedClient, foldKey } from '../core/lifecycle/derive.ts';
 import { stageModel } from '../core/lifecycle/models.ts';
 import { defaultSettings } from '../schema/settings.ts';
-import { replaceDerivedStatements } from '../worker/db/derived.ts';
+import { writeDerivedStatements } from '../worker/db/derived.ts';
+import { cohortCells } from '../worker/db/cohorts.ts';
 import { funnelCounts } from '../worker/db/funnel.ts';
 import { planInsert } from '../worker/db/plan.ts';
 import { sweepStatements } from '../worker/db/rollups.ts';
@@ -37,6 +38,7 @@ const endpoints = [
   ['funnel (now)', '/v1/lifecycle/funnel'],
   ['funnel (asOf after the sweep)', `/v1/lifecycle/funnel?asOf=${now.slice(0, 10)}T23:59:59Z`],
   ['funnel (asOf 2024-06-15, before the sweep)', '/v1/lifecycle/funnel?asOf=2024-06-15'],
+  ['cohorts (24 monthly cohorts, 2023–2024)', '/v1/cohorts?from=2023-01&to=2024-12'],
   ['portfolio (still reads every client)', '/v1/portfolio'],
 ] as const;
 
@@ -48,6 +50,7 @@ interface Row {
 }
 const results: Row[] = [];
 const heaps: { clients: number; mb: number }[] = [];
+const cohortRows: { clients: number; rows: number; buyers: number }[] = [];
 const seeding: { clients: number; s: number }[] = [];
 /** A port nobody listens on now (other engineers' servers share this machine). */
 const freePort = () =>
@@ -88,7 +91,7 @@ for (const n of sizes) {
           5,
           [...derived.keys()].map((id) => [ws.id, id, `Client ${id}`, now, now]),
         ),
-        ...replaceDerivedStatements(db, ws.id, derived),
+        ...writeDerivedStatements(db, ws.id, derived, foldKey(settings.lifecycle)),
       ]);
     }
     await db.batch(sweepStatements(db, ws.id, Date.parse(now)));
@@ -107,6 +110,13 @@ for (const n of sizes) {
     const before = process.memoryUsage().heapUsed;
     await funnelCounts(db, ws.id, pathStages, window);
     heaps.push({ clients: n, mb: (process.memoryUsage().heapUsed - before) / 2 ** 20 });
+    // What the cohort read touches: the triangle's cells, whatever the number of buyers in it.
+    const cells = await cohortCells(db, ws.id, 'month', '2023-01', '2024-12');
+    cohortRows.push({
+      clients: n,
+      rows: cells.length,
+      buyers: cells.filter((c) => c.cohort === c.period).reduce((sum, c) => sum + c.clients, 0),
+    });
     db.raw.close();
   }
   const api = await startLocalApi(`scale-${n}`, await freePort(), { keepState: true });
@@ -141,6 +151,9 @@ for (const [name] of endpoints) {
 }
 console.log(
   `\nHeap allocated by one funnel read in Node (same code, same file): ${heaps.map((h) => `${h.clients.toLocaleString('en-US')}: ${fmt(h.mb, 2)} MB`).join(', ')}`,
+);
+console.log(
+  `Cohort triangle, 24 monthly cohorts: ${cohortRows.map((c) => `${c.clients.toLocaleString('en-US')} clients (${c.buyers.toLocaleString('en-US')} buyers in those cohorts): ${c.rows} cohort cells read`).join(', ')}`,
 );
 console.log(
   `Seeding (Worker write SQL into the local D1 file, incl. rollups, then one sweep): ${seeding.map((s) => `${s.clients.toLocaleString('en-US')}: ${fmt(s.s)} s`).join(', ')}`,

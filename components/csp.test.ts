@@ -1,12 +1,14 @@
 import { afterAll, expect, test } from 'vitest';
 import { commands } from 'vitest/browser';
-import { abcXyzResult, funnel } from './shared/fixtures.ts';
+import { abcXyzResult, cohortTriangle, funnel, migrationMatrix } from './shared/fixtures.ts';
 
 interface Measured {
   violations: string[];
   barWidths: number[];
   trackWidth: number;
   cells: Record<string, string>;
+  triangle: Record<string, string>;
+  migrations: Record<string, string>;
 }
 
 afterAll(() => commands.strictCspPage('stop'));
@@ -27,7 +29,10 @@ async function strictPage(): Promise<Measured> {
       (e) => e.source === frame.contentWindow && resolve(e.data as Measured),
     ),
   );
-  frame.contentWindow!.postMessage({ funnel, abcXyz: abcXyzResult }, new URL(url).origin);
+  frame.contentWindow!.postMessage(
+    { funnel, abcXyz: abcXyzResult, cohorts: cohortTriangle, migrations: migrationMatrix },
+    new URL(url).origin,
+  );
   const measured = await answer;
   frame.remove();
   return measured;
@@ -51,4 +56,8 @@ test("the bundle runs under default-src 'self'; script-src 'self'; style-src 'se
   expect(m.cells.AX).not.toBe(m.cells.AY);
   expect(lightness(m.cells.AX!)).toBeLessThan(lightness(m.cells.BY!));
   expect(lightness(m.cells.BY!)).toBeLessThan(lightness(m.cells.AY!));
+  // The standalone triangle and migration matrix, tinted the same way: full retention (0:0) is
+  // darker than 25% (0:2); the largest migration cell (C→C) darker than an empty one.
+  expect(lightness(m.triangle['0:0']!)).toBeLessThan(lightness(m.triangle['0:2']!));
+  expect(lightness(m.migrations['3:2']!)).toBeLessThan(lightness(m.migrations['0:0']!));
 });

@@ -262,6 +262,11 @@ test('the custom elements manifest lists only the product modules and describes 
       'components/clv-calculator/folio-clv-calculator.ts',
       'components/model-check/folio-model-check.ts',
       'components/model-check/model-check.ts',
+      'components/cohort-triangle/cohort-triangle.ts',
+      'components/cohort-triangle/folio-cohort-triangle.ts',
+      'components/migration-matrix/folio-migration-matrix.ts',
+      'components/migration-matrix/migration-matrix.ts',
+      'components/shared/grid-keys.ts',
       'components/shared/api.ts',
       'components/shared/custom-properties.ts',
       'components/shared/data-element.ts',
@@ -312,7 +317,20 @@ test('the custom elements manifest lists only the product modules and describes 
   expect(names(of('folio-model-check').attributes)).toEqual(
     expect.arrayContaining(['api-base', 'key', 'end', 'show-table']),
   );
-  for (const tag of [...TAGS, 'folio-model-check']) {
+  expect(names(of('folio-cohort-triangle').events)).toEqual(['folio-cohort-select']);
+  expect(names(of('folio-cohort-triangle').attributes)).toEqual(
+    expect.arrayContaining(['api-base', 'key', 'period', 'from', 'to', 'measure', 'metric']),
+  );
+  expect(names(of('folio-migration-matrix').events)).toEqual(['folio-migration-select']);
+  expect(names(of('folio-migration-matrix').attributes)).toEqual(
+    expect.arrayContaining(['api-base', 'key', 'dimension', 'from', 'to']),
+  );
+  for (const tag of [
+    ...TAGS,
+    'folio-model-check',
+    'folio-cohort-triangle',
+    'folio-migration-matrix',
+  ]) {
     expect(of(tag).summary, tag).toBeTruthy();
     expect(names(of(tag).cssParts), tag).toContain('base');
     expect(names(of(tag).cssProperties), tag).toContain('--folio-color-accent');

@@ -23,6 +23,10 @@ const TEXT = {
     'funnel.hint': 'Click a stage to see its clients',
     matrix: 'ABC-XYZ, last 12 months',
     'matrix.hint': 'Revenue share by stability; click a cell',
+    cohorts: 'Cohort retention',
+    'cohorts.hint': "Share of each month's new clients still buying, by months since",
+    migrations: 'Stage migration, last quarter',
+    'migrations.hint': 'Where clients were, and where they are now',
     clients: 'Clients',
     more: 'Show more',
     actions: 'Work list',
@@ -89,6 +93,10 @@ const TEXT = {
     'funnel.hint': 'Нажмите на стадию, чтобы увидеть её клиентов',
     matrix: 'ABC-XYZ за 12 месяцев',
     'matrix.hint': 'Доля выручки и стабильность; нажмите на ячейку',
+    cohorts: 'Удержание когорт',
+    'cohorts.hint': 'Доля новых клиентов каждого месяца, которые покупают и дальше',
+    migrations: 'Миграция по стадиям за квартал',
+    'migrations.hint': 'Где клиенты были и где они сейчас',
     clients: 'Клиенты',
     more: 'Показать ещё',
     actions: 'Список дел',
@@ -714,6 +722,24 @@ function restoreFromHash() {
   };
 }
 
+/**
+ * The migration matrix reads month-end snapshots (GET /v1/segments/migrations). Its panel shows
+ * only once the API answers it with a matrix: an API without the endpoint, or one still computing
+ * the snapshots (202), leaves the panel hidden rather than showing an error.
+ */
+async function showMigrations() {
+  const month = (d) => d.toISOString().slice(0, 7);
+  const now = new Date();
+  const to = month(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)));
+  const from = month(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 4, 1)));
+  const answer = await once(`/v1/segments/migrations?dimension=stage&from=${from}&to=${to}`).catch(
+    () => null,
+  );
+  if (!answer || !Array.isArray(answer.cells)) return;
+  $('migrations').data = answer;
+  $('migrations').closest('section').hidden = false;
+}
+
 async function main() {
   const initial = restoreFromHash();
   document.querySelector('.segmented').addEventListener('change', (e) => {
@@ -757,7 +783,7 @@ async function main() {
   );
   $('more').addEventListener('click', showMore);
 
-  await Promise.all([loadPortfolio(), wireActionList(), select(initial)]);
+  await Promise.all([loadPortfolio(), wireActionList(), select(initial), showMigrations()]);
 }
 
 main();

@@ -52,3 +52,22 @@ export const ImportResultSchema = v.object({
   clients: v.number(),
 });
 export type ImportResult = v.InferOutput<typeof ImportResultSchema>;
+
+/** The NDJSON body as documented: one event per line, each in the `POST /v1/events` schema. */
+export const ImportNdjsonSchema = v.pipe(
+  v.string(),
+  v.description(
+    'NDJSON (`application/x-ndjson`): one event per line, each an object in the `POST /v1/events` event schema; blank lines are skipped; at most 50 MiB and 1,000,000 lines.',
+  ),
+  v.examples([
+    '{"id":"ord-1","clientId":"acme","type":"purchase","at":"2024-01-15","amount":1200}\n{"id":"ord-2","clientId":"acme","type":"purchase","at":"2024-03-02","amount":450.5}\n',
+  ]),
+);
+
+export const ImportEventsResultSchema = v.object({
+  /** Events stored by this import. */
+  imported: v.number(),
+  /** Events already stored (by an earlier import or POST /v1/events), or repeated in the file. */
+  duplicates: v.number(),
+});
+export type ImportEventsResult = v.InferOutput<typeof ImportEventsResultSchema>;

@@ -26,6 +26,9 @@ export const ENTRIES = {
   // Standalone and npm only, not in dist/clientfolio.js: the one-file bundle has no room left in
   // its 25 KB budget for the model checks' charts.
   'folio-model-check': 'components/model-check/folio-model-check.ts',
+  // Likewise standalone and npm only (issue 12): the retention triangle and the migration matrix.
+  'folio-cohort-triangle': 'components/cohort-triangle/folio-cohort-triangle.ts',
+  'folio-migration-matrix': 'components/migration-matrix/folio-migration-matrix.ts',
 };
 
 /**

@@ -1,6 +1,6 @@
 // The steps of `npm start` (scripts/start.mjs), as functions that tests can run on their own.
 import type { ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { generateDemo } from './demo-data.ts';
@@ -210,6 +210,10 @@ export function writeSite(
   rmSync(site, { recursive: true, force: true });
   cpSync(demoDir, site, { recursive: true });
   if (bundle) cpSync(bundle, path.join(site, 'clientfolio.js'));
+  // The components shipped standalone only (not in the bundle) sit beside it, in standalone/.
+  const standalone = bundle && path.join(path.dirname(bundle), 'standalone');
+  if (standalone && existsSync(standalone))
+    cpSync(standalone, path.join(site, 'standalone'), { recursive: true });
   const base = `http://localhost:${port}`;
   writeFileSync(
     path.join(site, 'demo-config.js'),

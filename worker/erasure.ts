@@ -3,13 +3,15 @@ import { forgetReferralsToStatement } from './db/events.ts';
 import { forgetScopeStatement } from './db/idempotency.ts';
 import { deleteClientSessionsStatement } from './db/sessions.ts';
 import { forgetClientStatements } from './db/snapshots.ts';
+import { forgetClientWebhookStatements } from './db/webhooks.ts';
 
 /**
  * Erasure of one client, in one atomic batch: the client, its events and everything derived
  * (deleteClientStatements), its classes in every snapshot (forgetClientStatements), plus every other place that could still name it. Other clients'
  * referral events keep the fact of a referral but forget whom it named (their stored content
  * hash stays, so the original event re-sent is still a duplicate and does not bring the name
- * back). Widget sessions scoped to the client end. The workspace's Idempotency-Key records are
+ * back). Widget sessions scoped to the client end; webhook messages about it (sent or pending) and
+ * what the nightly announcer remembers of it go. The workspace's Idempotency-Key records are
  * forgotten, since a stored answer may quote the client; a retry after an erasure runs again.
  */
 export function eraseClientStatements(
@@ -22,6 +24,7 @@ export function eraseClientStatements(
     ...forgetClientStatements(db, workspaceId, clientId),
     forgetReferralsToStatement(db, workspaceId, clientId),
     deleteClientSessionsStatement(db, workspaceId, clientId),
+    ...forgetClientWebhookStatements(db, workspaceId, clientId),
     forgetScopeStatement(db, workspaceId),
   ];
 }

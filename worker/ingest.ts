@@ -1,4 +1,4 @@
-import { deriveClient, type DerivedClient } from '../core/lifecycle/derive.ts';
+import { foldKey } from '../core/lifecycle/derive.ts';
 import { stageModel } from '../core/lifecycle/models.ts';
 import type { SleepRule } from '../core/lifecycle/stages.ts';
 import type { ClientEvent, EventBatchResult } from '../schema/events.ts';
@@ -8,7 +8,7 @@ import { guardedDerivationStatements, isGuardConflict } from './db/derived.ts';
 import { findEventHashes, insertEventStatements, isDuplicateEventError } from './db/events.ts';
 import { withRetry } from './db/retry.ts';
 import { ApiError } from './problem.ts';
-import { guardedRederive, readDerivationInputs } from './rederive.ts';
+import { deriveTouched, guardedRederive } from './rederive.ts';
 
 const MAX_ATTEMPTS = 6;
 
@@ -37,9 +37,10 @@ export interface IngestOptions {
 }
 
 /**
- * Stores a batch of validated events atomically and idempotently, and re-derives the stages and
- * aggregates of every client they touch from the client's whole event history (so arrival order
- * never matters). Concurrent writers are serialised by an optimistic version check inside the
+ * Stores a batch of validated events atomically and idempotently, and derives the stages and
+ * aggregates of every client they touch: events later than everything stored for their client
+ * are folded into its stored state; an event in a client's past replays the client's whole
+ * history (so arrival order never matters, see deriveTouched). Concurrent writers are serialised by an optimistic version check inside the
  * batch: a loser re-reads and re-derives, so no derivation is ever lost.
  */
 export async function ingestEvents(
@@ -115,19 +116,22 @@ export async function ingestEvents(
       const result = { accepted: fresh.length, duplicates: duplicates + storedDuplicates };
       if (fresh.length === 0) return { batch: null, result };
 
-      const clientIds = [...new Set(fresh.map((p) => p.event.clientId))];
-      const { versions, history } = await readDerivationInputs(db, workspaceId, clientIds);
-      const derived = new Map<string, DerivedClient>();
-      const freshByClient = Map.groupBy(fresh, (p) => p.event.clientId);
-      for (const id of clientIds) {
-        const all = [...(history.get(id) ?? []), ...freshByClient.get(id)!.map((p) => p.event)];
-        derived.set(id, deriveClient(all, settings.lifecycle, options.sleepRule));
-      }
-      const expected = new Map(clientIds.map((id) => [id, versions.get(id) ?? -1]));
+      const freshByClient = Map.groupBy(
+        fresh.map((p) => p.event),
+        (e) => e.clientId,
+      );
+      const { expected, derived } = await deriveTouched(
+        db,
+        workspaceId,
+        settings,
+        freshByClient,
+        options.sleepRule,
+      );
       const batch = guardedDerivationStatements(db, workspaceId, {
         expected,
         derived,
         now: options.now,
+        foldKey: foldKey(settings.lifecycle),
         alongside: insertEventStatements(db, workspaceId, fresh, options.now),
       });
       return { batch, result };

@@ -1,6 +1,15 @@
 import type { ClientEvent } from '../schema/events.ts';
 import { getClientVersions } from './db/clients.ts';
-import { isGuardConflict } from './db/derived.ts';
+import {
+  continueClient,
+  deriveClient,
+  type DerivedClient,
+  foldKey,
+  isAfter,
+} from '../core/lifecycle/derive.ts';
+import type { SleepRule } from '../core/lifecycle/stages.ts';
+import type { Settings } from '../schema/settings.ts';
+import { getFoldInputs, isGuardConflict } from './db/derived.ts';
 import { loadEventsOf } from './db/events.ts';
 import { withRetry } from './db/retry.ts';
 
@@ -17,6 +26,48 @@ export async function readDerivationInputs(
     ]),
   );
   return { versions, history };
+}
+
+/**
+ * Derives the clients that new events touch. A client whose new events all come after everything
+ * stored for it (the common case: events arrive roughly in time order) continues from its stored
+ * fold, without reading its history; a client with an event in its past, or without a usable
+ * fold, is replayed from all of its stored events plus the new ones. Either way the result is
+ * what a replay of the whole history gives (core/lifecycle/derive.test.ts, rollups.test.ts).
+ */
+export async function deriveTouched(
+  db: D1Database,
+  workspaceId: string,
+  settings: Settings,
+  fresh: ReadonlyMap<string, readonly ClientEvent[]>,
+  sleepRule?: SleepRule,
+): Promise<{ expected: Map<string, number>; derived: Map<string, DerivedClient> }> {
+  const ids = [...fresh.keys()];
+  const inputs = await withRetry(() =>
+    getFoldInputs(db, workspaceId, ids, foldKey(settings.lifecycle)),
+  );
+  const derived = new Map<string, DerivedClient>();
+  const replay: string[] = [];
+  for (const id of ids) {
+    const fold = inputs.get(id)?.fold;
+    const events = fresh.get(id)!;
+    if (fold && events.every((e) => isAfter(fold, e)))
+      derived.set(id, continueClient(fold, events, settings.lifecycle, sleepRule));
+    else replay.push(id);
+  }
+  if (replay.length > 0) {
+    const history = await withRetry(() => loadEventsOf(db, workspaceId, replay));
+    for (const id of replay)
+      derived.set(
+        id,
+        deriveClient(
+          [...(history.get(id) ?? []), ...fresh.get(id)!],
+          settings.lifecycle,
+          sleepRule,
+        ),
+      );
+  }
+  return { expected: new Map(ids.map((id) => [id, inputs.get(id)?.version ?? -1])), derived };
 }
 
 /**

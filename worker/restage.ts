@@ -1,4 +1,4 @@
-import { deriveClient, type DerivedClient } from '../core/lifecycle/derive.ts';
+import { deriveClient, type DerivedClient, foldKey } from '../core/lifecycle/derive.ts';
 import type { SleepRule } from '../core/lifecycle/stages.ts';
 import type { Settings } from '../schema/settings.ts';
 import { clientIdsAfter } from './db/clients.ts';
@@ -26,7 +26,12 @@ export async function rederiveClients(
     );
     const expected = new Map(present.map((id) => [id, versions.get(id)!]));
     return {
-      batch: guardedDerivationStatements(db, workspaceId, { expected, derived, now }),
+      batch: guardedDerivationStatements(db, workspaceId, {
+        expected,
+        derived,
+        now,
+        foldKey: foldKey(settings.lifecycle),
+      }),
       result: undefined,
     };
   });

@@ -15,6 +15,7 @@ import {
   settle,
 } from './idempotency.ts';
 import { ApiError, problemResponse } from './problem.ts';
+import { flushOutbox } from './webhook-delivery.ts';
 import { json, type RouteSpec } from './route.ts';
 import { routes } from './routes/index.ts';
 import { parseQuery, parseValue, pathId, readJson, readText } from './validate.ts';
@@ -78,6 +79,14 @@ async function enforceSessionScope(
     throw notFound;
 }
 
+async function handOver(env: Env, workspaceId: string): Promise<void> {
+  try {
+    await flushOutbox(env.DB, env.WEBHOOK_QUEUE, workspaceId);
+  } catch (error) {
+    console.error(JSON.stringify({ step: 'webhook-outbox', workspaceId, error: String(error) }));
+  }
+}
+
 const toResponse = (result: unknown) => (result instanceof Response ? result : json(result));
 
 function handlerFor(spec: RouteSpec) {
@@ -96,6 +105,9 @@ function handlerFor(spec: RouteSpec) {
     // async: a handler that throws synchronously still becomes a rejected promise.
     const run = async () => {
       const result: unknown = await spec.handle({ request, env, ctx, now, auth, ...parsed });
+      // A write may have put webhook messages in the outbox (in its own batch): hand them to the
+      // delivery queue now; the hourly cron takes any this misses.
+      if (auth && request.method !== 'GET') ctx.waitUntil(handOver(env, auth.workspace.id));
       if (result instanceof Response || result === undefined) return result;
       // Reasons get their text in the reader's language (worker/explain.ts).
       return explainedJson(

@@ -12,9 +12,12 @@ import {
   type RunSummary,
   type WorkspaceStep,
 } from './job-runner.ts';
+import { announceClassChanges } from './announce-classes.ts';
 import { restageWorkspace } from './restage.ts';
 import { dueSnapshots } from './snapshots.ts';
 import { sweepWorkspace } from './sweep.ts';
+import { workspacesWithWebhooks } from './db/webhooks.ts';
+import { flushOutbox } from './webhook-delivery.ts';
 import { fitWorkspaceModel, sleepRuleFor } from './value.ts';
 
 /** The cron expressions of wrangler.toml's `[triggers]`, by the job each one starts. */
@@ -70,7 +73,18 @@ const sweep: WorkspaceStep = {
   },
 };
 
-export const NIGHTLY_STEPS: readonly WorkspaceStep[] = [fit, restage, sweep];
+/**
+ * Announces to webhooks the changes of types and mono-clients, which are relative to the whole
+ * portfolio (worker/announce-classes.ts); does nothing for workspaces without such a webhook.
+ */
+const announceClasses: WorkspaceStep = {
+  name: 'announce',
+  async run({ db, workspaceId, settings, now }) {
+    await announceClassChanges(db, workspaceId, settings, now);
+  },
+};
+
+export const NIGHTLY_STEPS: readonly WorkspaceStep[] = [fit, restage, sweep, announceClasses];
 
 /** Nightly upkeep, never inside a user's request: the purge, then every workspace's steps. */
 export const nightlyJob: JobDefinition = {
@@ -101,9 +115,29 @@ export async function retryFailed(env: Env, now: string): Promise<RunSummary | n
   );
 }
 
+/**
+ * Webhooks between nightly runs: sweeps the workspaces that have webhooks, so that a client
+ * falling asleep is announced within the hour (sweepWorkspace), then hands every message still in
+ * the outbox to the delivery queue (including any a write's hand-over missed).
+ */
+export async function announce(env: Env, now: string): Promise<void> {
+  for (const workspaceId of await workspacesWithWebhooks(env.DB)) {
+    try {
+      await sweepWorkspace(env.DB, workspaceId, now);
+    } catch (error) {
+      console.error(JSON.stringify({ step: 'webhook-sweep', workspaceId, error: String(error) }));
+    }
+  }
+  await flushOutbox(env.DB, env.WEBHOOK_QUEUE);
+}
+
 export function scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): void {
   const now = new Date(controller.scheduledTime).toISOString();
-  ctx.waitUntil(controller.cron === RETRY_CRON ? retryFailed(env, now) : nightly(env, now));
+  ctx.waitUntil(
+    controller.cron === RETRY_CRON
+      ? retryFailed(env, now).then(() => announce(env, now))
+      : nightly(env, now).then(() => flushOutbox(env.DB, env.WEBHOOK_QUEUE)),
+  );
   if (controller.cron === RETRY_CRON) ctx.waitUntil(startDueSnapshots(env, now));
 }
 

@@ -1,4 +1,6 @@
+import type { CohortTriangle } from '../../schema/cohorts.ts';
 import type { Funnel } from '../../schema/lifecycle.ts';
+import type { MigrationMatrix } from '../../schema/segment-migrations.ts';
 import type { AbcXyzResult } from '../../schema/segments.ts';
 import type { ClientProfile } from './profile.ts';
 
@@ -148,5 +150,53 @@ export const profile: ClientProfile = {
       reason: 'price',
     },
     { id: 'e1', clientId: 'acme', type: 'meeting', at: '2024-11-20T10:00:00.000Z' },
+  ],
+};
+
+const retention = (cohort: string, clients: number, rows: [string, number, number][]) => ({
+  cohort,
+  clients,
+  periods: rows.map(([period, active, revenue], offset) => ({
+    offset,
+    period,
+    active,
+    share: active / clients,
+    revenue,
+  })),
+});
+
+export const cohortTriangle: CohortTriangle = {
+  period: 'month',
+  measure: 'revenue',
+  from: '2026-01',
+  to: '2026-03',
+  cohorts: [
+    retention('2026-01', 40, [
+      ['2026-01', 40, 120],
+      ['2026-02', 14, 31.5],
+      ['2026-03', 10, 26.25],
+    ]),
+    retention('2026-02', 25, [
+      ['2026-02', 25, 98],
+      ['2026-03', 9, 22.4],
+    ]),
+    retention('2026-03', 20, [['2026-03', 20, 104.1]]),
+  ],
+};
+
+export const migrationMatrix: MigrationMatrix = {
+  dimension: 'abc',
+  from: '2026-06',
+  to: '2026-09',
+  computedAt: '2026-10-01T03:17:00.000Z',
+  cells: [
+    { from: 'A', to: 'A', clients: 8, revenue: 640_000 },
+    { from: 'A', to: 'B', clients: 2, revenue: 60_000 },
+    { from: 'B', to: 'A', clients: 1, revenue: 90_000 },
+    { from: 'B', to: 'B', clients: 10, revenue: 150_000 },
+    { from: 'B', to: 'C', clients: 3, revenue: 6_000 },
+    { from: 'C', to: 'C', clients: 30, revenue: 20_000 },
+    { from: 'C', to: null, clients: 4, revenue: 0 },
+    { from: null, to: 'C', clients: 5, revenue: 4_000 },
   ],
 };

@@ -29,17 +29,29 @@ function flushViolations() {
 
 window.addEventListener('message', async (e) => {
   if (e.source !== window.parent) return;
-  const { funnel, abcXyz } = e.data;
-  await customElements.whenDefined('folio-abc-xyz-matrix');
+  const { funnel, abcXyz, cohorts, migrations } = e.data;
+  await Promise.all(
+    ['folio-abc-xyz-matrix', 'folio-cohort-triangle', 'folio-migration-matrix'].map((tag) =>
+      customElements.whenDefined(tag),
+    ),
+  );
   const bars = document.querySelector('folio-stage-funnel');
   const matrix = document.querySelector('folio-abc-xyz-matrix');
+  const triangle = document.querySelector('folio-cohort-triangle');
+  const moves = document.querySelector('folio-migration-matrix');
   bars.data = funnel;
   matrix.data = abcXyz;
-  await Promise.all([bars.updateComplete, matrix.updateComplete]);
+  triangle.data = cohorts;
+  moves.data = migrations;
+  await Promise.all([bars, matrix, triangle, moves].map((el) => el.updateComplete));
   await flushViolations();
-  const cells = {};
-  for (const td of matrix.shadowRoot.querySelectorAll('[part=cell]'))
-    cells[td.dataset.cell] = getComputedStyle(td).backgroundColor;
+  const tints = (el) => {
+    const out = {};
+    for (const td of el.shadowRoot.querySelectorAll('[part=cell]'))
+      out[td.dataset.cell] = getComputedStyle(td).backgroundColor;
+    return out;
+  };
+  const cells = tints(matrix);
   window.parent.postMessage(
     {
       violations,
@@ -48,6 +60,8 @@ window.addEventListener('message', async (e) => {
       ),
       trackWidth: bars.shadowRoot.querySelector('.track').getBoundingClientRect().width,
       cells,
+      triangle: tints(triangle),
+      migrations: tints(moves),
     },
     '*',
   );

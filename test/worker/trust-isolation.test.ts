@@ -23,6 +23,7 @@ const MARKERS = ['TENANT-A-NAME-7c1e', 'TENANT-A-NOTE-52d9', 'TENANT-A-TAG-0b8f'
 let a: Workspace;
 let b: Workspace;
 let aKeyId: string;
+let aWebhookId: string;
 
 const keyed = routes.filter(
   (r): r is RouteSpec & { access: { keys: readonly string[] } } => typeof r.access === 'object',
@@ -31,10 +32,18 @@ const secretOnly = keyed.filter((r) => !r.access.keys.includes('publishable'));
 const widget = keyed.filter((r) => r.access.keys.includes('publishable'));
 const label = (r: RouteSpec) => `${r.method} ${r.path}`;
 
-/** A's object for each path parameter: its key under /v1/keys, else its client. */
+/** A's object for each path parameter: its key under /v1/keys, its webhook under /v1/webhooks, else its client. */
 const pathFor = (r: RouteSpec) =>
-  r.path.replace(/:(\w+)/g, () =>
-    encodeURIComponent(r.path.startsWith('/v1/keys') ? aKeyId : 'tenant-a-client'),
+  r.path.replace(/:(\w+)/g, (_, name: string) =>
+    encodeURIComponent(
+      r.path.startsWith('/v1/keys')
+        ? aKeyId
+        : r.path.startsWith('/v1/webhooks')
+          ? name === 'id'
+            ? aWebhookId
+            : 'msg_0000000000000tenanta'
+          : 'tenant-a-client',
+    ),
   );
 const hasParams = (r: RouteSpec) => r.path.includes(':');
 const request = (r: RouteSpec, key: string, origin?: string) =>
@@ -105,6 +114,12 @@ beforeAll(async () => {
     },
   ]);
   aKeyId = (await callJson('/v1/keys', { key: a.secretKey })).body.data[0].id;
+  aWebhookId = (
+    await callJson('/v1/webhooks', {
+      key: a.secretKey,
+      body: { url: 'https://hooks.example.com/a', events: ['client.stage_changed'] },
+    })
+  ).body.id;
 });
 
 describe('tenant isolation on every endpoint', () => {
@@ -118,7 +133,11 @@ describe('tenant isolation on every endpoint', () => {
       const text = await res.text();
       expect(res.status, label(r)).toBeLessThan(500);
       // A 404 may echo the id the caller sent; anything else of A's is a leak.
-      const markers = [...MARKERS, a.id, ...(pathFor(r).includes(aKeyId) ? [] : [aKeyId])];
+      const markers = [
+        ...MARKERS,
+        a.id,
+        ...[aKeyId, aWebhookId].filter((id) => !pathFor(r).includes(id)),
+      ];
       for (const marker of markers)
         expect(text, `${label(r)} leaks ${marker}`).not.toContain(marker);
       if (hasParams(r) && (r.method === 'GET' || r.method === 'DELETE'))

@@ -6,7 +6,7 @@ import type {
 } from '../../schema/clients.ts';
 import type { Stage } from '../../schema/lifecycle.ts';
 import { emptyAggregates } from '../../core/lifecycle/aggregates.ts';
-import { chunk, placeholders, selectIn } from './plan.ts';
+import { packRows, selectIn } from './plan.ts';
 import { flowDeltaStatements } from './rollups.ts';
 
 export interface ClientRow extends Omit<Client, 'stage' | 'stageSince'> {
@@ -225,7 +225,12 @@ export function deleteClientStatements(
   workspaceId: string,
   id: string,
 ): D1PreparedStatement[] {
-  return flowDeltaStatements(db, workspaceId, [id], -1)
+  return flowDeltaStatements(
+    db,
+    workspaceId,
+    [{ clientId: id, fromSeq: 0, marksFrom: Number.MIN_SAFE_INTEGER }],
+    -1,
+  )
     .concat(
       ['events', 'stage_spells', 'client_aggregates', 'client_periods', 'client_marks'].map(
         (table) =>
@@ -358,35 +363,25 @@ function assembleSnapshots(
   });
 }
 
-/** Creates the listed clients, bare (events may name a client before it is upserted). */
-export function insertNewClientStatements(
+/**
+ * Creates the listed clients that do not exist yet (bare: events may name a client before it is
+ * upserted) at version 1, and bumps the version of the others, which a concurrent writer's
+ * version guard then sees.
+ */
+export function touchClientStatements(
   db: D1Database,
   workspaceId: string,
   ids: readonly string[],
   now: string,
 ): D1PreparedStatement[] {
-  return ids.map((id) =>
+  return packRows(ids).map((json) =>
     db
       .prepare(
-        'INSERT INTO clients (workspace_id, id, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)',
+        `INSERT INTO clients (workspace_id, id, created_at, updated_at, version)
+         SELECT ?1, value, ?2, ?2, 1 FROM json_each(?3) WHERE true
+         ON CONFLICT (workspace_id, id) DO UPDATE SET version = version + 1, updated_at = excluded.updated_at`,
       )
-      .bind(workspaceId, id, now),
-  );
-}
-
-/** Bumps the version of the listed clients, which a concurrent writer's version guard then sees. */
-export function bumpVersionStatements(
-  db: D1Database,
-  workspaceId: string,
-  ids: readonly string[],
-  now: string,
-): D1PreparedStatement[] {
-  return chunk(ids, 97).map((part) =>
-    db
-      .prepare(
-        `UPDATE clients SET version = version + 1, updated_at = ?2 WHERE workspace_id = ?1 AND id IN (${placeholders(part.length, 2)})`,
-      )
-      .bind(workspaceId, now, ...part),
+      .bind(workspaceId, now, json),
   );
 }
 

@@ -1,12 +1,57 @@
-import type { DerivedClient } from '../../core/lifecycle/derive.ts';
-import { bumpVersionStatements, insertNewClientStatements } from './clients.ts';
-import { chunk, planInsert, placeholders } from './plan.ts';
-import { flowDeltaStatements } from './rollups.ts';
+import type { ClientFold, DerivedClient } from '../../core/lifecycle/derive.ts';
+import { touchClientStatements } from './clients.ts';
+import { packedInsert, packRows, selectIn } from './plan.ts';
+import { type DeltaScope, flowDeltaStatements } from './rollups.ts';
+import { stageChangeOutboxStatements, type StageNow } from './webhooks.ts';
+
+/** What continuing a client starts from: its version (what the guard expects) and stored fold. */
+export interface FoldInput {
+  version: number;
+  fold: ClientFold | null;
+}
 
 /**
- * The batch that commits a re-derivation: the version guard on the versions read before deriving
- * (-1: the client did not exist and is created), the version bumps, `alongside` (e.g. the new
- * events), then the derived rows. It commits whole or aborts whole on a lost race.
+ * The version and stored fold of each listed client that exists; a fold only if it was derived
+ * under `foldKey` (the lifecycle settings), otherwise null (the client is then replayed).
+ */
+export async function getFoldInputs(
+  db: D1Database,
+  workspaceId: string,
+  ids: readonly string[],
+  foldKey: string,
+): Promise<Map<string, FoldInput>> {
+  const rows = await selectIn(
+    ids,
+    2,
+    async (part, list) =>
+      (
+        await db
+          .prepare(
+            `SELECT c.id, c.version, a.data, CASE WHEN a.fold_key = ?2 THEN a.fold END AS fold FROM clients c
+             LEFT JOIN client_aggregates a ON a.workspace_id = c.workspace_id AND a.client_id = c.id
+             WHERE c.workspace_id = ?1 AND c.id IN (${list})`,
+          )
+          .bind(workspaceId, foldKey, ...part)
+          .all<{ id: string; version: number; data: string | null; fold: string | null }>()
+      ).results,
+  );
+  return new Map(
+    rows.map((r): [string, FoldInput] => {
+      if (r.fold === null || r.data === null) return [r.id, { version: r.version, fold: null }];
+      // The stored fold leaves out the running aggregates: they are the stored data (the
+      // figures finishAggregates recomputes are recomputed from the rest of the fold).
+      const fold = JSON.parse(r.fold) as ClientFold;
+      fold.aggregates.a = JSON.parse(r.data) as ClientFold['aggregates']['a'];
+      return [r.id, { version: r.version, fold }];
+    }),
+  );
+}
+
+/**
+ * The one plan of a batch that commits derived state (ingestion, re-derivation, imports): the
+ * version guard on the versions read before deriving (-1: the client did not exist and is
+ * created), the version bumps, `alongside` (e.g. the new events), then the derived rows
+ * (writeDerivedStatements). It commits whole or aborts whole on a lost race.
  */
 export function guardedDerivationStatements(
   db: D1Database,
@@ -15,150 +60,180 @@ export function guardedDerivationStatements(
     expected,
     derived,
     now,
+    foldKey,
     alongside = [],
   }: {
     expected: ReadonlyMap<string, number>;
     derived: ReadonlyMap<string, DerivedClient>;
     now: string;
+    foldKey: string;
     alongside?: D1PreparedStatement[];
   },
 ): D1PreparedStatement[] {
-  const ids = [...expected.keys()];
   return [
     ...versionGuardStatements(db, workspaceId, expected),
-    ...insertNewClientStatements(
-      db,
-      workspaceId,
-      ids.filter((id) => expected.get(id) === -1),
-      now,
-    ),
-    ...bumpVersionStatements(db, workspaceId, ids, now),
+    ...touchClientStatements(db, workspaceId, [...expected.keys()], now),
     ...alongside,
-    ...replaceDerivedStatements(db, workspaceId, derived),
+    // Before the old spells go: the outbox compares the stage stored at `now` with the new one.
+    ...stageChangeOutboxStatements(db, workspaceId, stagesAt(derived, now), now),
+    ...writeDerivedStatements(db, workspaceId, derived, foldKey),
   ];
 }
 
+/** Each client's stage at `now` by its new derivation (clients with no stage yet are left out). */
+function stagesAt(derived: ReadonlyMap<string, DerivedClient>, now: string): StageNow[] {
+  const nowMs = Date.parse(now);
+  return [...derived].flatMap(([clientId, d]) => {
+    const spell = d.stages.findLast((s) => Date.parse(s.enteredAt) <= nowMs);
+    if (!spell || (spell.leftAt !== null && Date.parse(spell.leftAt) <= nowMs)) return [];
+    return [{ clientId, stage: spell.stage, since: spell.enteredAt }];
+  });
+}
+
 /**
- * Replaces everything derived for the listed clients (stage spells, aggregates, monthly buckets)
- * with a fresh derivation, and moves the funnel's rollups by the difference (flowDeltaStatements).
- * Meant to run inside the same `db.batch()` as the events it derives from.
+ * Writes what changed of the listed clients' derived state: the spells from each one's
+ * `spellBase` on, the month buckets from its `periodsFrom` on and the marks from its `marksFrom`
+ * on (everything, for a client derived from scratch), its aggregates with the fold that
+ * continues it (without the running aggregates, which are the stored `data`); and moves the rollups
+ * by the difference (flowDeltaStatements: minus the rows replaced, before; plus the new ones,
+ * after). Rollups added later go in flowDeltaStatements, so every writer keeps them. Meant to run
+ * inside the same `db.batch()` as the events it derives from.
  */
-export function replaceDerivedStatements(
+export function writeDerivedStatements(
   db: D1Database,
   workspaceId: string,
   derived: ReadonlyMap<string, DerivedClient>,
+  foldKey: string,
 ): D1PreparedStatement[] {
-  const ids = [...derived.keys()];
-  const statements: D1PreparedStatement[] = flowDeltaStatements(db, workspaceId, ids, -1);
-  for (const part of chunk(ids, 99)) {
-    for (const table of ['stage_spells', 'client_periods', 'client_marks']) {
-      statements.push(
-        db
-          .prepare(
-            `DELETE FROM ${table} WHERE workspace_id = ?1 AND client_id IN (${placeholders(part.length)})`,
-          )
-          .bind(workspaceId, ...part),
-      );
-    }
-  }
-  const spells = [...derived].flatMap(([id, d]) =>
-    d.stages.map((s, seq) => [
-      workspaceId,
-      id,
-      seq,
-      s.stage,
-      s.enteredAt,
-      s.leftAt,
-      s.eventId,
-      Date.parse(s.enteredAt),
-      s.leftAt === null ? null : Date.parse(s.leftAt),
+  const list = [...derived];
+  const scope: DeltaScope[] = list.map(([clientId, d]) => ({
+    clientId,
+    fromSeq: d.spellBase,
+    marksFrom: d.marksFrom,
+  }));
+  const replaced = packRows(list.map(([id, d]) => [id, d.spellBase, d.periodsFrom, d.marksFrom]));
+  const statements: D1PreparedStatement[] = [
+    ...flowDeltaStatements(db, workspaceId, scope, -1),
+    ...replaced.flatMap((json) => [
+      db
+        .prepare(
+          `DELETE FROM stage_spells WHERE workspace_id = ?1 AND (client_id, seq) IN (
+             SELECT s.client_id, s.seq FROM json_each(?2) j
+             CROSS JOIN stage_spells s ON s.workspace_id = ?1 AND s.client_id = j.value ->> 0 AND s.seq >= j.value ->> 1)`,
+        )
+        .bind(workspaceId, json),
+      db
+        .prepare(
+          `DELETE FROM client_periods WHERE workspace_id = ?1 AND (client_id, period) IN (
+             SELECT p.client_id, p.period FROM json_each(?2) j
+             CROSS JOIN client_periods p ON p.workspace_id = ?1 AND p.client_id = j.value ->> 0 AND p.period >= j.value ->> 2)`,
+        )
+        .bind(workspaceId, json),
+      db
+        .prepare(
+          `DELETE FROM client_marks WHERE workspace_id = ?1 AND (client_id, kind, stage) IN (
+             SELECT m.client_id, m.kind, m.stage FROM json_each(?2) j
+             CROSS JOIN client_marks m ON m.workspace_id = ?1 AND m.client_id = j.value ->> 0 AND +m.at_ms >= j.value ->> 3)`,
+        )
+        .bind(workspaceId, json),
     ]),
-  );
+  ];
   statements.push(
-    ...planInsert(
+    ...packedInsert(
       db,
-      'INSERT INTO stage_spells (workspace_id, client_id, seq, stage, entered_at, left_at, event_id, entered_ms, left_ms)',
-      9,
-      spells,
-    ),
-  );
-  const marks = [...derived].flatMap(([id, d]) =>
-    d.marks.map((m) => [workspaceId, id, m.kind, m.stage, m.atMs, m.days]),
-  );
-  statements.push(
-    ...planInsert(
-      db,
-      'INSERT INTO client_marks (workspace_id, client_id, kind, stage, at_ms, days)',
-      6,
-      marks,
-    ),
-  );
-  const periods = [...derived].flatMap(([id, d]) =>
-    d.periods.map((p) => [workspaceId, id, p.period, p.revenue, p.margin, p.orders]),
-  );
-  statements.push(
-    ...planInsert(
-      db,
-      'INSERT INTO client_periods (workspace_id, client_id, period, revenue, margin, orders)',
-      6,
-      periods,
-    ),
-  );
-  const aggregates = [...derived].map(([id, d]) => {
-    const a = d.aggregates;
-    return [
+      'stage_spells',
+      ['client_id', 'seq', 'stage', 'entered_at', 'left_at', 'event_id', 'entered_ms', 'left_ms'],
       workspaceId,
-      id,
-      a.orders,
-      a.revenue,
-      a.margin,
-      a.firstPurchaseAt,
-      a.lastPurchaseAt,
-      JSON.stringify(a),
-    ];
-  });
-  statements.push(
-    ...planInsert(
-      db,
-      'INSERT INTO client_aggregates (workspace_id, client_id, orders, revenue, margin, first_purchase_at, last_purchase_at, data)',
-      8,
-      aggregates,
-      `ON CONFLICT (workspace_id, client_id) DO UPDATE SET orders = excluded.orders, revenue = excluded.revenue, margin = excluded.margin,
-       first_purchase_at = excluded.first_purchase_at, last_purchase_at = excluded.last_purchase_at, data = excluded.data`,
+      list.flatMap(([id, d]) =>
+        d.stages.map((s, i) => [
+          id,
+          d.spellBase + i,
+          s.stage,
+          s.enteredAt,
+          s.leftAt,
+          s.eventId,
+          Date.parse(s.enteredAt),
+          s.leftAt === null ? null : Date.parse(s.leftAt),
+        ]),
+      ),
     ),
+    ...packedInsert(
+      db,
+      'client_marks',
+      ['client_id', 'kind', 'stage', 'at_ms', 'days'],
+      workspaceId,
+      list.flatMap(([id, d]) => d.marks.map((m) => [id, m.kind, m.stage, m.atMs, m.days])),
+    ),
+    ...packedInsert(
+      db,
+      'client_periods',
+      ['client_id', 'period', 'revenue', 'margin', 'orders'],
+      workspaceId,
+      list.flatMap(([id, d]) =>
+        d.periods.map((p) => [id, p.period, p.revenue, p.margin, p.orders]),
+      ),
+    ),
+    ...packedInsert(
+      db,
+      'client_aggregates',
+      [
+        'client_id',
+        'orders',
+        'revenue',
+        'margin',
+        'first_purchase_at',
+        'last_purchase_at',
+        'data',
+        'fold',
+        'fold_key',
+      ],
+      workspaceId,
+      list.map(([id, { aggregates: a, fold }]) => [
+        id,
+        a.orders,
+        a.revenue,
+        a.margin,
+        a.firstPurchaseAt,
+        a.lastPurchaseAt,
+        JSON.stringify(a),
+        JSON.stringify({ ...fold, aggregates: { ...fold.aggregates, a: undefined } }),
+        foldKey,
+      ]),
+      `ON CONFLICT (workspace_id, client_id) DO UPDATE SET orders = excluded.orders, revenue = excluded.revenue,
+       margin = excluded.margin, first_purchase_at = excluded.first_purchase_at,
+       last_purchase_at = excluded.last_purchase_at, data = excluded.data, fold = excluded.fold,
+       fold_key = excluded.fold_key`,
+    ),
+    // Only now that every new row is in place: the rollups read them.
+    ...flowDeltaStatements(db, workspaceId, scope, 1),
   );
-  // Only now that every new row is in place: the rollups read them.
-  statements.push(...flowDeltaStatements(db, workspaceId, ids, 1));
   return statements;
 }
 
 /**
  * Compare-and-set on client versions inside a batch: inserts a row that fails its CHECK (and so
  * aborts the whole batch) unless every listed client still has the version read before
- * deriving (-1 for a client that did not exist yet). Then bumps the versions.
+ * deriving (-1 for a client that did not exist yet).
  */
 export function versionGuardStatements(
   db: D1Database,
   workspaceId: string,
   expected: ReadonlyMap<string, number>,
 ): D1PreparedStatement[] {
-  const statements: D1PreparedStatement[] = [];
-  for (const part of chunk([...expected], 49)) {
-    const values = part.map((_, i) => `(?${i * 2 + 2}, ?${i * 2 + 3})`).join(', ');
-    statements.push(
+  return [
+    ...packRows([...expected]).map((json) =>
       db
         .prepare(
           `INSERT INTO write_guard (ok)
            SELECT CASE WHEN COUNT(*) = 0 THEN 1 ELSE 0 END
-           FROM (VALUES ${values}) AS expected
-           LEFT JOIN clients c ON c.workspace_id = ?1 AND c.id = expected.column1
-           WHERE COALESCE(c.version, -1) <> expected.column2`,
+           FROM json_each(?2) AS x
+           LEFT JOIN clients c ON c.workspace_id = ?1 AND c.id = x.value ->> 0
+           WHERE COALESCE(c.version, -1) <> x.value ->> 1`,
         )
-        .bind(workspaceId, ...part.flat()),
-    );
-  }
-  statements.push(db.prepare('DELETE FROM write_guard'));
-  return statements;
+        .bind(workspaceId, json),
+    ),
+    db.prepare('DELETE FROM write_guard'),
+  ];
 }
 
 export const isGuardConflict = (error: unknown) =>

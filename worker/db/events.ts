@@ -1,5 +1,5 @@
 import type { ClientEvent } from '../../schema/events.ts';
-import { planInsert, selectIn } from './plan.ts';
+import { packedInsert, packRows, selectIn } from './plan.ts';
 
 /** The stored hash of each listed event id that exists: the basis of idempotency and conflicts. */
 export async function findEventHashes(
@@ -7,18 +7,17 @@ export async function findEventHashes(
   workspaceId: string,
   ids: readonly string[],
 ): Promise<Map<string, string>> {
-  const rows = await selectIn(
-    ids,
-    1,
-    async (part, list) =>
-      (
-        await db
-          .prepare(`SELECT id, body_hash FROM events WHERE workspace_id = ?1 AND id IN (${list})`)
-          .bind(workspaceId, ...part)
-          .all<{ id: string; body_hash: string }>()
-      ).results,
-  );
-  return new Map(rows.map((r) => [r.id, r.body_hash]));
+  const out = new Map<string, string>();
+  for (const json of packRows(ids)) {
+    const { results } = await db
+      .prepare(
+        `SELECT id, body_hash FROM events WHERE workspace_id = ?1 AND id IN (SELECT value FROM json_each(?2))`,
+      )
+      .bind(workspaceId, json)
+      .all<{ id: string; body_hash: string }>();
+    for (const r of results) out.set(r.id, r.body_hash);
+  }
+  return out;
 }
 
 /** Every stored event of the listed clients, grouped by client (reads only those clients' rows). */
@@ -68,18 +67,19 @@ export async function clientEvents(
   };
 }
 
+/** The new events, a few statements per thousand (rows packed as JSON, see packedInsert). */
 export function insertEventStatements(
   db: D1Database,
   workspaceId: string,
   events: readonly { event: ClientEvent; body: string; hash: string }[],
   receivedAt: string,
 ): D1PreparedStatement[] {
-  return planInsert(
+  return packedInsert(
     db,
-    'INSERT INTO events (workspace_id, id, client_id, type, at, body, body_hash, received_at)',
-    8,
+    'events',
+    ['id', 'client_id', 'type', 'at', 'body', 'body_hash', 'received_at', 'amount'],
+    workspaceId,
     events.map(({ event, body, hash }) => [
-      workspaceId,
       event.id,
       event.clientId,
       event.type,
@@ -87,6 +87,8 @@ export function insertEventStatements(
       body,
       hash,
       receivedAt,
+      // The typed copy the purchase index covers (migration 0021).
+      'amount' in event && event.amount !== undefined ? event.amount : null,
     ]),
   );
 }

@@ -71,6 +71,56 @@ export async function selectIn<R>(
   return out;
 }
 
+/** JSON text of rows kept per statement: well under the statement limit with the SQL around it. */
+export const MAX_JSON_BYTES = 80_000;
+
+/**
+ * Packs rows into JSON arrays of rows, each small enough to bind as one parameter: how a
+ * statement reaches many rows with one bound parameter (read back with `json_each`), so a batch
+ * needs a statement per ~80 KB of rows instead of one per 100 parameters.
+ */
+export function packRows(rows: readonly unknown[]): string[] {
+  const out: string[] = [];
+  let part: string[] = [];
+  let bytes = 2;
+  for (const row of rows) {
+    const text = JSON.stringify(row);
+    // UTF-8 takes up to 3 bytes per UTF-16 unit; plain ASCII (the usual case) takes one.
+    // eslint-disable-next-line no-control-regex
+    const size = /^[\x00-\x7f]*$/.test(text) ? text.length + 1 : text.length * 3 + 1;
+    if (part.length > 0 && bytes + size > MAX_JSON_BYTES) {
+      out.push(`[${part.join(',')}]`);
+      part = [];
+      bytes = 2;
+    }
+    part.push(text);
+    bytes += size;
+  }
+  if (part.length > 0) out.push(`[${part.join(',')}]`);
+  return out;
+}
+
+/** `value ->> 0, value ->> 1, …`: the columns of a packed row, as `json_each` yields it. */
+export const packedColumns = (count: number) =>
+  Array.from({ length: count }, (_, i) => `value ->> ${i}`).join(', ');
+
+/**
+ * Plans `INSERT INTO <table> (workspace_id, <columns>) … <tail>` of many rows as a few statements,
+ * each binding the workspace id (?1) and one packed JSON array of rows (?2).
+ */
+export function packedInsert(
+  db: D1Database,
+  table: string,
+  columns: readonly string[],
+  workspaceId: string,
+  rows: readonly (string | number | null)[][],
+  tail = '',
+): D1PreparedStatement[] {
+  const sql = `INSERT INTO ${table} (workspace_id, ${columns.join(', ')})
+    SELECT ?1, ${packedColumns(columns.length)} FROM json_each(?2) WHERE true ${tail}`;
+  return packRows(rows).map((json) => db.prepare(sql).bind(workspaceId, json));
+}
+
 /**
  * Many rows in few statements: each statement gets its rows as one JSON array parameter (read
  * with `json_each`), as many rows as fit in the statement size limit. `sql(p)` is the statement,

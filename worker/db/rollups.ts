@@ -1,8 +1,6 @@
 import type { Stage } from '../../schema/lifecycle.ts';
-import { chunk, placeholders } from './plan.ts';
-
-/** Ids per rollup statement: the workspace id and the sign take two of the 100 parameters. */
-const IDS_PER_STATEMENT = 98;
+import { cohortDeltaSql } from './cohorts.ts';
+import { packRows } from './plan.ts';
 
 /** The workspace's sweep instant, -1 before its first sweep (nothing is older). */
 const CLOCK = `(SELECT COALESCE((SELECT swept_ms FROM rollup_clocks WHERE workspace_id = ?1), -1))`;
@@ -12,71 +10,81 @@ const day = (col: string) => `strftime('%Y-%m-%d', ${col} / 1000.0, 'unixepoch')
 const month = (col: string) => `strftime('%Y-%m', ${col} / 1000.0, 'unixepoch')`;
 
 /**
- * Adds (`sign` 1) or removes (`sign` -1) the listed clients' stored spells, marks and aggregates
- * from the workspace's rollups (flows, day histograms, totals). A write of derived state runs the -1 statements before it deletes the
- * clients' old rows and the +1 statements after it inserts the new ones, in the same batch: the
- * delta is computed from exactly the rows replaced, so it holds for a full re-derive, an erasure
- * or any later incremental path, and concurrent writers can never make it drift.
+ * Whose rows a rollup delta covers: a client's aggregates, its spells from seq `fromSeq` on and
+ * its marks from `marksFrom` (ms) on.
+ */
+export interface DeltaScope {
+  clientId: string;
+  fromSeq: number;
+  marksFrom: number;
+}
+
+/**
+ * Adds (`sign` 1) or removes (`sign` -1) the scoped clients' stored spells, marks and aggregates
+ * from the workspace's rollups (flows, day histograms, totals, cohort cells). A write of derived state runs the
+ * -1 statements before it deletes the clients' old rows and the +1 statements after it inserts
+ * the new ones, in the same batch: the delta is computed from exactly the rows replaced, so it
+ * holds for a full re-derive, an incremental fold (see DeltaScope), an erasure, and
+ * concurrent writers can never make it drift. Each statement binds the workspace (?1), the sign
+ * (?2) and the scope packed as JSON (?3), read as the `scope` table.
  */
 export function flowDeltaStatements(
   db: D1Database,
   workspaceId: string,
-  clientIds: readonly string[],
+  scope: readonly DeltaScope[],
   sign: 1 | -1,
 ): D1PreparedStatement[] {
-  return chunk(clientIds, IDS_PER_STATEMENT).flatMap((part) => {
-    const where = `workspace_id = ?1 AND client_id IN (${placeholders(part.length, 2)})`;
-    return [
-      db
-        .prepare(
-          `INSERT INTO stage_flows (workspace_id, grain, bucket, stage, entries, exits)
-           SELECT ?1, grain, bucket, stage, ?2 * SUM(e), ?2 * SUM(x) FROM (
-             SELECT 'd' AS grain, ${day('entered_ms')} AS bucket, stage, 1 AS e, 0 AS x FROM stage_spells WHERE ${where}
-             UNION ALL SELECT 'm', ${month('entered_ms')}, stage, 1, 0 FROM stage_spells WHERE ${where}
-             UNION ALL SELECT 'd', ${day('left_ms')}, stage, 0, 1 FROM stage_spells WHERE ${where} AND left_ms IS NOT NULL
-             UNION ALL SELECT 'm', ${month('left_ms')}, stage, 0, 1 FROM stage_spells WHERE ${where} AND left_ms IS NOT NULL
-           ) WHERE true GROUP BY grain, bucket, stage
-           ON CONFLICT (workspace_id, grain, bucket, stage)
-           DO UPDATE SET entries = entries + excluded.entries, exits = exits + excluded.exits`,
-        )
-        .bind(workspaceId, sign, ...part),
-      db
-        .prepare(
-          `INSERT INTO mark_flows (workspace_id, grain, bucket, kind, stage, n)
-           SELECT ?1, grain, bucket, kind, stage, ?2 * COUNT(*) FROM (
-             SELECT 'd' AS grain, ${day('at_ms')} AS bucket, kind, stage FROM client_marks WHERE ${where}
-             UNION ALL SELECT 'm', ${month('at_ms')}, kind, stage FROM client_marks WHERE ${where}
-           ) WHERE true GROUP BY grain, bucket, kind, stage
-           ON CONFLICT (workspace_id, grain, bucket, kind, stage) DO UPDATE SET n = n + excluded.n`,
-        )
-        .bind(workspaceId, sign, ...part),
-      db
-        .prepare(
-          `INSERT INTO stage_days (workspace_id, kind, stage, days, n)
-           SELECT ?1, kind, stage, days, ?2 * COUNT(*) FROM (
-             SELECT 'stay' AS kind, stage, ${dn('left_ms')} - ${dn('entered_ms')} AS days FROM stage_spells
-             WHERE ${where} AND left_ms <= ${CLOCK}
-             UNION ALL SELECT 'open', stage, ${dn('entered_ms')} FROM stage_spells
-             WHERE ${where} AND entered_ms <= ${CLOCK} AND (left_ms IS NULL OR left_ms > ${CLOCK})
-             UNION ALL SELECT 'reach', stage, days FROM client_marks
-             WHERE ${where} AND kind = 'first' AND stage <> '*' AND at_ms <= ${CLOCK}
-           ) WHERE true GROUP BY kind, stage, days
-           ON CONFLICT (workspace_id, kind, stage, days) DO UPDATE SET n = n + excluded.n`,
-        )
-        .bind(workspaceId, sign, ...part),
-      db
-        .prepare(
-          `INSERT INTO workspace_totals (workspace_id, clients, buyers, orders, revenue_cents, revenue_sq)
-           SELECT ?1, ?2 * COUNT(*), ?2 * COALESCE(SUM(orders > 0), 0), ?2 * COALESCE(SUM(orders), 0),
-             ?2 * COALESCE(SUM(CAST(ROUND(revenue * 100) AS INTEGER)), 0), ?2 * COALESCE(SUM(revenue * revenue), 0)
-           FROM client_aggregates WHERE ${where}
-           ON CONFLICT (workspace_id) DO UPDATE SET clients = clients + excluded.clients, buyers = buyers + excluded.buyers,
-             orders = orders + excluded.orders, revenue_cents = revenue_cents + excluded.revenue_cents,
-             revenue_sq = revenue_sq + excluded.revenue_sq`,
-        )
-        .bind(workspaceId, sign, ...part),
-    ];
-  });
+  const scoped = `WITH scope (client_id, from_seq, marks_from) AS (
+      SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?3)),
+    spells AS (SELECT s.stage, s.entered_ms, s.left_ms FROM scope
+      CROSS JOIN stage_spells s ON s.workspace_id = ?1 AND s.client_id = scope.client_id AND s.seq >= scope.from_seq),
+    -- The unary + keeps SQLite on the primary key (by client), not the index by time.
+    marks AS (SELECT m.kind, m.stage, m.at_ms, m.days FROM scope
+      CROSS JOIN client_marks m ON m.workspace_id = ?1 AND m.client_id = scope.client_id AND +m.at_ms >= scope.marks_from)`;
+  const where = `workspace_id = ?1 AND client_id IN (SELECT client_id FROM scope)`;
+  return packRows(scope.map((s) => [s.clientId, s.fromSeq, s.marksFrom])).flatMap((json) =>
+    [
+      `${scoped}
+       INSERT INTO stage_flows (workspace_id, grain, bucket, stage, entries, exits)
+       SELECT ?1, grain, bucket, stage, ?2 * SUM(e), ?2 * SUM(x) FROM (
+         SELECT 'd' AS grain, ${day('entered_ms')} AS bucket, stage, 1 AS e, 0 AS x FROM spells
+         UNION ALL SELECT 'm', ${month('entered_ms')}, stage, 1, 0 FROM spells
+         UNION ALL SELECT 'd', ${day('left_ms')}, stage, 0, 1 FROM spells WHERE left_ms IS NOT NULL
+         UNION ALL SELECT 'm', ${month('left_ms')}, stage, 0, 1 FROM spells WHERE left_ms IS NOT NULL
+       ) WHERE true GROUP BY grain, bucket, stage
+       ON CONFLICT (workspace_id, grain, bucket, stage)
+       DO UPDATE SET entries = entries + excluded.entries, exits = exits + excluded.exits`,
+      `${scoped}
+       INSERT INTO mark_flows (workspace_id, grain, bucket, kind, stage, n)
+       SELECT ?1, grain, bucket, kind, stage, ?2 * COUNT(*) FROM (
+         SELECT 'd' AS grain, ${day('at_ms')} AS bucket, kind, stage FROM marks
+         UNION ALL SELECT 'm', ${month('at_ms')}, kind, stage FROM marks
+       ) WHERE true GROUP BY grain, bucket, kind, stage
+       ON CONFLICT (workspace_id, grain, bucket, kind, stage) DO UPDATE SET n = n + excluded.n`,
+      `${scoped}
+       INSERT INTO stage_days (workspace_id, kind, stage, days, n)
+       SELECT ?1, kind, stage, days, ?2 * COUNT(*) FROM (
+         SELECT 'stay' AS kind, stage, ${dn('left_ms')} - ${dn('entered_ms')} AS days FROM spells
+         WHERE left_ms <= ${CLOCK}
+         UNION ALL SELECT 'open', stage, ${dn('entered_ms')} FROM spells
+         WHERE entered_ms <= ${CLOCK} AND (left_ms IS NULL OR left_ms > ${CLOCK})
+         UNION ALL SELECT 'reach', stage, days FROM marks
+         WHERE kind = 'first' AND stage <> '*' AND +at_ms <= ${CLOCK}
+       ) WHERE true GROUP BY kind, stage, days
+       ON CONFLICT (workspace_id, kind, stage, days) DO UPDATE SET n = n + excluded.n`,
+      `${scoped}
+       INSERT INTO workspace_totals (workspace_id, clients, buyers, orders, revenue_cents, revenue_sq)
+       SELECT ?1, ?2 * COUNT(*), ?2 * COALESCE(SUM(orders > 0), 0), ?2 * COALESCE(SUM(orders), 0),
+         ?2 * COALESCE(SUM(CAST(ROUND(revenue * 100) AS INTEGER)), 0), ?2 * COALESCE(SUM(revenue * revenue), 0)
+       FROM client_aggregates WHERE ${where}
+       ON CONFLICT (workspace_id) DO UPDATE SET clients = clients + excluded.clients, buyers = buyers + excluded.buyers,
+         orders = orders + excluded.orders, revenue_cents = revenue_cents + excluded.revenue_cents,
+         revenue_sq = revenue_sq + excluded.revenue_sq`,
+      // Cohort cells read all of a scoped client's months: exact whatever the write rewrote.
+      `${scoped}
+       ${cohortDeltaSql('SELECT client_id FROM scope')}`,
+    ].map((sql) => db.prepare(sql).bind(workspaceId, sign, json)),
+  );
 }
 
 /**

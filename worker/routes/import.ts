@@ -1,6 +1,8 @@
 import * as v from 'valibot';
 import type { ClientEvent } from '../../schema/events.ts';
 import {
+  ImportEventsResultSchema,
+  ImportNdjsonSchema,
   IMPORT_COLUMNS,
   IMPORT_OPTIONAL_COLUMNS,
   ImportCsvSchema,
@@ -12,7 +14,7 @@ import {
 import { SECRET } from '../auth.ts';
 import { sha256Hex } from '../crypto.ts';
 import { CsvError, csvRecords } from '../csv.ts';
-import { ingestEvents } from '../ingest.ts';
+import { ImportSet, readNdjsonEvents, storeImport } from '../bulk-import.ts';
 import { ApiError, issuesToErrors } from '../problem.ts';
 import { route } from '../route.ts';
 import { sleepRuleFor } from '../value.ts';
@@ -21,11 +23,11 @@ const MAX_REPORTED_ERRORS = 50;
 
 /**
  * Reads and validates the whole upload as a stream, keeping only the compact purchases, so that a
- * bad row anywhere stores nothing; then stores them in atomic batches of 1,000, sorted by client
- * so that each client is re-derived about once. Each row's event id is a hash of its content and
- * its occurrence, so sending the same file again stores nothing new.
+ * bad row anywhere stores nothing; then stores them through the one bulk path (storeImport). Each
+ * row's event id is a hash of its content and its occurrence, so sending the same file again
+ * stores nothing new.
  */
-async function readPurchases(request: Request): Promise<ClientEvent[]> {
+async function readPurchases(request: Request): Promise<ImportSet> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^text\/csv\b/i.test(type))
     throw new ApiError(415, 'The body must be CSV, sent with content-type: text/csv');
@@ -40,7 +42,7 @@ async function readPurchases(request: Request): Promise<ClientEvent[]> {
   let columns: string[] | null = null;
   const errors: { path: string; message: string }[] = [];
   const seen = new Map<string, number>();
-  const events: ClientEvent[] = [];
+  const events = new ImportSet();
   try {
     for await (const { line, fields } of csvRecords(
       request.body as ReadableStream<Uint8Array>,
@@ -68,7 +70,7 @@ async function readPurchases(request: Request): Promise<ClientEvent[]> {
         if (errors.length > 0) break;
         continue;
       }
-      if (events.length >= MAX_IMPORT_ROWS)
+      if (events.size >= MAX_IMPORT_ROWS)
         throw new ApiError(413, `An import may hold at most ${MAX_IMPORT_ROWS} rows`);
       if (fields.length !== columns.length) {
         errors.push({
@@ -89,7 +91,7 @@ async function readPurchases(request: Request): Promise<ClientEvent[]> {
           const occurrence = (seen.get(content) ?? 0) + 1;
           seen.set(content, occurrence);
           const id = `imp_${(await sha256Hex(`${content}\u0000${occurrence}`)).slice(0, 32)}`;
-          events.push({
+          const event: ClientEvent = {
             id,
             clientId: r.client_id,
             type: 'purchase',
@@ -97,7 +99,8 @@ async function readPurchases(request: Request): Promise<ClientEvent[]> {
             amount: r.amount,
             ...(r.margin !== undefined && { margin: r.margin }),
             ...(r.product !== undefined && { product: r.product }),
-          });
+          };
+          events.add(event, line);
         }
       }
       if (errors.length >= MAX_REPORTED_ERRORS) break;
@@ -119,7 +122,7 @@ async function readPurchases(request: Request): Promise<ClientEvent[]> {
       `The CSV has invalid rows; nothing was imported${errors.length >= MAX_REPORTED_ERRORS ? ` (the first ${MAX_REPORTED_ERRORS} problems are listed)` : ''}`,
       { errors },
     );
-  if (events.length === 0)
+  if (events.size === 0)
     throw new ApiError(400, 'The CSV has a header but no rows', {
       errors: [{ path: 'line.2', message: 'must hold at least one purchase' }],
     });
@@ -144,31 +147,43 @@ export const importRoutes = [
       response: { imported: 3, duplicates: 0, rows: 3, clients: 2 },
     },
     async handle({ request, env, auth, now }) {
-      const events = await readPurchases(request);
-      events.sort((a, b) =>
-        a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : a.at < b.at ? -1 : 1,
-      );
+      const set = await readPurchases(request);
       const settings = auth.workspace.settings;
       const sleepRule = await sleepRuleFor(env.DB, auth.workspace.id, settings);
-      let imported = 0;
-      let duplicates = 0;
-      for (let i = 0; i < events.length; i += 1000) {
-        const result = await ingestEvents(
-          env.DB,
-          auth.workspace.id,
-          settings,
-          events.slice(i, i + 1000),
-          { now, sleepRule },
-        );
-        imported += result.accepted;
-        duplicates += result.duplicates;
-      }
-      return {
-        imported,
-        duplicates,
-        rows: events.length,
-        clients: new Set(events.map((e) => e.clientId)).size,
-      };
+      const result = await storeImport(env.DB, auth.workspace.id, settings, set, {
+        now,
+        sleepRule,
+      });
+      const clients = new Set(set.bodies.map((b) => (JSON.parse(b) as ClientEvent).clientId));
+      return { ...result, rows: set.size, clients: clients.size };
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/import/events',
+    access: SECRET,
+    summary:
+      'Import any history of events from NDJSON, one `POST /v1/events` event per line; idempotent by event id',
+    description:
+      "The body (`application/x-ndjson`, at most 50 MiB and 1,000,000 lines) is read as a stream and validated whole before anything is stored: every problem is a 400 naming `line.N.field` (the first 50 are listed), an id repeated in the file with other content or already stored with other content is a 409 naming `line.N.id`, and nothing is imported. The events are then stored in atomic batches, each client's events together in time order. Importing the same file again stores nothing and counts every event as a duplicate, so a retry after a failure part-way is safe. Split larger histories into several files (README: bulk import).",
+    body: ImportNdjsonSchema,
+    bodyMediaType: 'application/x-ndjson',
+    streamed: true,
+    responses: { 200: ImportEventsResultSchema },
+    errors: {
+      409: 'An event id is repeated in the file, or was already stored, with other content; `errors` names each `line.N.id`',
+      413: 'The body is over 50 MiB or 1,000,000 lines: split it',
+      415: 'The body is not sent as application/x-ndjson',
+    },
+    examples: {
+      body: '{"id":"ord-1","clientId":"acme","type":"purchase","at":"2024-01-15","amount":1200}\n{"id":"ord-2","clientId":"acme","type":"purchase","at":"2024-03-02","amount":450.5}\n',
+      response: { imported: 2, duplicates: 0 },
+    },
+    async handle({ request, env, auth, now }) {
+      const settings = auth.workspace.settings;
+      const set = await readNdjsonEvents(request, settings);
+      const sleepRule = await sleepRuleFor(env.DB, auth.workspace.id, settings);
+      return storeImport(env.DB, auth.workspace.id, settings, set, { now, sleepRule });
     },
   }),
 ];

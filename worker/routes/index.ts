@@ -9,10 +9,13 @@ import { keyRoutes } from './keys.ts';
 import { lifecycleRoutes } from './lifecycle.ts';
 import { segmentRoutes } from './segments.ts';
 import { clvRoutes } from './clv.ts';
+import { cohortRoutes } from './cohorts.ts';
+import { migrationRoutes } from './segment-migrations.ts';
 import { importRoutes } from './import.ts';
 import { jobRoutes } from './jobs.ts';
 import { sessionRoutes } from './sessions.ts';
 import { settingsRoutes } from './settings.ts';
+import { webhookRoutes } from './webhooks.ts';
 import { snapshotRoutes } from './snapshots.ts';
 import { workspaceRoutes } from './workspaces.ts';
 
@@ -28,10 +31,13 @@ export const routes: RouteSpec[] = [
   ...eventRoutes,
   ...lifecycleRoutes,
   ...segmentRoutes,
+  ...cohortRoutes,
+  ...migrationRoutes,
   ...clvRoutes,
   ...importRoutes,
   ...actionRoutes,
   ...dossierRoutes,
   ...jobRoutes,
+  ...webhookRoutes,
   ...snapshotRoutes,
 ];

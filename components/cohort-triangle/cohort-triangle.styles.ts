@@ -1,0 +1,52 @@
+import { css } from 'lit';
+
+export const triangleStyles = css`
+  .summary {
+    margin: 0 0 var(--_gap);
+    color: var(--_muted);
+  }
+  .scroll {
+    overflow-x: auto;
+  }
+  .grid {
+    border-collapse: separate;
+    border-spacing: 2px;
+    font-variant-numeric: tabular-nums;
+  }
+  .grid th {
+    font-weight: 600;
+    padding: 0.25rem 0.5rem;
+    white-space: nowrap;
+  }
+  .grid th[scope='row'] {
+    text-align: start;
+  }
+  .grid small {
+    display: block;
+    font-weight: normal;
+    color: var(--_muted);
+  }
+  .cell {
+    min-width: 3.5rem;
+    padding: 0.375rem 0.25rem;
+    text-align: center;
+    border-radius: var(--_radius);
+    border: 1px solid var(--_border);
+    background: color-mix(
+      in srgb,
+      var(--folio-cohort-cell-color, var(--_accent)) calc(var(--level, 0) * 60%),
+      var(--_surface)
+    );
+    cursor: pointer;
+    transition: border-color var(--_duration), background-color var(--_duration);
+  }
+  .cell:hover {
+    border-color: var(--_accent);
+  }
+  .cell[aria-selected='true'] {
+    border: 2px solid var(--_accent);
+  }
+  .hole {
+    border: 0;
+  }
+`;

@@ -1,0 +1,71 @@
+import type { CohortGrain } from '../../schema/cohorts.ts';
+
+/** A month `YYYY-MM` (SQL text) as its quarter `YYYY-Qn`. */
+const quarterOf = (month: string) =>
+  `substr(${month}, 1, 4) || '-Q' || ((CAST(substr(${month}, 6, 2) AS INTEGER) + 2) / 3)`;
+const cents = (col: string) => `CAST(ROUND(${col} * 100) AS INTEGER)`;
+
+/**
+ * Adds (`sign`, bound as ?2) to the workspace's (?1) cohort cells the clients that `idsSql`
+ * selects, reading only their monthly buckets: a client's cohort is its first month with an
+ * order, and it is active in every month (or quarter) with one. It reads all of each client's
+ * buckets, so run before a write (-1) and after it (+1) it moves the cells by exactly what the
+ * write changed. Runs beside the funnel's rollup deltas (flowDeltaStatements), so every write
+ * keeps the cells.
+ */
+export function cohortDeltaSql(idsSql: string): string {
+  const first = `(SELECT client_id, MIN(period) AS cohort FROM client_periods
+                  WHERE workspace_id = ?1 AND client_id IN (${idsSql}) AND orders > 0 GROUP BY client_id)`;
+  return `INSERT INTO cohort_cells (workspace_id, grain, cohort, period, clients, revenue_cents, margin_cents)
+       SELECT ?1, grain, cohort, period, ?2 * COUNT(*), ?2 * SUM(rc), ?2 * SUM(mc) FROM (
+         SELECT 'month' AS grain, f.cohort, p.period, ${cents('p.revenue')} AS rc, ${cents('p.margin')} AS mc
+         FROM client_periods p JOIN ${first} f ON f.client_id = p.client_id
+         WHERE p.workspace_id = ?1 AND p.client_id IN (${idsSql}) AND p.orders > 0
+         UNION ALL
+         SELECT 'quarter', ${quarterOf('f.cohort')}, ${quarterOf('p.period')}, SUM(${cents('p.revenue')}), SUM(${cents('p.margin')})
+         FROM client_periods p JOIN ${first} f ON f.client_id = p.client_id
+         WHERE p.workspace_id = ?1 AND p.client_id IN (${idsSql}) AND p.orders > 0
+         GROUP BY p.client_id, ${quarterOf('p.period')}
+       ) WHERE true GROUP BY grain, cohort, period
+       ON CONFLICT (workspace_id, grain, cohort, period) DO UPDATE SET clients = clients + excluded.clients,
+         revenue_cents = revenue_cents + excluded.revenue_cents, margin_cents = margin_cents + excluded.margin_cents`;
+}
+
+export interface CohortCell {
+  cohort: string;
+  period: string;
+  clients: number;
+  revenueCents: number;
+  marginCents: number;
+}
+
+/** The cells of the cohorts `from`..`to` up to period `to`: the triangle, nothing else. */
+export async function cohortCells(
+  db: D1Database,
+  workspaceId: string,
+  grain: CohortGrain,
+  from: string,
+  to: string,
+): Promise<CohortCell[]> {
+  const rows = await db
+    .prepare(
+      `SELECT cohort, period, clients, revenue_cents, margin_cents FROM cohort_cells
+       WHERE workspace_id = ?1 AND grain = ?2 AND cohort >= ?3 AND cohort <= ?4 AND period <= ?4 AND clients <> 0
+       ORDER BY cohort, period`,
+    )
+    .bind(workspaceId, grain, from, to)
+    .all<{
+      cohort: string;
+      period: string;
+      clients: number;
+      revenue_cents: number;
+      margin_cents: number;
+    }>();
+  return rows.results.map((r) => ({
+    cohort: r.cohort,
+    period: r.period,
+    clients: r.clients,
+    revenueCents: r.revenue_cents,
+    marginCents: r.margin_cents,
+  }));
+}
