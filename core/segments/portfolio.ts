@@ -33,7 +33,7 @@ export interface PortfolioParams {
 
 /** The query's asOf and window, or now and the workspace's `segments.windowMonths`. */
 export const portfolioParams = (
-  query: PortfolioQuery,
+  query: Pick<PortfolioQuery, 'asOf' | 'months'>,
   settings: Pick<SegmentSettings, 'windowMonths'>,
   model: StageModelName,
   now: string,
