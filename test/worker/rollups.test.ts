@@ -6,7 +6,9 @@ import { stageModel } from '../../core/lifecycle/models.ts';
 import type { ClientEvent } from '../../schema/events.ts';
 import type { Stage, StageModelName } from '../../schema/lifecycle.ts';
 import { defaultSettings, type Settings } from '../../schema/settings.ts';
+import { histogramMedian } from '../../core/lifecycle/funnel.ts';
 import { funnelCounts } from '../../worker/db/funnel.ts';
+import { pastDayCounts } from '../../worker/db/rollups.ts';
 import { eraseClientStatements } from '../../worker/erasure.ts';
 import { ingestEvents } from '../../worker/ingest.ts';
 import { restageWorkspace } from '../../worker/restage.ts';
@@ -160,6 +162,37 @@ async function expectRollupsMatchRecount(ws: string, model: StageModelName) {
   );
   expect(new Map(storedDays.map((r) => [`${r.kind}|${r.stage}|${r.days}`, r.n]))).toEqual(days);
 
+  // Dyadic blocks: every closed spell and first entry once per level, in the block of its day.
+  const shift = (ms: number) => Math.trunc(ms / DAY) + 719_528;
+  const blocks = new Map<string, number>();
+  const put = (day: number, kind: string, stage: string, key: number) => {
+    for (let k = 0; k < 22; k++) {
+      const id = `${k}|${Math.floor(day / 2 ** k)}|${kind}|${stage}|${key}`;
+      blocks.set(id, (blocks.get(id) ?? 0) + 1);
+    }
+  };
+  for (const s of spells)
+    if (s.x !== null) {
+      put(shift(s.x), 'stay', s.stage, dn(s.x) - dn(s.e));
+      put(shift(s.x), 'gone', s.stage, shift(s.e));
+    }
+  for (const m of marks)
+    if (m.kind === 'first' && m.stage !== '*') put(shift(m.at_ms), 'reach', m.stage, m.days);
+  const storedBlocks = await rows<{
+    level: number;
+    block: number;
+    kind: string;
+    stage: string;
+    key: number;
+    n: number;
+  }>(
+    'SELECT level, block, kind, stage, key, n FROM stage_day_blocks WHERE workspace_id = ?1 AND n <> 0',
+    ws,
+  );
+  expect(
+    new Map(storedBlocks.map((r) => [`${r.level}|${r.block}|${r.kind}|${r.stage}|${r.key}`, r.n])),
+  ).toEqual(blocks);
+
   // Workspace totals.
   const aggregates = await rows<{ orders: number; revenue: number }>(
     'SELECT orders, revenue FROM client_aggregates WHERE workspace_id = ?1',
@@ -310,6 +343,24 @@ describe('funnel rollups', () => {
           expect(answer.total, `total at day ${day}`).toBe(expected.total);
           expect(answer.counts, `counts at day ${day}`).toEqual(expected.counts);
           expect(answer.furthest, `furthest at day ${day}`).toEqual(expected.furthest);
+          // The dyadic blocks answer every asOf, whether before or after the sweep instant.
+          const past = await pastDayCounts(env.DB, ws, asOf);
+          const medians = (h: Map<Stage, Map<number, number>>) =>
+            new Map(
+              [...h]
+                .map(([s, c]) => [s, histogramMedian(c)] as const)
+                .filter(([, m]) => m !== null),
+            );
+          const pick = (field: 'medianDays' | 'cumulativeMedianDays') =>
+            new Map(
+              [...expected.counts]
+                .map(([s, c]) => [s, c[field]] as const)
+                .filter(([, m]) => m !== null),
+            );
+          expect(medians(past.stay), `days in stage at day ${day}`).toEqual(pick('medianDays'));
+          expect(medians(past.reach), `days to reach at day ${day}`).toEqual(
+            pick('cumulativeMedianDays'),
+          );
         }
       }),
       { numRuns: 30 },
