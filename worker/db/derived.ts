@@ -2,6 +2,7 @@ import type { DerivedClient } from '../../core/lifecycle/derive.ts';
 import { bumpVersionStatements, insertNewClientStatements } from './clients.ts';
 import { chunk, planInsert, placeholders } from './plan.ts';
 import { flowDeltaStatements } from './rollups.ts';
+import { segmentDeltaStatements } from './segment-rollups.ts';
 
 /**
  * The batch that commits a re-derivation: the version guard on the versions read before deriving
@@ -40,7 +41,8 @@ export function guardedDerivationStatements(
 
 /**
  * Replaces everything derived for the listed clients (stage spells, aggregates, monthly buckets)
- * with a fresh derivation, and moves the funnel's rollups by the difference (flowDeltaStatements).
+ * with a fresh derivation, and moves the funnel's and the segments' rollups by the difference
+ * (flowDeltaStatements, segmentDeltaStatements).
  * Meant to run inside the same `db.batch()` as the events it derives from.
  */
 export function replaceDerivedStatements(
@@ -49,7 +51,10 @@ export function replaceDerivedStatements(
   derived: ReadonlyMap<string, DerivedClient>,
 ): D1PreparedStatement[] {
   const ids = [...derived.keys()];
-  const statements: D1PreparedStatement[] = flowDeltaStatements(db, workspaceId, ids, -1);
+  const statements: D1PreparedStatement[] = [
+    ...flowDeltaStatements(db, workspaceId, ids, -1),
+    ...segmentDeltaStatements(db, workspaceId, ids, -1),
+  ];
   for (const part of chunk(ids, 99)) {
     for (const table of ['stage_spells', 'client_periods', 'client_marks']) {
       statements.push(
@@ -128,7 +133,10 @@ export function replaceDerivedStatements(
     ),
   );
   // Only now that every new row is in place: the rollups read them.
-  statements.push(...flowDeltaStatements(db, workspaceId, ids, 1));
+  statements.push(
+    ...flowDeltaStatements(db, workspaceId, ids, 1),
+    ...segmentDeltaStatements(db, workspaceId, ids, 1),
+  );
   return statements;
 }
 

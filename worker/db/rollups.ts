@@ -1,5 +1,6 @@
 import type { Stage } from '../../schema/lifecycle.ts';
 import { chunk, placeholders } from './plan.ts';
+import { segmentSweepStatement } from './segment-rollups.ts';
 
 /** Ids per rollup statement: the workspace id and the sign take two of the 100 parameters. */
 const IDS_PER_STATEMENT = 98;
@@ -126,6 +127,7 @@ export function sweepStatements(
          ) WHERE true GROUP BY kind, stage, days ${upsert}`,
       )
       .bind(workspaceId, toMs),
+    segmentSweepStatement(db, workspaceId, toMs),
     db
       .prepare(
         `INSERT INTO rollup_clocks (workspace_id, swept_ms) VALUES (?1, ?2)

@@ -5,7 +5,7 @@ import { ClientListQuerySchema, ClientSchema, ClientUpsertSchema } from '../../s
 import { IdSchema } from '../../schema/common.ts';
 import { ClientHistorySchema, HistoryQuerySchema } from '../../schema/lifecycle.ts';
 import { SECRET, WIDGET } from '../auth.ts';
-import { getClient, listClients, stagesAt, upsertClientStatement } from '../db/clients.ts';
+import { getClient, listClients, stagesAt, upsertClientStatements } from '../db/clients.ts';
 import { clientEvents } from '../db/events.ts';
 import { withRetry } from '../db/retry.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
@@ -81,7 +81,9 @@ export const clientRoutes = [
         acquisitionCost: body.acquisitionCost ?? existing?.acquisitionCost ?? null,
         updatedAt: now,
       };
-      await withRetry(() => upsertClientStatement(env.DB, auth.workspace.id, merged, now).run());
+      await withRetry(() =>
+        env.DB.batch(upsertClientStatements(env.DB, auth.workspace.id, merged, now)),
+      );
       const stage = (await stagesAt(env.DB, auth.workspace.id, [id], now)).get(id);
       return json(
         {
