@@ -51,6 +51,9 @@ const FUNNEL_BOUND = Math.ceil(3 * (spanDays / 30 + 31) * 13 + 3 * 9 * spanDays)
  */
 const PAST_FUNNEL_BOUND = Math.ceil(3 * (spanDays / 30 + 31) * 13 + 22 * 3 * 9 * spanDays);
 
+/** Segment conversion: (values + the workspace) × (one rollup row + one row per whole day). */
+const CONVERSION_BOUND = Math.ceil(14 * (1 + spanDays) + 100);
+
 describe('rows read per widget request', () => {
   it('the funnel (now) reads the same bounded rollup rows at 1,000 and at 20,000 clients, never the spells', async () => {
     const rows = await cost('/v1/lifecycle/funnel');
@@ -74,5 +77,17 @@ describe('rows read per widget request', () => {
       .bind(large.id)
       .first<number>('n');
     expect(rows.large).toBeLessThan(spells! / 2);
+  });
+
+  it('segment conversion reads one rollup row per value and per value and whole day, the same bound at 1,000 and 20,000 clients', async () => {
+    for (const by of ['channel', 'manager', 'no-such-attribute']) {
+      const rows = await cost(`/v1/segments/conversion?by=${by}`);
+      // Values of the attribute (12 managers at most) and the workspace row, each with a histogram
+      // of days to developed over the calendar, plus the transitions since the sweep.
+      expect(rows.small, by).toBeLessThan(CONVERSION_BOUND);
+      expect(rows.large, by).toBeLessThan(CONVERSION_BOUND);
+    }
+    const answer = await meteredCall('/v1/segments/conversion?by=channel', large.secretKey);
+    expect(JSON.parse(answer.body).clients).toBe(LARGE);
   });
 });

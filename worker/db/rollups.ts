@@ -74,13 +74,15 @@ export function flowDeltaStatements(
       // The same points into every dyadic level (see migration 0014 and pastDayCounts).
       db
         .prepare(
-          `INSERT INTO stage_day_blocks (workspace_id, level, block, kind, stage, key, n)
-           SELECT ?1, l.k, p.day >> l.k, p.kind, p.stage, p.key, ?2 * COUNT(*) FROM (
+          `WITH p AS MATERIALIZED (
              SELECT ${sday('left_ms')} AS day, 'stay' AS kind, stage, ${dn('left_ms')} - ${dn('entered_ms')} AS key FROM stage_spells
              WHERE ${where} AND left_ms IS NOT NULL
              UNION ALL SELECT ${sday('left_ms')}, 'gone', stage, ${sday('entered_ms')} FROM stage_spells WHERE ${where} AND left_ms IS NOT NULL
              UNION ALL SELECT ${sday('at_ms')}, 'reach', stage, days FROM client_marks WHERE ${where} AND kind = 'first' AND stage <> '*'
-           ) p, (${LEVELS}) l WHERE true GROUP BY l.k, p.day >> l.k, p.kind, p.stage, p.key
+           )
+           INSERT INTO stage_day_blocks (workspace_id, level, block, kind, stage, key, n)
+           SELECT ?1, l.k, p.day >> l.k, p.kind, p.stage, p.key, ?2 * COUNT(*) FROM p CROSS JOIN (${LEVELS}) l
+           WHERE true GROUP BY l.k, p.day >> l.k, p.kind, p.stage, p.key
            ON CONFLICT (workspace_id, level, block, kind, stage, key) DO UPDATE SET n = n + excluded.n`,
         )
         .bind(workspaceId, sign, ...part),
