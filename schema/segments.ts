@@ -315,6 +315,8 @@ export const SegmentSettingsSchema = v.strictObject({
    * and super-consumer clients and the portfolio measure revenue: a year evens out seasons.
    */
   windowMonths: wholeSetting(12, 1, 120),
+  /** Hours between two snapshots of the classes (the hourly cron starts one when it is due). */
+  snapshotEveryHours: wholeSetting(1, 1, 168, 'hours'),
   abc: v.optional(AbcSettingsSchema, {}),
   xyz: v.optional(XyzSettingsSchema, {}),
   rfm: v.optional(RfmSettingsSchema, {}),
@@ -353,8 +355,23 @@ const MonthStartSchema = v.pipe(
 
 const monthIndexOf = (iso: string) => Number(iso.slice(0, 4)) * 12 + Number(iso.slice(5, 7)) - 1;
 
+/** How many clients a widget answer lists at most (one page; `nextCursor` leads on). */
+const PageLimitSchema = v.optional(
+  v.pipe(
+    v.string(),
+    v.regex(/^\d{1,4}$/, 'must be a whole number from 1 to 500'),
+    v.transform(Number),
+    v.minValue(1, 'must be a whole number from 1 to 500'),
+    v.maxValue(500, 'must be a whole number from 1 to 500'),
+  ),
+  '100',
+);
+const PageCursorSchema = v.optional(v.pipe(v.string(), v.maxLength(512, 'is not a valid cursor')));
+
 export const AbcXyzQuerySchema = v.pipe(
   queryObject({
+    limit: PageLimitSchema,
+    cursor: PageCursorSchema,
     /** Window start, inclusive; default: 12 whole months before `to`. */
     from: v.optional(MonthStartSchema),
     /** Window end, exclusive; default: the first day of the current month (UTC). */
@@ -400,6 +417,8 @@ export const AbcXyzQuerySchema = v.pipe(
 export type AbcXyzQuery = v.InferOutput<typeof AbcXyzQuerySchema>;
 
 export const RfmQuerySchema = queryObject({
+  limit: PageLimitSchema,
+  cursor: PageCursorSchema,
   /** The instant recency is measured at; default: now. */
   asOf: v.optional(InstantSchema),
 });
@@ -478,7 +497,7 @@ export const AbcXyzResultSchema = v.object({
   total: d(v.number(), 'Sum of the measured value over the classified clients'),
   excluded: d(
     v.number(),
-    'Clients left out because their measured value in the window is not positive',
+    'Clients of the workspace left out because their measured value in the window is not positive',
   ),
   thresholds: v.object({ a: v.number(), b: v.number(), x: v.number(), y: v.number() }),
   clients: d(v.array(AbcXyzClientSchema), 'Clients with a positive measured value, best first'),
@@ -497,6 +516,27 @@ export const AbcXyzResultSchema = v.object({
   ),
 });
 export type AbcXyzResult = v.InferOutput<typeof AbcXyzResultSchema>;
+
+/** What a list answer adds: the page, where the classes come from, the money's currency. */
+const answerEntries = {
+  computedAt: d(
+    v.string(),
+    'When the classes were computed: the snapshot that finished last (`POST /v1/snapshots`), or this request for a window or instant other than the snapshot’s, computed on the spot',
+  ),
+  nextCursor: d(v.nullable(v.string()), 'Pass back as `cursor` for the next page; null at the end'),
+  currency: d(v.string(), "The workspace's currency (ISO 4217) for every amount"),
+};
+const named = { name: d(v.nullable(v.string()), "The client's name") };
+
+export const AbcXyzAnswerSchema = v.object({
+  ...AbcXyzResultSchema.entries,
+  ...answerEntries,
+  clients: d(
+    v.array(v.object({ ...AbcXyzClientSchema.entries, ...named })),
+    'One page (at most `limit`) of the clients with a positive measured value, best first',
+  ),
+});
+export type AbcXyzAnswer = v.InferOutput<typeof AbcXyzAnswerSchema>;
 export type AbcXyzClient = v.InferOutput<typeof AbcXyzClientSchema>;
 
 export const RfmClientSchema = v.object({
@@ -518,6 +558,16 @@ export const RfmResultSchema = v.object({
   ),
 });
 export type RfmResult = v.InferOutput<typeof RfmResultSchema>;
+
+export const RfmAnswerSchema = v.object({
+  ...RfmResultSchema.entries,
+  ...answerEntries,
+  clients: d(
+    v.array(v.object({ ...RfmClientSchema.entries, ...named })),
+    'One page (at most `limit`): buyers best first (by R, F, M), then prospects',
+  ),
+});
+export type RfmAnswer = v.InferOutput<typeof RfmAnswerSchema>;
 export type RfmClient = v.InferOutput<typeof RfmClientSchema>;
 
 export const TypeCountSchema = v.object({
@@ -535,6 +585,11 @@ export const TypeCountsResultSchema = v.object({
   ),
 });
 export type TypeCountsResult = v.InferOutput<typeof TypeCountsResultSchema>;
+
+export const TypeCountsAnswerSchema = v.object({
+  ...TypeCountsResultSchema.entries,
+  computedAt: answerEntries.computedAt,
+});
 
 export const PORTFOLIO_WARNINGS = [
   'mono_client',

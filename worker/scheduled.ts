@@ -13,6 +13,7 @@ import {
   type WorkspaceStep,
 } from './job-runner.ts';
 import { restageWorkspace } from './restage.ts';
+import { dueSnapshots } from './snapshots.ts';
 import { sweepWorkspace } from './sweep.ts';
 import { fitWorkspaceModel, sleepRuleFor } from './value.ts';
 
@@ -103,4 +104,11 @@ export async function retryFailed(env: Env, now: string): Promise<RunSummary | n
 export function scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): void {
   const now = new Date(controller.scheduledTime).toISOString();
   ctx.waitUntil(controller.cron === RETRY_CRON ? retryFailed(env, now) : nightly(env, now));
+  if (controller.cron === RETRY_CRON) ctx.waitUntil(startDueSnapshots(env, now));
+}
+
+/** The hourly cron also starts the snapshots that are due; the queue carries them on. */
+export async function startDueSnapshots(env: Pick<Env, 'DB' | 'SNAPSHOTS'>, now: string) {
+  const first = await dueSnapshots(env.DB, now);
+  if (first.length > 0) await env.SNAPSHOTS.sendBatch(first.map((body) => ({ body })));
 }

@@ -30,7 +30,10 @@ export const DEFAULT_WINDOW_MONTHS = 12;
  * `today` when neither end is given, after `from` or before `to` when one is. Twelve months hold
  * whole months, quarters and years, so a default never breaks the whole-periods rule.
  */
-export function resolveAbcXyzQuery(query: AbcXyzQuery, today: string): AbcXyzParams {
+export function resolveAbcXyzQuery(
+  query: Pick<AbcXyzQuery, 'from' | 'to' | 'period' | 'measure'>,
+  today: string,
+): AbcXyzParams {
   const to =
     query.to ??
     monthStartIso(query.from ? monthIndex(query.from) + DEFAULT_WINDOW_MONTHS : monthIndex(today));
@@ -38,8 +41,55 @@ export function resolveAbcXyzQuery(query: AbcXyzQuery, today: string): AbcXyzPar
   return { from, to, period: query.period, measure: query.measure };
 }
 
-const xyzOf = (cv: number, x: number, y: number) =>
+export const xyzOf = (cv: number, x: number, y: number) =>
   cv <= x + EPS ? 'X' : cv <= y + EPS ? 'Y' : 'Z';
+
+/** What ABC-XYZ measures of one client over the window; `cv` is null unless `value` is positive. */
+export interface AbcMeasure {
+  value: number;
+  revenue: number;
+  margin: number;
+  cv: number | null;
+}
+
+/**
+ * A measurer for one window: the client's measured value, revenue and margin over `[from, to)`
+ * and the coefficient of variation of the measure per period, every period counted (an empty one
+ * as 0). The snapshot job measures chunk by chunk with the same function.
+ */
+export function abcMeasurer(
+  params: AbcXyzParams,
+): (periods: ClientSnapshot['periods']) => AbcMeasure {
+  const first = monthIndex(params.from);
+  const months = monthIndex(params.to) - first;
+  const periodMonths = PERIOD_MONTHS[params.period];
+  const periodCount = Math.max(1, Math.floor(months / periodMonths));
+  const byMargin = params.measure === 'margin';
+  const perPeriod = new Float64Array(periodCount);
+  return (periods) => {
+    perPeriod.fill(0);
+    let revenue = 0;
+    let margin = 0;
+    for (const b of periods) {
+      const offset = monthIndex(b.period) - first;
+      if (offset < 0 || offset >= months) continue;
+      perPeriod[Math.floor(offset / periodMonths)]! += byMargin ? b.margin : b.revenue;
+      revenue += b.revenue;
+      margin += b.margin;
+    }
+    const value = cents(byMargin ? margin : revenue);
+    if (value <= 0) return { value, revenue: cents(revenue), margin: cents(margin), cv: null };
+    const mean = value / periodCount;
+    let squares = 0;
+    for (let p = 0; p < periodCount; p++) squares += (perPeriod[p]! - mean) ** 2;
+    return {
+      value,
+      revenue: cents(revenue),
+      margin: cents(margin),
+      cv: Math.sqrt(squares / periodCount) / mean,
+    };
+  };
+}
 
 interface Measured {
   id: string;
@@ -59,37 +109,16 @@ export function abcXyz(
   params: AbcXyzParams,
   settings: Pick<SegmentSettings, 'abc' | 'xyz'>,
 ): AbcXyzResult {
-  const first = monthIndex(params.from);
-  const months = monthIndex(params.to) - first;
-  const periodMonths = PERIOD_MONTHS[params.period];
-  const periodCount = Math.max(1, Math.floor(months / periodMonths));
-  const byMargin = params.measure === 'margin';
-  const perPeriod = new Float64Array(periodCount);
-
+  const periodCount = Math.max(
+    1,
+    Math.floor((monthIndex(params.to) - monthIndex(params.from)) / PERIOD_MONTHS[params.period]),
+  );
+  const measure = abcMeasurer(params);
   const measured: Measured[] = [];
   for (const s of snapshots) {
-    perPeriod.fill(0);
-    let revenue = 0;
-    let margin = 0;
-    for (const b of s.periods) {
-      const offset = monthIndex(b.period) - first;
-      if (offset < 0 || offset >= months) continue;
-      perPeriod[Math.floor(offset / periodMonths)]! += byMargin ? b.margin : b.revenue;
-      revenue += b.revenue;
-      margin += b.margin;
-    }
-    const value = cents(byMargin ? margin : revenue);
-    if (value <= 0) continue;
-    const mean = value / periodCount;
-    let squares = 0;
-    for (let p = 0; p < periodCount; p++) squares += (perPeriod[p]! - mean) ** 2;
-    measured.push({
-      id: s.id,
-      value,
-      revenue: cents(revenue),
-      margin: cents(margin),
-      cv: Math.sqrt(squares / periodCount) / mean,
-    });
+    const m = measure(s.periods);
+    if (m.cv === null) continue;
+    measured.push({ id: s.id, value: m.value, revenue: m.revenue, margin: m.margin, cv: m.cv });
   }
 
   measured.sort((p, q) => q.value - p.value || (p.id < q.id ? -1 : p.id > q.id ? 1 : 0));

@@ -10,15 +10,17 @@ import type { WindowFigures } from './window.ts';
 export interface RevenueRanking {
   totalRevenue: number;
   totalMargin: number;
-  /** Window revenue of every buyer (revenue > 0), descending. */
-  revenueDesc: Float64Array;
+  /** How many clients have revenue in the window. */
+  buyers: number;
   top: { cut: number; count: number } | null;
+  /** 1 + the number of buyers with more window revenue (ties share the better rank). */
+  rank(revenue: number): number;
 }
 
 export function buildRevenueRanking(
   figures: Iterable<WindowFigures>,
   settings: Pick<SegmentSettings, 'keyClients'>,
-): RevenueRanking {
+): RevenueRanking & { revenueDesc: Float64Array } {
   let totalRevenue = 0;
   let totalMargin = 0;
   const revenues: number[] = [];
@@ -32,8 +34,10 @@ export function buildRevenueRanking(
   return {
     totalRevenue,
     totalMargin,
+    buyers: revenueDesc.length,
     revenueDesc,
     top: share > 0 ? topCut(revenueDesc, share) : null,
+    rank: (revenue) => rankDescending(revenueDesc, revenue),
   };
 }
 
@@ -66,10 +70,9 @@ export function keyClientReasons(
       });
   }
   if (ranking.top && f.revenue >= ranking.top.cut) {
-    const rank = rankDescending(ranking.revenueDesc, f.revenue);
     reasons.push({
       code: 'key_revenue_rank',
-      params: { rank, buyers: ranking.revenueDesc.length, top: k.topShare },
+      params: { rank: ranking.rank(f.revenue), buyers: ranking.buyers, top: k.topShare },
     });
   }
   return reasons;

@@ -14,13 +14,17 @@ export type AbcClass = 'A' | 'B' | 'C';
  * clients ranked above it is below `a`, B while below `b`, else C, so the client that crosses a
  * threshold still belongs to the class below it.
  */
+/** The ABC class of a client given the share of the measure ranked above it. */
+export const abcClassOf = (prior: number, a: number, b: number): AbcClass =>
+  prior < a - EPS ? 'A' : prior < b - EPS ? 'B' : 'C';
+
 export function abcClasses(sortedDesc: readonly number[], a: number, b: number): AbcClass[] {
   const total = sortedDesc.reduce((s, x) => s + x, 0);
   const out: AbcClass[] = [];
   let above = 0;
   for (const value of sortedDesc) {
     const prior = total > 0 ? above / total : 0;
-    out.push(prior < a - EPS ? 'A' : prior < b - EPS ? 'B' : 'C');
+    out.push(abcClassOf(prior, a, b));
     above += value;
   }
   return out;
@@ -71,15 +75,16 @@ export function rankDescending(sortedDesc: Float64Array, value: number): number 
  * The value a client must reach to be in the top `share` of the sorted values (at least the first
  * one). Ties at the cut are all in: the value at the cut decides, not an arbitrary order.
  */
+/** How many of `n` values the top `share` holds: at least one, at most all. */
+export const cutCount = (n: number, share: number) =>
+  Math.min(n, Math.max(1, Math.ceil(share * n - EPS)));
+
 export function topCut(
   sortedDesc: Float64Array,
   share: number,
 ): { cut: number; count: number } | null {
   if (sortedDesc.length === 0) return null;
-  const count = Math.min(
-    sortedDesc.length,
-    Math.max(1, Math.ceil(share * sortedDesc.length - EPS)),
-  );
+  const count = cutCount(sortedDesc.length, share);
   return { cut: sortedDesc[count - 1]!, count };
 }
 

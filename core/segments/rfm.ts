@@ -9,6 +9,20 @@ import {
 } from '../../schema/segments.ts';
 import { quintileScores } from './rank.ts';
 
+/** Whole days from the last purchase to `asOfMs`; a purchase after it counts as 0 days. */
+export const recencyDays = (lastPurchaseAt: string, asOfMs: number) =>
+  Math.max(0, Math.floor((asOfMs - Date.parse(lastPurchaseAt)) / DAY_MS));
+
+/** The first rule whose R and FM = (F + M) / 2 ranges hold the scores. */
+export const rfmSegment = (
+  rules: SegmentSettings['rfm']['rules'],
+  r: number,
+  f: number,
+  m: number,
+) =>
+  // The settings schema guarantees full coverage; the fallback only guards hand-built settings.
+  matchRfmRule(rules, r, (f + m) / 2)?.segment ?? 'unclassified';
+
 type RfmInput = Pick<ClientSnapshot, 'id'> & {
   aggregates: Pick<ClientSnapshot['aggregates'], 'orders' | 'revenue' | 'lastPurchaseAt'>;
 };
@@ -33,7 +47,7 @@ export function rfm(
     if (a.orders > 0 && a.lastPurchaseAt !== null) {
       buyers.push({
         id: s.id,
-        recencyDays: Math.max(0, Math.floor((asOfMs - Date.parse(a.lastPurchaseAt)) / DAY_MS)),
+        recencyDays: recencyDays(a.lastPurchaseAt, asOfMs),
         frequency: a.orders,
         monetary: a.revenue,
       });
@@ -73,8 +87,7 @@ export function rfm(
     const ri = r[i]!;
     const fi = f[i]!;
     const mi = m[i]!;
-    // The settings schema guarantees full coverage; the fallback only guards hand-built settings.
-    const segment = matchRfmRule(rules, ri, (fi + mi) / 2)?.segment ?? 'unclassified';
+    const segment = rfmSegment(rules, ri, fi, mi);
     return {
       id: b.id,
       r: ri,

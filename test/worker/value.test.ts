@@ -172,7 +172,7 @@ describe('import, fit, backtest and profile on CDNOW', () => {
       code: 'lowest_holdout_error',
       params: { model: selection.chosen },
     });
-    expect(selection.text).toMatch(/predicted the holdout best/);
+    expect(selection.reason.text).toMatch(/predicted the holdout best/);
     expect(auto.backtest.model).toBe(selection.chosen);
 
     const profile = await callJson('/v1/clients/4', { key: ws.secretKey });

@@ -346,3 +346,48 @@ export async function clientIdsAfter(
     .all<{ id: string }>();
   return page.results.map((r) => r.id);
 }
+
+/** The listed clients' rows (those that still exist), in no particular order. */
+export async function clientRowsByIds(
+  db: D1Database,
+  workspaceId: string,
+  ids: readonly string[],
+): Promise<ClientRow[]> {
+  return selectIn(ids, 1, async (part, list) =>
+    (
+      await db
+        .prepare(`SELECT ${COLUMNS} FROM clients WHERE workspace_id = ?1 AND id IN (${list})`)
+        .bind(workspaceId, ...part)
+        .all<Raw>()
+    ).results.map(toClientRow),
+  );
+}
+
+/** The names of the listed clients (for list answers built from other tables). */
+export async function clientNames(
+  db: D1Database,
+  workspaceId: string,
+  ids: readonly string[],
+): Promise<Map<string, string | null>> {
+  const rows = await selectIn(
+    ids,
+    1,
+    async (part, list) =>
+      (
+        await db
+          .prepare(`SELECT id, name FROM clients WHERE workspace_id = ?1 AND id IN (${list})`)
+          .bind(workspaceId, ...part)
+          .all<{ id: string; name: string | null }>()
+      ).results,
+  );
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** How many clients the workspace has (a full index count: for on-the-spot answers only). */
+export async function countClients(db: D1Database, workspaceId: string): Promise<number> {
+  const row = await db
+    .prepare('SELECT COUNT(*) AS n FROM clients WHERE workspace_id = ?1')
+    .bind(workspaceId)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}

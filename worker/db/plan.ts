@@ -70,3 +70,35 @@ export async function selectIn<R>(
     out.push(...(await run(part, placeholders(part.length, leading))));
   return out;
 }
+
+/**
+ * Many rows in few statements: each statement gets its rows as one JSON array parameter (read
+ * with `json_each`), as many rows as fit in the statement size limit. `sql(p)` is the statement,
+ * with `p` the placeholder of the array; `leading` are bound before it (`?1`…).
+ */
+export function planJsonRows(
+  db: D1Database,
+  sql: (param: string) => string,
+  leading: readonly Value[],
+  rows: readonly Value[][],
+): D1PreparedStatement[] {
+  const param = `?${leading.length + 1}`;
+  const text = sql(param);
+  const statements: D1PreparedStatement[] = [];
+  let parts: string[] = [];
+  let bytes = 0;
+  const flush = () => {
+    if (parts.length === 0) return;
+    statements.push(db.prepare(text).bind(...leading, `[${parts.join(',')}]`));
+    parts = [];
+    bytes = 0;
+  };
+  for (const row of rows) {
+    const json = JSON.stringify(row);
+    if (parts.length > 0 && bytes + json.length * 3 > MAX_STATEMENT_BYTES - text.length) flush();
+    parts.push(json);
+    bytes += json.length * 3 + 1;
+  }
+  flush();
+  return statements;
+}

@@ -19,7 +19,7 @@ import {
 import { SECRET, WIDGET } from '../auth.ts';
 import { getModel, loadPurchases } from '../db/value.ts';
 import { ApiError } from '../problem.ts';
-import { json, route } from '../route.ts';
+import { route } from '../route.ts';
 import { restageWorkspace } from '../restage.ts';
 import { fitWorkspaceModel, sleepRuleFor } from '../value.ts';
 
@@ -59,7 +59,7 @@ export const clvRoutes = [
     summary:
       'Fit a purchase model (BG/NBD, Pareto/NBD, MBG/NBD, BG/BB or the best on a holdout) and Gamma-Gamma to the purchase history, and store it',
     description:
-      "`model` is `bgnbd` (default), `pnbd` (Pareto/NBD), `mbgnbd`, `bgbb` (discrete: one opportunity per `timeUnit` period after a client's first purchase, counted when it has a purchase) or `auto`: the continuous-time models are fitted on the purchases before `holdoutFrom` (default: the last quarter of the history), scored on the holdout by the error of their total and per-frequency-bin repeat purchases, and the best is refitted to `asOf`; `selection` says why (`reason.code`, `reason.params`, `text`) with every candidate's scores. Profiles use the stored model. Same-day purchases by a client count as one transaction; time runs from a client's first purchase to `asOf`; the rate parameters are in `timeUnit`s. Below the published minimum (300 customers with a purchase and 100 repeat buyers, raisable in settings) nothing is fitted: the answer is 422 with what is missing, and profiles keep historic values. With `holdoutFrom`, a second fit on the purchases before it is judged against the repeat purchases in [holdoutFrom, asOf). Also run nightly by the cron trigger.",
+      "`model` is `bgnbd` (default), `pnbd` (Pareto/NBD), `mbgnbd`, `bgbb` (discrete: one opportunity per `timeUnit` period after a client's first purchase, counted when it has a purchase) or `auto`: the continuous-time models are fitted on the purchases before `holdoutFrom` (default: the last quarter of the history), scored on the holdout by the error of their total and per-frequency-bin repeat purchases, and the best is refitted to `asOf`; `selection` says why (`reason`: `code`, `params` and `text` in the reader's language) with every candidate's scores. Profiles use the stored model. Same-day purchases by a client count as one transaction; time runs from a client's first purchase to `asOf`; the rate parameters are in `timeUnit`s. Below the published minimum (300 customers with a purchase and 100 repeat buyers, raisable in settings) nothing is fitted: the answer is 422 with what is missing, and profiles keep historic values. With `holdoutFrom`, a second fit on the purchases before it is judged against the repeat purchases in [holdoutFrom, asOf). Also run nightly by the cron trigger.",
     body: ClvFitRequestSchema,
     responses: { 200: ClvModelSchema },
     errors: {
@@ -85,7 +85,7 @@ export const clvRoutes = [
           ),
         );
       }
-      return json(model);
+      return model;
     },
   }),
   route({

@@ -13,6 +13,7 @@ import { importRoutes } from './import.ts';
 import { jobRoutes } from './jobs.ts';
 import { sessionRoutes } from './sessions.ts';
 import { settingsRoutes } from './settings.ts';
+import { snapshotRoutes } from './snapshots.ts';
 import { workspaceRoutes } from './workspaces.ts';
 
 /** Every route the API serves: the router and the OpenAPI document are both built from this list. */
@@ -32,4 +33,5 @@ export const routes: RouteSpec[] = [
   ...actionRoutes,
   ...dossierRoutes,
   ...jobRoutes,
+  ...snapshotRoutes,
 ];

@@ -4,20 +4,27 @@ import { conversionAnswer } from '../../core/segments/conversion.ts';
 import { portfolio, portfolioParams } from '../../core/segments/portfolio.ts';
 import { rfm } from '../../core/segments/rfm.ts';
 import {
+  abcXyzFromSnapshot,
+  rfmSegmentsFromSnapshot,
+  typeCountsFromSnapshot,
+} from '../../core/segments/snapshot-answers.ts';
+import {
+  AbcXyzAnswerSchema,
   AbcXyzQuerySchema,
-  AbcXyzResultSchema,
   ConversionQuerySchema,
   ConversionResultSchema,
   PortfolioQuerySchema,
   PortfolioResultSchema,
+  RfmAnswerSchema,
   RfmQuerySchema,
-  RfmResultSchema,
-  TypeCountsResultSchema,
+  TypeCountsAnswerSchema,
   TypesQuerySchema,
 } from '../../schema/segments.ts';
 import { WIDGET } from '../auth.ts';
-import { loadAllSnapshots } from '../db/clients.ts';
+import { clientNames, countClients, loadAllSnapshots } from '../db/clients.ts';
 import { segmentFigures } from '../db/segment-rollups.ts';
+import { abcPage, classCounts, currentSnapshot, rfmPage } from '../db/snapshots.ts';
+import { keyPosition, pager, parseKeyPosition } from '../snapshot-reads.ts';
 import { loadPeriodsInWindow, loadRfmInputs } from '../db/segments.ts';
 import { route } from '../route.ts';
 import { classifiedPortfolio } from '../segmentation.ts';
@@ -32,16 +39,70 @@ export const segmentRoutes = [
     description:
       'Window `[from, to)` on whole calendar months (default: the 12 months before the current one). A client is A while the share of those ranked above it is below 0.80, B below 0.95, else C; X when the coefficient of variation of its measure per period is ≤ 0.10, Y ≤ 0.25, else Z. Thresholds are settings.',
     query: AbcXyzQuerySchema,
-    responses: { 200: AbcXyzResultSchema },
+    responses: { 200: AbcXyzAnswerSchema },
     async handle({ env, auth, now, query }) {
+      const ws = auth.workspace;
+      const currency = ws.settings.currency;
+      const fromSnapshot =
+        query.from === undefined &&
+        query.to === undefined &&
+        query.period === 'month' &&
+        query.measure === 'revenue';
+      const snap = fromSnapshot ? await currentSnapshot(env.DB, ws.id) : null;
+      if (snap) {
+        const pages = pager(env, ws.id, `abc-xyz:${snap.id}`);
+        const after = parseKeyPosition(await pages.read(query.cursor));
+        const [counts, page] = await Promise.all([
+          classCounts(env.DB, ws.id, snap.id),
+          abcPage(
+            env.DB,
+            ws.id,
+            snap.id,
+            after && { valueCents: after.key, clientId: after.clientId },
+            query.limit + 1,
+          ),
+        ]);
+        const last = page.length > query.limit ? page[query.limit - 1]! : null;
+        return {
+          ...abcXyzFromSnapshot(snap, counts, page.slice(0, query.limit)),
+          computedAt: snap.computedAt,
+          nextCursor: await pages.next(last && keyPosition(last.valueCents, last.id)),
+          currency,
+        };
+      }
+      // Another window or measure than the snapshot's (or no snapshot yet): computed on the spot.
       const params = resolveAbcXyzQuery(query, now);
       const snapshots = await loadPeriodsInWindow(
         env.DB,
-        auth.workspace.id,
+        ws.id,
         params.from.slice(0, 7),
         params.to.slice(0, 7),
       );
-      return abcXyz(snapshots, params, auth.workspace.settings.segments);
+      const result = abcXyz(snapshots, params, ws.settings.segments);
+      // Every client of the workspace not classified, as the snapshot counts them (the buckets
+      // read here only hold the clients that bought in the window).
+      const excluded = (await countClients(env.DB, ws.id)) - result.clients.length;
+      const pages = pager(
+        env,
+        ws.id,
+        `abc-xyz:live:${params.from}:${params.to}:${params.period}:${params.measure}`,
+      );
+      const afterRank = Number((await pages.read(query.cursor)) ?? 0);
+      const rest = result.clients.filter((c) => c.rank > afterRank);
+      const page = rest.slice(0, query.limit);
+      const names = await clientNames(
+        env.DB,
+        ws.id,
+        page.map((c) => c.id),
+      );
+      return {
+        ...result,
+        excluded,
+        clients: page.map((c) => ({ ...c, name: names.get(c.id) ?? null })),
+        computedAt: now,
+        nextCursor: await pages.next(rest.length > query.limit ? String(page.at(-1)!.rank) : null),
+        currency,
+      };
     },
   }),
   route({
@@ -51,13 +112,50 @@ export const segmentRoutes = [
     summary:
       'Recency, frequency and monetary quintile scores (1–5) of every buyer and the named RFM segments',
     query: RfmQuerySchema,
-    responses: { 200: RfmResultSchema },
+    responses: { 200: RfmAnswerSchema },
     async handle({ env, auth, now, query }) {
-      return rfm(
-        await loadRfmInputs(env.DB, auth.workspace.id),
-        query.asOf ?? now,
-        auth.workspace.settings.segments,
+      const ws = auth.workspace;
+      const currency = ws.settings.currency;
+      const snap = query.asOf === undefined ? await currentSnapshot(env.DB, ws.id) : null;
+      if (snap) {
+        const pages = pager(env, ws.id, `rfm:${snap.id}`);
+        const after = parseKeyPosition(await pages.read(query.cursor));
+        const [counts, page] = await Promise.all([
+          classCounts(env.DB, ws.id, snap.id),
+          rfmPage(env.DB, ws.id, snap.id, after, query.limit + 1),
+        ]);
+        const last = page.length > query.limit ? page[query.limit - 1]! : null;
+        const keyOf = (c: { r: number | null; f: number | null; m: number | null }) =>
+          c.r === null ? 0 : c.r * 100 + c.f! * 10 + c.m!;
+        return {
+          asOf: snap.asOf,
+          clients: page.slice(0, query.limit),
+          segments: rfmSegmentsFromSnapshot(snap, counts),
+          computedAt: snap.computedAt,
+          nextCursor: await pages.next(last && keyPosition(keyOf(last), last.id)),
+          currency,
+        };
+      }
+      // At another instant than the snapshot's (or before the first one): computed on the spot.
+      const asOf = query.asOf ?? now;
+      const result = rfm(await loadRfmInputs(env.DB, ws.id), asOf, ws.settings.segments);
+      const pages = pager(env, ws.id, `rfm:live:${asOf}`);
+      const start = Number((await pages.read(query.cursor)) ?? 0);
+      const page = result.clients.slice(start, start + query.limit);
+      const names = await clientNames(
+        env.DB,
+        ws.id,
+        page.map((c) => c.id),
       );
+      return {
+        ...result,
+        clients: page.map((c) => ({ ...c, name: names.get(c.id) ?? null })),
+        computedAt: now,
+        nextCursor: await pages.next(
+          start + query.limit < result.clients.length ? String(start + query.limit) : null,
+        ),
+        currency,
+      };
     },
   }),
   route({
@@ -66,11 +164,17 @@ export const segmentRoutes = [
     access: WIDGET,
     summary: 'How many clients carry each client type (golden, pioneer, fan, bad, sleeping…)',
     query: TypesQuerySchema,
-    responses: { 200: TypeCountsResultSchema },
+    responses: { 200: TypeCountsAnswerSchema },
     async handle({ env, auth, now, query }) {
+      const snap =
+        query.asOf === undefined ? await currentSnapshot(env.DB, auth.workspace.id) : null;
+      if (snap) {
+        const counts = await classCounts(env.DB, auth.workspace.id, snap.id);
+        return { ...typeCountsFromSnapshot(snap, counts), computedAt: snap.computedAt };
+      }
       const asOf = query.asOf ?? now;
       const { types } = await classifiedPortfolio(env.DB, auth.workspace, asOf);
-      return countTypes(types.values(), asOf);
+      return { ...countTypes(types.values(), asOf), computedAt: now };
     },
   }),
   route({
