@@ -71,7 +71,8 @@ export function flowDeltaStatements(
            ON CONFLICT (workspace_id, kind, stage, days) DO UPDATE SET n = n + excluded.n`,
         )
         .bind(workspaceId, sign, ...part),
-      // The same points into every dyadic level (see migration 0014 and pastDayCounts).
+      // The same points into the dyadic levels (see migration 0014 and pastDayCounts); only even
+      // blocks are ever read, so a point goes only where its block is even (a Fenwick tree).
       db
         .prepare(
           `WITH p AS MATERIALIZED (
@@ -82,7 +83,7 @@ export function flowDeltaStatements(
            )
            INSERT INTO stage_day_blocks (workspace_id, level, block, kind, stage, key, n)
            SELECT ?1, l.k, p.day >> l.k, p.kind, p.stage, p.key, ?2 * COUNT(*) FROM p CROSS JOIN (${LEVELS}) l
-           WHERE true GROUP BY l.k, p.day >> l.k, p.kind, p.stage, p.key
+           WHERE (p.day >> l.k) & 1 = 0 GROUP BY l.k, p.day >> l.k, p.kind, p.stage, p.key
            ON CONFLICT (workspace_id, level, block, kind, stage, key) DO UPDATE SET n = n + excluded.n`,
         )
         .bind(workspaceId, sign, ...part),
