@@ -182,8 +182,8 @@ async function inNode(state: string, key: string, urls: readonly string[]) {
     const call = async (db: D1Database, url: string) => {
       const res = await worker.fetch(
         new Request(`https://bench.test${url}`, { headers: { authorization: `Bearer ${key}` } }),
-        { ...proxy.env, DB: db, ADMIN_TOKEN: 'bench-admin-token' } as never,
-        proxy.ctx as unknown as ExecutionContext as never,
+        { ...proxy.env, DB: db, ADMIN_TOKEN: 'bench-admin-token' },
+        proxy.ctx,
       );
       await res.arrayBuffer();
       if (!res.ok) throw new Error(`${url}: ${res.status}`);

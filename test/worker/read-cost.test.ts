@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../schema/settings.ts';
+import { runSnapshotToEnd, startSnapshot } from '../../worker/snapshots.ts';
 import { sweepWorkspace } from '../../worker/sweep.ts';
 import { seedPortfolio } from './seed-portfolio.ts';
 import { createWorkspace, type Workspace } from './helpers.ts';
@@ -22,7 +23,13 @@ beforeAll(async () => {
   await seedPortfolio(env.DB, large.id, defaultSettings(), { from: 0, to: LARGE }, now);
   // The scheduled sweep brings the funnel's day histograms up to date, as the cron does.
   await Promise.all([sweepWorkspace(env.DB, small.id, now), sweepWorkspace(env.DB, large.id, now)]);
-}, 400_000);
+  // And the snapshot job classifies both, as the hourly cron does.
+  for (const ws of [small, large])
+    await runSnapshotToEnd(
+      env.DB,
+      await startSnapshot(env.DB, ws.id, defaultSettings().segments, { asOf: now, now }),
+    );
+}, 900_000);
 
 const cost = async (path: string) => {
   const [a, b] = [
@@ -53,6 +60,9 @@ const PAST_FUNNEL_BOUND = Math.ceil(3 * (spanDays / 30 + 31) * 13 + 22 * 3 * 9 *
 
 /** Segment conversion: (values + the workspace) × (one rollup row + one row per whole day). */
 const CONVERSION_BOUND = Math.ceil(14 * (1 + spanDays) + 100);
+
+/** Managers: the rollup rows of the attribute `manager`, the snapshot's row and a few lookups. */
+const MANAGERS_BOUND = 100;
 
 describe('rows read per widget request', () => {
   it('the funnel (now) reads the same bounded rollup rows at 1,000 and at 20,000 clients, never the spells', async () => {
@@ -89,5 +99,24 @@ describe('rows read per widget request', () => {
     }
     const answer = await meteredCall('/v1/segments/conversion?by=channel', large.secretKey);
     expect(JSON.parse(answer.body).clients).toBe(LARGE);
+  });
+
+  it('managers read one rollup row per manager and one row per key client of the latest snapshot, the same at 1,000 and 20,000 clients, and answer as the on-the-spot classification', async () => {
+    const rows = await cost('/v1/managers');
+    // 12 managers, the snapshot's row and its key clients (none beyond a few percent of buyers).
+    expect(rows.small).toBeLessThan(MANAGERS_BOUND + SMALL / 10);
+    expect(rows.large).toBeLessThan(MANAGERS_BOUND + SMALL / 10);
+    const fromRollups = JSON.parse((await meteredCall('/v1/managers', small.secretKey)).body) as {
+      asOf: string;
+    };
+    const snapshotAsOf = (await env.DB.prepare(
+      "SELECT as_of FROM snapshots WHERE workspace_id = ?1 AND status = 'done'",
+    )
+      .bind(small.id)
+      .first<string>('as_of'))!;
+    const onTheSpot = JSON.parse(
+      (await meteredCall(`/v1/managers?asOf=${snapshotAsOf}`, small.secretKey)).body,
+    ) as { asOf: string };
+    expect({ ...fromRollups, asOf: snapshotAsOf }).toEqual(onTheSpot);
   });
 });
