@@ -42,8 +42,8 @@ SELECT cl.workspace_id, cl.attributes,
   COALESCE(a.first_purchase_at IS NOT NULL AND a.orders = 1 AND EXISTS (
     SELECT 1 FROM stage_spells s WHERE s.workspace_id = cl.workspace_id AND s.client_id = cl.id
       AND s.stage IN ('sleeping', 'lost', 're_engagement')
-      AND s.entered_ms <= COALESCE((SELECT swept_ms FROM rollup_clocks r WHERE r.workspace_id = cl.workspace_id), -1)
-      AND (s.left_ms IS NULL OR s.left_ms > COALESCE((SELECT swept_ms FROM rollup_clocks r WHERE r.workspace_id = cl.workspace_id), -1))
+      AND +s.entered_ms <= COALESCE((SELECT swept_ms FROM rollup_clocks r WHERE r.workspace_id = cl.workspace_id), -1)
+      AND (s.left_ms IS NULL OR +s.left_ms > COALESCE((SELECT swept_ms FROM rollup_clocks r WHERE r.workspace_id = cl.workspace_id), -1))
   ), 0) AS vanished
 FROM clients cl LEFT JOIN client_aggregates a ON a.workspace_id = cl.workspace_id AND a.client_id = cl.id
 ),
@@ -70,8 +70,8 @@ SELECT cl.workspace_id, cl.attributes,
   COALESCE(a.first_purchase_at IS NOT NULL AND a.orders = 1 AND EXISTS (
     SELECT 1 FROM stage_spells s WHERE s.workspace_id = cl.workspace_id AND s.client_id = cl.id
       AND s.stage IN ('sleeping', 'lost', 're_engagement')
-      AND s.entered_ms <= COALESCE((SELECT swept_ms FROM rollup_clocks r WHERE r.workspace_id = cl.workspace_id), -1)
-      AND (s.left_ms IS NULL OR s.left_ms > COALESCE((SELECT swept_ms FROM rollup_clocks r WHERE r.workspace_id = cl.workspace_id), -1))
+      AND +s.entered_ms <= COALESCE((SELECT swept_ms FROM rollup_clocks r WHERE r.workspace_id = cl.workspace_id), -1)
+      AND (s.left_ms IS NULL OR +s.left_ms > COALESCE((SELECT swept_ms FROM rollup_clocks r WHERE r.workspace_id = cl.workspace_id), -1))
   ), 0) AS vanished
 FROM clients cl LEFT JOIN client_aggregates a ON a.workspace_id = cl.workspace_id AND a.client_id = cl.id
 ),

@@ -10,10 +10,13 @@ const CLOCK = `(SELECT COALESCE((SELECT swept_ms FROM rollup_clocks WHERE worksp
 /** Stages of a client who stopped buying, in either model (core/segments/conversion.ts). */
 const GONE = `('sleeping', 'lost', 're_engagement')`;
 
-/** Whether client `cl` is in a gone stage at instant `at` (an SQL expression). */
+/**
+ * Whether client `cl` is in a gone stage at instant `at` (an SQL expression). The unary `+` keeps
+ * SQLite on the primary key (the client's few spells) instead of the index by entry instant.
+ */
 const goneAt = (at: string) => `EXISTS (
   SELECT 1 FROM stage_spells s WHERE s.workspace_id = ?1 AND s.client_id = cl.id AND s.stage IN ${GONE}
-    AND s.entered_ms <= ${at} AND (s.left_ms IS NULL OR s.left_ms > ${at}))`;
+    AND +s.entered_ms <= ${at} AND (s.left_ms IS NULL OR +s.left_ms > ${at}))`;
 
 const KIND = `CASE j.type WHEN 'text' THEN 'string' WHEN 'integer' THEN 'number' WHEN 'real' THEN 'number'
   WHEN 'true' THEN 'boolean' WHEN 'false' THEN 'boolean' ELSE 'json' END`;
@@ -85,9 +88,11 @@ const changedBuyers = (lo: string, hi: string) => `
     UNION SELECT client_id FROM stage_spells WHERE workspace_id = ?1 AND left_ms > ${lo} AND left_ms <= ${hi}
   ),
   moved AS (
+    -- CROSS JOIN keeps the changed clients outermost: one primary-key lookup each, never a scan
+    -- of the workspace's clients per changed client.
     SELECT cl.id, cl.attributes FROM changed ch
-    JOIN clients cl ON cl.workspace_id = ?1 AND cl.id = ch.client_id
-    JOIN client_aggregates a ON a.workspace_id = ?1 AND a.client_id = ch.client_id
+    CROSS JOIN clients cl ON cl.workspace_id = ?1 AND cl.id = ch.client_id
+    CROSS JOIN client_aggregates a ON a.workspace_id = ?1 AND a.client_id = ch.client_id
     WHERE a.orders = 1 AND a.first_purchase_at IS NOT NULL
   )`;
 
