@@ -10,7 +10,8 @@
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fitBgNbd } from '../core/value/bgnbd.ts';
 import { fitGammaGamma } from '../core/value/gamma-gamma.ts';
@@ -18,8 +19,10 @@ import { fitValueModel } from '../core/value/model.ts';
 import { predictCustomer } from '../core/value/predict.ts';
 import { simulateCustomers } from '../core/value/simulate.ts';
 import { summariseTransactions, type CustomerSummary } from '../core/value/summary.ts';
+import { loadPurchaseHistories, loadPurchases } from '../worker/db/value.ts';
 import { CDNOW_CALIBRATION_END, cdnowTransactions } from '../test/fixtures/cdnow/cdnow.ts';
 import { http, median as medianOf, root, startLocalApi } from './harness.ts';
+import { sqliteD1 } from './sqlite-d1.ts';
 
 const REPETITIONS = 7;
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -206,40 +209,79 @@ const calibration = summariseTransactions(masterTransactions, {
   timeUnit: 'week',
 });
 
-const ours: Record<string, { ms: number[]; params: unknown; logLikelihood: number }> = {};
-const api = await startLocalApi('clv-models', await freePort());
+const ours: Record<
+  string,
+  { ms: number[]; cpuMs: number | null; params: unknown; logLikelihood: number }
+> = {};
+// The machine is shared: its load average beside each side's timings says how polluted they are.
+const load = () => loadavg()[0]!.toFixed(2);
+const loads: Record<string, string> = {};
+const STATE = 'clv-models';
+let workspaceId: string | undefined;
+const api = await startLocalApi(STATE, await freePort());
 try {
   const ws = await http(api.base, '/v1/workspaces', api.admin, { name: 'bench' });
+  workspaceId = ws.id;
   const imported = await fetch(`${api.base}/v1/import/transactions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ws.secretKey}`, 'content-type': 'text/csv' },
     body: csv,
   });
   if (!imported.ok) throw new Error(`import: ${imported.status} ${await imported.text()}`);
+  loads.oursBefore = load();
   for (const model of ['bgnbd', 'pnbd'] as const) {
     const body = { asOf: '1997-10-01', timeUnit: 'week', model };
     await http(api.base, '/v1/clv/model/fit', ws.secretKey, body);
     const ms: number[] = [];
     let last: { params: unknown; logLikelihood: number; customers: number } | null = null;
+    const cpu0 = api.serverCpuMs();
     for (let i = 0; i < FIT_RUNS; i++) {
       const t = performance.now();
       last = await http(api.base, '/v1/clv/model/fit', ws.secretKey, body);
       ms.push(performance.now() - t);
     }
+    const cpu1 = api.serverCpuMs();
     if (last!.customers !== calibration.length)
       throw new Error(`fitted ${last!.customers} customers, expected ${calibration.length}`);
-    ours[model] = { ms, params: last!.params, logLikelihood: last!.logLikelihood };
+    ours[model] = {
+      ms,
+      // The server's CPU per fit, averaged over the runs (the clock ticks are 10 ms).
+      cpuMs: cpu0 === null || cpu1 === null ? null : (cpu1 - cpu0) / FIT_RUNS,
+      params: last!.params,
+      logLikelihood: last!.logLikelihood,
+    };
   }
+  loads.oursAfter = load();
 } finally {
   api.stop();
 }
 
+// What the fit reads, whatever the load: the rows (and their bytes as JSON) that D1 hands the
+// Worker, for the grouped read the fits use and for the per-purchase-day read they used before
+// (the very worker functions, run in Node on the same D1 file once the server is down).
+const findSqlite = (dir: string): string => {
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) {
+      const f = findSqlite(p);
+      if (f) return f;
+    } else if (name.endsWith('.sqlite') && !p.includes('metadata')) return p;
+  }
+  return '';
+};
+const d1 = sqliteD1(findSqlite(path.join(root, 'bench', '.tmp', STATE, 'v3', 'd1')), {
+  migrate: false,
+});
+const grouped = (await loadPurchaseHistories(d1, workspaceId!, CDNOW_CALIBRATION_END)).histories;
+const perDay = await loadPurchases(d1, workspaceId!, CDNOW_CALIBRATION_END);
+
 const pythonPath = process.env.LIFETIMES_PYTHONPATH;
-let lifetimes: Record<string, { ms: number[]; params: unknown }> | null = null;
+let lifetimes: Record<string, { ms: number[]; cpuMs: number[]; params: unknown }> | null = null;
 let skipped = '';
 if (!pythonPath) skipped = 'LIFETIMES_PYTHONPATH is not set';
 else {
   const summaryCsv = `frequency,recency,T\n${calibration.map((c) => `${c.x},${c.tx},${c.T}`).join('\n')}\n`;
+  loads.lifetimesBefore = load();
   const run = spawnSync(
     process.env.LIFETIMES_PYTHON ?? '/usr/bin/python3',
     [path.join(root, 'bench', 'lifetimes-fit.py'), String(FIT_RUNS)],
@@ -249,6 +291,7 @@ else {
       encoding: 'utf8',
     },
   );
+  loads.lifetimesAfter = load();
   if (run.status === 0) lifetimes = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
   else
     skipped = `lifetimes did not run: ${(run.stderr || String(run.error)).trim().split('\n').at(-1)}`;
@@ -258,9 +301,9 @@ console.log(
   `\nFull CDNOW master log (${masterTransactions.length.toLocaleString('en')} purchases, ${calibration.length.toLocaleString('en')} customers, calibration to 1997-09-30, weeks): median of ${FIT_RUNS} fits after one warm-up.\n`,
 );
 console.log(
-  '| model | ours: POST /v1/clv/model/fit, end to end (ms) | lifetimes: fit only (ms) | ratio | our log-likelihood | params (ours / lifetimes) |',
+  '| model | ours: POST /v1/clv/model/fit, end to end (ms) | lifetimes: fit only (ms) | ratio | ours: server CPU per fit (ms) | lifetimes: CPU per fit (ms) | CPU ratio | our log-likelihood | params (ours / lifetimes) |',
 );
-console.log('|---|---:|---:|---:|---:|---|');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
 const short = (p: unknown) =>
   Object.entries(p as Record<string, number>)
     .map(([k, v]) => `${k} ${v.toFixed(4)}`)
@@ -268,8 +311,26 @@ const short = (p: unknown) =>
 for (const model of ['bgnbd', 'pnbd'] as const) {
   const mine = medianOf(ours[model]!.ms);
   const theirs = lifetimes ? medianOf(lifetimes[model]!.ms) : null;
-  console.log(
-    `| ${model} | ${mine.toFixed(0)} | ${theirs === null ? 'skipped' : theirs.toFixed(0)} | ${theirs === null ? '–' : (mine / theirs).toFixed(3)} | ${ours[model]!.logLikelihood.toFixed(1)} | ${short(ours[model]!.params)}${lifetimes ? ` / ${short(lifetimes[model]!.params)}` : ''} |`,
-  );
+  const myCpu = ours[model]!.cpuMs;
+  const theirCpu = lifetimes ? medianOf(lifetimes[model]!.cpuMs) : null;
+  const cells = [
+    model,
+    mine.toFixed(0),
+    theirs === null ? 'skipped' : theirs.toFixed(0),
+    theirs === null ? '–' : (mine / theirs).toFixed(3),
+    myCpu === null ? '–' : myCpu.toFixed(0),
+    theirCpu === null ? 'skipped' : theirCpu.toFixed(0),
+    myCpu === null || theirCpu === null ? '–' : (myCpu / theirCpu).toFixed(3),
+    ours[model]!.logLikelihood.toFixed(1),
+    `${short(ours[model]!.params)}${lifetimes ? ` / ${short(lifetimes[model]!.params)}` : ''}`,
+  ];
+  console.log(`| ${cells.join(' | ')} |`);
 }
 if (skipped) console.log(`\nlifetimes step skipped: ${skipped}.`);
+console.log(
+  `\nLoad average (1 min) of the 2-core machine: ${loads.oursBefore}–${loads.oursAfter} during our fits${lifetimes ? `, ${loads.lifetimesBefore}–${loads.lifetimesAfter} during lifetimes'` : ''}.`,
+);
+const bytes = (x: unknown) => JSON.stringify(x).length.toLocaleString('en');
+console.log(
+  `What D1 hands the Worker for a continuous-time fit (asOf 1997-10-01): ${grouped.length.toLocaleString('en')} rows (${bytes(grouped)} bytes as JSON) of customers grouped by identical history, for ${grouped.reduce((n, g) => n + g.customers, 0).toLocaleString('en')} customers; the per-purchase-day read it replaced: ${perDay.length.toLocaleString('en')} rows (${bytes(perDay)} bytes).`,
+);

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 export const root = path.join(import.meta.dirname, '..');
@@ -31,6 +31,38 @@ export interface LocalApi {
   base: string;
   admin: string;
   stop(): void;
+  /**
+   * CPU time (ms, user + system) used so far by wrangler and everything it started (workerd,
+   * which runs the Worker and the local D1's SQLite): less sensitive to a shared machine's load
+   * than wall time. Null where /proc is missing (not Linux).
+   */
+  serverCpuMs(): number | null;
+}
+
+/** User + system CPU ms of a process and all its descendants, from /proc (Linux). */
+export function treeCpuMs(root: number): number | null {
+  if (!existsSync('/proc/self/stat')) return null;
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const text = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // Fields after the command (which may hold spaces) in parentheses: state ppid … utime stime.
+      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(name), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  let ticks = 0;
+  const queue = [root];
+  while (queue.length) {
+    const pid = queue.pop()!;
+    ticks += stats.get(pid)?.ticks ?? 0;
+    for (const [child, s] of stats) if (s.ppid === pid) queue.push(child);
+  }
+  // Linux reports in clock ticks of 1/100 s (USER_HZ) on every common configuration.
+  return ticks * 10;
 }
 
 /**
@@ -81,7 +113,12 @@ export async function startLocalApi(
     if (i > 240) throw new Error('wrangler dev did not come up');
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { base, admin, stop: () => child.kill('SIGTERM') };
+  return {
+    base,
+    admin,
+    stop: () => child.kill('SIGTERM'),
+    serverCpuMs: () => (child.pid === undefined ? null : treeCpuMs(child.pid)),
+  };
 }
 
 export async function http(

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { ReasonSchema } from './reasons.ts';
 import { IdSchema, MoneySchema, NameSchema, ShortTextSchema } from './common.ts';
 import { StageSchema } from './lifecycle.ts';
+import { ABC_CLASSES, XYZ_CLASSES } from './segments.ts';
 
 const AttributeValueSchema = v.union([
   v.pipe(v.string(), v.maxLength(200, 'must be at most 200 characters')),
@@ -148,9 +149,25 @@ export const ClientSchema = v.object({
 });
 export type Client = v.InferOutput<typeof ClientSchema>;
 
+export const CLIENT_SORTS = ['id', 'name', 'revenue', 'lastPurchase'] as const;
+const filterText = (max: number) =>
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.minLength(1, `must be 1 to ${max} characters`),
+      v.maxLength(max, `must be 1 to ${max} characters`),
+    ),
+  );
+
 export const ClientListQuerySchema = v.strictObject({
   stage: v.optional(StageSchema),
-  type: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+  type: filterText(64),
+  /** Class filters: read from the latest snapshot of the classes. */
+  abc: v.optional(v.picklist(ABC_CLASSES, 'must be A, B or C')),
+  xyz: v.optional(v.picklist(XYZ_CLASSES, 'must be X, Y or Z')),
+  rfm: filterText(64),
+  manager: filterText(128),
+  sort: v.optional(v.picklist(CLIENT_SORTS, `must be one of ${CLIENT_SORTS.join(', ')}`), 'id'),
   limit: v.optional(
     v.pipe(
       v.string(),

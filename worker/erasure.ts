@@ -2,10 +2,11 @@ import { deleteClientStatements } from './db/clients.ts';
 import { forgetReferralsToStatement } from './db/events.ts';
 import { forgetScopeStatement } from './db/idempotency.ts';
 import { deleteClientSessionsStatement } from './db/sessions.ts';
+import { forgetClientStatements } from './db/snapshots.ts';
 
 /**
  * Erasure of one client, in one atomic batch: the client, its events and everything derived
- * (deleteClientStatements), plus every other place that could still name it. Other clients'
+ * (deleteClientStatements), its classes in every snapshot (forgetClientStatements), plus every other place that could still name it. Other clients'
  * referral events keep the fact of a referral but forget whom it named (their stored content
  * hash stays, so the original event re-sent is still a duplicate and does not bring the name
  * back). Widget sessions scoped to the client end. The workspace's Idempotency-Key records are
@@ -18,6 +19,7 @@ export function eraseClientStatements(
 ): D1PreparedStatement[] {
   return [
     ...deleteClientStatements(db, workspaceId, clientId),
+    ...forgetClientStatements(db, workspaceId, clientId),
     forgetReferralsToStatement(db, workspaceId, clientId),
     deleteClientSessionsStatement(db, workspaceId, clientId),
     forgetScopeStatement(db, workspaceId),

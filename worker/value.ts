@@ -4,25 +4,26 @@ import { fitValueModel, type ResolvedFitRequest } from '../core/value/model.ts';
 import { defaultHoldoutFrom, selectModel } from '../core/value/select.ts';
 import { pAliveSleepRule } from '../core/value/sleep-rule.ts';
 import {
-  summariseAggregates,
+  summariseHistories,
   summariseOpportunities,
   summariseTransactions,
+  type CustomerHistory,
 } from '../core/value/summary.ts';
 import type { ClvModelName, ModelSelection } from '../schema/value.ts';
 import type { Settings } from '../schema/settings.ts';
 import {
   getModel,
+  loadPurchaseHistories,
   loadPurchases,
-  loadValueAggregates,
   saveModel,
   type StoredModel,
 } from './db/value.ts';
 
 /**
- * Fits the workspace's model as of `asOf`: from one aggregate row per client when asOf is now
- * (history is complete) and the model reads only (x, tx, T); from the purchases, grouped by client
- * and day in one query, otherwise (a past asOf, a backtest, BG/BB's opportunities, `auto`'s
- * holdout). `auto` scores the candidates on the holdout (`holdoutFrom`, or the last quarter of the
+ * Fits the workspace's model as of `asOf`: when the model reads only (x, tx, T) and the mean
+ * repeat spend, from the customers grouped by identical history in the database (one row per
+ * distinct history); from the purchases, grouped by client and day in one query, when it needs
+ * them (a backtest, BG/BB's opportunities, `auto`'s holdout). `auto` scores the candidates on the holdout (`holdoutFrom`, or the last quarter of the
  * history) and refits the best on everything before asOf.
  */
 export async function fitWorkspaceModel(
@@ -32,15 +33,13 @@ export async function fitWorkspaceModel(
   now: string,
 ): Promise<StoredModel> {
   const needsPurchases =
-    request.holdoutFrom !== null ||
-    request.asOf !== now ||
-    request.model === 'bgbb' ||
-    request.model === 'auto';
+    request.holdoutFrom !== null || request.model === 'bgbb' || request.model === 'auto';
   const window = { asOf: request.asOf, timeUnit: request.timeUnit };
-  let customers;
+  let customers: CustomerHistory[];
   let transactions: { clientId: string; at: string; amount: number }[] | null = null;
   if (!needsPurchases) {
-    customers = summariseAggregates(await loadValueAggregates(db, workspaceId), window).customers;
+    const { histories } = await loadPurchaseHistories(db, workspaceId, request.asOf);
+    customers = summariseHistories(histories, window);
   } else {
     transactions = await loadPurchases(db, workspaceId, request.asOf);
     customers = summariseTransactions(transactions, window);

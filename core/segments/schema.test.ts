@@ -87,8 +87,13 @@ describe('ABC-XYZ query', () => {
     },
     {
       name: 'an unknown parameter',
-      query: { measure: 'revenue', limit: '5' },
-      errors: ['limit: is not a known parameter'],
+      query: { measure: 'revenue', size: '5' },
+      errors: ['size: is not a known parameter'],
+    },
+    {
+      name: 'a page size out of range',
+      query: { limit: '0' },
+      errors: ['limit: must be a whole number from 1 to 500'],
     },
     {
       name: 'several faults at once, each named',
@@ -104,7 +109,7 @@ describe('ABC-XYZ query', () => {
   });
 
   it.each([
-    { query: {}, out: { period: 'month', measure: 'revenue' } },
+    { query: {}, out: { period: 'month', measure: 'revenue', limit: 100 } },
     {
       query: { from: '2024-01', to: '2024-07', period: 'quarter', measure: 'margin' },
       out: {
@@ -112,6 +117,7 @@ describe('ABC-XYZ query', () => {
         to: '2024-07-01T00:00:00.000Z',
         period: 'quarter',
         measure: 'margin',
+        limit: 100,
       },
     },
     {
@@ -121,6 +127,7 @@ describe('ABC-XYZ query', () => {
         to: '2025-01-01T00:00:00.000Z',
         period: 'year',
         measure: 'revenue',
+        limit: 100,
       },
     },
   ])('accepts $query', ({ query, out }) => {
@@ -175,6 +182,7 @@ describe('other queries', () => {
   it('transform the strings', () => {
     expect(v.parse(RfmQuerySchema, { asOf: '2025-01-31' })).toEqual({
       asOf: '2025-01-31T00:00:00.000Z',
+      limit: 100,
     });
     expect(v.parse(PortfolioQuerySchema, { months: '24' })).toEqual({ months: 24 });
     expect(v.parse(ConversionQuerySchema, { by: 'industry' })).toEqual({

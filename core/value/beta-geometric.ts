@@ -9,7 +9,7 @@ import type { BgNbdParams } from '../../schema/value.ts';
 import { logScaleStandardErrorsFromGradient } from './information.ts';
 import { minimize, minimizeQuasiNewton } from './optimize.ts';
 import { digamma, logGamma, softplus } from './special.ts';
-import { compress, type Compressed, type Frequency } from './sufficient.ts';
+import { compress, weightedMean, type Compressed, type Frequency } from './sufficient.ts';
 
 /** 0 for BG/NBD, 1 for MBG/NBD: the dropout chances a customer has before the repeat purchases. */
 export type DropoutShift = 0 | 1;
@@ -117,8 +117,8 @@ export function fitBetaGeometric(
     const { f, g } = total(theta);
     return { f: f / n, g: g.map((gj) => gj / n) };
   };
-  const meanX = customers.reduce((s, c) => s + c.x, 0) / n;
-  const meanT = customers.reduce((s, c) => s + c.T, 0) / n;
+  const meanX = weightedMean(data, data.x);
+  const meanT = weightedMean(data, data.T);
   const start = options.start ?? {
     r: 1,
     alpha: Math.min(1e5, Math.max(1e-3, meanT / Math.max(meanX, 1e-3))),

@@ -11,7 +11,7 @@ import {
 } from '../../schema/value.ts';
 import { fitGammaGamma, isSpendCustomer } from './gamma-gamma.ts';
 import { fitPurchaseModel } from './purchase-model.ts';
-import type { CustomerSummary, OpportunitySummary } from './summary.ts';
+import type { CustomerHistory, OpportunitySummary } from './summary.ts';
 
 export interface MinimumData {
   customers: number;
@@ -28,7 +28,7 @@ export const DEFAULT_MINIMUM: MinimumData = {
  * with a positive average repeat spend, since Gamma-Gamma is fitted on those alone.
  */
 export function checkMinimumData(
-  customers: readonly CustomerSummary[],
+  customers: readonly CustomerHistory[],
   minimum: MinimumData = DEFAULT_MINIMUM,
 ): InsufficientData | null {
   const observed = {
@@ -108,13 +108,13 @@ export interface FitOptions {
 }
 
 /**
- * Fits the purchase model (BG/NBD unless `model` says otherwise) and Gamma-Gamma to the customers' summaries (from `summariseAggregates` at asOf =
- * now, or `summariseTransactions` for a past asOf) and assembles the model as the API stores and
+ * Fits the purchase model (BG/NBD unless `model` says otherwise) and Gamma-Gamma to the customers' summaries (from `summariseHistories` or
+ * `summariseTransactions`) and assembles the model as the API stores and
  * shows it; below the minimum data it fits nothing and says why. A thin handler summarises,
  * calls this, optionally attaches `backtest(...)`, and stores the result.
  */
 export function fitValueModel(
-  customers: readonly CustomerSummary[],
+  customers: readonly CustomerHistory[],
   options: FitOptions,
 ): { status: 'fitted'; model: ClvModel } | InsufficientData {
   const insufficient = checkMinimumData(customers, options.minimum);

@@ -5,7 +5,7 @@ import type { PnbdParams } from '../../schema/value.ts';
 import { logScaleStandardErrorsFromGradient } from './information.ts';
 import { minimizeQuasiNewton } from './optimize.ts';
 import { digamma, logAddExp, logGamma } from './special.ts';
-import { compress, type Compressed, type Frequency } from './sufficient.ts';
+import { compress, weightedMean, type Compressed, type Frequency } from './sufficient.ts';
 
 /**
  * ₂F₁(1, P; C; z) for 0 ≤ z < 1 and C > P > 0 by Gauss's continued fraction (the a = 0 case of
@@ -137,8 +137,16 @@ function logJ(
   return -P * lnAy + (1 - Q) * lnBy - Math.log(C - 1) + lnF;
 }
 
-const g1 = new Float64Array(4);
-const g2 = new Float64Array(4);
+const ownG1 = new Float64Array(4);
+const ownG2 = new Float64Array(4);
+
+/** ln J(tx) and ln J(T) of a history with their gradients, when computed ahead for the sample. */
+interface SharedJ {
+  j1: number;
+  g1: Float64Array;
+  j2: number;
+  g2: Float64Array;
+}
 
 /**
  * ln L of one history and, when `grad` is given, its gradient in (r, α, s, β). Integrating the
@@ -156,6 +164,7 @@ function rowLogLikelihood(
   common: number,
   commonDr: number,
   grad: Float64Array | null,
+  shared?: SharedJ,
 ): { ll: number; pAlive: number } {
   const { r, alpha, s, beta } = p;
   const lnAT = Math.log(alpha + T);
@@ -165,9 +174,20 @@ function rowLogLikelihood(
   let k = 0;
   let w2 = 0;
   let rho = 0;
+  let g1: Float64Array = ownG1;
+  let g2: Float64Array = ownG2;
   if (tx < T) {
-    const j1 = logJ(alpha, beta, r + x, s + 1, tx, g1);
-    const j2 = logJ(alpha, beta, r + x, s + 1, T, g2);
+    let j1: number;
+    let j2: number;
+    if (shared) {
+      j1 = shared.j1;
+      j2 = shared.j2;
+      g1 = shared.g1;
+      g2 = shared.g2;
+    } else {
+      j1 = logJ(alpha, beta, r + x, s + 1, tx, g1);
+      j2 = logJ(alpha, beta, r + x, s + 1, T, g2);
+    }
     rho = Math.exp(j2 - j1);
     const e2 = Math.log(s) + j1 + Math.log1p(-rho);
     total = logAddExp(e1, e2);
@@ -199,6 +219,35 @@ function objective(data: Compressed) {
   const common = new Float64Array(distinct.length);
   const commonDr = new Float64Array(distinct.length);
   const grad = new Float64Array(4);
+  // J(y) depends on a history only through x and y (its tx or its T), and many histories share
+  // those: one-time buyers all have J(0), buyers who started the same day with the same x share
+  // J(T), and times are whole days. Each distinct (x, y) is computed once per evaluation: on the
+  // CDNOW master log's 8,685 calibration histories, 2,140 series instead of 17,234.
+  const pairOf = new Map<string, number>();
+  const pairX: number[] = [];
+  const pairY: number[] = [];
+  const pair = (x: number, y: number) => {
+    const key = `${x}|${y}`;
+    let k = pairOf.get(key);
+    if (k === undefined) {
+      k = pairX.length;
+      pairOf.set(key, k);
+      pairX.push(x);
+      pairY.push(y);
+    }
+    return k;
+  };
+  const rows = data.x.length;
+  const atTx = new Int32Array(rows).fill(-1);
+  const atT = new Int32Array(rows).fill(-1);
+  for (let i = 0; i < rows; i++) {
+    if (!(data.tx[i]! < data.T[i]!)) continue;
+    atTx[i] = pair(data.x[i]!, data.tx[i]!);
+    atT[i] = pair(data.x[i]!, data.T[i]!);
+  }
+  const jValue = new Float64Array(pairX.length);
+  const jGrad = Array.from({ length: pairX.length }, () => new Float64Array(4));
+  const shared: SharedJ = { j1: 0, g1: ownG1, j2: 0, g2: ownG2 };
   return (theta: number[]): { f: number; g: number[] } => {
     const p = toParams(theta);
     const lgr = logGamma(p.r);
@@ -207,11 +256,21 @@ function objective(data: Compressed) {
       common[i] = logGamma(p.r + distinct[i]!) - lgr;
       commonDr[i] = digamma(p.r + distinct[i]!) - psr;
     }
+    for (let k = 0; k < pairX.length; k++)
+      jValue[k] = logJ(p.alpha, p.beta, p.r + pairX[k]!, p.s + 1, pairY[k]!, jGrad[k]!);
     let f = 0;
     const g = [0, 0, 0, 0];
-    for (let i = 0; i < data.x.length; i++) {
+    for (let i = 0; i < rows; i++) {
       const slot = slots[i]!;
       const w = data.weight[i]!;
+      const k1 = atTx[i]!;
+      if (k1 >= 0) {
+        const k2 = atT[i]!;
+        shared.j1 = jValue[k1]!;
+        shared.g1 = jGrad[k1]!;
+        shared.j2 = jValue[k2]!;
+        shared.g2 = jGrad[k2]!;
+      }
       const { ll } = rowLogLikelihood(
         p,
         data.x[i]!,
@@ -220,6 +279,7 @@ function objective(data: Compressed) {
         common[slot]!,
         commonDr[slot]!,
         grad,
+        k1 >= 0 ? shared : undefined,
       );
       f -= w * ll;
       for (let j = 0; j < 4; j++) g[j]! -= w * grad[j]!;
@@ -270,8 +330,8 @@ export function fitPnbd(
     const { f, g } = total(theta);
     return { f: f / n, g: g.map((gj) => gj / n) };
   };
-  const meanX = customers.reduce((s, c) => s + c.x, 0) / n;
-  const meanT = customers.reduce((s, c) => s + c.T, 0) / n;
+  const meanX = weightedMean(data, data.x);
+  const meanT = weightedMean(data, data.T);
   const clamp = (v: number) => Math.min(1e5, Math.max(1e-3, v));
   const start = options.start ?? {
     r: 1,

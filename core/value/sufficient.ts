@@ -20,20 +20,42 @@ export interface Compressed {
 
 /**
  * Groups identical (x, tx, T). For x = 0 the models ignore tx, so one-time buyers group by T alone
- * (their tx is set to 0).
+ * (their tx is set to 0). The rows come out sorted by (x, tx, T), so a likelihood summed over them
+ * is the same to the last bit whatever order the customers arrived in (from the purchases or from
+ * histories grouped in the database).
  */
 export function compress(customers: Iterable<Frequency>): Compressed {
-  const rows = new Map<string, { x: number; tx: number; T: number; weight: number }>();
+  type Row = { x: number; tx: number; T: number; weight: number };
+  // Keyed by the numbers themselves (x, then tx, then T): no strings to build per customer.
+  const index = new Map<number, Map<number, Map<number, Row>>>();
+  const rows: Row[] = [];
   let n = 0;
-  for (const { x, tx, T } of customers) {
+  // Customers already grouped (summariseHistories) arrive as one object repeated: those repeats
+  // are counted without a look-up.
+  let previous: Frequency | null = null;
+  let previousRow: Row | null = null;
+  for (const c of customers) {
     n++;
+    if (c === previous) {
+      previousRow!.weight++;
+      continue;
+    }
+    const { x, tx, T } = c;
     const t = x === 0 ? 0 : tx;
-    const key = `${x}|${t}|${T}`;
-    const row = rows.get(key);
+    let byTx = index.get(x);
+    if (!byTx) index.set(x, (byTx = new Map<number, Map<number, Row>>()));
+    let byT = byTx.get(t);
+    if (!byT) byTx.set(t, (byT = new Map<number, Row>()));
+    let row = byT.get(T);
     if (row) row.weight++;
-    else rows.set(key, { x, tx: t, T, weight: 1 });
+    else {
+      byT.set(T, (row = { x, tx: t, T, weight: 1 }));
+      rows.push(row);
+    }
+    previous = c;
+    previousRow = row;
   }
-  const list = [...rows.values()].sort((p, q) => p.x - q.x);
+  const list = rows.sort((p, q) => p.x - q.x || p.tx - q.tx || p.T - q.T);
   return {
     x: Float64Array.from(list, (r) => r.x),
     tx: Float64Array.from(list, (r) => r.tx),
@@ -41,4 +63,14 @@ export function compress(customers: Iterable<Frequency>): Compressed {
     weight: Float64Array.from(list, (r) => r.weight),
     customers: n,
   };
+}
+
+/**
+ * The weighted mean of a column over the customers, summed in the rows' order: the same bits
+ * whatever order the customers came in (a fit's starting point depends on it).
+ */
+export function weightedMean(data: Compressed, column: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < column.length; i++) sum += data.weight[i]! * column[i]!;
+  return sum / data.customers;
 }

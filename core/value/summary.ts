@@ -80,6 +80,47 @@ export function summariseTransactions(
   return out;
 }
 
+/** A customer as the fits read it: its summary without the id. */
+export type CustomerHistory = Omit<CustomerSummary, 'id'>;
+
+/**
+ * Customers with the same purchase history before `asOf`, as the database groups them
+ * (`loadPurchaseHistories`): `x` purchase days after the first, the UTC day numbers of the first and
+ * last purchase day, the total of the purchases on the days after the first, and how many
+ * customers share exactly this.
+ */
+export interface HistoryGroup {
+  x: number;
+  firstDay: number;
+  lastDay: number;
+  repeatSpend: number;
+  customers: number;
+}
+
+/**
+ * The same summaries as `summariseTransactions` from customers already grouped by identical
+ * history: each group is one object, repeated once per customer (the fits weigh identical
+ * histories anyway, `compress`), so the work is in groups, not customers or purchases.
+ */
+export function summariseHistories(
+  groups: Iterable<HistoryGroup>,
+  options: { asOf: string; timeUnit: TimeUnit },
+): CustomerHistory[] {
+  const end = lastObservedDay(options.asOf);
+  const unit = DAYS_PER_UNIT[options.timeUnit];
+  const out: CustomerHistory[] = [];
+  for (const g of groups) {
+    const history: CustomerHistory = {
+      x: g.x,
+      tx: (g.lastDay - g.firstDay) / unit,
+      T: (end - g.firstDay) / unit,
+      zbar: g.x > 0 ? g.repeatSpend / g.x : 0,
+    };
+    for (let i = 0; i < g.customers; i++) out.push(history);
+  }
+  return out;
+}
+
 /** The aggregate fields the summary needs: a fit reads one narrow row per client. */
 export type ValueAggregates = Pick<
   ClientAggregates,

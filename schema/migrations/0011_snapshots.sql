@@ -78,6 +78,8 @@ CREATE TABLE client_class_types (
   source TEXT NOT NULL CHECK (source IN ('derived', 'manual')),
   PRIMARY KEY (workspace_id, snapshot_id, type, client_id)
 ) WITHOUT ROWID;
+-- Erasure finds a client's types in each snapshot.
+CREATE INDEX client_class_types_by_client ON client_class_types (workspace_id, snapshot_id, client_id);
 
 -- Rollups of a snapshot, added chunk by chunk in the batch that writes the chunk's classes:
 -- dim 'cell' (AX…CZ), 'rfm' (segment), 'type', 'stage'. Money in cents, so sums are exact.

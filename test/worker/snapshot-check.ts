@@ -92,7 +92,16 @@ export async function expectSnapshotMatchesScratch(
       .sort(),
   );
 
-  // The counts against a recount of the snapshot's own rows.
+  const counts = await expectCountsMatchRecount(ws, snapshotId);
+  // And the matrix of the whole-portfolio answer.
+  const cells = Object.fromEntries(
+    counts.filter((c) => c.dim === 'cell').map((c) => [c.key, Number(c.clients)]),
+  );
+  for (const [cell, n] of Object.entries(abc.matrix)) expect(cells[cell] ?? 0, cell).toBe(n);
+}
+
+/** A snapshot's counts against a recount of its own per-client rows. */
+export async function expectCountsMatchRecount(ws: string, snapshotId: string) {
   const counts = await rows<Record<string, string | number>>(
     'SELECT dim, key, clients, derived, manual, revenue_cents, value_cents FROM class_counts WHERE workspace_id = ?1 AND snapshot_id = ?2 AND clients <> 0',
     ws,
@@ -110,9 +119,5 @@ export async function expectSnapshotMatchesScratch(
   );
   const k = (r: Record<string, string | number>) => `${r.dim}|${r.key}`;
   expect(byKey(counts, k), 'class counts').toEqual(byKey(recount, k));
-  // And the matrix of the whole-portfolio answer.
-  const cells = Object.fromEntries(
-    counts.filter((c) => c.dim === 'cell').map((c) => [c.key, Number(c.clients)]),
-  );
-  for (const [cell, n] of Object.entries(abc.matrix)) expect(cells[cell] ?? 0, cell).toBe(n);
+  return counts;
 }

@@ -1,10 +1,14 @@
 import { env } from 'cloudflare:workers';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultSettings } from '../../schema/settings.ts';
-import { runSnapshotToEnd, startSnapshot } from '../../worker/snapshots.ts';
+import type { ClientEvent } from '../../schema/events.ts';
+import { defaultSettings, type Settings } from '../../schema/settings.ts';
+import { eraseClientStatements } from '../../worker/erasure.ts';
+import { ingestEvents } from '../../worker/ingest.ts';
+import { dueSnapshots, runSnapshotToEnd, startSnapshot } from '../../worker/snapshots.ts';
 import { call, callJson, createWorkspace, expectProblem, postEvents } from './helpers.ts';
 import { seedPortfolio } from './seed-portfolio.ts';
-import { expectSnapshotMatchesScratch } from './snapshot-check.ts';
+import { expectCountsMatchRecount, expectSnapshotMatchesScratch } from './snapshot-check.ts';
 
 describe('the snapshot job', () => {
   it('classifies chunk by chunk exactly as the whole-portfolio classifiers do', async () => {
@@ -144,5 +148,217 @@ describe('snapshots over HTTP', () => {
       403,
     );
     await waitForSnapshot(started.body.id, a.secretKey);
+  });
+});
+
+const T0 = Date.parse('2024-01-01T00:00:00Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+const CLIENTS = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+const eventArb = fc.record({
+  clientId: fc.constantFrom(...CLIENTS),
+  type: fc.constantFrom('outreach', 'response', 'purchase', 'purchase', 'purchase', 'referral'),
+  at: fc.integer({ min: 0, max: 500 * 24 }).map((h) => iso(T0 + h * 3_600_000)),
+});
+const opArb = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc
+      .array(eventArb, { minLength: 1, maxLength: 8 })
+      .map((events) => ({ op: 'ingest' as const, events })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(...CLIENTS).map((client) => ({ op: 'erase' as const, client })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({
+        a: fc.constantFrom(0.5, 0.8),
+        windowMonths: fc.constantFrom(3, 12),
+        topShare: fc.constantFrom(0, 0.2, 0.5),
+      })
+      .map((segments) => ({ op: 'settings' as const, segments })),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({ day: fc.integer({ min: 0, max: 560 }), chunk: fc.integer({ min: 1, max: 4 }) })
+      .map((s) => ({ op: 'snapshot' as const, ...s })),
+  },
+);
+
+describe('snapshot classes and counts (property)', () => {
+  it('after any ingests, erasures, settings changes and snapshot runs, a run’s classes equal a from-scratch classification and every kept snapshot’s counts equal a recount', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 8 }), async (ops) => {
+        const ws = `snap-prop-${run++}`;
+        let settings: Settings = defaultSettings();
+        let n = 0;
+        for (const op of ops) {
+          if (op.op === 'ingest') {
+            const events = op.events.map((e) => ({
+              id: `e${n++}`,
+              ...e,
+              ...(e.type === 'purchase'
+                ? { amount: 10 + (n % 7) * 12.37, margin: (n % 5) - 1 }
+                : {}),
+            })) as ClientEvent[];
+            await ingestEvents(env.DB, ws, settings, events, { now: iso(T0) });
+          } else if (op.op === 'erase') {
+            await env.DB.batch(eraseClientStatements(env.DB, ws, op.client));
+          } else if (op.op === 'settings') {
+            const s = settings.segments;
+            settings = {
+              ...settings,
+              segments: {
+                ...s,
+                windowMonths: op.segments.windowMonths,
+                abc: { ...s.abc, a: op.segments.a, b: Math.max(op.segments.a, s.abc.b) },
+                keyClients: { ...s.keyClients, topShare: op.segments.topShare },
+              },
+            };
+          } else {
+            const asOf = iso(T0 + op.day * DAY + 3_600_000);
+            const first = await startSnapshot(env.DB, ws, settings.segments, {
+              asOf,
+              now: asOf,
+              chunk: op.chunk,
+            });
+            await runSnapshotToEnd(env.DB, first);
+            await expectSnapshotMatchesScratch(ws, first.snapshotId, settings.segments, asOf);
+          }
+        }
+        const kept = await env.DB.prepare('SELECT id FROM snapshots WHERE workspace_id = ?1')
+          .bind(ws)
+          .all<{ id: string }>();
+        for (const { id } of kept.results) await expectCountsMatchRecount(ws, id);
+      }),
+      { numRuns: 25 },
+    );
+  }, 240_000);
+});
+
+describe('GET /v1/clients: filters and sorts', () => {
+  it('filters by class and type (from the snapshot) and by manager, and sorts by name, revenue or last purchase with keyset pages', async () => {
+    const ws = await createWorkspace();
+    expect((await postEvents(ws.secretKey, recentPortfolio())).status).toBe(200);
+    for (const [id, name, manager] of [
+      ['c01', 'Zeta', 'olga'],
+      ['c02', 'Alpha', 'olga'],
+      ['c03', 'Mu', 'ivan'],
+    ])
+      await call(`/v1/clients/${id}`, {
+        key: ws.secretKey,
+        method: 'PUT',
+        body: { name, attributes: { manager } },
+      });
+    // Class filters need a snapshot.
+    await expectProblem(await call('/v1/clients?abc=A', { key: ws.secretKey }), 409);
+    const started = await callJson('/v1/snapshots', { key: ws.secretKey, method: 'POST' });
+    await waitForSnapshot(started.body.id, ws.secretKey);
+
+    const ids = async (query: string) =>
+      (await allPages(`/v1/clients?limit=4&${query}`, ws.secretKey)).flatMap((p) =>
+        p.data.map((c: { id: string }) => c.id),
+      );
+    const matrix = await allPages('/v1/segments/abc-xyz?limit=100', ws.secretKey);
+    const classed = matrix.flatMap((p) => p.clients);
+    for (const abc of ['A', 'B', 'C'])
+      expect(await ids(`abc=${abc}`), abc).toEqual(
+        classed
+          .filter((c) => c.abc === abc)
+          .map((c) => c.id)
+          .sort(),
+      );
+    expect(await ids('abc=A&xyz=Z')).toEqual(
+      classed
+        .filter((c) => c.abc === 'A' && c.xyz === 'Z')
+        .map((c) => c.id)
+        .sort(),
+    );
+    const rfmClients = (await allPages('/v1/segments/rfm?limit=100', ws.secretKey)).flatMap(
+      (p) => p.clients,
+    );
+    expect(await ids('rfm=prospects')).toEqual(
+      rfmClients
+        .filter((c) => c.segment === 'prospects')
+        .map((c) => c.id)
+        .sort(),
+    );
+    const typed = await env.DB.prepare(
+      'SELECT type, client_id FROM client_class_types WHERE snapshot_id = ?1 ORDER BY client_id',
+    )
+      .bind(started.body.id)
+      .all<{ type: string; client_id: string }>();
+    const someType = typed.results[0]!.type;
+    expect(await ids(`type=${someType}`)).toEqual(
+      typed.results.filter((t) => t.type === someType).map((t) => t.client_id),
+    );
+    expect(await ids('manager=olga')).toEqual(['c01', 'c02']);
+    expect(await ids('manager=olga&abc=C')).toEqual(
+      ['c01', 'c02'].filter((id) => classed.some((c) => c.id === id && c.abc === 'C')),
+    );
+
+    // Sorts (unfiltered lists only).
+    const byName = await ids('sort=name');
+    expect(byName.slice(-3)).toEqual(['c02', 'c03', 'c01']);
+    expect(byName).toHaveLength(30);
+    const byRevenue = await ids('sort=revenue');
+    expect(byRevenue).toHaveLength(30);
+    expect(new Set(byRevenue).size).toBe(30);
+    const revenue = new Map(rfmClients.map((c) => [c.id, c.monetary as number]));
+    const revenues = byRevenue.map((id) => revenue.get(id)!);
+    expect(revenues).toEqual([...revenues].sort((a, b) => b - a));
+    const byLast = await ids('sort=lastPurchase');
+    expect(new Set(byLast).size).toBe(30);
+    // Buyers (latest purchase first), then the five clients that never bought.
+    expect(byLast.slice(-5).sort()).toEqual(
+      rfmClients
+        .filter((c) => c.segment === 'prospects')
+        .map((c) => c.id)
+        .sort(),
+    );
+    const recency = byLast
+      .slice(0, -5)
+      .map((id) => rfmClients.find((c) => c.id === id)!.recencyDays);
+    expect(recency).toEqual([...recency].sort((a, b) => a - b));
+
+    await expectProblem(await call('/v1/clients?abc=A&sort=name', { key: ws.secretKey }), 400, [
+      'sort',
+    ]);
+    await expectProblem(await call('/v1/clients?abc=Q', { key: ws.secretKey }), 400, ['abc']);
+    await expectProblem(await call('/v1/clients?sort=size', { key: ws.secretKey }), 400, ['sort']);
+  }, 60_000);
+});
+
+describe('the hourly cron', () => {
+  it('starts a run when segments.snapshotEveryHours have passed, and one month-end run a month', async () => {
+    const ws = await createWorkspace({ settings: { segments: { snapshotEveryHours: 3 } } });
+    const now = Date.parse('2026-12-01T04:47:00.000Z');
+    const due = async (ms: number) =>
+      (await dueSnapshots(env.DB, iso(ms))).filter((m) => m.workspaceId === ws.id);
+    const kinds = async (messages: { snapshotId: string }[]) =>
+      Promise.all(
+        messages.map(async (m) => {
+          const run = await callJson(`/v1/snapshots/${m.snapshotId}`, { key: ws.secretKey });
+          return [run.body.kind, run.body.asOf];
+        }),
+      );
+    expect(await kinds(await due(now))).toEqual([
+      ['current', iso(now)],
+      ['month_end', '2026-12-01T00:00:00.000Z'],
+    ]);
+    expect(await due(now + 3_600_000)).toEqual([]);
+    expect(await kinds(await due(now + 3 * 3_600_000))).toEqual([
+      ['current', iso(now + 3 * 3_600_000)],
+    ]);
+    // The next month brings the next month-end run.
+    const january = Date.parse('2027-01-01T00:47:00.000Z');
+    expect((await kinds(await due(january))).map(([kind]) => kind)).toEqual([
+      'current',
+      'month_end',
+    ]);
   });
 });

@@ -132,13 +132,14 @@ export interface ClientPage {
   hasMore: boolean;
 }
 
-/** One page of clients after `afterId` (keyset pagination on the primary key), optionally in one stage at `asOf`. */
+/** One page of clients after `afterId` (keyset pagination on the primary key), optionally in one stage at `asOf` and of one manager. */
 export async function listClients(
   db: D1Database,
   workspaceId: string,
-  opts: { afterId: string; limit: number; stage?: Stage; asOf: string },
+  opts: { afterId: string; limit: number; stage?: Stage; manager?: string; asOf: string },
 ): Promise<ClientPage> {
   const take = opts.limit + 1;
+  const manager = opts.manager === undefined ? '' : ' AND c.manager = ?6';
   const stmt = opts.stage
     ? db
         .prepare(
@@ -146,16 +147,82 @@ export async function listClients(
             .map((c) => `c.${c}`)
             .join(', ')} FROM stage_spells s
            JOIN clients c ON c.workspace_id = s.workspace_id AND c.id = s.client_id
-           WHERE s.workspace_id = ?1 AND s.stage = ?2 AND s.entered_at <= ?3 AND (s.left_at IS NULL OR s.left_at > ?3) AND s.client_id > ?4
+           WHERE s.workspace_id = ?1 AND s.stage = ?2 AND s.entered_at <= ?3 AND (s.left_at IS NULL OR s.left_at > ?3) AND s.client_id > ?4${manager}
            ORDER BY s.client_id LIMIT ?5`,
         )
-        .bind(workspaceId, opts.stage, opts.asOf, opts.afterId, take)
-    : db
-        .prepare(
-          `SELECT ${COLUMNS} FROM clients WHERE workspace_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3`,
-        )
-        .bind(workspaceId, opts.afterId, take);
+        .bind(workspaceId, opts.stage, opts.asOf, opts.afterId, take, ...optional(opts.manager))
+    : opts.manager !== undefined
+      ? db
+          .prepare(
+            `SELECT ${COLUMNS} FROM clients WHERE workspace_id = ?1 AND manager = ?2 AND id > ?3 ORDER BY id LIMIT ?4`,
+          )
+          .bind(workspaceId, opts.manager, opts.afterId, take)
+      : db
+          .prepare(
+            `SELECT ${COLUMNS} FROM clients WHERE workspace_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3`,
+          )
+          .bind(workspaceId, opts.afterId, take);
   const rows = (await stmt.all<Raw>()).results.map(toClientRow);
+  return { rows: rows.slice(0, opts.limit), hasMore: rows.length > opts.limit };
+}
+
+const optional = (x: string | undefined) => (x === undefined ? [] : [x]);
+
+/** The class filters of a list, read from one snapshot's per-client rows. */
+export interface ClassFilters {
+  abc?: string;
+  xyz?: string;
+  rfm?: string;
+  type?: string;
+  stage?: Stage;
+  manager?: string;
+}
+
+/**
+ * One page of the clients of a snapshot that pass every filter, in id order after `afterId`. It
+ * walks the type's rows when a type is asked for (its key is type then client), else the
+ * snapshot's rows, through their keys: a page costs its rows plus the ones filtered out on the way.
+ */
+export async function listClassifiedClients(
+  db: D1Database,
+  workspaceId: string,
+  snapshotId: string,
+  filters: ClassFilters,
+  opts: { afterId: string; limit: number; asOf: string },
+): Promise<ClientPage> {
+  const params: (string | number)[] = [workspaceId, snapshotId, opts.afterId, opts.limit + 1];
+  const bind = (value: string | number) => `?${params.push(value)}`;
+  const where: string[] = [];
+  const clients = 'JOIN clients c ON c.workspace_id = k.workspace_id AND c.id = k.client_id';
+  let from = `client_classes k ${clients}`;
+  let key = 'k.client_id';
+  if (filters.type !== undefined) {
+    from = `client_class_types t JOIN client_classes k ON k.workspace_id = t.workspace_id AND k.snapshot_id = t.snapshot_id AND k.client_id = t.client_id ${clients}`;
+    key = 't.client_id';
+    where.push(`t.workspace_id = ?1 AND t.snapshot_id = ?2 AND t.type = ${bind(filters.type)}`);
+  } else where.push('k.workspace_id = ?1 AND k.snapshot_id = ?2');
+  if (filters.abc !== undefined) where.push(`k.abc = ${bind(filters.abc)}`);
+  if (filters.xyz !== undefined) where.push(`k.xyz = ${bind(filters.xyz)}`);
+  if (filters.rfm !== undefined) where.push(`k.rfm_segment = ${bind(filters.rfm)}`);
+  if (filters.manager !== undefined) where.push(`c.manager = ${bind(filters.manager)}`);
+  if (filters.stage !== undefined) {
+    const at = bind(opts.asOf);
+    where.push(
+      `EXISTS (SELECT 1 FROM stage_spells s WHERE s.workspace_id = ?1 AND s.client_id = ${key} AND s.stage = ${bind(filters.stage)}
+         AND s.entered_at <= ${at} AND (s.left_at IS NULL OR s.left_at > ${at}))`,
+    );
+  }
+  const columns = COLUMNS.split(', ')
+    .map((col) => `c.${col}`)
+    .join(', ');
+  const rows = (
+    await db
+      .prepare(
+        `SELECT ${columns} FROM ${from} WHERE ${where.join(' AND ')} AND ${key} > ?3 ORDER BY ${key} LIMIT ?4`,
+      )
+      .bind(...params)
+      .all<Raw>()
+  ).results.map(toClientRow);
   return { rows: rows.slice(0, opts.limit), hasMore: rows.length > opts.limit };
 }
 
@@ -390,4 +457,112 @@ export async function countClients(db: D1Database, workspaceId: string): Promise
     .bind(workspaceId)
     .first<{ n: number }>();
   return row?.n ?? 0;
+}
+
+type SortedRaw = Raw & { k: string | number | null };
+/** Where a sorted list stands: the phase (see listClientsSorted), the last sort value and id. */
+interface SortPosition {
+  phase: number;
+  value: string | number | null;
+  id: string;
+}
+
+/**
+ * One page of the workspace's clients sorted by name (A–Z, unnamed first), revenue (largest
+ * first) or last purchase (latest first), ties by id, keyset-paginated on the indexes of
+ * migration 0010. A list runs in two phases: the clients that have the sort value through its
+ * index, then those without one (unnamed clients come first instead, by id). Each step is an
+ * index range, so a page reads about its own rows; only the last phase's first page, for revenue
+ * and last purchase, walks the clients by id to find those without a purchase.
+ */
+export async function listClientsSorted(
+  db: D1Database,
+  workspaceId: string,
+  sort: 'name' | 'revenue' | 'lastPurchase',
+  position: string | null,
+  limit: number,
+): Promise<{ rows: ClientRow[]; next: string | null }> {
+  const cols = COLUMNS.split(', ')
+    .map((col) => `c.${col}`)
+    .join(', ');
+  const joined = `client_aggregates a JOIN clients c ON c.workspace_id = a.workspace_id AND c.id = a.client_id`;
+  const column = sort === 'revenue' ? 'a.revenue' : 'a.last_purchase_at';
+  const present = sort === 'revenue' ? 'true' : 'a.last_purchase_at IS NOT NULL';
+  const missing =
+    sort === 'revenue'
+      ? 'NOT EXISTS (SELECT 1 FROM client_aggregates a WHERE a.workspace_id = ?1 AND a.client_id = c.id)'
+      : 'NOT EXISTS (SELECT 1 FROM client_aggregates a WHERE a.workspace_id = ?1 AND a.client_id = c.id AND a.last_purchase_at IS NOT NULL)';
+
+  const phase = async (p: number, after: SortPosition | null, n: number): Promise<SortedRaw[]> => {
+    const run = async (sql: string, ...params: (string | number | null)[]) =>
+      (
+        await db
+          .prepare(sql)
+          .bind(workspaceId, ...params, n)
+          .all<SortedRaw>()
+      ).results;
+    const limitAt = (k: number) => `LIMIT ?${k}`;
+    if (sort === 'name') {
+      if (p === 0)
+        return run(
+          `SELECT ${cols}, NULL AS k FROM clients c WHERE c.workspace_id = ?1 AND c.name IS NULL AND c.id > ?2 ORDER BY c.id ${limitAt(3)}`,
+          after?.id ?? '',
+        );
+      return after
+        ? run(
+            `SELECT ${cols}, c.name AS k FROM clients c WHERE c.workspace_id = ?1 AND c.name IS NOT NULL AND (c.name, c.id) > (?2, ?3) ORDER BY c.name, c.id ${limitAt(4)}`,
+            after.value,
+            after.id,
+          )
+        : run(
+            `SELECT ${cols}, c.name AS k FROM clients c WHERE c.workspace_id = ?1 AND c.name IS NOT NULL ORDER BY c.name, c.id ${limitAt(2)}`,
+          );
+    }
+    if (p === 1)
+      return run(
+        `SELECT ${cols}, NULL AS k FROM clients c WHERE c.workspace_id = ?1 AND c.id > ?2 AND ${missing} ORDER BY c.id ${limitAt(3)}`,
+        after?.id ?? '',
+      );
+    const order = `ORDER BY ${column} DESC, a.client_id`;
+    if (!after)
+      return run(
+        `SELECT ${cols}, ${column} AS k FROM ${joined} WHERE a.workspace_id = ?1 AND ${present} ${order} ${limitAt(2)}`,
+      );
+    // (value desc, id) after a position: the rest of its value, then the smaller values.
+    const [same, below] = await Promise.all([
+      run(
+        `SELECT ${cols}, ${column} AS k FROM ${joined} WHERE a.workspace_id = ?1 AND ${column} = ?2 AND a.client_id > ?3 ${order} ${limitAt(4)}`,
+        after.value,
+        after.id,
+      ),
+      run(
+        `SELECT ${cols}, ${column} AS k FROM ${joined} WHERE a.workspace_id = ?1 AND ${column} < ?2 ${order} ${limitAt(3)}`,
+        after.value,
+      ),
+    ]);
+    return [...same, ...below].slice(0, n);
+  };
+
+  let at: SortPosition | null = position ? (JSON.parse(position) as SortPosition) : null;
+  let p = at?.phase ?? 0;
+  const out: SortedRaw[] = [];
+  const phaseOf: number[] = [];
+  while (p < 2 && out.length <= limit) {
+    const got = await phase(p, at && at.phase === p ? at : null, limit + 1 - out.length);
+    out.push(...got);
+    phaseOf.push(...got.map(() => p));
+    if (out.length <= limit) {
+      p += 1;
+      at = null;
+    }
+  }
+  const rows = out.slice(0, limit);
+  const last = rows.at(-1);
+  return {
+    rows: rows.map(toClientRow),
+    next:
+      out.length > limit && last
+        ? JSON.stringify({ phase: phaseOf[limit - 1], value: last.k, id: last.id })
+        : null,
+  };
 }

@@ -76,8 +76,8 @@ export function insertEventStatements(
 ): D1PreparedStatement[] {
   return planInsert(
     db,
-    'INSERT INTO events (workspace_id, id, client_id, type, at, body, body_hash, received_at)',
-    8,
+    'INSERT INTO events (workspace_id, id, client_id, type, at, body, body_hash, received_at, amount)',
+    9,
     events.map(({ event, body, hash }) => [
       workspaceId,
       event.id,
@@ -87,6 +87,8 @@ export function insertEventStatements(
       body,
       hash,
       receivedAt,
+      // The typed copy the purchase index covers (migration 0021).
+      'amount' in event && event.amount !== undefined ? event.amount : null,
     ]),
   );
 }

@@ -261,6 +261,32 @@ export function insertMeasuresStatements(
   );
 }
 
+/**
+ * A keyset page in (column desc, client id) order (the callers name the index: without
+ * statistics SQLite may prefer the primary key's range on the client id, a walk of the snapshot) after `after`, as index ranges only: from the
+ * start, or the rest of `after`'s value and then the smaller values (an OR of both would make
+ * SQLite walk the index from its start on every page).
+ */
+async function descPage(
+  db: D1Database,
+  sql: (condition: string) => string,
+  workspaceId: string,
+  id: string,
+  after: { key: number; clientId: string } | null,
+  limit: number,
+): Promise<Record<string, string | number | null>[]> {
+  type Row = Record<string, string | number | null>;
+  if (!after)
+    return (await db.prepare(sql('true')).bind(workspaceId, id, limit).all<Row>()).results;
+  const [same, below] = await db.batch<Row>([
+    db
+      .prepare(sql('= ?4 AND k.client_id > ?5'))
+      .bind(workspaceId, id, limit, after.key, after.clientId),
+    db.prepare(sql('< ?4')).bind(workspaceId, id, limit, after.key),
+  ]);
+  return [...same!.results, ...below!.results].slice(0, limit);
+}
+
 const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
 
 /**
@@ -379,15 +405,19 @@ export async function measuredChunk(
   after: { valueCents: number; clientId: string } | null,
   limit: number,
 ): Promise<(MeasuredRow & { windowRevenue: number; revenueRank: number | null })[]> {
-  const rows = await db
-    .prepare(
-      `SELECT client_id, stage, value_cents, revenue, margin, xyz, recency_days, frequency, monetary, window_revenue, revenue_rank
-       FROM client_classes WHERE workspace_id = ?1 AND snapshot_id = ?2
-         AND (?3 IS NULL OR value_cents < ?3 OR (value_cents = ?3 AND client_id > ?4))
-       ORDER BY value_cents DESC, client_id LIMIT ?5`,
-    )
-    .bind(workspaceId, id, after?.valueCents ?? null, after?.clientId ?? '', limit)
-    .all<Record<string, string | number | null>>();
+  const results = await descPage(
+    db,
+    (condition) =>
+      `SELECT k.client_id, k.stage, k.value_cents, k.revenue, k.margin, k.xyz, k.recency_days, k.frequency, k.monetary, k.window_revenue, k.revenue_rank
+       FROM client_classes k INDEXED BY client_classes_by_value WHERE k.workspace_id = ?1 AND k.snapshot_id = ?2
+         AND ${condition === 'true' ? 'true' : `k.value_cents ${condition}`}
+       ORDER BY k.value_cents DESC, k.client_id LIMIT ?3`,
+    workspaceId,
+    id,
+    after && { key: after.valueCents, clientId: after.clientId },
+    limit,
+  );
+  const rows = { results };
   return rows.results.map((r) => ({
     id: String(r.client_id),
     stage: r.stage === null ? null : String(r.stage),
@@ -411,14 +441,19 @@ export function writeClassesStatements(
   clients: readonly ClientClasses[],
   counts: readonly ClassCount[],
 ): D1PreparedStatement[] {
+  // An upsert driven by the chunk's rows (a key lookup each), only for rows still there (an
+  // erased client is not brought back): UPDATE … FROM would scan the snapshot for every statement.
+  const j = (i: number) => `json_extract(value, '$[${i}]')`;
   const classes = planJsonRows(
     db,
     (p) =>
-      `UPDATE client_classes SET abc = j.abc, abc_rank = j.rk, cumulative_cents = j.cum, r = j.r, f = j.f, m = j.m, rfm_key = j.k, rfm_segment = j.seg
-       FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS abc, json_extract(value, '$[2]') AS rk,
-               json_extract(value, '$[3]') AS cum, json_extract(value, '$[4]') AS r, json_extract(value, '$[5]') AS f,
-               json_extract(value, '$[6]') AS m, json_extract(value, '$[7]') AS k, json_extract(value, '$[8]') AS seg FROM json_each(${p})) AS j
-       WHERE client_classes.workspace_id = ?1 AND client_classes.snapshot_id = ?2 AND client_classes.client_id = j.id`,
+      `INSERT INTO client_classes (workspace_id, snapshot_id, client_id, value_cents, revenue, margin, window_revenue,
+         window_margin, window_orders, frequency, monetary, abc, abc_rank, cumulative_cents, r, f, m, rfm_key, rfm_segment)
+       SELECT ?1, ?2, ${j(0)}, 0, 0, 0, 0, 0, 0, 0, 0, ${[1, 2, 3, 4, 5, 6, 7, 8].map(j).join(', ')} FROM json_each(${p})
+       WHERE EXISTS (SELECT 1 FROM client_classes x WHERE x.workspace_id = ?1 AND x.snapshot_id = ?2 AND x.client_id = ${j(0)})
+       ON CONFLICT (workspace_id, snapshot_id, client_id) DO UPDATE SET abc = excluded.abc, abc_rank = excluded.abc_rank,
+         cumulative_cents = excluded.cumulative_cents, r = excluded.r, f = excluded.f, m = excluded.m,
+         rfm_key = excluded.rfm_key, rfm_segment = excluded.rfm_segment`,
     [workspaceId, id],
     clients.map((c) => [
       c.id,
@@ -556,16 +591,21 @@ export async function abcPage(
   after: { valueCents: number; clientId: string } | null,
   limit: number,
 ): Promise<AbcRow[]> {
-  const rows = await db
-    .prepare(
+  const results = await descPage(
+    db,
+    (condition) =>
       `SELECT k.client_id, c.name, k.abc_rank, k.abc, k.xyz, k.value_cents, k.revenue, k.margin, k.cumulative_cents, k.cv
-       FROM client_classes k LEFT JOIN clients c ON c.workspace_id = k.workspace_id AND c.id = k.client_id
-       WHERE k.workspace_id = ?1 AND k.snapshot_id = ?2 AND k.abc IS NOT NULL
-         AND (?3 IS NULL OR k.value_cents < ?3 OR (k.value_cents = ?3 AND k.client_id > ?4))
-       ORDER BY k.value_cents DESC, k.client_id LIMIT ?5`,
-    )
-    .bind(workspaceId, id, after?.valueCents ?? null, after?.clientId ?? '', limit)
-    .all<Record<string, string | number | null>>();
+       FROM client_classes k INDEXED BY client_classes_by_value
+       LEFT JOIN clients c ON c.workspace_id = k.workspace_id AND c.id = k.client_id
+       WHERE k.workspace_id = ?1 AND k.snapshot_id = ?2 AND +k.abc IS NOT NULL
+         AND ${condition === 'true' ? 'true' : `k.value_cents ${condition}`}
+       ORDER BY k.value_cents DESC, k.client_id LIMIT ?3`,
+    workspaceId,
+    id,
+    after && { key: after.valueCents, clientId: after.clientId },
+    limit,
+  );
+  const rows = { results };
   return rows.results.map((r) => ({
     id: String(r.client_id),
     name: r.name === null ? null : String(r.name),
@@ -588,16 +628,21 @@ export async function rfmPage(
   after: { key: number; clientId: string } | null,
   limit: number,
 ): Promise<RfmRow[]> {
-  const rows = await db
-    .prepare(
+  const results = await descPage(
+    db,
+    (condition) =>
       `SELECT k.client_id, c.name, k.r, k.f, k.m, k.rfm_key, k.rfm_segment, k.recency_days, k.frequency, k.monetary
-       FROM client_classes k LEFT JOIN clients c ON c.workspace_id = k.workspace_id AND c.id = k.client_id
+       FROM client_classes k INDEXED BY client_classes_by_rfm
+       LEFT JOIN clients c ON c.workspace_id = k.workspace_id AND c.id = k.client_id
        WHERE k.workspace_id = ?1 AND k.snapshot_id = ?2
-         AND (?3 IS NULL OR k.rfm_key < ?3 OR (k.rfm_key = ?3 AND k.client_id > ?4))
-       ORDER BY k.rfm_key DESC, k.client_id LIMIT ?5`,
-    )
-    .bind(workspaceId, id, after?.key ?? null, after?.clientId ?? '', limit)
-    .all<Record<string, string | number | null>>();
+         AND ${condition === 'true' ? 'true' : `k.rfm_key ${condition}`}
+       ORDER BY k.rfm_key DESC, k.client_id LIMIT ?3`,
+    workspaceId,
+    id,
+    after,
+    limit,
+  );
+  const rows = { results };
   return rows.results.map((r) => ({
     id: String(r.client_id),
     name: r.name === null ? null : String(r.name),
@@ -609,4 +654,35 @@ export async function rfmPage(
     frequency: Number(r.frequency),
     monetary: Number(r.monetary),
   }));
+}
+
+/**
+ * Erasure: the client leaves every snapshot at once, its rows and its part of the counts (the
+ * counts stay a recount of the rows). Only rows the classify pass counted are subtracted.
+ */
+export function forgetClientStatements(
+  db: D1Database,
+  workspaceId: string,
+  clientId: string,
+): D1PreparedStatement[] {
+  const mine = `workspace_id = ?1 AND snapshot_id IN (SELECT id FROM snapshots WHERE workspace_id = ?1) AND client_id = ?2`;
+  return [
+    db
+      .prepare(
+        `INSERT INTO class_counts (workspace_id, snapshot_id, dim, key, clients, derived, manual, revenue_cents, margin_cents, value_cents)
+         SELECT ?1, snapshot_id, dim, key, -1, -d, -m, -rc, -mc, -vc FROM (
+           SELECT snapshot_id, 'cell' AS dim, abc || xyz AS key, 0 AS d, 0 AS m, CAST(ROUND(revenue * 100) AS INTEGER) AS rc,
+             CAST(ROUND(margin * 100) AS INTEGER) AS mc, value_cents AS vc FROM client_classes WHERE ${mine} AND abc IS NOT NULL AND rfm_segment IS NOT NULL
+           UNION ALL SELECT snapshot_id, 'rfm', rfm_segment, 0, 0, 0, 0, 0 FROM client_classes WHERE ${mine} AND rfm_segment IS NOT NULL
+           UNION ALL SELECT snapshot_id, 'stage', stage, 0, 0, 0, 0, 0 FROM client_classes WHERE ${mine} AND rfm_segment IS NOT NULL AND stage IS NOT NULL
+           UNION ALL SELECT snapshot_id, 'type', type, source = 'derived', source = 'manual', 0, 0, 0 FROM client_class_types WHERE ${mine}
+         ) WHERE true
+         ON CONFLICT (workspace_id, snapshot_id, dim, key) DO UPDATE SET clients = clients + excluded.clients,
+           derived = derived + excluded.derived, manual = manual + excluded.manual, revenue_cents = revenue_cents + excluded.revenue_cents,
+           margin_cents = margin_cents + excluded.margin_cents, value_cents = value_cents + excluded.value_cents`,
+      )
+      .bind(workspaceId, clientId),
+    db.prepare(`DELETE FROM client_class_types WHERE ${mine}`).bind(workspaceId, clientId),
+    db.prepare(`DELETE FROM client_classes WHERE ${mine}`).bind(workspaceId, clientId),
+  ];
 }

@@ -1,5 +1,4 @@
-import type { ValueAggregates } from '../../core/value/summary.ts';
-import type { ClientAggregates } from '../../schema/clients.ts';
+import type { HistoryGroup } from '../../core/value/summary.ts';
 import type { ClvModel, InsufficientData } from '../../schema/value.ts';
 
 export type StoredModel = ClvModel | InsufficientData;
@@ -32,36 +31,58 @@ export async function saveModel(
     .run();
 }
 
-/** One row per buyer with what the models read: fits at scale never touch the event log. */
-export async function loadValueAggregates(
+/**
+ * The purchases before `before`, as the continuous-time fits read them: customers grouped by
+ * identical history (purchase days after the first, first and last purchase day, repeat spend) in
+ * one statement over the covering purchase index (migration 0021), so the Worker receives one row
+ * per distinct history rather than a row per purchase or client. Same-day purchases are one
+ * transaction, days are UTC (instants are stored as ISO strings in UTC). The repeat spend is the
+ * client's total minus its first day's, that day's purchases found by one index seek per repeat
+ * buyer.
+ */
+export async function loadPurchaseHistories(
   db: D1Database,
   workspaceId: string,
-): Promise<{ id: string; aggregates: ValueAggregates }[]> {
-  const rows = await db
+  before: string,
+): Promise<{ histories: HistoryGroup[]; rowsRead: number }> {
+  const result = await db
     .prepare(
-      `SELECT client_id, json_extract(data, '$.purchaseDays') AS purchase_days, first_purchase_at, last_purchase_at, revenue,
-              json_extract(data, '$.firstPurchaseDayRevenue') AS first_day_revenue
-       FROM client_aggregates WHERE workspace_id = ?1 AND orders > 0`,
+      `SELECT x, CAST(julianday(first) - 2440587.5 AS INTEGER) AS first_day,
+              CAST(julianday(last) - 2440587.5 AS INTEGER) AS last_day, repeat_spend, COUNT(*) AS customers
+       FROM (
+         SELECT x, first, last,
+                CASE WHEN x > 0 THEN total - (
+                  SELECT TOTAL(f.amount) FROM events AS f INDEXED BY events_purchase_days
+                  WHERE f.workspace_id = ?1 AND f.type = 'purchase' AND f.client_id = c.client_id AND substr(f.at, 1, 10) = c.first
+                ) ELSE 0 END AS repeat_spend
+         FROM (
+           SELECT client_id, COUNT(DISTINCT substr(at, 1, 10)) - 1 AS x, substr(MIN(at), 1, 10) AS first,
+                  substr(MAX(at), 1, 10) AS last, TOTAL(amount) AS total
+           FROM events INDEXED BY events_purchase_days
+           WHERE workspace_id = ?1 AND type = 'purchase' AND at < ?2
+           GROUP BY client_id
+         ) AS c
+       )
+       GROUP BY x, first, last, repeat_spend`,
     )
-    .bind(workspaceId)
+    .bind(workspaceId, before)
     .all<{
-      client_id: string;
-      purchase_days: number;
-      first_purchase_at: string;
-      last_purchase_at: string;
-      revenue: number;
-      first_day_revenue: number;
+      x: number;
+      first_day: number;
+      last_day: number;
+      repeat_spend: number;
+      customers: number;
     }>();
-  return rows.results.map((r) => ({
-    id: r.client_id,
-    aggregates: {
-      purchaseDays: r.purchase_days,
-      firstPurchaseAt: r.first_purchase_at,
-      lastPurchaseAt: r.last_purchase_at,
-      revenue: r.revenue,
-      firstPurchaseDayRevenue: r.first_day_revenue,
-    } satisfies Pick<ClientAggregates, keyof ValueAggregates>,
-  }));
+  return {
+    histories: result.results.map((r) => ({
+      x: r.x,
+      firstDay: r.first_day,
+      lastDay: r.last_day,
+      repeatSpend: r.repeat_spend,
+      customers: r.customers,
+    })),
+    rowsRead: result.meta.rows_read,
+  };
 }
 
 /**

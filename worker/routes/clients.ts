@@ -5,7 +5,16 @@ import { ClientListQuerySchema, ClientSchema, ClientUpsertSchema } from '../../s
 import { IdSchema } from '../../schema/common.ts';
 import { ClientHistorySchema, HistoryQuerySchema } from '../../schema/lifecycle.ts';
 import { SECRET, WIDGET } from '../auth.ts';
-import { getClient, listClients, stagesAt, upsertClientStatements } from '../db/clients.ts';
+import {
+  type ClientRow,
+  getClient,
+  listClassifiedClients,
+  listClients,
+  listClientsSorted,
+  stagesAt,
+  upsertClientStatements,
+} from '../db/clients.ts';
+import { currentSnapshot } from '../db/snapshots.ts';
 import { clientEvents } from '../db/events.ts';
 import { withRetry } from '../db/retry.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
@@ -16,6 +25,21 @@ import { ClientProfileSchema } from '../../schema/profile.ts';
 import { classifiedPortfolio } from '../segmentation.ts';
 import { sleepRuleFor } from '../value.ts';
 import { json, route } from '../route.ts';
+
+/** The page's clients with their stage now. */
+async function withStages(db: D1Database, workspaceId: string, rows: ClientRow[], now: string) {
+  const stages = await stagesAt(
+    db,
+    workspaceId,
+    rows.map((r) => r.id),
+    now,
+  );
+  return rows.map(({ version: _v, ...c }) => ({
+    ...c,
+    stage: stages.get(c.id)?.stage ?? null,
+    stageSince: stages.get(c.id)?.since ?? null,
+  }));
+}
 
 const notFound = (id: string) =>
   new ApiError(404, `No client ${JSON.stringify(id)} in this workspace`);
@@ -122,18 +146,47 @@ export const clientRoutes = [
     responses: { 200: ClientPageSchema },
     examples: { response: { data: [exampleClient], nextCursor: null } },
     async handle({ env, auth, now, query }) {
+      const ws = auth.workspace;
       const secret = env.ADMIN_TOKEN ?? 'clientfolio-dev';
-      const scope = `clients:${query.stage ?? ''}:${query.type ?? ''}`;
-      const afterId = query.cursor
-        ? await decodeCursor(secret, auth.workspace.id, scope, query.cursor)
-        : '';
-      if (query.type !== undefined) {
-        // Types are derived over the whole portfolio, so the filter classifies it and pages the result.
-        const { snapshots, types } = await classifiedPortfolio(env.DB, auth.workspace, now);
+      const byClass = query.abc !== undefined || query.xyz !== undefined || query.rfm !== undefined;
+      const filtered = byClass || query.type !== undefined || query.stage || query.manager;
+      if (query.sort !== 'id' && filtered)
+        throw new ApiError(400, 'A filtered list is in id order', {
+          errors: [{ path: 'sort', message: 'must be id (or left out) when the list is filtered' }],
+        });
+      const snap =
+        byClass || query.type !== undefined ? await currentSnapshot(env.DB, ws.id) : null;
+      if (byClass && !snap)
+        throw new ApiError(
+          409,
+          'No snapshot of the classes yet: start one with POST /v1/snapshots',
+        );
+      const filters = {
+        abc: query.abc,
+        xyz: query.xyz,
+        rfm: query.rfm,
+        type: query.type,
+        stage: query.stage,
+        manager: query.manager,
+      };
+      const scope = `clients:${snap?.id ?? ''}:${JSON.stringify(filters)}:${query.sort}`;
+      const position = query.cursor ? await decodeCursor(secret, ws.id, scope, query.cursor) : null;
+      const afterId = position ?? '';
+      if (query.sort !== 'id') {
+        const page = await listClientsSorted(env.DB, ws.id, query.sort, position, query.limit);
+        return {
+          data: await withStages(env.DB, ws.id, page.rows, now),
+          nextCursor: page.next ? await encodeCursor(secret, ws.id, scope, page.next) : null,
+        };
+      }
+      if (query.type !== undefined && !snap) {
+        // Before the first snapshot, the type filter classifies the whole portfolio on the spot.
+        const { snapshots, types } = await classifiedPortfolio(env.DB, ws, now);
         const matching = snapshots.filter(
           (s) =>
             s.id > afterId &&
             (!query.stage || s.stage === query.stage) &&
+            (query.manager === undefined || s.attributes.manager === query.manager) &&
             types.get(s.id)?.some((t) => t.type === query.type),
         );
         const data = matching
@@ -144,34 +197,27 @@ export const clientRoutes = [
           data,
           nextCursor:
             matching.length > query.limit && last
-              ? await encodeCursor(secret, auth.workspace.id, scope, last.id)
+              ? await encodeCursor(secret, ws.id, scope, last.id)
               : null,
         };
       }
-      const page = await listClients(env.DB, auth.workspace.id, {
-        afterId,
-        limit: query.limit,
-        stage: query.stage,
-        asOf: now,
-      });
-      const stages = await stagesAt(
-        env.DB,
-        auth.workspace.id,
-        page.rows.map((r) => r.id),
-        now,
-      );
-      const data = page.rows.map(({ version: _v, ...c }) => ({
-        ...c,
-        stage: stages.get(c.id)?.stage ?? null,
-        stageSince: stages.get(c.id)?.since ?? null,
-      }));
+      const page = snap
+        ? await listClassifiedClients(env.DB, ws.id, snap.id, filters, {
+            afterId,
+            limit: query.limit,
+            asOf: now,
+          })
+        : await listClients(env.DB, ws.id, {
+            afterId,
+            limit: query.limit,
+            stage: query.stage,
+            manager: query.manager,
+            asOf: now,
+          });
       const last = page.rows.at(-1);
       return {
-        data,
-        nextCursor:
-          page.hasMore && last
-            ? await encodeCursor(secret, auth.workspace.id, scope, last.id)
-            : null,
+        data: await withStages(env.DB, ws.id, page.rows, now),
+        nextCursor: page.hasMore && last ? await encodeCursor(secret, ws.id, scope, last.id) : null,
       };
     },
   }),
