@@ -263,7 +263,7 @@ async function expectSegmentsMatchRecount(ws: string) {
         .map(([k, v]) =>
           typeof v === 'object'
             ? `${k}|json|${JSON.stringify(v)}`
-            : `${k}|${typeof v}|${String(v)}`,
+            : `${k}|${typeof v}|${String(v as string | number | boolean)}`,
         ),
     );
     for (const key of keys) {
