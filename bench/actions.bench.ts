@@ -10,7 +10,7 @@ import { generateDemo } from '../scripts/demo-data.ts';
 import { EventSchema } from '../schema/events.ts';
 import { defaultSettings } from '../schema/settings.ts';
 import { ingestEvents } from '../worker/ingest.ts';
-import { loadAllSnapshots, upsertClientStatement } from '../worker/db/clients.ts';
+import { loadAllSnapshots, upsertClientStatements } from '../worker/db/clients.ts';
 import { loadReviewDates } from '../worker/db/dossier.ts';
 import { fmt, http, startLocalApi, timeIt } from './harness.ts';
 import { sqliteD1 } from './sqlite-d1.ts';
@@ -24,20 +24,22 @@ const settings = defaultSettings();
 async function seed(db: D1Database, ws: string, clients: number) {
   const demo = generateDemo({ clients, end });
   for (const c of demo.clients)
-    await upsertClientStatement(
-      db,
-      ws,
-      {
-        id: c.id,
-        name: c.name,
-        attributes: c.attributes,
-        tags: c.tags,
-        manualTypes: c.manualTypes,
-        acquisitionCost: c.acquisitionCost,
-        updatedAt: end,
-      },
-      end,
-    ).run();
+    await db.batch(
+      upsertClientStatements(
+        db,
+        ws,
+        {
+          id: c.id,
+          name: c.name,
+          attributes: c.attributes,
+          tags: c.tags,
+          manualTypes: c.manualTypes,
+          acquisitionCost: c.acquisitionCost,
+          updatedAt: end,
+        },
+        end,
+      ),
+    );
   const events = demo.events.map((e) => parse(EventSchema, e));
   for (let i = 0; i < events.length; i += 1000)
     await ingestEvents(db, ws, settings, events.slice(i, i + 1000), { now: end });

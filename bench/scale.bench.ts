@@ -1,27 +1,70 @@
-// The funnel and the cohort triangle at 10,000 and 100,000 clients (BENCH_SIZES to change), through
-// wrangler dev (HTTP + workerd + local D1 on disk), beside an endpoint that still reads every client. The workspace is
+// Widget reads at 10,000, 100,000 and (with BENCH_SIZES) 1,000,000 clients. The workspace is
 // created over HTTP; its clients are seeded straight into wrangler's local D1 file with the
-// Worker's own write SQL (client rows, then writeDerivedStatements: spells, marks, aggregates,
-// periods and every rollup) through better-sqlite3, then swept as the scheduled handler does.
-// The heap a request needs is measured by running the same read code in Node on the same file.
+// Worker's own write SQL (client rows with their attributes and segment rollups, then
+// writeDerivedStatements: spells, marks, aggregates, periods and every rollup) through
+// better-sqlite3 while the server is down, then swept as the scheduled handler does. Then, per
+// endpoint:
+// - rows read: the Worker's own fetch handler run in Node against the same file through wrangler's
+//   platform proxy (the local D1 that `wrangler dev` uses), summing `meta.rows_read`;
+// - heap: the same request through the same handler in Node, heap used after the request minus
+//   heap used after a forced GC before it (nothing collected in between is counted: a lower bound
+//   on the peak, an upper bound on what the answer keeps);
+// - median latency and answer bytes: over HTTP through `wrangler dev` on the same file.
+// The snapshot job runs (over HTTP) before the reads. Endpoints that still read every client are
+// timed once, and are skipped above BENCH_FULL_MAX clients (default 100,000).
+import { timingSafeEqual as nodeTimingSafeEqual } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
+// The Workers types as module imports: the benchmarks run in Node, without the Workers globals.
+import type { D1Database, D1PreparedStatement } from '@cloudflare/workers-types';
+import { getPlatformProxy } from 'wrangler';
 import { deriveClient, type DerivedClient, foldKey } from '../core/lifecycle/derive.ts';
-import { stageModel } from '../core/lifecycle/models.ts';
 import { defaultSettings } from '../schema/settings.ts';
 import { writeDerivedStatements } from '../worker/db/derived.ts';
-import { cohortCells } from '../worker/db/cohorts.ts';
-import { funnelCounts } from '../worker/db/funnel.ts';
 import { planInsert } from '../worker/db/plan.ts';
 import { sweepStatements } from '../worker/db/rollups.ts';
-import { syntheticEvents } from '../test/fixtures/portfolio.ts';
+import { segmentDeltaStatements } from '../worker/db/segment-rollups.ts';
+import worker from '../worker/index.ts';
+import { syntheticAttributes, syntheticEvents } from '../test/fixtures/portfolio.ts';
 import { fmt, http, startLocalApi, timeIt } from './harness.ts';
 import { sqliteD1 } from './sqlite-d1.ts';
 
+// The one Workers extension the handler uses that Node lacks: the same comparison, Node's.
+type Bytes = ArrayBufferView | ArrayBuffer;
+const subtle = crypto.subtle as typeof crypto.subtle & {
+  timingSafeEqual?: (a: Bytes, b: Bytes) => boolean;
+};
+const bytes = (x: Bytes) =>
+  ArrayBuffer.isView(x) ? new Uint8Array(x.buffer, x.byteOffset, x.byteLength) : new Uint8Array(x);
+subtle.timingSafeEqual ??= (a: Bytes, b: Bytes) => nodeTimingSafeEqual(bytes(a), bytes(b));
+
 const sizes = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
+const fullMax = Number(process.env.BENCH_FULL_MAX ?? 100_000);
 const now = new Date().toISOString();
 const settings = defaultSettings();
+
+/**
+ * Every widget endpoint there is: add a line when one lands. `full`: still reads every client
+ * (timed once, skipped on the largest workspaces).
+ */
+const endpoints: { name: string; url: string; full?: boolean }[] = [
+  { name: 'funnel (now)', url: '/v1/lifecycle/funnel' },
+  { name: 'funnel (asOf today, after the sweep)', url: `/v1/lifecycle/funnel?asOf=${now}` },
+  {
+    name: 'funnel (asOf 2024-06-15, before the sweep)',
+    url: '/v1/lifecycle/funnel?asOf=2024-06-15T12:00:00Z&from=2024-01-01&to=2024-06-01',
+  },
+  { name: 'segment conversion by channel', url: '/v1/segments/conversion?by=channel' },
+  { name: 'segment conversion by manager', url: '/v1/segments/conversion?by=manager' },
+  { name: 'clients (one page of 50)', url: '/v1/clients?limit=50' },
+  { name: 'managers', url: '/v1/managers', full: true },
+  { name: 'portfolio', url: '/v1/portfolio', full: true },
+  { name: 'ABC-XYZ (snapshot)', url: '/v1/segments/abc-xyz' },
+  { name: 'RFM (snapshot)', url: '/v1/segments/rfm' },
+  { name: 'types (snapshot)', url: '/v1/segments/types' },
+  { name: 'cohorts (24 monthly cohorts, 2023–2024)', url: '/v1/cohorts?from=2023-01&to=2024-12' },
+];
 
 const findSqlite = (dir: string): string => {
   for (const name of readdirSync(dir)) {
@@ -34,24 +77,6 @@ const findSqlite = (dir: string): string => {
   return '';
 };
 
-const endpoints = [
-  ['funnel (now)', '/v1/lifecycle/funnel'],
-  ['funnel (asOf after the sweep)', `/v1/lifecycle/funnel?asOf=${now.slice(0, 10)}T23:59:59Z`],
-  ['funnel (asOf 2024-06-15, before the sweep)', '/v1/lifecycle/funnel?asOf=2024-06-15'],
-  ['cohorts (24 monthly cohorts, 2023–2024)', '/v1/cohorts?from=2023-01&to=2024-12'],
-  ['portfolio (still reads every client)', '/v1/portfolio'],
-] as const;
-
-interface Row {
-  clients: number;
-  name: string;
-  ms: number;
-  bytes: number;
-}
-const results: Row[] = [];
-const heaps: { clients: number; mb: number }[] = [];
-const cohortRows: { clients: number; rows: number; buyers: number }[] = [];
-const seeding: { clients: number; s: number }[] = [];
 /** A port nobody listens on now (other engineers' servers share this machine). */
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -60,100 +85,206 @@ const freePort = () =>
       server.close(() => resolve(port));
     });
   });
+
+/** A D1 binding that adds up `meta.rows_read` of every statement run through it. */
+function metered(db: D1Database) {
+  const counter = { rows: 0 };
+  const real = new WeakMap<object, D1PreparedStatement>();
+  const wrap = (stmt: D1PreparedStatement): D1PreparedStatement => {
+    const w = {
+      bind: (...values: unknown[]) => wrap(stmt.bind(...values)),
+      all: async () => {
+        const r = await stmt.all();
+        counter.rows += r.meta.rows_read ?? 0;
+        return r;
+      },
+      run: async () => {
+        const r = await stmt.run();
+        counter.rows += r.meta.rows_read ?? 0;
+        return r;
+      },
+      first: async (column?: string) => {
+        const r = await stmt.all<Record<string, unknown>>();
+        counter.rows += r.meta.rows_read ?? 0;
+        const row = r.results[0] ?? null;
+        return column === undefined ? row : (row?.[column] ?? null);
+      },
+    } as unknown as D1PreparedStatement;
+    real.set(w, stmt);
+    return w;
+  };
+  const binding = {
+    prepare: (sql: string) => wrap(db.prepare(sql)),
+    batch: async (statements: D1PreparedStatement[]) => {
+      const results = await db.batch(statements.map((s) => real.get(s) ?? s));
+      for (const r of results) counter.rows += r.meta.rows_read ?? 0;
+      return results;
+    },
+  } as unknown as D1Database;
+  return { binding, counter };
+}
+
+interface Row {
+  clients: number;
+  name: string;
+  ms: number | null;
+  bytes: number | null;
+  rows: number | null;
+  heapMb: number | null;
+}
+const results: Row[] = [];
+const seeding: { clients: number; s: number }[] = [];
+const snapshots: { clients: number; s: number }[] = [];
+
+async function seed(file: string, workspaceId: string, n: number) {
+  const db = sqliteD1(file, { migrate: false });
+  const t0 = performance.now();
+  for (let first = 0; first < n; first += 1000) {
+    const derived = new Map<string, DerivedClient>();
+    for (let k = first; k < Math.min(first + 1000, n); k++) {
+      const events = syntheticEvents(k);
+      derived.set(events[0]!.clientId, deriveClient(events, settings.lifecycle));
+    }
+    const ids = [...derived.keys()];
+    await db.batch([
+      ...planInsert(
+        db,
+        'INSERT INTO clients (workspace_id, id, name, attributes, created_at, updated_at)',
+        6,
+        ids.map((id) => [
+          workspaceId,
+          id,
+          `Client ${id}`,
+          JSON.stringify(syntheticAttributes(Number(id.slice(1)))),
+          now,
+          now,
+        ]),
+      ),
+      ...segmentDeltaStatements(db, workspaceId, ids, 1),
+      ...writeDerivedStatements(db, workspaceId, derived, foldKey(settings.lifecycle)),
+    ]);
+    if (first % 50_000 === 0 && first > 0)
+      console.error(`seeded ${first} of ${n} in ${fmt((performance.now() - t0) / 1000)} s`);
+  }
+  await db.batch(sweepStatements(db, workspaceId, Date.parse(now)));
+  seeding.push({ clients: n, s: (performance.now() - t0) / 1000 });
+  db.raw.close();
+}
+
+/**
+ * Rows read and heap of each request through the Worker's handler in Node, on the same file (one
+ * platform proxy per workspace size).
+ */
+async function inNode(state: string, key: string, urls: readonly string[]) {
+  const proxy = await getPlatformProxy<{ DB: D1Database }>({
+    persist: { path: path.join(state, 'v3') },
+  });
+  try {
+    const call = async (db: D1Database, url: string) => {
+      const res = await worker.fetch(
+        new Request(`https://bench.test${url}`, { headers: { authorization: `Bearer ${key}` } }),
+        { ...proxy.env, DB: db, ADMIN_TOKEN: 'bench-admin-token' },
+        proxy.ctx,
+      );
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`${url}: ${res.status}`);
+    };
+    const out = new Map<string, { rows: number; heapMb: number }>();
+    for (const url of urls) {
+      const m = metered(proxy.env.DB);
+      await call(m.binding, url);
+      globalThis.gc?.();
+      const before = process.memoryUsage().heapUsed;
+      await call(proxy.env.DB, url);
+      out.set(url, {
+        rows: m.counter.rows,
+        heapMb: (process.memoryUsage().heapUsed - before) / 2 ** 20,
+      });
+    }
+    return out;
+  } finally {
+    await proxy.dispose();
+  }
+}
+
 for (const n of sizes) {
-  // Seeded with the server down (workerd holds the file open), then served from the same file.
-  const setup = await startLocalApi(`scale-${n}`, await freePort());
+  const name = `scale-${n}`;
+  const state = path.join(import.meta.dirname, '.tmp', name);
+  const setup = await startLocalApi(name, await freePort());
   let ws: { id: string; secretKey: string };
   try {
-    ws = (await http(setup.base, '/v1/workspaces', setup.admin, { name: `scale ${n}` })) as {
-      id: string;
-      secretKey: string;
-    };
+    ws = (await http(setup.base, '/v1/workspaces', setup.admin, { name })) as typeof ws;
   } finally {
     setup.stop();
   }
   await new Promise((r) => setTimeout(r, 2000));
-  {
-    const db = sqliteD1(findSqlite(path.join(import.meta.dirname, '.tmp', `scale-${n}`)), {
-      migrate: false,
-    });
-    const t0 = performance.now();
-    for (let first = 0; first < n; first += 1000) {
-      const derived = new Map<string, DerivedClient>();
-      for (let k = first; k < Math.min(first + 1000, n); k++) {
-        const events = syntheticEvents(k);
-        derived.set(events[0]!.clientId, deriveClient(events, settings.lifecycle));
-      }
-      await db.batch([
-        ...planInsert(
-          db,
-          'INSERT INTO clients (workspace_id, id, name, created_at, updated_at)',
-          5,
-          [...derived.keys()].map((id) => [ws.id, id, `Client ${id}`, now, now]),
-        ),
-        ...writeDerivedStatements(db, ws.id, derived, foldKey(settings.lifecycle)),
-      ]);
-    }
-    await db.batch(sweepStatements(db, ws.id, Date.parse(now)));
-    seeding.push({ clients: n, s: (performance.now() - t0) / 1000 });
-
-    // The heap the funnel's read code allocates in one request, on the same data.
-    const model = stageModel(settings.lifecycle.model);
-    const pathStages = model.stages.filter((s) => !model.dormantStages.includes(s));
-    const window = {
-      asOf: now,
-      from: new Date(Date.parse(now) - 365 * 86_400_000).toISOString(),
-      to: now,
-    };
-    await funnelCounts(db, ws.id, pathStages, window);
-    globalThis.gc?.();
-    const before = process.memoryUsage().heapUsed;
-    await funnelCounts(db, ws.id, pathStages, window);
-    heaps.push({ clients: n, mb: (process.memoryUsage().heapUsed - before) / 2 ** 20 });
-    // What the cohort read touches: the triangle's cells, whatever the number of buyers in it.
-    const cells = await cohortCells(db, ws.id, 'month', '2023-01', '2024-12');
-    cohortRows.push({
-      clients: n,
-      rows: cells.length,
-      buyers: cells.filter((c) => c.cohort === c.period).reduce((sum, c) => sum + c.clients, 0),
-    });
-    db.raw.close();
-  }
-  const api = await startLocalApi(`scale-${n}`, await freePort(), { keepState: true });
+  await seed(findSqlite(state), ws.id, n);
+  const run = endpoints.filter((e) => !e.full || n <= fullMax);
+  const api = await startLocalApi(name, await freePort(), { keepState: true });
+  const timed = new Map<string, { ms: number; bytes: number }>();
   try {
-    for (const [name, url] of endpoints) {
+    // The snapshot job (queued steps of at most 10,000 clients) first: ABC-XYZ, RFM and types read it.
+    const t0 = performance.now();
+    const started = (await http(api.base, '/v1/snapshots', ws.secretKey, {})) as { id: string };
+    for (;;) {
+      const s = (await http(api.base, `/v1/snapshots/${started.id}`, ws.secretKey)) as {
+        status: string;
+      };
+      if (s.status === 'failed') throw new Error(`snapshot ${started.id} failed`);
+      if (s.status === 'done') break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    snapshots.push({ clients: n, s: (performance.now() - t0) / 1000 });
+    for (const e of run) {
       let bytes = 0;
       const t = await timeIt(
         async () => {
-          const res = await fetch(`${api.base}${url}`, {
+          const res = await fetch(`${api.base}${e.url}`, {
             headers: { authorization: `Bearer ${ws.secretKey}` },
           });
           bytes = (await res.arrayBuffer()).byteLength;
-          if (!res.ok) throw new Error(`${url}: ${res.status}`);
+          if (!res.ok) throw new Error(`${e.url}: ${res.status}`);
         },
-        name.startsWith('portfolio') || name.includes('before') ? 3 : 15,
+        e.full ? 1 : 15,
       );
-      results.push({ clients: n, name, ms: t.median, bytes });
+      timed.set(e.url, { ms: t.median, bytes });
     }
   } finally {
     api.stop();
   }
+  await new Promise((r) => setTimeout(r, 2000));
+  const measured = await inNode(
+    state,
+    ws.secretKey,
+    run.map((e) => e.url),
+  );
+  for (const e of endpoints) {
+    const t = timed.get(e.url);
+    const m = measured.get(e.url);
+    results.push({
+      clients: n,
+      name: e.name,
+      ms: t?.ms ?? null,
+      bytes: t?.bytes ?? null,
+      rows: m?.rows ?? null,
+      heapMb: m?.heapMb ?? null,
+    });
+  }
 }
 
-const cols = sizes.map((n) => n.toLocaleString('en-US'));
+const cell = (x: number | null, digits = 1) => (x === null ? 'not run' : fmt(x, digits));
+const int = (x: number | null) => (x === null ? 'not run' : x.toLocaleString('en-US'));
+console.log('| endpoint | clients | median ms | rows read | answer bytes | heap MB |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const e of endpoints)
+  for (const n of sizes) {
+    const r = results.find((x) => x.clients === n && x.name === e.name)!;
+    console.log(
+      `| GET ${e.name}${e.full ? ' (reads every client)' : ''} | ${n.toLocaleString('en-US')} | ${cell(r.ms)} | ${int(r.rows)} | ${int(r.bytes)} | ${cell(r.heapMb, 2)} |`,
+    );
+  }
 console.log(
-  `| endpoint | ${cols.map((c) => `${c} clients: median ms`).join(' | ')} | answer bytes |`,
-);
-console.log(`|---|${sizes.map(() => '---:').join('|')}|---:|`);
-for (const [name] of endpoints) {
-  const row = sizes.map((n) => results.find((r) => r.clients === n && r.name === name)!);
-  console.log(`| GET ${name} | ${row.map((r) => fmt(r.ms)).join(' | ')} | ${row.at(-1)!.bytes} |`);
-}
-console.log(
-  `\nHeap allocated by one funnel read in Node (same code, same file): ${heaps.map((h) => `${h.clients.toLocaleString('en-US')}: ${fmt(h.mb, 2)} MB`).join(', ')}`,
-);
-console.log(
-  `Cohort triangle, 24 monthly cohorts: ${cohortRows.map((c) => `${c.clients.toLocaleString('en-US')} clients (${c.buyers.toLocaleString('en-US')} buyers in those cohorts): ${c.rows} cohort cells read`).join(', ')}`,
+  `\nSnapshot job (POST /v1/snapshots until done, through wrangler dev's local queue): ${snapshots.map((s) => `${s.clients.toLocaleString('en-US')}: ${fmt(s.s)} s`).join(', ')}`,
 );
 console.log(
   `Seeding (Worker write SQL into the local D1 file, incl. rollups, then one sweep): ${seeding.map((s) => `${s.clients.toLocaleString('en-US')}: ${fmt(s.s)} s`).join(', ')}`,

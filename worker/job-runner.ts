@@ -67,9 +67,12 @@ export interface RunSummary {
 /** Five minutes a workspace: a cron invocation has 15 minutes of wall time in all. */
 export const WORKSPACE_TIMEOUT_MS = 5 * 60_000;
 
+// A plain field, not a parameter property: Node runs this module by stripping types (bench/).
 export class StepTimeoutError extends Error {
-  constructor(readonly ms: number) {
+  readonly ms: number;
+  constructor(ms: number) {
     super(`took longer than ${ms / 1000} s`);
+    this.ms = ms;
     this.name = 'StepTimeoutError';
   }
 }

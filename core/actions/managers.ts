@@ -36,8 +36,27 @@ export function managerOverview(
   settings: ActionSettings,
   asOf: string,
 ): ManagersResult {
+  return managerOverviewOf(keyClientsByManager(facts), settings, asOf);
+}
+
+/**
+ * The same overview from its parts: clients per manager and the key clients per manager (read
+ * from rollups and the latest snapshot, or counted from every client's facts).
+ */
+export function managerOverviewOf(
+  {
+    byManager,
+    clients,
+    unassigned,
+  }: {
+    byManager: ReadonlyMap<string, ClientRef[]>;
+    clients: ReadonlyMap<string, number>;
+    unassigned: ClientRef[];
+  },
+  settings: ActionSettings,
+  asOf: string,
+): ManagersResult {
   const max = settings.rules.rebalance_manager.maxKeyClients;
-  const { byManager, clients, unassigned } = keyClientsByManager(facts);
   const supervisor = supervisorOf(settings.supervisors);
   const names = [...new Set([...byManager.keys(), ...supervisor.keys()])].sort();
   const managers = names.map((manager) => {

@@ -6,7 +6,8 @@ import type {
   ConversionResult,
   ConversionSegment,
 } from '../../schema/segments.ts';
-import { median, round } from '../stats.ts';
+import { histogramMedian } from '../lifecycle/funnel.ts';
+import { round } from '../stats.ts';
 import { cents } from './window.ts';
 
 type Snapshot = Pick<ClientSnapshot, 'id' | 'attributes' | 'stage'> & {
@@ -31,29 +32,38 @@ const attributeValue = (raw: unknown): AttributeValue =>
       ? raw
       : JSON.stringify(raw);
 
-interface Group {
+/** One segment's figures: what the answer is made of, from the clients or from the rollups. */
+export interface ConversionGroup {
+  /** null: the clients without a value of the attribute. */
   value: AttributeValue;
   clients: number;
   acquired: number;
   developed: number;
   vanished: number;
-  revenue: number;
-  daysToDeveloped: number[];
+  /** Lifetime revenue of the acquired clients, in cents (exact sums). */
+  revenueCents: number;
+  /** Whole UTC days from the first purchase to developed → clients (exact medians). */
+  daysToDeveloped: Map<number, number>;
 }
 
 const ratio = (n: number, d: number) => (d > 0 ? round(n / d, 6) : null);
+
+/** Whole UTC days between the dates of two instants. */
+const wholeDays = (from: string, to: string) =>
+  (Date.parse(to.slice(0, 10)) - Date.parse(from.slice(0, 10))) / DAY_MS;
 
 /**
  * Which segments (values of one client attribute) become developed and which buy once and vanish
  * (docs/domain.md 1.4). Acquired = made a first purchase; developed = ever reached the developed stage
  * (`firstDevelopedAt`), whatever the stage now; vanished = exactly one order and now sleeping, lost
- * or being re-engaged. Missing values form their own segment, `null` / "(none)".
+ * or being re-engaged. Missing values form their own segment, `null` / "(none)". Days to developed
+ * are whole UTC days (the date of developed minus the date of the first purchase), like the funnel's.
  */
 export function segmentConversion(
   snapshots: readonly Snapshot[],
   query: ConversionQuery,
 ): ConversionResult {
-  const groups = new Map<string, Group>();
+  const groups = new Map<string, ConversionGroup>();
   for (const s of snapshots) {
     const value = attributeValue(s.attributes[query.by]);
     // Typed keys: the string "1" and the number 1 are different values.
@@ -66,8 +76,8 @@ export function segmentConversion(
         acquired: 0,
         developed: 0,
         vanished: 0,
-        revenue: 0,
-        daysToDeveloped: [],
+        revenueCents: 0,
+        daysToDeveloped: new Map(),
       };
       groups.set(key, g);
     }
@@ -75,18 +85,26 @@ export function segmentConversion(
     const a = s.aggregates;
     if (a.firstPurchaseAt === null) continue;
     g.acquired += 1;
-    g.revenue += a.revenue;
+    g.revenueCents += Math.round(a.revenue * 100);
     if (a.firstDevelopedAt !== null) {
       g.developed += 1;
-      g.daysToDeveloped.push(
-        (Date.parse(a.firstDevelopedAt) - Date.parse(a.firstPurchaseAt)) / DAY_MS,
-      );
+      const days = wholeDays(a.firstPurchaseAt, a.firstDevelopedAt);
+      g.daysToDeveloped.set(days, (g.daysToDeveloped.get(days) ?? 0) + 1);
     }
     if (a.orders === 1 && s.stage !== null && GONE.has(s.stage)) g.vanished += 1;
   }
+  return conversionAnswer([...groups.values()], snapshots.length, query);
+}
 
-  const segments: ConversionSegment[] = [...groups.values()].map((g) => {
-    const days = median(g.daysToDeveloped);
+/** The answer from the segments' figures, sorted as asked. */
+export function conversionAnswer(
+  groups: readonly ConversionGroup[],
+  clients: number,
+  query: ConversionQuery,
+): ConversionResult {
+  const segments: ConversionSegment[] = groups.map((g) => {
+    const days = histogramMedian(g.daysToDeveloped);
+    const revenue = g.revenueCents / 100;
     return {
       value: g.value,
       label: g.value === null ? NONE_LABEL : String(g.value),
@@ -97,12 +115,12 @@ export function segmentConversion(
       vanished: g.vanished,
       vanishedShare: ratio(g.vanished, g.acquired),
       medianDaysToDeveloped: days === null ? null : round(days, 1),
-      revenue: cents(g.revenue),
-      averageRevenue: g.acquired > 0 ? cents(g.revenue / g.acquired) : null,
+      revenue: cents(revenue),
+      averageRevenue: g.acquired > 0 ? cents(revenue / g.acquired) : null,
     };
   });
   segments.sort(compareBy(query.sort));
-  return { by: query.by, sort: query.sort, clients: snapshots.length, segments };
+  return { by: query.by, sort: query.sort, clients, segments };
 }
 
 /**

@@ -6,7 +6,12 @@ import { stageModel } from '../../core/lifecycle/models.ts';
 import type { ClientEvent } from '../../schema/events.ts';
 import type { Stage, StageModelName } from '../../schema/lifecycle.ts';
 import { defaultSettings, type Settings } from '../../schema/settings.ts';
+import { histogramMedian } from '../../core/lifecycle/funnel.ts';
 import { funnelCounts } from '../../worker/db/funnel.ts';
+import { pastDayCounts } from '../../worker/db/rollups.ts';
+import { conversionAnswer, segmentConversion } from '../../core/segments/conversion.ts';
+import { getClient, loadAllSnapshots, upsertClientStatements } from '../../worker/db/clients.ts';
+import { segmentFigures } from '../../worker/db/segment-rollups.ts';
 import { eraseClientStatements } from '../../worker/erasure.ts';
 import { ingestEvents } from '../../worker/ingest.ts';
 import { restageWorkspace } from '../../worker/restage.ts';
@@ -160,6 +165,38 @@ async function expectRollupsMatchRecount(ws: string, model: StageModelName) {
   );
   expect(new Map(storedDays.map((r) => [`${r.kind}|${r.stage}|${r.days}`, r.n]))).toEqual(days);
 
+  // Dyadic blocks: every closed spell and first entry once per level where the block of its day is even.
+  const shift = (ms: number) => Math.trunc(ms / DAY) + 719_528;
+  const blocks = new Map<string, number>();
+  const put = (day: number, kind: string, stage: string, key: number) => {
+    for (let k = 0; k < 22; k++) {
+      if (Math.floor(day / 2 ** k) % 2 === 1) continue;
+      const id = `${k}|${Math.floor(day / 2 ** k)}|${kind}|${stage}|${key}`;
+      blocks.set(id, (blocks.get(id) ?? 0) + 1);
+    }
+  };
+  for (const s of spells)
+    if (s.x !== null) {
+      put(shift(s.x), 'stay', s.stage, dn(s.x) - dn(s.e));
+      put(shift(s.x), 'gone', s.stage, shift(s.e));
+    }
+  for (const m of marks)
+    if (m.kind === 'first' && m.stage !== '*') put(shift(m.at_ms), 'reach', m.stage, m.days);
+  const storedBlocks = await rows<{
+    level: number;
+    block: number;
+    kind: string;
+    stage: string;
+    key: number;
+    n: number;
+  }>(
+    'SELECT level, block, kind, stage, key, n FROM stage_day_blocks WHERE workspace_id = ?1 AND n <> 0',
+    ws,
+  );
+  expect(
+    new Map(storedBlocks.map((r) => [`${r.level}|${r.block}|${r.kind}|${r.stage}|${r.key}`, r.n])),
+  ).toEqual(blocks);
+
   // Workspace totals.
   const aggregates = await rows<{ orders: number; revenue: number }>(
     'SELECT orders, revenue FROM client_aggregates WHERE workspace_id = ?1',
@@ -189,6 +226,90 @@ async function expectRollupsMatchRecount(ws: string, model: StageModelName) {
     6,
   );
   return spells;
+}
+
+/** The segment rollups against a recount from every client's snapshot at the sweep instant. */
+async function expectSegmentsMatchRecount(ws: string) {
+  const clock =
+    (
+      await rows<{ swept_ms: number }>(
+        'SELECT swept_ms FROM rollup_clocks WHERE workspace_id = ?1',
+        ws,
+      )
+    )[0]?.swept_ms ?? -1;
+  const snapshots = await loadAllSnapshots(env.DB, ws, iso(clock));
+  const expected = new Map<string, number[]>();
+  const expectedDays = new Map<string, number>();
+  for (const s of snapshots) {
+    const a = s.aggregates;
+    const acquired = a.firstPurchaseAt !== null;
+    const dev =
+      acquired && a.firstDevelopedAt !== null
+        ? (Date.parse(a.firstDevelopedAt.slice(0, 10)) -
+            Date.parse(a.firstPurchaseAt!.slice(0, 10))) /
+          DAY
+        : null;
+    const gone = s.stage === 'sleeping' || s.stage === 'lost' || s.stage === 're_engagement';
+    const figures = [
+      1,
+      acquired ? 1 : 0,
+      dev === null ? 0 : 1,
+      acquired && a.orders === 1 && gone ? 1 : 0,
+      acquired ? Math.round(a.revenue * 100) : 0,
+    ];
+    const keys = ['||'].concat(
+      Object.entries(s.attributes)
+        .filter(([, v]) => v !== null && v !== undefined)
+        .map(([k, v]) =>
+          typeof v === 'object'
+            ? `${k}|json|${JSON.stringify(v)}`
+            : `${k}|${typeof v}|${String(v as string | number | boolean)}`,
+        ),
+    );
+    for (const key of keys) {
+      const sum = expected.get(key) ?? [0, 0, 0, 0, 0];
+      expected.set(
+        key,
+        sum.map((x, i) => x + figures[i]!),
+      );
+      if (dev !== null)
+        expectedDays.set(`${key}|${dev}`, (expectedDays.get(`${key}|${dev}`) ?? 0) + 1);
+    }
+  }
+  const stored = await rows<{
+    attr: string;
+    kind: string;
+    value: string | number;
+    clients: number;
+    acquired: number;
+    developed: number;
+    vanished: number;
+    revenue_cents: number;
+  }>(
+    `SELECT attr, kind, value, clients, acquired, developed, vanished, revenue_cents FROM segment_rollups
+     WHERE workspace_id = ?1 AND (clients <> 0 OR acquired <> 0 OR developed <> 0 OR vanished <> 0 OR revenue_cents <> 0)`,
+    ws,
+  );
+  const text = (kind: string, value: string | number) =>
+    kind === 'boolean' ? String(value === 1) : String(value);
+  expect(
+    new Map(
+      stored.map((r) => [
+        `${r.attr}|${r.kind}|${text(r.kind, r.value)}`,
+        [r.clients, r.acquired, r.developed, r.vanished, r.revenue_cents],
+      ]),
+    ),
+  ).toEqual(expected);
+  const storedDays = await rows<{
+    attr: string;
+    kind: string;
+    value: string | number;
+    days: number;
+    n: number;
+  }>('SELECT attr, kind, value, days, n FROM segment_days WHERE workspace_id = ?1 AND n <> 0', ws);
+  expect(
+    new Map(storedDays.map((r) => [`${r.attr}|${r.kind}|${text(r.kind, r.value)}|${r.days}`, r.n])),
+  ).toEqual(expectedDays);
 }
 
 const median = (values: number[]) => {
@@ -265,13 +386,27 @@ const opArb = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
+      .record({
+        client: fc.constantFrom(...CLIENTS),
+        channel: fc.constantFrom<unknown>(undefined, null, 'web', 'ads', '1', 1, true, { a: 1 }),
+        manager: fc.constantFrom<unknown>(undefined, 'olga', ' ', 5, 'ivan'),
+      })
+      .map(({ client, ...values }) => ({
+        op: 'attributes' as const,
+        client,
+        attributes: Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)),
+      })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
       .integer({ min: 0, max: 700 })
       .map((day) => ({ op: 'sweep' as const, at: T0 + day * DAY + 3_600_000 })),
   },
 );
 
-describe('funnel rollups', () => {
-  it('equal a recount from the per-client rows after any ingests, erasures, settings changes and sweeps, and so do the funnel answers', async () => {
+describe('funnel and segment rollups', () => {
+  it('equal a recount from the per-client rows after any ingests, attribute changes, erasures, settings changes and sweeps, and so do the funnel and segment conversion answers', async () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 8 }), async (ops) => {
@@ -288,6 +423,24 @@ describe('funnel rollups', () => {
             await ingestEvents(env.DB, ws, settings, events, { now: iso(T0) });
           } else if (op.op === 'erase') {
             await env.DB.batch(eraseClientStatements(env.DB, ws, op.client));
+          } else if (op.op === 'attributes') {
+            const existing = await getClient(env.DB, ws, op.client);
+            await env.DB.batch(
+              upsertClientStatements(
+                env.DB,
+                ws,
+                {
+                  id: op.client,
+                  name: existing?.name ?? null,
+                  attributes: op.attributes,
+                  tags: [],
+                  manualTypes: [],
+                  acquisitionCost: null,
+                  updatedAt: iso(T0),
+                },
+                iso(T0),
+              ),
+            );
           } else if (op.op === 'settings') {
             settings = { ...settings, lifecycle: { ...settings.lifecycle, ...op.lifecycle } };
             await restageWorkspace(env.DB, ws, settings, iso(T0));
@@ -298,6 +451,18 @@ describe('funnel rollups', () => {
         const model = stageModel(settings.lifecycle.model);
         const path = model.stages.filter((s) => !model.dormantStages.includes(s));
         const spells = await expectRollupsMatchRecount(ws, settings.lifecycle.model);
+        await expectSegmentsMatchRecount(ws);
+        // Segment conversion from the rollups equals the per-client definition at any instant.
+        for (const day of [30, 300, 800]) {
+          const now = T0 + day * DAY + 5 * 3_600_000;
+          for (const by of ['channel', 'manager']) {
+            const query = { by, sort: 'value' as const };
+            const { clients, segments } = await segmentFigures(env.DB, ws, by, now);
+            expect(conversionAnswer(segments, clients, query), `${by} at day ${day}`).toEqual(
+              segmentConversion(await loadAllSnapshots(env.DB, ws, iso(now)), query),
+            );
+          }
+        }
         for (const day of [0, 45, 200, 450, 800]) {
           const asOf = T0 + day * DAY + 7 * 3_600_000;
           const from = asOf - 120 * DAY;
@@ -310,6 +475,24 @@ describe('funnel rollups', () => {
           expect(answer.total, `total at day ${day}`).toBe(expected.total);
           expect(answer.counts, `counts at day ${day}`).toEqual(expected.counts);
           expect(answer.furthest, `furthest at day ${day}`).toEqual(expected.furthest);
+          // The dyadic blocks answer every asOf, whether before or after the sweep instant.
+          const past = await pastDayCounts(env.DB, ws, asOf);
+          const medians = (h: Map<Stage, Map<number, number>>) =>
+            new Map(
+              [...h]
+                .map(([s, c]) => [s, histogramMedian(c)] as const)
+                .filter(([, m]) => m !== null),
+            );
+          const pick = (field: 'medianDays' | 'cumulativeMedianDays') =>
+            new Map(
+              [...expected.counts]
+                .map(([s, c]) => [s, c[field]] as const)
+                .filter(([, m]) => m !== null),
+            );
+          expect(medians(past.stay), `days in stage at day ${day}`).toEqual(pick('medianDays'));
+          expect(medians(past.reach), `days to reach at day ${day}`).toEqual(
+            pick('cumulativeMedianDays'),
+          );
         }
       }),
       { numRuns: 30 },

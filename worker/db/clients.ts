@@ -8,6 +8,7 @@ import type { Stage } from '../../schema/lifecycle.ts';
 import { emptyAggregates } from '../../core/lifecycle/aggregates.ts';
 import { packRows, selectIn } from './plan.ts';
 import { flowDeltaStatements } from './rollups.ts';
+import { forgetEmptySegmentStatements, segmentDeltaStatements } from './segment-rollups.ts';
 
 export interface ClientRow extends Omit<Client, 'stage' | 'stageSince'> {
   version: number;
@@ -71,13 +72,14 @@ export async function getClientVersions(
   return new Map(rows.map((r) => [r.id, r.version]));
 }
 
-export function upsertClientStatement(
+/** Creates or updates a client's row, moving the segment rollups by its attributes' change. */
+export function upsertClientStatements(
   db: D1Database,
   workspaceId: string,
   c: Omit<ClientRow, 'version' | 'createdAt'>,
   now: string,
-): D1PreparedStatement {
-  return db
+): D1PreparedStatement[] {
+  const upsert = db
     .prepare(
       `INSERT INTO clients (workspace_id, id, name, attributes, tags, manual_types, acquisition_cost, created_at, updated_at)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
@@ -93,6 +95,11 @@ export function upsertClientStatement(
       c.acquisitionCost,
       now,
     );
+  return [
+    ...segmentDeltaStatements(db, workspaceId, [c.id], -1),
+    upsert,
+    ...segmentDeltaStatements(db, workspaceId, [c.id], 1),
+  ];
 }
 
 /** Stage of each listed client at `asOf`, from the stored stage spells. */
@@ -231,6 +238,8 @@ export function deleteClientStatements(
     [{ clientId: id, fromSeq: 0, marksFrom: Number.MIN_SAFE_INTEGER }],
     -1,
   )
+    .concat(segmentDeltaStatements(db, workspaceId, [id], -1))
+    .concat(forgetEmptySegmentStatements(db, workspaceId, id))
     .concat(
       ['events', 'stage_spells', 'client_aggregates', 'client_periods', 'client_marks'].map(
         (table) =>

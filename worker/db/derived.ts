@@ -2,6 +2,7 @@ import type { ClientFold, DerivedClient } from '../../core/lifecycle/derive.ts';
 import { touchClientStatements } from './clients.ts';
 import { packedInsert, packRows, selectIn } from './plan.ts';
 import { type DeltaScope, flowDeltaStatements } from './rollups.ts';
+import { segmentDeltaStatements } from './segment-rollups.ts';
 import { stageChangeOutboxStatements, type StageNow } from './webhooks.ts';
 
 /** What continuing a client starts from: its version (what the guard expects) and stored fold. */
@@ -73,6 +74,13 @@ export function guardedDerivationStatements(
   return [
     ...versionGuardStatements(db, workspaceId, expected),
     ...touchClientStatements(db, workspaceId, [...expected.keys()], now),
+    // A new client joins the segment rollups bare; writeDerivedStatements then moves it by its state.
+    ...segmentDeltaStatements(
+      db,
+      workspaceId,
+      [...expected].filter(([, version]) => version === -1).map(([id]) => id),
+      1,
+    ),
     ...alongside,
     // Before the old spells go: the outbox compares the stage stored at `now` with the new one.
     ...stageChangeOutboxStatements(db, workspaceId, stagesAt(derived, now), now),
@@ -95,7 +103,7 @@ function stagesAt(derived: ReadonlyMap<string, DerivedClient>, now: string): Sta
  * `spellBase` on, the month buckets from its `periodsFrom` on and the marks from its `marksFrom`
  * on (everything, for a client derived from scratch), its aggregates with the fold that
  * continues it (without the running aggregates, which are the stored `data`); and moves the rollups
- * by the difference (flowDeltaStatements: minus the rows replaced, before; plus the new ones,
+ * by the difference (flowDeltaStatements and segmentDeltaStatements: minus the rows replaced, before; plus the new ones,
  * after). Rollups added later go in flowDeltaStatements, so every writer keeps them. Meant to run
  * inside the same `db.batch()` as the events it derives from.
  */
@@ -106,6 +114,7 @@ export function writeDerivedStatements(
   foldKey: string,
 ): D1PreparedStatement[] {
   const list = [...derived];
+  const ids = list.map(([id]) => id);
   const scope: DeltaScope[] = list.map(([clientId, d]) => ({
     clientId,
     fromSeq: d.spellBase,
@@ -114,6 +123,8 @@ export function writeDerivedStatements(
   const replaced = packRows(list.map(([id, d]) => [id, d.spellBase, d.periodsFrom, d.marksFrom]));
   const statements: D1PreparedStatement[] = [
     ...flowDeltaStatements(db, workspaceId, scope, -1),
+    // The segment rollups read a client's whole state: exact whatever the write rewrote.
+    ...segmentDeltaStatements(db, workspaceId, ids, -1),
     ...replaced.flatMap((json) => [
       db
         .prepare(
@@ -206,6 +217,7 @@ export function writeDerivedStatements(
     ),
     // Only now that every new row is in place: the rollups read them.
     ...flowDeltaStatements(db, workspaceId, scope, 1),
+    ...segmentDeltaStatements(db, workspaceId, ids, 1),
   );
   return statements;
 }

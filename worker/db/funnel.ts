@@ -1,47 +1,22 @@
 import type { StageCounts } from '../../core/lifecycle/funnel.ts';
 import type { Stage } from '../../schema/lifecycle.ts';
 import { histogramMedian } from '../../core/lifecycle/funnel.ts';
-import { type DayCounts, flowPrefixes, type FlowPrefix, stageDayCounts } from './rollups.ts';
-
-const median = (source: string) => `
-  ranked AS (SELECT stage, days, ROW_NUMBER() OVER (PARTITION BY stage ORDER BY days) AS rn, COUNT(*) OVER (PARTITION BY stage) AS n FROM ${source})
-  SELECT stage, AVG(days) AS days FROM ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY stage`;
+import {
+  type DayCounts,
+  flowPrefixes,
+  type FlowPrefix,
+  pastDayCounts,
+  stageDayCounts,
+} from './rollups.ts';
 
 /**
- * Whole-day medians (days in stage, days to reach) over the stage spells: the answer for an asOf
- * before the workspace's sweep instant, which the day histograms cannot rewind to. Reads every
- * spell begun by asOf.
+ * Medians from the day histograms kept as of the sweep when asOf is at or after it (the cheaper
+ * read), else from the dyadic blocks, which answer any past asOf.
  */
-async function scannedMedians(db: D1Database, workspaceId: string, asOfMs: number) {
-  const [inStage, toReach] = await db.batch<{ stage: Stage; days: number }>([
-    db
-      .prepare(
-        `WITH spells AS (
-           SELECT stage, MIN(COALESCE(left_ms, CAST(?2 AS INTEGER)), CAST(?2 AS INTEGER)) / 86400000 - entered_ms / 86400000 AS days
-           FROM stage_spells WHERE workspace_id = ?1 AND entered_ms <= ?2
-         ), ${median('spells')}`,
-      )
-      .bind(workspaceId, asOfMs),
-    db
-      .prepare(
-        `WITH s AS (
-           SELECT client_id, stage, entered_ms, MIN(entered_ms) OVER (PARTITION BY client_id) AS first_ms
-           FROM stage_spells WHERE workspace_id = ?1 AND entered_ms <= ?2
-         ),
-         reach AS (SELECT stage, MIN(entered_ms) / 86400000 - first_ms / 86400000 AS days FROM s GROUP BY client_id, stage),
-         ${median('reach')}`,
-      )
-      .bind(workspaceId, asOfMs),
-  ]);
-  const byStage = (r: D1Result<{ stage: Stage; days: number }> | undefined) =>
-    new Map((r?.results ?? []).map((row) => [row.stage, row.days]));
-  return { stay: byStage(inStage), reach: byStage(toReach) };
-}
-
-/** Medians from the day histograms when asOf allows, else from the spells. */
 async function stageMedians(db: D1Database, workspaceId: string, asOfMs: number) {
-  const counts = await stageDayCounts(db, workspaceId, asOfMs);
-  if (counts === null) return scannedMedians(db, workspaceId, asOfMs);
+  const counts =
+    (await stageDayCounts(db, workspaceId, asOfMs)) ??
+    (await pastDayCounts(db, workspaceId, asOfMs));
   const medians = (h: DayCounts) =>
     new Map(
       [...h].flatMap(([stage, c]) => {
@@ -55,7 +30,7 @@ async function stageMedians(db: D1Database, workspaceId: string, asOfMs: number)
 /**
  * The stage counts of a workspace at `asOf`: counts come from the flow rollups (prefix sums at
  * asOf, `from` and the window's end, see flowPrefixes), whole-day medians from the day histograms
- * (stageDayCounts).
+ * (stageDayCounts, or pastDayCounts before the sweep instant).
  */
 export async function funnelCounts(
   db: D1Database,

@@ -1,10 +1,17 @@
 import type { Stage } from '../../schema/lifecycle.ts';
 import { cohortDeltaSql } from './cohorts.ts';
 import { packRows } from './plan.ts';
+import { segmentSweepStatement } from './segment-rollups.ts';
 
 /** The workspace's sweep instant, -1 before its first sweep (nothing is older). */
 const CLOCK = `(SELECT COALESCE((SELECT swept_ms FROM rollup_clocks WHERE workspace_id = ?1), -1))`;
 const dn = (col: string) => `(${col} / 86400000)`;
+
+/** Day numbers of the dyadic blocks: shifted so that 0000-01-01 is day 0 (migration 0014). */
+const DAY_SHIFT = 719_528;
+const LEVEL_COUNT = 22;
+const sday = (col: string) => `(${col} / 86400000 + ${DAY_SHIFT})`;
+const LEVELS = `SELECT column1 AS k FROM (VALUES ${Array.from({ length: LEVEL_COUNT }, (_, k) => `(${k})`).join(', ')})`;
 
 const day = (col: string) => `strftime('%Y-%m-%d', ${col} / 1000.0, 'unixepoch')`;
 const month = (col: string) => `strftime('%Y-%m', ${col} / 1000.0, 'unixepoch')`;
@@ -80,6 +87,19 @@ export function flowDeltaStatements(
        ON CONFLICT (workspace_id) DO UPDATE SET clients = clients + excluded.clients, buyers = buyers + excluded.buyers,
          orders = orders + excluded.orders, revenue_cents = revenue_cents + excluded.revenue_cents,
          revenue_sq = revenue_sq + excluded.revenue_sq`,
+      // The same points into the dyadic levels (see migration 0014 and pastDayCounts); only even
+      // blocks are ever read, so a point goes only where its block is even (a Fenwick tree).
+      `${scoped},
+       p AS MATERIALIZED (
+         SELECT ${sday('left_ms')} AS day, 'stay' AS kind, stage, ${dn('left_ms')} - ${dn('entered_ms')} AS key FROM spells
+         WHERE left_ms IS NOT NULL
+         UNION ALL SELECT ${sday('left_ms')}, 'gone', stage, ${sday('entered_ms')} FROM spells WHERE left_ms IS NOT NULL
+         UNION ALL SELECT ${sday('at_ms')}, 'reach', stage, days FROM marks WHERE kind = 'first' AND stage <> '*'
+       )
+       INSERT INTO stage_day_blocks (workspace_id, level, block, kind, stage, key, n)
+       SELECT ?1, l.k, p.day >> l.k, p.kind, p.stage, p.key, ?2 * COUNT(*) FROM p CROSS JOIN (${LEVELS}) l
+       WHERE (p.day >> l.k) & 1 = 0 GROUP BY l.k, p.day >> l.k, p.kind, p.stage, p.key
+       ON CONFLICT (workspace_id, level, block, kind, stage, key) DO UPDATE SET n = n + excluded.n`,
       // Cohort cells read all of a scoped client's months: exact whatever the write rewrote.
       `${scoped}
        ${cohortDeltaSql('SELECT client_id FROM scope')}`,
@@ -115,6 +135,7 @@ export function sweepStatements(
          ) WHERE true GROUP BY kind, stage, days ${upsert}`,
       )
       .bind(workspaceId, toMs),
+    segmentSweepStatement(db, workspaceId, toMs),
     db
       .prepare(
         `INSERT INTO rollup_clocks (workspace_id, swept_ms) VALUES (?1, ?2)
@@ -141,7 +162,9 @@ export async function stageDayCounts(
     db.prepare(`SELECT ${CLOCK} AS ms`).bind(workspaceId),
     db
       .prepare(
-        `SELECT kind, stage, days, n FROM stage_days WHERE workspace_id = ?1 AND n <> 0 AND ?2 >= ${CLOCK}`,
+        // The clock as the outer loop: before the sweep instant the histogram is not even scanned.
+        `SELECT d.kind, d.stage, d.days, d.n FROM (SELECT ${CLOCK} AS ms) c
+         JOIN stage_days d ON d.workspace_id = ?1 AND ?2 >= c.ms WHERE d.n <> 0`,
       )
       .bind(workspaceId, asOfMs),
     db
@@ -188,6 +211,97 @@ export async function stageDayCounts(
   for (const r of opened!.results) add(stay, r.stage as Stage, today - Number(r.began), 1);
   for (const r of reached!.results) add(reach, r.stage as Stage, Number(r.days), 1);
   return { stay, reach };
+}
+
+/**
+ * The blocks whose union is the days before `day` (shifted): one per set bit k of `day`, at level k,
+ * the block just before `day >> k`.
+ */
+function blocksBefore(day: number): [level: number, block: number][] {
+  const blocks: [number, number][] = [];
+  for (let k = 0; k < LEVEL_COUNT; k++)
+    if (Math.floor(day / 2 ** k) % 2 === 1) blocks.push([k, Math.floor(day / 2 ** k) - 1]);
+  return blocks;
+}
+
+/**
+ * The day histograms of days in stage and days to reach each stage at any `asOfMs`, from the
+ * dyadic blocks (migration 0014): spells closed before asOf's day by their length; spells begun on
+ * each earlier day (daily stage_flows) minus those of them closed before asOf's day, which have
+ * lasted to asOf; and asOf's own day from the spell and mark indexes (a spell that closes on asOf's
+ * day, before or after asOf, has lasted the same whole days either way). Reads at most 22 block
+ * histograms and the daily flows: bounded by the calendar, whatever the number of clients.
+ */
+export async function pastDayCounts(
+  db: D1Database,
+  workspaceId: string,
+  asOfMs: number,
+): Promise<{ stay: DayCounts; reach: DayCounts }> {
+  // SQLite's integer division truncates; so does the day number here, to match the stored keys.
+  const today = Math.trunc(asOfMs / 86_400_000);
+  const dayStart = today * 86_400_000;
+  const blocks = blocksBefore(today + DAY_SHIFT);
+  const blockRows =
+    blocks.length === 0
+      ? null
+      : db
+          .prepare(
+            // A VALUES list drives one primary-key range read per block (a UNION of 22 SELECTs
+            // would pass D1's limit on compound SELECTs).
+            `SELECT s.kind, s.stage, s.key, SUM(s.n) AS n
+             FROM (VALUES ${blocks.map((_, i) => `(?${i * 2 + 2}, ?${i * 2 + 3})`).join(', ')}) b
+             JOIN stage_day_blocks s ON s.workspace_id = ?1 AND s.level = b.column1 AND s.block = b.column2
+             GROUP BY s.kind, s.stage, s.key HAVING SUM(s.n) <> 0`,
+          )
+          .bind(workspaceId, ...blocks.flat());
+  const [entries, entriesToday, reachedToday, stored] = await db.batch<
+    Record<string, number | string>
+  >([
+    db
+      .prepare(
+        `SELECT bucket, stage, entries FROM stage_flows
+         WHERE workspace_id = ?1 AND grain = 'd' AND bucket < ?2 AND entries <> 0`,
+      )
+      .bind(workspaceId, new Date(dayStart).toISOString().slice(0, 10)),
+    db
+      .prepare(
+        `SELECT stage, COUNT(*) AS n FROM stage_spells
+         WHERE workspace_id = ?1 AND entered_ms >= ?2 AND entered_ms <= ?3 GROUP BY stage`,
+      )
+      .bind(workspaceId, dayStart, asOfMs),
+    db
+      .prepare(
+        `SELECT stage, days, COUNT(*) AS n FROM client_marks
+         WHERE workspace_id = ?1 AND at_ms >= ?2 AND at_ms <= ?3 AND kind = 'first' AND stage <> '*'
+         GROUP BY stage, days`,
+      )
+      .bind(workspaceId, dayStart, asOfMs),
+    ...(blockRows ? [blockRows] : []),
+  ]);
+  const stay: DayCounts = new Map();
+  const reach: DayCounts = new Map();
+  for (const r of entries!.results)
+    add(
+      stay,
+      r.stage as Stage,
+      today - Date.parse(String(r.bucket)) / 86_400_000,
+      Number(r.entries),
+    );
+  for (const r of entriesToday!.results) add(stay, r.stage as Stage, 0, Number(r.n));
+  for (const r of reachedToday!.results) add(reach, r.stage as Stage, Number(r.days), Number(r.n));
+  for (const r of stored?.results ?? []) {
+    const [stage, key, n] = [r.stage as Stage, Number(r.key), Number(r.n)];
+    if (r.kind === 'stay') add(stay, stage, key, n);
+    else if (r.kind === 'gone') add(stay, stage, today + DAY_SHIFT - key, -n);
+    else add(reach, stage, key, n);
+  }
+  return { stay, reach };
+}
+
+function add(h: DayCounts, stage: Stage, days: number, n: number) {
+  const row = h.get(stage) ?? new Map<number, number>();
+  row.set(days, (row.get(days) ?? 0) + n);
+  h.set(stage, row);
 }
 
 /** Where an instant falls: the buckets before it and the start of its own day. */

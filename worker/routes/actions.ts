@@ -7,7 +7,7 @@ import {
   selectActions,
 } from '../../core/actions/engine.ts';
 import { type ClientFacts, gatherFacts } from '../../core/actions/facts.ts';
-import { managerOverview } from '../../core/actions/managers.ts';
+import { managerOverview, managerOverviewOf } from '../../core/actions/managers.ts';
 import {
   type ActionDoneBody,
   ActionDoneBodySchema,
@@ -25,6 +25,8 @@ import { sha256Hex } from '../crypto.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { getClient, loadAllSnapshots } from '../db/clients.ts';
 import { loadReviewDates } from '../db/dossier.ts';
+import { managerClientCounts, snapshotKeyClients } from '../db/managers.ts';
+import { currentSnapshot } from '../db/snapshots.ts';
 import { clientEvents } from '../db/events.ts';
 import type { WorkspaceRow } from '../db/workspaces.ts';
 import { ingestEvents } from '../ingest.ts';
@@ -63,6 +65,30 @@ async function workspaceFacts(
     reviews,
     asOf,
   );
+}
+
+/**
+ * The managers' overview now without reading every client: clients per manager from the segment
+ * rollups, key clients from the latest finished snapshot's types. Null before the first snapshot
+ * (the caller then classifies on the spot).
+ */
+async function overviewFromRollups(db: D1Database, workspace: WorkspaceRow, asOf: string) {
+  const snapshot = await currentSnapshot(db, workspace.id);
+  if (snapshot === null) return null;
+  const [clients, keys] = await Promise.all([
+    managerClientCounts(db, workspace.id),
+    snapshotKeyClients(db, workspace.id, snapshot.id),
+  ]);
+  const byManager = new Map<string, { id: string; name: string | null }[]>(
+    [...clients.keys()].map((m) => [m, []]),
+  );
+  const unassigned: { id: string; name: string | null }[] = [];
+  for (const k of keys) {
+    const ref = { id: k.id, name: k.name };
+    if (k.manager === null) unassigned.push(ref);
+    else byManager.set(k.manager, [...(byManager.get(k.manager) ?? []), ref]);
+  }
+  return managerOverviewOf({ byManager, clients, unassigned }, workspace.settings.actions, asOf);
 }
 
 const cursorSecret = (env: Env) => env.ADMIN_TOKEN ?? 'clientfolio-dev';
@@ -235,16 +261,18 @@ export const actionRoutes = [
     summary:
       'Key-account managers: their clients and key clients, their supervisor, and who holds too many',
     description:
-      'A manager is the value of the client attribute `manager`; supervisors come from the setting `actions.supervisors` (supervisor → managers). A manager holding more than `actions.rules.rebalance_manager.maxKeyClients` (default 3) key clients is warned about, and so is a key client without a manager. A restricted key sees its own managers only.',
+      'A manager is the value of the client attribute `manager`; supervisors come from the setting `actions.supervisors` (supervisor → managers). Without `asOf`, clients per manager come from rollups kept with every write and key clients from the latest finished snapshot (`POST /v1/snapshots`, hourly by default), so the request does not read every client; with `asOf`, or before the first snapshot, key clients are classified on the spot. A manager holding more than `actions.rules.rebalance_manager.maxKeyClients` (default 3) key clients is warned about, and so is a key client without a manager. A restricted key sees its own managers only.',
     query: ManagersQuerySchema,
     responses: { 200: ManagersResultSchema },
     async handle({ env, auth, now, query }) {
       const asOf = query.asOf ?? now;
-      const overview = managerOverview(
-        await workspaceFacts(env.DB, auth.workspace, asOf),
-        auth.workspace.settings.actions,
-        asOf,
-      );
+      const overview =
+        (query.asOf === undefined && (await overviewFromRollups(env.DB, auth.workspace, asOf))) ||
+        managerOverview(
+          await workspaceFacts(env.DB, auth.workspace, asOf),
+          auth.workspace.settings.actions,
+          asOf,
+        );
       const viewer = viewerFor(auth);
       if (viewer.kind === 'all') return overview;
       const seen = (m: string | undefined) => m !== undefined && canSee(viewer, null, m);

@@ -12,7 +12,7 @@ import {
   listClients,
   listClientsSorted,
   stagesAt,
-  upsertClientStatement,
+  upsertClientStatements,
 } from '../db/clients.ts';
 import { currentSnapshot } from '../db/snapshots.ts';
 import { clientEvents } from '../db/events.ts';
@@ -105,7 +105,9 @@ export const clientRoutes = [
         acquisitionCost: body.acquisitionCost ?? existing?.acquisitionCost ?? null,
         updatedAt: now,
       };
-      await withRetry(() => upsertClientStatement(env.DB, auth.workspace.id, merged, now).run());
+      await withRetry(() =>
+        env.DB.batch(upsertClientStatements(env.DB, auth.workspace.id, merged, now)),
+      );
       const stage = (await stagesAt(env.DB, auth.workspace.id, [id], now)).get(id);
       return json(
         {

@@ -13,7 +13,7 @@ export const lifecycleRoutes = [
     access: WIDGET,
     summary: 'Clients per stage at asOf, entries within [from, to), conversions and days in stage',
     description:
-      'Read from rollups maintained with every write, never from every client: counts are prefix sums of per-day and per-month entries and exits at `asOf`; medians (whole UTC days) come from day histograms kept as of the last scheduled sweep plus the transitions since. For an `asOf` before the last sweep the medians are recomputed from the stage spells (slower on large workspaces).',
+      'Read from rollups maintained with every write, never from every client: counts are prefix sums of per-day and per-month entries and exits at `asOf`; medians (whole UTC days) come from day histograms kept as of the last scheduled sweep plus the transitions since. For an `asOf` before the last sweep the medians come from dyadic blocks of the same histograms by day of exit (at most 22 blocks a read), so any past `asOf` reads rollups only.',
     query: FunnelQuerySchema,
     responses: { 200: FunnelSchema },
     async handle({ env, auth, now, query: q }): Promise<Funnel> {

@@ -1,6 +1,6 @@
 import { abcXyz, resolveAbcXyzQuery } from '../../core/segments/abc-xyz.ts';
 import { countTypes } from '../../core/segments/client-types.ts';
-import { segmentConversion } from '../../core/segments/conversion.ts';
+import { conversionAnswer } from '../../core/segments/conversion.ts';
 import {
   assemblePortfolio,
   keyClient,
@@ -29,6 +29,7 @@ import {
 } from '../../schema/segments.ts';
 import { WIDGET } from '../auth.ts';
 import { clientNames, countClients, loadAllSnapshots } from '../db/clients.ts';
+import { segmentFigures } from '../db/segment-rollups.ts';
 import { abcPage, classCounts, currentSnapshot, rfmPage } from '../db/snapshots.ts';
 import { keyPosition, pager, parseKeyPosition } from '../snapshot-reads.ts';
 import { loadPeriodsInWindow, loadRfmInputs } from '../db/segments.ts';
@@ -195,10 +196,18 @@ export const segmentRoutes = [
     access: WIDGET,
     summary:
       'Per value of a client attribute: clients acquired, share developed, share that bought once and vanished, days to developed, revenue per client',
+    description:
+      'Read from rollups kept per top-level attribute value with every write (ingestion, client updates, erasure, re-derivation after a settings change), never from every client; `vanished` depends on the clock and is kept as of the nightly sweep, plus the transitions since. Days to developed are whole UTC days (the date developed minus the date of the first purchase); the median is exact.',
     query: ConversionQuerySchema,
     responses: { 200: ConversionResultSchema },
     async handle({ env, auth, now, query }) {
-      return segmentConversion(await loadAllSnapshots(env.DB, auth.workspace.id, now), query);
+      const { clients, segments } = await segmentFigures(
+        env.DB,
+        auth.workspace.id,
+        query.by,
+        Date.parse(now),
+      );
+      return conversionAnswer(segments, clients, query);
     },
   }),
   route({
