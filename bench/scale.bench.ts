@@ -59,7 +59,7 @@ const endpoints: { name: string; url: string; full?: boolean }[] = [
   { name: 'segment conversion by manager', url: '/v1/segments/conversion?by=manager' },
   { name: 'clients (one page of 50)', url: '/v1/clients?limit=50' },
   { name: 'managers', url: '/v1/managers', full: true },
-  { name: 'portfolio', url: '/v1/portfolio', full: true },
+  { name: 'portfolio (snapshot)', url: '/v1/portfolio' },
   { name: 'ABC-XYZ (snapshot)', url: '/v1/segments/abc-xyz' },
   { name: 'RFM (snapshot)', url: '/v1/segments/rfm' },
   { name: 'types (snapshot)', url: '/v1/segments/types' },
