@@ -184,7 +184,7 @@ describe('other queries', () => {
       asOf: '2025-01-31T00:00:00.000Z',
       limit: 100,
     });
-    expect(v.parse(PortfolioQuerySchema, { months: '24' })).toEqual({ months: 24 });
+    expect(v.parse(PortfolioQuerySchema, { months: '24' })).toEqual({ months: 24, limit: 100 });
     expect(v.parse(ConversionQuerySchema, { by: 'industry' })).toEqual({
       by: 'industry',
       sort: 'acquired',
@@ -317,7 +317,21 @@ describe('answers match their schemas (the OpenAPI document is generated from th
     [
       'portfolio',
       PortfolioResultSchema,
-      () => portfolio(clients, { asOf, months: 12, model: 'portfolio' }, settings),
+      // The route names the listed clients and adds the page and provenance fields.
+      () => {
+        const figures = portfolio(clients, { asOf, months: 12, model: 'portfolio' }, settings);
+        return {
+          ...figures,
+          keyClients: figures.keyClients.map((k) => ({ ...k, name: null })),
+          tiers: {
+            counts: figures.tiers.counts,
+            clients: figures.tiers.clients.map((c) => ({ ...c, name: null })),
+            nextCursor: null,
+          },
+          computedAt: asOf,
+          currency: 'USD',
+        };
+      },
     ],
     [
       'conversion',
