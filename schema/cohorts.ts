@@ -81,3 +81,9 @@ export const CohortTriangleSchema = v.object({
   cohorts: v.array(CohortSchema),
 });
 export type CohortTriangle = v.InferOutput<typeof CohortTriangleSchema>;
+/** What the API answers: the triangle with the workspace currency of its revenue. */
+export const CohortAnswerSchema = v.object({
+  ...CohortTriangleSchema.entries,
+  /** The workspace's currency (ISO 4217) of `revenue`. */
+  currency: v.string(),
+});

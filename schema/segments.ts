@@ -722,4 +722,9 @@ export const ConversionResultSchema = v.object({
   segments: v.array(ConversionSegmentSchema),
 });
 export type ConversionResult = v.InferOutput<typeof ConversionResultSchema>;
+/** What the API answers: the result with the workspace currency of its revenue. */
+export const ConversionAnswerSchema = v.object({
+  ...ConversionResultSchema.entries,
+  currency: d(v.string(), "The workspace's currency (ISO 4217) for every amount"),
+});
 export type ConversionSegment = v.InferOutput<typeof ConversionSegmentSchema>;

@@ -56,6 +56,7 @@ describe('cohort retention', () => {
       measure: 'revenue',
       from: '2026-01',
       to: '2026-04',
+      currency: 'USD',
       cohorts: [
         {
           cohort: '2026-01',
@@ -93,6 +94,7 @@ describe('cohort retention', () => {
       measure: 'margin',
       from: '2026-Q1',
       to: '2026-Q2',
+      currency: 'USD',
       cohorts: [
         {
           cohort: '2026-Q1',

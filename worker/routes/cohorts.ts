@@ -1,5 +1,5 @@
 import { cohortTriangle, periodIndex, periodLabel } from '../../core/segments/cohorts.ts';
-import { CohortQuerySchema, CohortTriangleSchema, MAX_COHORTS } from '../../schema/cohorts.ts';
+import { CohortAnswerSchema, CohortQuerySchema, MAX_COHORTS } from '../../schema/cohorts.ts';
 import { WIDGET } from '../auth.ts';
 import { cohortCells } from '../db/cohorts.ts';
 import { ApiError } from '../problem.ts';
@@ -18,13 +18,14 @@ export const cohortRoutes = [
     description:
       'For each cohort from `from` to `to` (inclusive; months `YYYY-MM`, or with `period=quarter` quarters `YYYY-Qn` or a month in one) and each period from its first to `to`: how many of its clients bought (`active`), their `share` of the cohort, and the revenue (or margin, `measure=margin`) per cohort client. Maintained on every write as cohort × period counts, so a read costs the triangle it answers, not the portfolio. Erased clients leave their cohorts. At most 60 cohorts per answer.',
     query: CohortQuerySchema,
-    responses: { 200: CohortTriangleSchema },
+    responses: { 200: CohortAnswerSchema },
     examples: {
       response: {
         period: 'month',
         measure: 'revenue',
         from: '2026-09',
         to: '2026-11',
+        currency: 'EUR',
         cohorts: [
           {
             cohort: '2026-09',
@@ -70,7 +71,7 @@ export const cohortRoutes = [
         periodLabel(grain, from),
         periodLabel(grain, to),
       );
-      return cohortTriangle(
+      const triangle = cohortTriangle(
         cells.map((c) => ({
           cohort: c.cohort,
           period: c.period,
@@ -79,6 +80,7 @@ export const cohortRoutes = [
         })),
         { grain, measure: query.measure, from, to },
       );
+      return { ...triangle, currency: auth.workspace.settings.currency };
     },
   }),
 ];

@@ -19,7 +19,7 @@ import {
   AbcXyzAnswerSchema,
   AbcXyzQuerySchema,
   ConversionQuerySchema,
-  ConversionResultSchema,
+  ConversionAnswerSchema,
   PortfolioQuerySchema,
   PortfolioResultSchema,
   RfmAnswerSchema,
@@ -199,7 +199,7 @@ export const segmentRoutes = [
     description:
       'Read from rollups kept per top-level attribute value with every write (ingestion, client updates, erasure, re-derivation after a settings change), never from every client; `vanished` depends on the clock and is kept as of the nightly sweep, plus the transitions since. Days to developed are whole UTC days (the date developed minus the date of the first purchase); the median is exact.',
     query: ConversionQuerySchema,
-    responses: { 200: ConversionResultSchema },
+    responses: { 200: ConversionAnswerSchema },
     async handle({ env, auth, now, query }) {
       const { clients, segments } = await segmentFigures(
         env.DB,
@@ -207,7 +207,10 @@ export const segmentRoutes = [
         query.by,
         Date.parse(now),
       );
-      return conversionAnswer(segments, clients, query);
+      return {
+        ...conversionAnswer(segments, clients, query),
+        currency: auth.workspace.settings.currency,
+      };
     },
   }),
   route({
