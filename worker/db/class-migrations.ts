@@ -1,11 +1,18 @@
 import type { MigrationCell, MigrationDimension } from '../../schema/segment-migrations.ts';
+import type { Snapshot } from '../../schema/snapshots.ts';
+
+export interface MonthEndRun {
+  id: string;
+  status: Exclude<Snapshot['status'], 'failed'>;
+  computedAt: string | null;
+}
 
 /** The month-end runs as of each instant (the newest that did not fail), done or still running. */
 export async function monthEndRuns(
   db: D1Database,
   workspaceId: string,
   asOfs: readonly string[],
-): Promise<Map<string, { id: string; status: 'running' | 'done'; computedAt: string | null }>> {
+): Promise<Map<string, MonthEndRun>> {
   const { results } = await db
     .prepare(
       `SELECT as_of, id, status, finished_at FROM snapshots
@@ -13,12 +20,14 @@ export async function monthEndRuns(
        ORDER BY status = 'done', started_at`,
     )
     .bind(workspaceId, asOfs[0], asOfs[1] ?? asOfs[0])
-    .all<{ as_of: string; id: string; status: 'running' | 'done'; finished_at: string | null }>();
+    .all<{
+      as_of: string;
+      id: string;
+      status: MonthEndRun['status'];
+      finished_at: string | null;
+    }>();
   // Ordered so that a finished run, then the newest, is the one kept for its instant.
-  const runs = new Map<
-    string,
-    { id: string; status: 'running' | 'done'; computedAt: string | null }
-  >();
+  const runs = new Map<string, MonthEndRun>();
   for (const r of results)
     runs.set(r.as_of, { id: r.id, status: r.status, computedAt: r.finished_at });
   return runs;
@@ -53,7 +62,7 @@ export async function migrationCells(
   fromSnapshot: string,
   toSnapshot: string,
   dimension: MigrationDimension,
-): Promise<{ cells: MigrationCell[]; rowsRead: number }> {
+): Promise<MigrationCell[]> {
   const side = (param: string) =>
     `SELECT c.client_id, ${classOf(dimension, param)} AS cls, c.revenue FROM client_classes c
      WHERE c.workspace_id = ?1 AND c.snapshot_id = ${param} AND c.stage IS NOT NULL`;
@@ -73,13 +82,10 @@ export async function migrationCells(
       clients: number;
       revenue: number;
     }>();
-  return {
-    cells: result.results.map((r) => ({
-      from: r.from_class,
-      to: r.to_class,
-      clients: r.clients,
-      revenue: Math.round(r.revenue * 100) / 100,
-    })),
-    rowsRead: result.meta.rows_read,
-  };
+  return result.results.map((r) => ({
+    from: r.from_class,
+    to: r.to_class,
+    clients: r.clients,
+    revenue: Math.round(r.revenue * 100) / 100,
+  }));
 }

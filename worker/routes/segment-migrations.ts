@@ -59,7 +59,7 @@ export const migrationRoutes = [
         );
       const earlier = runs.get(fromAsOf)!;
       const later = runs.get(toAsOf)!;
-      const { cells } = await migrationCells(env.DB, ws.id, earlier.id, later.id, query.dimension);
+      const cells = await migrationCells(env.DB, ws.id, earlier.id, later.id, query.dimension);
       cells.sort((p, q) => byClass(p.from, q.from) || byClass(p.to, q.to));
       const computedAt = [earlier.computedAt!, later.computedAt!].sort().at(-1)!;
       return {
