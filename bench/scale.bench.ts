@@ -13,7 +13,7 @@
 // The snapshot job runs (over HTTP) before the reads. Endpoints that still read every client are
 // timed once, and are skipped above BENCH_FULL_MAX clients (default 100,000).
 import { timingSafeEqual as nodeTimingSafeEqual } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 // The Workers types as module imports: the benchmarks run in Node, without the Workers globals.
@@ -41,6 +41,9 @@ subtle.timingSafeEqual ??= (a: Bytes, b: Bytes) => nodeTimingSafeEqual(bytes(a),
 
 const sizes = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
 const fullMax = Number(process.env.BENCH_FULL_MAX ?? 100_000);
+// BENCH_REUSE=1: measure again on a workspace an earlier run seeded (a million clients take a
+// while to seed), keeping its state folder.
+const reuse = process.env.BENCH_REUSE === '1';
 const now = new Date().toISOString();
 const settings = defaultSettings();
 
@@ -58,7 +61,7 @@ const endpoints: { name: string; url: string; full?: boolean }[] = [
   { name: 'segment conversion by channel', url: '/v1/segments/conversion?by=channel' },
   { name: 'segment conversion by manager', url: '/v1/segments/conversion?by=manager' },
   { name: 'clients (one page of 50)', url: '/v1/clients?limit=50' },
-  { name: 'managers', url: '/v1/managers', full: true },
+  { name: 'managers', url: '/v1/managers' },
   { name: 'portfolio (snapshot)', url: '/v1/portfolio' },
   { name: 'ABC-XYZ (snapshot)', url: '/v1/segments/abc-xyz' },
   { name: 'RFM (snapshot)', url: '/v1/segments/rfm' },
@@ -191,6 +194,7 @@ async function inNode(state: string, key: string, urls: readonly string[]) {
     };
     const out = new Map<string, { rows: number; heapMb: number }>();
     for (const url of urls) {
+      console.error(`in Node: ${url}`);
       const m = metered(proxy.env.DB);
       await call(m.binding, url);
       globalThis.gc?.();
@@ -210,15 +214,24 @@ async function inNode(state: string, key: string, urls: readonly string[]) {
 for (const n of sizes) {
   const name = `scale-${n}`;
   const state = path.join(import.meta.dirname, '.tmp', name);
-  const setup = await startLocalApi(name, await freePort());
+  const marker = path.join(state, 'seeded.json');
   let ws: { id: string; secretKey: string };
-  try {
-    ws = (await http(setup.base, '/v1/workspaces', setup.admin, { name })) as typeof ws;
-  } finally {
-    setup.stop();
+  if (reuse && existsSync(marker)) {
+    // A workspace seeded by an earlier run: new migrations still apply when the server starts.
+    ws = JSON.parse(readFileSync(marker, 'utf8')) as typeof ws;
+    console.error(`${name}: reusing the workspace seeded earlier (${marker})`);
+  } else {
+    const setup = await startLocalApi(name, await freePort());
+    try {
+      ws = (await http(setup.base, '/v1/workspaces', setup.admin, { name })) as typeof ws;
+    } finally {
+      setup.stop();
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    await seed(findSqlite(state), ws.id, n);
+    writeFileSync(marker, JSON.stringify({ id: ws.id, secretKey: ws.secretKey }));
+    console.error(`${name}: seeded in ${fmt(seeding.at(-1)!.s)} s`);
   }
-  await new Promise((r) => setTimeout(r, 2000));
-  await seed(findSqlite(state), ws.id, n);
   const run = endpoints.filter((e) => !e.full || n <= fullMax);
   const api = await startLocalApi(name, await freePort(), { keepState: true });
   const timed = new Map<string, { ms: number; bytes: number }>();
@@ -235,7 +248,9 @@ for (const n of sizes) {
       await new Promise((r) => setTimeout(r, 500));
     }
     snapshots.push({ clients: n, s: (performance.now() - t0) / 1000 });
+    console.error(`${name}: snapshot done in ${fmt((performance.now() - t0) / 1000)} s`);
     for (const e of run) {
+      console.error(`${name}: timing ${e.url}`);
       let bytes = 0;
       const t = await timeIt(
         async () => {
