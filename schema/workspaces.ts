@@ -12,6 +12,18 @@ export const OriginSchema = v.pipe(
   ),
 );
 
+/**
+ * The data databases a workspace can live on, by name (worker/databases.ts maps each to its
+ * binding in wrangler.toml). `primary` is also the control database. A new database is a new name
+ * here, a binding, and an entry in that map.
+ */
+export const DATABASE_NAMES = ['primary', 'secondary'] as const;
+export const DatabaseNameSchema = v.picklist(
+  DATABASE_NAMES,
+  `must be one of ${DATABASE_NAMES.join(', ')}`,
+);
+export type DatabaseName = v.InferOutput<typeof DatabaseNameSchema>;
+
 export const WorkspaceCreateSchema = v.strictObject({
   name: NameSchema,
   allowedOrigins: v.optional(
@@ -19,12 +31,15 @@ export const WorkspaceCreateSchema = v.strictObject({
     [],
   ),
   settings: v.optional(SettingsSchema),
+  /** Where its data lives; left out, the database with the fewest workspaces. */
+  database: v.optional(DatabaseNameSchema),
 });
 
 export const WorkspaceCreatedSchema = v.object({
   id: v.string(),
   name: v.string(),
   allowedOrigins: v.array(v.string()),
+  database: DatabaseNameSchema,
   secretKey: v.string(),
   publishableKey: v.string(),
 });
@@ -34,6 +49,7 @@ export const WorkspaceSchema = v.object({
   id: v.string(),
   name: v.string(),
   allowedOrigins: v.array(v.string()),
+  database: DatabaseNameSchema,
   createdAt: v.string(),
 });
 

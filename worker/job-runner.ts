@@ -1,8 +1,11 @@
 import * as v from 'valibot';
 import type { JobFailure, JobName } from '../schema/jobs.ts';
 import { type Settings, SettingsSchema } from '../schema/settings.ts';
+import { DatabaseNameSchema } from '../schema/workspaces.ts';
 import { randomToken } from './crypto.ts';
+import { type DataBindings, dataDatabase } from './databases.ts';
 import { finishRunStatement, insertRunStatement, recordPartStatements } from './db/jobs.ts';
+import type { StoredWorkspace } from './db/workspaces.ts';
 import { ApiError } from './problem.ts';
 
 /**
@@ -14,6 +17,7 @@ import { ApiError } from './problem.ts';
  */
 
 export interface StepContext {
+  /** The workspace's data database (worker/databases.ts). */
   db: D1Database;
   workspaceId: string;
   settings: Settings;
@@ -29,24 +33,20 @@ export interface WorkspaceStep {
   run(c: StepContext): Promise<{ clients?: number } | void>;
 }
 
-/** Work outside any one workspace (purges), run before the workspaces. */
+/** Work outside any one workspace (purges of the control database), run before the workspaces. */
 export interface GlobalStep {
   name: string;
-  run(db: D1Database, now: string): Promise<void>;
+  run(control: D1Database, now: string): Promise<void>;
 }
 
-/** A workspace as the job reads it: its settings still as stored, parsed inside its own isolation. */
-export interface StoredWorkspace {
-  id: string;
-  settings: string;
-}
+export type { StoredWorkspace };
 
 export interface JobDefinition {
   job: JobName;
   before?: readonly GlobalStep[];
   steps: readonly WorkspaceStep[];
-  /** The workspaces to go through (a failure here fails the run, recorded as step `workspaces`). */
-  workspaces(db: D1Database): Promise<StoredWorkspace[]>;
+  /** The workspaces to go through, read from the control database (a failure here fails the run, recorded as step `workspaces`). */
+  workspaces(control: D1Database): Promise<StoredWorkspace[]>;
 }
 
 export interface RunOptions {
@@ -131,8 +131,13 @@ async function record(db: D1Database, statements: D1PreparedStatement[], runId: 
   }
 }
 
+/**
+ * Runs a job: its record and global steps on the control database (`env.DB`), each workspace's
+ * steps on that workspace's data database (its stored name parsed inside its own isolation, like
+ * its settings).
+ */
 export async function runJob(
-  db: D1Database,
+  env: DataBindings,
   definition: JobDefinition,
   {
     now,
@@ -141,6 +146,7 @@ export async function runJob(
   }: RunOptions,
 ): Promise<RunSummary> {
   const { job } = definition;
+  const db = env.DB;
   const startedAt = clock();
   const runId = runIdFor(startedAt);
   await record(db, [insertRunStatement(db, { id: runId, job, startedAt })], runId);
@@ -178,9 +184,14 @@ export async function runJob(
       await withTimeout(
         (async () => {
           const settings = v.parse(SettingsSchema, JSON.parse(ws.settings));
+          current = 'database';
+          const name = v.safeParse(DatabaseNameSchema, ws.database);
+          if (!name.success)
+            throw new ApiError(500, 'the stored data database is not one of the bound databases');
+          const data = dataDatabase(env, name.output);
           for (const step of definition.steps) {
             current = step.name;
-            const result = await step.run({ db, workspaceId: ws.id, settings, now });
+            const result = await step.run({ db: data, workspaceId: ws.id, settings, now });
             clients = Math.max(clients, result?.clients ?? 0);
           }
         })(),

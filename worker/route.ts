@@ -27,10 +27,21 @@ export type RouteContext<
   P = undefined,
 > = BaseContext &
   (A extends { admin: true }
-    ? { /** Undefined when the admin token called. */ auth?: AuthContext }
+    ? {
+        /** Undefined when the admin token called. */ auth?: AuthContext;
+        /** The key's workspace's data database; undefined when the admin token called. */
+        db?: D1Database;
+      }
     : A extends { keys: readonly unknown[] }
-      ? { auth: AuthContext }
-      : { auth?: undefined }) & {
+      ? {
+          auth: AuthContext;
+          /**
+           * The workspace's data database (worker/databases.ts): every query of the workspace's
+           * data goes here; `env.DB` is the control database (workspaces, keys, sessions, jobs).
+           */
+          db: D1Database;
+        }
+      : { auth?: undefined; db?: undefined }) & {
     /** The body, validated by the route's `body` schema before the handler runs. */
     body: Out<B>;
     /** The query string, validated by the route's `query` schema. */

@@ -2,6 +2,7 @@ import { AutoRouter, type IRequest, type RouterType } from 'itty-router';
 import { type AuthContext, authenticate, carriesKey, requireAdmin } from './auth.ts';
 import { corsify, preflight } from './cors.ts';
 import { randomToken } from './crypto.ts';
+import { dataDatabase } from './databases.ts';
 import { getClient } from './db/clients.ts';
 import { DatabaseUnavailableError } from './db/retry.ts';
 import { explainedJson } from './explain.ts';
@@ -79,9 +80,9 @@ async function enforceSessionScope(
     throw notFound;
 }
 
-async function handOver(env: Env, workspaceId: string): Promise<void> {
+async function handOver(env: Env, db: D1Database, workspaceId: string): Promise<void> {
   try {
-    await flushOutbox(env.DB, env.WEBHOOK_QUEUE, workspaceId);
+    await flushOutbox(db, env.WEBHOOK_QUEUE, workspaceId);
   } catch (error) {
     console.error(JSON.stringify({ step: 'webhook-outbox', workspaceId, error: String(error) }));
   }
@@ -100,14 +101,19 @@ function handlerFor(spec: RouteSpec) {
       auth = await authenticate(request, env, spec.access, now);
       stateOf(request).allowedOrigins = auth.workspace.allowedOrigins;
     }
+    // Resolved once: the workspace's data database, where every query of its data goes.
+    const caller = auth
+      ? { auth, db: dataDatabase(env, auth.workspace.database) }
+      : { auth: undefined, db: undefined };
     const { raw, parsed } = await readInput(spec, request);
-    if (auth) await enforceSessionScope(spec, auth, parsed.params, env.DB);
+    if (caller.auth) await enforceSessionScope(spec, caller.auth, parsed.params, caller.db);
     // async: a handler that throws synchronously still becomes a rejected promise.
     const run = async () => {
-      const result: unknown = await spec.handle({ request, env, ctx, now, auth, ...parsed });
+      const result: unknown = await spec.handle({ request, env, ctx, now, ...caller, ...parsed });
       // A write may have put webhook messages in the outbox (in its own batch): hand them to the
       // delivery queue now; the hourly cron takes any this misses.
-      if (auth && request.method !== 'GET') ctx.waitUntil(handOver(env, auth.workspace.id));
+      if (caller.auth && request.method !== 'GET')
+        ctx.waitUntil(handOver(env, caller.db, caller.auth.workspace.id));
       if (result instanceof Response || result === undefined) return result;
       // Reasons get their text in the reader's language (worker/explain.ts).
       return explainedJson(

@@ -14,10 +14,11 @@ import {
 } from './job-runner.ts';
 import { announceClassChanges } from './announce-classes.ts';
 import { restageWorkspace } from './restage.ts';
+import { type DataBindings, dataDatabases } from './databases.ts';
 import { dueSnapshots } from './snapshots.ts';
 import { sweepWorkspace } from './sweep.ts';
 import { workspacesWithWebhooks } from './db/webhooks.ts';
-import { flushOutbox } from './webhook-delivery.ts';
+import { flushAllOutboxes } from './webhook-delivery.ts';
 import { fitWorkspaceModel, sleepRuleFor } from './value.ts';
 
 /** The cron expressions of wrangler.toml's `[triggers]`, by the job each one starts. */
@@ -95,7 +96,7 @@ export const nightlyJob: JobDefinition = {
 };
 
 export const nightly = (env: Env, now: string): Promise<RunSummary> =>
-  runJob(env.DB, nightlyJob, { now });
+  runJob(env, nightlyJob, { now });
 
 /**
  * The hourly retry: the nightly steps again for the workspaces whose latest part of a run failed
@@ -105,7 +106,7 @@ export async function retryFailed(env: Env, now: string): Promise<RunSummary | n
   const pending = new Set(await workspacesToRetry(env.DB, RETRY_ATTEMPTS));
   if (pending.size === 0) return null;
   return runJob(
-    env.DB,
+    env,
     {
       job: 'nightly-retry',
       steps: NIGHTLY_STEPS,
@@ -121,14 +122,16 @@ export async function retryFailed(env: Env, now: string): Promise<RunSummary | n
  * the outbox to the delivery queue (including any a write's hand-over missed).
  */
 export async function announce(env: Env, now: string): Promise<void> {
-  for (const workspaceId of await workspacesWithWebhooks(env.DB)) {
-    try {
-      await sweepWorkspace(env.DB, workspaceId, now);
-    } catch (error) {
-      console.error(JSON.stringify({ step: 'webhook-sweep', workspaceId, error: String(error) }));
+  // Webhooks are workspace data: each data database lists the workspaces it holds webhooks of.
+  for (const { db } of dataDatabases(env))
+    for (const workspaceId of await workspacesWithWebhooks(db)) {
+      try {
+        await sweepWorkspace(db, workspaceId, now);
+      } catch (error) {
+        console.error(JSON.stringify({ step: 'webhook-sweep', workspaceId, error: String(error) }));
+      }
     }
-  }
-  await flushOutbox(env.DB, env.WEBHOOK_QUEUE);
+  await flushAllOutboxes(env, env.WEBHOOK_QUEUE);
 }
 
 export function scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): void {
@@ -136,13 +139,13 @@ export function scheduled(controller: ScheduledController, env: Env, ctx: Execut
   ctx.waitUntil(
     controller.cron === RETRY_CRON
       ? retryFailed(env, now).then(() => announce(env, now))
-      : nightly(env, now).then(() => flushOutbox(env.DB, env.WEBHOOK_QUEUE)),
+      : nightly(env, now).then(() => flushAllOutboxes(env, env.WEBHOOK_QUEUE)),
   );
   if (controller.cron === RETRY_CRON) ctx.waitUntil(startDueSnapshots(env, now));
 }
 
 /** The hourly cron also starts the snapshots that are due; the queue carries them on. */
-export async function startDueSnapshots(env: Pick<Env, 'DB' | 'SNAPSHOTS'>, now: string) {
-  const first = await dueSnapshots(env.DB, now);
+export async function startDueSnapshots(env: DataBindings & Pick<Env, 'SNAPSHOTS'>, now: string) {
+  const first = await dueSnapshots(env, now);
   if (first.length > 0) await env.SNAPSHOTS.sendBatch(first.map((body) => ({ body })));
 }

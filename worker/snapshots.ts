@@ -9,6 +9,7 @@ import { portfolioChunk } from '../core/segments/snapshot-portfolio.ts';
 import { monthStartIso, monthIndex } from '../core/segments/window.ts';
 import type { SegmentSettings } from '../schema/segments.ts';
 import { SettingsSchema } from '../schema/settings.ts';
+import { DatabaseNameSchema } from '../schema/workspaces.ts';
 import {
   SNAPSHOT_CHUNK,
   type SnapshotKind,
@@ -36,6 +37,8 @@ import {
 } from './db/snapshots.ts';
 import { buyersChunk, writeTiersStatements } from './db/snapshot-portfolio.ts';
 import { listStoredWorkspaces } from './db/workspaces.ts';
+import { withRetry } from './db/retry.ts';
+import { type DataBindings, dataDatabase, workspaceDatabase } from './databases.ts';
 import { describeFailure } from './job-runner.ts';
 
 /**
@@ -250,7 +253,7 @@ export const SNAPSHOT_ATTEMPTS = 3;
 /** The queue consumer: one step per message, the next steps sent back to the same queue. */
 export async function consumeSnapshotBatch(
   batch: MessageBatch<unknown>,
-  env: Pick<Env, 'DB' | 'SNAPSHOTS'>,
+  env: DataBindings & Pick<Env, 'SNAPSHOTS'>,
 ): Promise<void> {
   for (const msg of batch.messages) {
     const parsed = v.safeParse(SnapshotMessageSchema, msg.body);
@@ -259,8 +262,14 @@ export async function consumeSnapshotBatch(
       continue;
     }
     const message = parsed.output;
+    // The run's rows live on the workspace's data database; a workspace gone has nothing to do.
+    const db = await withRetry(() => workspaceDatabase(env, message.workspaceId));
+    if (db === null) {
+      msg.ack();
+      continue;
+    }
     try {
-      const next = await runSnapshotStep(env.DB, message);
+      const next = await runSnapshotStep(db, message);
       if (next.length > 0) await env.SNAPSHOTS.sendBatch(next.map((body) => ({ body })));
       msg.ack();
     } catch (error) {
@@ -275,7 +284,7 @@ export async function consumeSnapshotBatch(
         continue;
       }
       await failStatement(
-        env.DB,
+        db,
         message.workspaceId,
         message.snapshotId,
         new Date().toISOString(),
@@ -294,11 +303,13 @@ export const monthStart = (iso: string) => monthStartIso(monthIndex(iso));
  * a new run now; and once a month, a month-end run as of the first instant of the month (kept as
  * the history of classes). Answers the first message of each run it started.
  */
-export async function dueSnapshots(db: D1Database, now: string): Promise<SnapshotMessage[]> {
+export async function dueSnapshots(env: DataBindings, now: string): Promise<SnapshotMessage[]> {
   const out: SnapshotMessage[] = [];
-  for (const ws of await listStoredWorkspaces(db)) {
+  for (const ws of await listStoredWorkspaces(env.DB)) {
     const parsed = v.safeParse(SettingsSchema, safeJson(ws.settings));
-    if (!parsed.success) continue;
+    const database = v.safeParse(DatabaseNameSchema, ws.database);
+    if (!parsed.success || !database.success) continue;
+    const db = dataDatabase(env, database.output);
     const segments = parsed.output.segments;
     const latest = await latestRunStart(db, ws.id, 'current');
     // A few minutes' slack, so that an hourly cron firing a little early still starts a run.

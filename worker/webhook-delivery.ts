@@ -6,6 +6,7 @@ import {
   recordAttemptStatements,
 } from './db/webhooks.ts';
 import { withRetry } from './db/retry.ts';
+import { type DataBindings, dataDatabases, workspaceDatabase } from './databases.ts';
 import { signMessage } from './webhook-sign.ts';
 
 /** The delivery queue's name in wrangler.toml: the Worker's queue handler dispatches on it. */
@@ -44,6 +45,16 @@ export async function flushOutbox(
     sent += pending.length;
     if (pending.length < FLUSH_ROUND) return sent;
   }
+}
+
+/** Every data database's outbox (the crons), one database after the other. */
+export async function flushAllOutboxes(
+  env: DataBindings,
+  queue: Queue<DeliveryMessage>,
+): Promise<number> {
+  let sent = 0;
+  for (const { db } of dataDatabases(env)) sent += await flushOutbox(db, queue);
+  return sent;
 }
 
 export type DeliveryOutcome = { ack: true } | { ack: false; delaySeconds: number };
@@ -114,7 +125,13 @@ export async function attemptDelivery(
 /** The queue consumer: each message is one attempt; retries ride on the queue's delays. */
 export async function deliverBatch(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
   for (const message of batch.messages) {
-    const outcome = await attemptDelivery(env.DB, message.body, message.attempts);
+    // The outbox row lives on the workspace's data database; a workspace gone has nothing to send.
+    const db = await withRetry(() => workspaceDatabase(env, message.body.workspaceId));
+    if (db === null) {
+      message.ack();
+      continue;
+    }
+    const outcome = await attemptDelivery(db, message.body, message.attempts);
     if (outcome.ack) message.ack();
     else message.retry({ delaySeconds: outcome.delaySeconds });
   }

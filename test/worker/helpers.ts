@@ -78,14 +78,21 @@ export async function callJson<T = any>(
 
 export interface Workspace {
   id: string;
+  database: string;
   secretKey: string;
   publishableKey: string;
 }
 
+/**
+ * Creates a workspace on the `primary` database (the control database, `env.DB`) unless the body
+ * names another: the existing tests read `env.DB` directly, and default placement (the least used
+ * database) would otherwise move every other workspace to `secondary`. Tests of placement and of
+ * the second database (databases.test.ts) pass `database` themselves.
+ */
 export async function createWorkspace(body: Record<string, unknown> = {}): Promise<Workspace> {
   const { status, body: ws } = await callJson('/v1/workspaces', {
     key: ADMIN,
-    body: { name: 'Test workspace', ...body },
+    body: { name: 'Test workspace', database: 'primary', ...body },
   });
   expect(status).toBe(201);
   return ws;

@@ -236,7 +236,7 @@ describe('the job runner', () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const seen: string[] = [];
     const summary = await runJob(
-      env.DB,
+      env,
       {
         job: 'nightly',
         steps: [
@@ -265,7 +265,7 @@ describe('the job runner', () => {
     const a = await createWorkspace();
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const summary = await runJob(
-      env.DB,
+      env,
       {
         job: 'nightly',
         before: [

@@ -387,7 +387,7 @@ describe('the hourly cron', () => {
     const ws = await createWorkspace({ settings: { segments: { snapshotEveryHours: 3 } } });
     const now = Date.parse('2026-12-01T04:47:00.000Z');
     const due = async (ms: number) =>
-      (await dueSnapshots(env.DB, iso(ms))).filter((m) => m.workspaceId === ws.id);
+      (await dueSnapshots(env, iso(ms))).filter((m) => m.workspaceId === ws.id);
     const kinds = async (messages: { snapshotId: string }[]) =>
       Promise.all(
         messages.map(async (m) => {

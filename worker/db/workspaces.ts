@@ -1,5 +1,8 @@
 import * as v from 'valibot';
 import { type Settings, SettingsSchema } from '../../schema/settings.ts';
+import { type DatabaseName, DatabaseNameSchema } from '../../schema/workspaces.ts';
+
+// The control database's tables: read and written on `env.DB` only (worker/databases.ts).
 
 export interface WorkspaceRow {
   id: string;
@@ -7,6 +10,8 @@ export interface WorkspaceRow {
   allowedOrigins: string[];
   settings: Settings;
   createdAt: string;
+  /** The data database it lives on. */
+  database: DatabaseName;
 }
 
 interface Raw {
@@ -15,6 +20,7 @@ interface Raw {
   allowed_origins: string;
   settings: string;
   created_at: string;
+  data_database: string;
 }
 
 // Stored settings are re-parsed so that defaults added by later releases appear for old workspaces.
@@ -24,11 +30,14 @@ const toWorkspace = (r: Raw): WorkspaceRow => ({
   allowedOrigins: JSON.parse(r.allowed_origins) as string[],
   settings: v.parse(SettingsSchema, JSON.parse(r.settings)),
   createdAt: r.created_at,
+  database: v.parse(DatabaseNameSchema, r.data_database),
 });
 
 export async function getWorkspace(db: D1Database, id: string): Promise<WorkspaceRow | null> {
   const row = await db
-    .prepare('SELECT id, name, allowed_origins, settings, created_at FROM workspaces WHERE id = ?1')
+    .prepare(
+      'SELECT id, name, allowed_origins, settings, created_at, data_database FROM workspaces WHERE id = ?1',
+    )
     .bind(id)
     .first<Raw>();
   return row ? toWorkspace(row) : null;
@@ -38,7 +47,7 @@ export function insertWorkspaceStatements(db: D1Database, ws: WorkspaceRow): D1P
   return [
     db
       .prepare(
-        'INSERT INTO workspaces (id, name, allowed_origins, settings, created_at) VALUES (?1, ?2, ?3, ?4, ?5)',
+        'INSERT INTO workspaces (id, name, allowed_origins, settings, created_at, data_database) VALUES (?1, ?2, ?3, ?4, ?5, ?6)',
       )
       .bind(
         ws.id,
@@ -46,6 +55,7 @@ export function insertWorkspaceStatements(db: D1Database, ws: WorkspaceRow): D1P
         JSON.stringify(ws.allowedOrigins),
         JSON.stringify(ws.settings),
         ws.createdAt,
+        ws.database,
       ),
     ...ws.allowedOrigins.map((origin) =>
       db
@@ -95,15 +105,37 @@ export function updateWorkspaceStatements(
   ];
 }
 
+/** The name of the data database a workspace lives on; null for no such workspace. */
+export async function getWorkspaceDatabase(db: D1Database, id: string): Promise<string | null> {
+  const row = await db
+    .prepare('SELECT data_database FROM workspaces WHERE id = ?1')
+    .bind(id)
+    .first<{ data_database: string }>();
+  return row?.data_database ?? null;
+}
+
+/** How many workspaces each data database holds (placement). */
+export async function workspacesPerDatabase(db: D1Database): Promise<Map<string, number>> {
+  const rows = await db
+    .prepare('SELECT data_database AS name, COUNT(*) AS n FROM workspaces GROUP BY data_database')
+    .all<{ name: string; n: number }>();
+  return new Map(rows.results.map((r) => [r.name, r.n]));
+}
+
+/** A workspace as background jobs read it: settings still as stored, and where its data lives. */
+export interface StoredWorkspace {
+  id: string;
+  settings: string;
+  database: string;
+}
+
 /**
  * Every workspace with its settings as stored (for background jobs, which parse each one inside
  * that workspace's own isolation, so that one corrupt row cannot stop the others).
  */
-export async function listStoredWorkspaces(
-  db: D1Database,
-): Promise<{ id: string; settings: string }[]> {
+export async function listStoredWorkspaces(db: D1Database): Promise<StoredWorkspace[]> {
   const rows = await db
-    .prepare('SELECT id, settings FROM workspaces ORDER BY id')
-    .all<{ id: string; settings: string }>();
+    .prepare('SELECT id, settings, data_database AS database FROM workspaces ORDER BY id')
+    .all<StoredWorkspace>();
   return rows.results;
 }

@@ -156,10 +156,10 @@ export const actionRoutes = [
         nextCursor: null,
       },
     },
-    async handle({ env, auth, now, query }) {
+    async handle({ env, auth, db, now, query }) {
       const asOf = query.asOf ?? now;
       const items = deriveActions(
-        await workspaceFacts(env.DB, auth.workspace, asOf),
+        await workspaceFacts(db, auth.workspace, asOf),
         auth.workspace.settings.actions,
         asOf,
       );
@@ -202,7 +202,7 @@ export const actionRoutes = [
     examples: {
       body: { note: 'Called the CFO; lunch booked for Friday' } satisfies ActionDoneBody,
     },
-    async handle({ env, auth, now, params, body }) {
+    async handle({ auth, db, now, params, body }) {
       const id = params.id;
       const { kind, subject } = parseActionId(id)!;
       if (kind === 'rebalance_manager')
@@ -210,7 +210,7 @@ export const actionRoutes = [
           409,
           'A rebalance_manager item clears itself once the manager holds few enough key clients; there is nothing to mark',
         );
-      const client = await getClient(env.DB, auth.workspace.id, subject);
+      const client = await getClient(db, auth.workspace.id, subject);
       if (!client || !canSee(viewerFor(auth), client.id, managerOf(client.attributes)))
         throw clientNotFound(subject);
       const at = body.at ?? now;
@@ -220,12 +220,12 @@ export const actionRoutes = [
         });
 
       const open = deriveActions(
-        await workspaceFacts(env.DB, auth.workspace, at),
+        await workspaceFacts(db, auth.workspace, at),
         auth.workspace.settings.actions,
         at,
       ).some((i) => i.id === id);
       if (!open) {
-        const done = await findDone(env.DB, auth.workspace.id, client.id, id);
+        const done = await findDone(db, auth.workspace.id, client.id, id);
         if (done)
           return {
             id,
@@ -250,7 +250,7 @@ export const actionRoutes = [
         actionId: id,
         ...(body.note !== undefined && { note: body.note }),
       };
-      await ingestEvents(env.DB, auth.workspace.id, auth.workspace.settings, [event], { now });
+      await ingestEvents(db, auth.workspace.id, auth.workspace.settings, [event], { now });
       return { id, kind, clientId: client.id, doneAt: at, eventId, duplicate: false };
     },
   }),
@@ -264,12 +264,12 @@ export const actionRoutes = [
       'A manager is the value of the client attribute `manager`; supervisors come from the setting `actions.supervisors` (supervisor → managers). Without `asOf`, clients per manager come from rollups kept with every write and key clients from the latest finished snapshot (`POST /v1/snapshots`, hourly by default), so the request does not read every client; with `asOf`, or before the first snapshot, key clients are classified on the spot. A manager holding more than `actions.rules.rebalance_manager.maxKeyClients` (default 3) key clients is warned about, and so is a key client without a manager. A restricted key sees its own managers only.',
     query: ManagersQuerySchema,
     responses: { 200: ManagersResultSchema },
-    async handle({ env, auth, now, query }) {
+    async handle({ auth, db, now, query }) {
       const asOf = query.asOf ?? now;
       const overview =
-        (query.asOf === undefined && (await overviewFromRollups(env.DB, auth.workspace, asOf))) ||
+        (query.asOf === undefined && (await overviewFromRollups(db, auth.workspace, asOf))) ||
         managerOverview(
-          await workspaceFacts(env.DB, auth.workspace, asOf),
+          await workspaceFacts(db, auth.workspace, asOf),
           auth.workspace.settings.actions,
           asOf,
         );

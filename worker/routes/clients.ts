@@ -18,7 +18,7 @@ import { currentSnapshot } from '../db/snapshots.ts';
 import { clientEvents } from '../db/events.ts';
 import { withRetry } from '../db/retry.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { eraseClientStatements } from '../erasure.ts';
+import { eraseClient } from '../erasure.ts';
 import { ApiError } from '../problem.ts';
 import { clientProfile } from '../profile.ts';
 import { ClientProfileSchema } from '../../schema/profile.ts';
@@ -93,9 +93,9 @@ export const clientRoutes = [
       },
       response: exampleClient,
     },
-    async handle({ env, auth, now, params, body }) {
+    async handle({ auth, db, now, params, body }) {
       const id = params.id;
-      const existing = await getClient(env.DB, auth.workspace.id, id);
+      const existing = await getClient(db, auth.workspace.id, id);
       const merged = {
         id,
         name: body.name ?? existing?.name ?? null,
@@ -105,10 +105,8 @@ export const clientRoutes = [
         acquisitionCost: body.acquisitionCost ?? existing?.acquisitionCost ?? null,
         updatedAt: now,
       };
-      await withRetry(() =>
-        env.DB.batch(upsertClientStatements(env.DB, auth.workspace.id, merged, now)),
-      );
-      const stage = (await stagesAt(env.DB, auth.workspace.id, [id], now)).get(id);
+      await withRetry(() => db.batch(upsertClientStatements(db, auth.workspace.id, merged, now)));
+      const stage = (await stagesAt(db, auth.workspace.id, [id], now)).get(id);
       return json(
         {
           ...merged,
@@ -128,11 +126,11 @@ export const clientRoutes = [
     params,
     responses: { 200: ClientProfileSchema },
     widgetScope: { clientParam: 'id' },
-    async handle({ env, auth, now, params }) {
+    async handle({ auth, db, now, params }) {
       const id = params.id;
-      const client = await getClient(env.DB, auth.workspace.id, id);
+      const client = await getClient(db, auth.workspace.id, id);
       if (!client) throw notFound(id);
-      return clientProfile(env.DB, auth.workspace, client, now);
+      return clientProfile(db, auth.workspace, client, now);
     },
   }),
   route({
@@ -145,7 +143,7 @@ export const clientRoutes = [
     query: ClientListQuerySchema,
     responses: { 200: ClientPageSchema },
     examples: { response: { data: [exampleClient], nextCursor: null } },
-    async handle({ env, auth, now, query }) {
+    async handle({ env, auth, db, now, query }) {
       const ws = auth.workspace;
       const secret = env.ADMIN_TOKEN ?? 'clientfolio-dev';
       const byClass = query.abc !== undefined || query.xyz !== undefined || query.rfm !== undefined;
@@ -154,8 +152,7 @@ export const clientRoutes = [
         throw new ApiError(400, 'A filtered list is in id order', {
           errors: [{ path: 'sort', message: 'must be id (or left out) when the list is filtered' }],
         });
-      const snap =
-        byClass || query.type !== undefined ? await currentSnapshot(env.DB, ws.id) : null;
+      const snap = byClass || query.type !== undefined ? await currentSnapshot(db, ws.id) : null;
       if (byClass && !snap)
         throw new ApiError(
           409,
@@ -173,15 +170,15 @@ export const clientRoutes = [
       const position = query.cursor ? await decodeCursor(secret, ws.id, scope, query.cursor) : null;
       const afterId = position ?? '';
       if (query.sort !== 'id') {
-        const page = await listClientsSorted(env.DB, ws.id, query.sort, position, query.limit);
+        const page = await listClientsSorted(db, ws.id, query.sort, position, query.limit);
         return {
-          data: await withStages(env.DB, ws.id, page.rows, now),
+          data: await withStages(db, ws.id, page.rows, now),
           nextCursor: page.next ? await encodeCursor(secret, ws.id, scope, page.next) : null,
         };
       }
       if (query.type !== undefined && !snap) {
         // Before the first snapshot, the type filter classifies the whole portfolio on the spot.
-        const { snapshots, types } = await classifiedPortfolio(env.DB, ws, now);
+        const { snapshots, types } = await classifiedPortfolio(db, ws, now);
         const matching = snapshots.filter(
           (s) =>
             s.id > afterId &&
@@ -202,12 +199,12 @@ export const clientRoutes = [
         };
       }
       const page = snap
-        ? await listClassifiedClients(env.DB, ws.id, snap.id, filters, {
+        ? await listClassifiedClients(db, ws.id, snap.id, filters, {
             afterId,
             limit: query.limit,
             asOf: now,
           })
-        : await listClients(env.DB, ws.id, {
+        : await listClients(db, ws.id, {
             afterId,
             limit: query.limit,
             stage: query.stage,
@@ -216,7 +213,7 @@ export const clientRoutes = [
           });
       const last = page.rows.at(-1);
       return {
-        data: await withStages(env.DB, ws.id, page.rows, now),
+        data: await withStages(db, ws.id, page.rows, now),
         nextCursor: page.hasMore && last ? await encodeCursor(secret, ws.id, scope, last.id) : null,
       };
     },
@@ -227,14 +224,14 @@ export const clientRoutes = [
     access: SECRET,
     summary: 'Erase a client with all its events and everything derived from them',
     description:
-      "Erasure, in one atomic step: the client, its events and every derived row go; other clients' referral events forget whom they referred; widget sessions scoped to the client end. See SECURITY.md.",
+      "Erasure: the client, its events and every derived row go in one atomic step on the workspace's database; other clients' referral events forget whom they referred; widget sessions scoped to the client end (with the data in one step when the workspace lives on the control database, right after it otherwise). See SECURITY.md.",
     params,
     responses: { 204: null },
-    async handle({ env, auth, params }) {
+    async handle({ env, auth, db, params }) {
       const id = params.id;
-      const client = await getClient(env.DB, auth.workspace.id, id);
+      const client = await getClient(db, auth.workspace.id, id);
       if (!client) throw notFound(id);
-      await withRetry(() => env.DB.batch(eraseClientStatements(env.DB, auth.workspace.id, id)));
+      await eraseClient(env.DB, db, auth.workspace.id, id);
       return new Response(null, { status: 204 });
     },
   }),
@@ -246,17 +243,17 @@ export const clientRoutes = [
     params,
     query: HistoryQuerySchema,
     responses: { 200: ClientHistorySchema },
-    async handle({ env, auth, now, params, query }) {
+    async handle({ auth, db, now, params, query }) {
       const id = params.id;
       const asOf = query.asOf ?? now;
-      const client = await getClient(env.DB, auth.workspace.id, id);
+      const client = await getClient(db, auth.workspace.id, id);
       if (!client) throw notFound(id);
-      const { events } = await clientEvents(env.DB, auth.workspace.id, id);
+      const { events } = await clientEvents(db, auth.workspace.id, id);
       const settings = auth.workspace.settings.lifecycle;
       const derived = deriveClient(
         events,
         settings,
-        await sleepRuleFor(env.DB, auth.workspace.id, auth.workspace.settings),
+        await sleepRuleFor(db, auth.workspace.id, auth.workspace.settings),
       );
       const clipped = stagesAsOf(derived.stages, asOf);
       return {

@@ -66,11 +66,11 @@ export const clvRoutes = [
       422: 'Too little purchase history for a fit; the body says what is missing (`reason`, `minimum`, `observed`)',
     },
     examples: { body: { timeUnit: 'week', model: 'pnbd' } },
-    async handle({ env, ctx, auth, now, body }) {
+    async handle({ ctx, auth, db, now, body }) {
       const settings = auth.workspace.settings;
       const resolved = resolveFitRequest(body, settings.value, now);
       if (!resolved.ok) throw new ApiError(400, 'Invalid fit request', { errors: resolved.errors });
-      const model = await fitWorkspaceModel(env.DB, auth.workspace.id, resolved.value, now);
+      const model = await fitWorkspaceModel(db, auth.workspace.id, resolved.value, now);
       if ('status' in model)
         throw new ApiError(422, renderReason(model.reason, 'en'), {
           reason: model.reason,
@@ -80,8 +80,8 @@ export const clvRoutes = [
       if (settings.lifecycle.sleepingRule === 'pAlive') {
         // The sleeping rule follows the new model: re-derive histories off the response path.
         ctx.waitUntil(
-          sleepRuleFor(env.DB, auth.workspace.id, settings).then((rule) =>
-            restageWorkspace(env.DB, auth.workspace.id, settings, now, rule),
+          sleepRuleFor(db, auth.workspace.id, settings).then((rule) =>
+            restageWorkspace(db, auth.workspace.id, settings, now, rule),
           ),
         );
       }
@@ -94,8 +94,8 @@ export const clvRoutes = [
     access: SECRET,
     summary: 'The last fitted model: parameters, log-likelihood, convergence and diagnostics',
     responses: { 200: StoredModelSchema },
-    async handle({ env, auth }) {
-      const model = await getModel(env.DB, auth.workspace.id);
+    async handle({ auth, db }) {
+      const model = await getModel(db, auth.workspace.id);
       if (!model)
         throw new ApiError(
           404,
@@ -130,8 +130,8 @@ export const clvRoutes = [
     query: ModelDiagnosticsQuerySchema,
     responses: { 200: ModelDiagnosticsSchema },
     errors: { 422: 'No fitted model to check, or a BG/BB model (its checks are not offered)' },
-    async handle({ env, auth, now, query }) {
-      const model = await getModel(env.DB, auth.workspace.id);
+    async handle({ auth, db, now, query }) {
+      const model = await getModel(db, auth.workspace.id);
       if (!model)
         throw new ApiError(
           404,
@@ -140,7 +140,7 @@ export const clvRoutes = [
       if ('status' in model) throw new ApiError(422, renderReason(model.reason, 'en'));
       if (model.model === 'bgbb')
         throw new ApiError(422, 'Diagnostics cover the continuous-time models, not BG/BB');
-      const transactions = await loadPurchases(env.DB, auth.workspace.id, query.end ?? now);
+      const transactions = await loadPurchases(db, auth.workspace.id, query.end ?? now);
       let last = 0;
       for (const t of transactions) last = Math.max(last, Date.parse(t.at));
       const end = query.end ?? new Date((Math.floor(last / DAY_MS) + 1) * DAY_MS).toISOString();

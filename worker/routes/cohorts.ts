@@ -52,7 +52,7 @@ export const cohortRoutes = [
         ],
       },
     },
-    async handle({ env, auth, now, query }) {
+    async handle({ auth, db, now, query }) {
       const grain = query.period;
       const to = periodIndex(grain, query.to ?? now.slice(0, 7));
       const from = query.from ? periodIndex(grain, query.from) : to - DEFAULT_COHORTS[grain] + 1;
@@ -65,7 +65,7 @@ export const cohortRoutes = [
           errors: [{ path: 'from', message: `must be at most ${MAX_COHORTS} periods before to` }],
         });
       const cells = await cohortCells(
-        env.DB,
+        db,
         auth.workspace.id,
         grain,
         periodLabel(grain, from),

@@ -52,9 +52,9 @@ export const dossierRoutes = [
       "Readable with a secret key, or with a restricted key (`rk_…`) issued for the client's manager (the client attribute `manager`) or for their supervisor (`actions.supervisors`). For any other restricted key the client does not exist (404), as for a client of another workspace; publishable keys and widget sessions are refused (403). The review falls due `actions.rules.review_dossier.days` (default 90) after `reviewedAt`.",
     params: { id: IdSchema },
     responses: { 200: DossierSchema },
-    async handle({ env, auth, now, params }) {
-      const client = await visibleClient(env.DB, auth, params.id);
-      const stored = await getDossier(env.DB, auth.workspace.id, client.id);
+    async handle({ auth, db, now, params }) {
+      const client = await visibleClient(db, auth, params.id);
+      const stored = await getDossier(db, auth.workspace.id, client.id);
       if (!stored)
         throw new ApiError(
           404,
@@ -84,16 +84,16 @@ export const dossierRoutes = [
     body: DossierBodySchema,
     responses: { 200: DossierSchema, 201: DossierSchema },
     examples: { body: exampleBody },
-    async handle({ env, auth, now, params, body }) {
-      const client = await visibleClient(env.DB, auth, params.id);
+    async handle({ auth, db, now, params, body }) {
+      const client = await visibleClient(db, auth, params.id);
       const { reviewedAt = now, ...content } = body;
       if (reviewedAt > now)
         throw new ApiError(400, 'Invalid reviewedAt', {
           errors: [{ path: 'reviewedAt', message: 'must not be in the future' }],
         });
-      const existed = (await getDossier(env.DB, auth.workspace.id, client.id)) !== null;
+      const existed = (await getDossier(db, auth.workspace.id, client.id)) !== null;
       const stored = await withRetry(() =>
-        putDossier(env.DB, auth.workspace.id, client.id, content, reviewedAt, now),
+        putDossier(db, auth.workspace.id, client.id, content, reviewedAt, now),
       );
       return json(
         {
@@ -120,9 +120,9 @@ export const dossierRoutes = [
       'Read from the client attributes named in `actions.leads` (default: `email` or `phone`; `wishToBuy` or a `request` event; `budget`). A qualified inquirer gets a high-priority follow-up on the work list.',
     params: { id: IdSchema },
     responses: { 200: QualificationResultSchema },
-    async handle({ env, auth, now, params }) {
-      const client = await visibleClient(env.DB, auth, params.id);
-      const [snapshot] = await loadSnapshots(env.DB, auth.workspace.id, [client], now);
+    async handle({ auth, db, now, params }) {
+      const client = await visibleClient(db, auth, params.id);
+      const [snapshot] = await loadSnapshots(db, auth.workspace.id, [client], now);
       const a = snapshot!.aggregates;
       return {
         clientId: client.id,

@@ -41,10 +41,10 @@ export const eventRoutes = [
       },
       response: { accepted: 2, duplicates: 0 },
     },
-    async handle({ env, auth, now, body }) {
+    async handle({ auth, db, now, body }) {
       const { events } = body;
-      const sleepRule = await sleepRuleFor(env.DB, auth.workspace.id, auth.workspace.settings);
-      return ingestEvents(env.DB, auth.workspace.id, auth.workspace.settings, events, {
+      const sleepRule = await sleepRuleFor(db, auth.workspace.id, auth.workspace.settings);
+      return ingestEvents(db, auth.workspace.id, auth.workspace.settings, events, {
         now,
         sleepRule,
       });

@@ -146,11 +146,11 @@ export const importRoutes = [
       body: 'client_id,date,amount\nacme,2024-01-15,1200.00\nacme,2024-03-02,450.50\nglobex,2024-02-10T09:30:00Z,99.90\n',
       response: { imported: 3, duplicates: 0, rows: 3, clients: 2 },
     },
-    async handle({ request, env, auth, now }) {
+    async handle({ request, auth, db, now }) {
       const set = await readPurchases(request);
       const settings = auth.workspace.settings;
-      const sleepRule = await sleepRuleFor(env.DB, auth.workspace.id, settings);
-      const result = await storeImport(env.DB, auth.workspace.id, settings, set, {
+      const sleepRule = await sleepRuleFor(db, auth.workspace.id, settings);
+      const result = await storeImport(db, auth.workspace.id, settings, set, {
         now,
         sleepRule,
       });
@@ -179,11 +179,11 @@ export const importRoutes = [
       body: '{"id":"ord-1","clientId":"acme","type":"purchase","at":"2024-01-15","amount":1200}\n{"id":"ord-2","clientId":"acme","type":"purchase","at":"2024-03-02","amount":450.5}\n',
       response: { imported: 2, duplicates: 0 },
     },
-    async handle({ request, env, auth, now }) {
+    async handle({ request, auth, db, now }) {
       const settings = auth.workspace.settings;
       const set = await readNdjsonEvents(request, settings);
-      const sleepRule = await sleepRuleFor(env.DB, auth.workspace.id, settings);
-      return storeImport(env.DB, auth.workspace.id, settings, set, { now, sleepRule });
+      const sleepRule = await sleepRuleFor(db, auth.workspace.id, settings);
+      return storeImport(db, auth.workspace.id, settings, set, { now, sleepRule });
     },
   }),
 ];

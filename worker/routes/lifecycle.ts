@@ -16,14 +16,14 @@ export const lifecycleRoutes = [
       'Read from rollups maintained with every write, never from every client: counts are prefix sums of per-day and per-month entries and exits at `asOf`; medians (whole UTC days) come from day histograms kept as of the last scheduled sweep plus the transitions since. For an `asOf` before the last sweep the medians come from dyadic blocks of the same histograms by day of exit (at most 22 blocks a read), so any past `asOf` reads rollups only.',
     query: FunnelQuerySchema,
     responses: { 200: FunnelSchema },
-    async handle({ env, auth, now, query: q }): Promise<Funnel> {
+    async handle({ auth, db, now, query: q }): Promise<Funnel> {
       const asOf = q.asOf ?? now;
       const to = q.to ?? asOf;
       const from = q.from ?? addDays(to, -365);
       const settings = auth.workspace.settings.lifecycle;
       const model = stageModel(settings.model);
       const path = model.stages.filter((s) => !model.dormantStages.includes(s));
-      const { counts, furthest, total } = await funnelCounts(env.DB, auth.workspace.id, path, {
+      const { counts, furthest, total } = await funnelCounts(db, auth.workspace.id, path, {
         asOf,
         from,
         to,

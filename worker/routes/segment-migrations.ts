@@ -26,7 +26,7 @@ export const migrationRoutes = [
       "For `dimension` (`stage`, `abc`, `xyz`, `rfm` segment or `type`, a client's set of types joined by `+`), how many clients were in each class at the end of month `from` and in each class at the end of month `to`, with their revenue in the later snapshot's window (the 12 whole months before it). `from: null`: the client was not in the portfolio yet (no stage at the earlier month-end); `to: null`: it is gone since. A class a client has no value in (no revenue for ABC, no purchase for RFM, no type) is `none`. Read from the month-end snapshots; when one is missing it is computed from history by the snapshot job, and the answer is `202` with `Retry-After` until it is done. Erased clients are removed from past snapshots too.",
     query: MigrationQuerySchema,
     responses: { 200: MigrationMatrixSchema, 202: MigrationPendingSchema },
-    async handle({ env, auth, now, query }) {
+    async handle({ env, auth, db, now, query }) {
       const ws = auth.workspace;
       const fromAsOf = endOfMonth(query.from);
       const toAsOf = endOfMonth(query.to);
@@ -34,7 +34,7 @@ export const migrationRoutes = [
         throw new ApiError(400, 'Invalid migrations query', {
           errors: [{ path: 'to', message: 'must be a month that has ended' }],
         });
-      const runs = await monthEndRuns(env.DB, ws.id, [fromAsOf, toAsOf]);
+      const runs = await monthEndRuns(db, ws.id, [fromAsOf, toAsOf]);
       const pending: string[] = [];
       for (const asOf of [fromAsOf, toAsOf]) {
         const run = runs.get(asOf);
@@ -44,7 +44,7 @@ export const migrationRoutes = [
           continue;
         }
         // Never classified inside the request: the job computes the month-end from history.
-        const first = await startSnapshot(env.DB, ws.id, ws.settings.segments, {
+        const first = await startSnapshot(db, ws.id, ws.settings.segments, {
           kind: 'month_end',
           asOf,
           now,
@@ -59,7 +59,7 @@ export const migrationRoutes = [
         );
       const earlier = runs.get(fromAsOf)!;
       const later = runs.get(toAsOf)!;
-      const cells = await migrationCells(env.DB, ws.id, earlier.id, later.id, query.dimension);
+      const cells = await migrationCells(db, ws.id, earlier.id, later.id, query.dimension);
       cells.sort((p, q) => byClass(p.from, q.from) || byClass(p.to, q.to));
       const computedAt = [earlier.computedAt!, later.computedAt!].sort().at(-1)!;
       return {

@@ -53,7 +53,7 @@ export const segmentRoutes = [
       'Window `[from, to)` on whole calendar months (default: the 12 months before the current one). A client is A while the share of those ranked above it is below 0.80, B below 0.95, else C; X when the coefficient of variation of its measure per period is ≤ 0.10, Y ≤ 0.25, else Z. Thresholds are settings.',
     query: AbcXyzQuerySchema,
     responses: { 200: AbcXyzAnswerSchema },
-    async handle({ env, auth, now, query }) {
+    async handle({ env, auth, db, now, query }) {
       const ws = auth.workspace;
       const currency = ws.settings.currency;
       const fromSnapshot =
@@ -61,14 +61,14 @@ export const segmentRoutes = [
         query.to === undefined &&
         query.period === 'month' &&
         query.measure === 'revenue';
-      const snap = fromSnapshot ? await currentSnapshot(env.DB, ws.id) : null;
+      const snap = fromSnapshot ? await currentSnapshot(db, ws.id) : null;
       if (snap) {
         const pages = pager(env, ws.id, `abc-xyz:${snap.id}`);
         const after = parseKeyPosition(await pages.read(query.cursor));
         const [counts, page] = await Promise.all([
-          classCounts(env.DB, ws.id, snap.id),
+          classCounts(db, ws.id, snap.id),
           abcPage(
-            env.DB,
+            db,
             ws.id,
             snap.id,
             after && { valueCents: after.key, clientId: after.clientId },
@@ -86,7 +86,7 @@ export const segmentRoutes = [
       // Another window or measure than the snapshot's (or no snapshot yet): computed on the spot.
       const params = resolveAbcXyzQuery(query, now);
       const snapshots = await loadPeriodsInWindow(
-        env.DB,
+        db,
         ws.id,
         params.from.slice(0, 7),
         params.to.slice(0, 7),
@@ -94,7 +94,7 @@ export const segmentRoutes = [
       const result = abcXyz(snapshots, params, ws.settings.segments);
       // Every client of the workspace not classified, as the snapshot counts them (the buckets
       // read here only hold the clients that bought in the window).
-      const excluded = (await countClients(env.DB, ws.id)) - result.clients.length;
+      const excluded = (await countClients(db, ws.id)) - result.clients.length;
       const pages = pager(
         env,
         ws.id,
@@ -104,7 +104,7 @@ export const segmentRoutes = [
       const rest = result.clients.filter((c) => c.rank > afterRank);
       const page = rest.slice(0, query.limit);
       const names = await clientNames(
-        env.DB,
+        db,
         ws.id,
         page.map((c) => c.id),
       );
@@ -126,16 +126,16 @@ export const segmentRoutes = [
       'Recency, frequency and monetary quintile scores (1–5) of every buyer and the named RFM segments',
     query: RfmQuerySchema,
     responses: { 200: RfmAnswerSchema },
-    async handle({ env, auth, now, query }) {
+    async handle({ env, auth, db, now, query }) {
       const ws = auth.workspace;
       const currency = ws.settings.currency;
-      const snap = query.asOf === undefined ? await currentSnapshot(env.DB, ws.id) : null;
+      const snap = query.asOf === undefined ? await currentSnapshot(db, ws.id) : null;
       if (snap) {
         const pages = pager(env, ws.id, `rfm:${snap.id}`);
         const after = parseKeyPosition(await pages.read(query.cursor));
         const [counts, page] = await Promise.all([
-          classCounts(env.DB, ws.id, snap.id),
-          rfmPage(env.DB, ws.id, snap.id, after, query.limit + 1),
+          classCounts(db, ws.id, snap.id),
+          rfmPage(db, ws.id, snap.id, after, query.limit + 1),
         ]);
         const last = page.length > query.limit ? page[query.limit - 1]! : null;
         const keyOf = (c: { r: number | null; f: number | null; m: number | null }) =>
@@ -151,12 +151,12 @@ export const segmentRoutes = [
       }
       // At another instant than the snapshot's (or before the first one): computed on the spot.
       const asOf = query.asOf ?? now;
-      const result = rfm(await loadRfmInputs(env.DB, ws.id), asOf, ws.settings.segments);
+      const result = rfm(await loadRfmInputs(db, ws.id), asOf, ws.settings.segments);
       const pages = pager(env, ws.id, `rfm:live:${asOf}`);
       const start = Number((await pages.read(query.cursor)) ?? 0);
       const page = result.clients.slice(start, start + query.limit);
       const names = await clientNames(
-        env.DB,
+        db,
         ws.id,
         page.map((c) => c.id),
       );
@@ -178,15 +178,14 @@ export const segmentRoutes = [
     summary: 'How many clients carry each client type (golden, pioneer, fan, bad, sleeping…)',
     query: TypesQuerySchema,
     responses: { 200: TypeCountsAnswerSchema },
-    async handle({ env, auth, now, query }) {
-      const snap =
-        query.asOf === undefined ? await currentSnapshot(env.DB, auth.workspace.id) : null;
+    async handle({ auth, db, now, query }) {
+      const snap = query.asOf === undefined ? await currentSnapshot(db, auth.workspace.id) : null;
       if (snap) {
-        const counts = await classCounts(env.DB, auth.workspace.id, snap.id);
+        const counts = await classCounts(db, auth.workspace.id, snap.id);
         return { ...typeCountsFromSnapshot(snap, counts), computedAt: snap.computedAt };
       }
       const asOf = query.asOf ?? now;
-      const { types } = await classifiedPortfolio(env.DB, auth.workspace, asOf);
+      const { types } = await classifiedPortfolio(db, auth.workspace, asOf);
       return { ...countTypes(types.values(), asOf), computedAt: now };
     },
   }),
@@ -200,9 +199,9 @@ export const segmentRoutes = [
       'Read from rollups kept per top-level attribute value with every write (ingestion, client updates, erasure, re-derivation after a settings change), never from every client; `vanished` depends on the clock and is kept as of the nightly sweep, plus the transitions since. Days to developed are whole UTC days (the date developed minus the date of the first purchase); the median is exact.',
     query: ConversionQuerySchema,
     responses: { 200: ConversionAnswerSchema },
-    async handle({ env, auth, now, query }) {
+    async handle({ auth, db, now, query }) {
       const { clients, segments } = await segmentFigures(
-        env.DB,
+        db,
         auth.workspace.id,
         query.by,
         Date.parse(now),
@@ -221,28 +220,28 @@ export const segmentRoutes = [
       'Portfolio health: stage spread, revenue concentration (top-1, top-5, top-20%, HHI), key clients, mono-client and balance warnings, gold/silver/bronze',
     query: PortfolioQuerySchema,
     responses: { 200: PortfolioResultSchema },
-    async handle({ env, auth, now, query }) {
+    async handle({ env, auth, db, now, query }) {
       const ws = auth.workspace;
       const settings = ws.settings;
       const currency = settings.currency;
       const model = settings.lifecycle.model;
       const snap =
         query.asOf === undefined && query.months === undefined
-          ? await currentSnapshot(env.DB, ws.id)
+          ? await currentSnapshot(db, ws.id)
           : null;
       if (snap) {
         const pages = pager(env, ws.id, `portfolio:${snap.id}`);
         const afterRank = Number((await pages.read(query.cursor)) ?? 0);
         const [state, counts] = await Promise.all([
-          portfolioState(env.DB, ws.id, snap.id),
-          classCounts(env.DB, ws.id, snap.id),
+          portfolioState(db, ws.id, snap.id),
+          classCounts(db, ws.id, snap.id),
         ]);
         const total = state.totalRevenue;
         const [page, keys, present] = await Promise.all([
-          tierPage(env.DB, ws.id, snap.id, afterRank, query.limit + 1, total),
-          topKeyClients(env.DB, ws.id, snap.id, query.limit, total),
+          tierPage(db, ws.id, snap.id, afterRank, query.limit + 1, total),
+          topKeyClients(db, ws.id, snap.id, query.limit, total),
           presentClients(
-            env.DB,
+            db,
             ws.id,
             snap.id,
             state.portfolio.mono.flatMap((w) => (w.clientId ? [w.clientId] : [])),
@@ -282,7 +281,7 @@ export const segmentRoutes = [
       // Another window or instant than the snapshot's (or no snapshot yet): computed on the spot.
       const params = portfolioParams(query, settings.segments, model, now);
       const result = portfolio(
-        await loadAllSnapshots(env.DB, ws.id, params.asOf),
+        await loadAllSnapshots(db, ws.id, params.asOf),
         params,
         settings.segments,
       );
@@ -290,7 +289,7 @@ export const segmentRoutes = [
       const start = Number((await pages.read(query.cursor)) ?? 0);
       const tiers = result.tiers.clients.slice(start, start + query.limit);
       const keys = result.keyClients.slice(0, query.limit);
-      const names = await clientNames(env.DB, ws.id, [
+      const names = await clientNames(db, ws.id, [
         ...new Set([...tiers.map((c) => c.id), ...keys.map((c) => c.id)]),
       ]);
       const named = <T extends { id: string }>(c: T) => ({ ...c, name: names.get(c.id) ?? null });

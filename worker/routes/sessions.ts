@@ -37,11 +37,11 @@ export const sessionRoutes = [
         scope: { clientId: 'acme' },
       },
     },
-    async handle({ env, auth, now, body }) {
+    async handle({ env, auth, db, now, body }) {
       const { scope } = body;
       const clientId = scope && 'clientId' in scope ? scope.clientId : null;
       const manager = scope && 'manager' in scope ? scope.manager : null;
-      if (clientId !== null && !(await getClient(env.DB, auth.workspace.id, clientId))) {
+      if (clientId !== null && !(await getClient(db, auth.workspace.id, clientId))) {
         throw new ApiError(404, `No client ${JSON.stringify(clientId)} in this workspace`, {
           errors: [{ path: 'scope.clientId', message: 'names no client of this workspace' }],
         });

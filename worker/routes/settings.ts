@@ -27,7 +27,7 @@ export const settingsRoutes = [
     body: SettingsPatchSchema,
     responses: { 200: SettingsSchema },
     examples: { body: { currency: 'EUR', lifecycle: { sleepingAfterDays: 60 } } },
-    async handle({ env, ctx, auth, body }) {
+    async handle({ env, ctx, auth, db, body }) {
       const settings = parseValue(mergePatch(auth.workspace.settings, body), SettingsSchema);
       await updateSettings(env.DB, auth.workspace.id, settings);
       if (
@@ -35,8 +35,8 @@ export const settingsRoutes = [
       ) {
         // Stage rules changed: every stored history is re-derived, off the response path.
         ctx.waitUntil(
-          sleepRuleFor(env.DB, auth.workspace.id, settings).then((rule) =>
-            restageWorkspace(env.DB, auth.workspace.id, settings, new Date().toISOString(), rule),
+          sleepRuleFor(db, auth.workspace.id, settings).then((rule) =>
+            restageWorkspace(db, auth.workspace.id, settings, new Date().toISOString(), rule),
           ),
         );
       }

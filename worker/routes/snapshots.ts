@@ -17,16 +17,11 @@ export const snapshotRoutes = [
     body: null,
     responses: { 202: SnapshotAcceptedSchema },
     examples: { response: { id: 'snap_20261201T031700000Z_k3Jd9a', status: 'running' } },
-    async handle({ env, auth, now }) {
-      const first = await startSnapshot(
-        env.DB,
-        auth.workspace.id,
-        auth.workspace.settings.segments,
-        {
-          asOf: now,
-          now,
-        },
-      );
+    async handle({ env, auth, db, now }) {
+      const first = await startSnapshot(db, auth.workspace.id, auth.workspace.settings.segments, {
+        asOf: now,
+        now,
+      });
       await env.SNAPSHOTS.send(first);
       return json({ id: first.snapshotId, status: 'running' }, { status: 202 });
     },
@@ -49,8 +44,8 @@ export const snapshotRoutes = [
         error: null,
       },
     },
-    async handle({ env, auth, params }) {
-      const run = await getSnapshotRun(env.DB, auth.workspace.id, params.id);
+    async handle({ auth, db, params }) {
+      const run = await getSnapshotRun(db, auth.workspace.id, params.id);
       if (!run)
         throw new ApiError(404, `No snapshot ${JSON.stringify(params.id)} in this workspace`);
       return {

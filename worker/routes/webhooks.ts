@@ -92,7 +92,7 @@ export const webhookRoutes = [
       body: { url: example.url, events: example.events },
       response: { ...example, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
     },
-    async handle({ env, auth, now, body }) {
+    async handle({ env, auth, db, now, body }) {
       const problem = webhookUrlProblem(body.url, env.ENVIRONMENT);
       if (problem)
         throw new ApiError(400, `The webhook URL is refused: it ${problem}`, {
@@ -105,7 +105,7 @@ export const webhookRoutes = [
         secret: newWebhookSecret(),
         createdAt: now,
       };
-      await withRetry(() => insertWebhookStatement(env.DB, auth.workspace.id, row).run());
+      await withRetry(() => insertWebhookStatement(db, auth.workspace.id, row).run());
       return json({ ...publicView(row), secret: row.secret }, { status: 201 });
     },
   }),
@@ -116,8 +116,8 @@ export const webhookRoutes = [
     summary: "The workspace's webhooks, without their secrets",
     responses: { 200: WebhookListSchema },
     examples: { response: { data: [example] } },
-    async handle({ env, auth }) {
-      return { data: (await listWebhooks(env.DB, auth.workspace.id)).map(publicView) };
+    async handle({ auth, db }) {
+      return { data: (await listWebhooks(db, auth.workspace.id)).map(publicView) };
     },
   }),
   route({
@@ -128,8 +128,8 @@ export const webhookRoutes = [
     params,
     responses: { 200: WebhookSchema },
     examples: { response: example },
-    async handle({ env, auth, params }) {
-      return publicView(await webhookOr404(env.DB, auth.workspace.id, params.id));
+    async handle({ auth, db, params }) {
+      return publicView(await webhookOr404(db, auth.workspace.id, params.id));
     },
   }),
   route({
@@ -139,11 +139,9 @@ export const webhookRoutes = [
     summary: 'Unsubscribe: no more deliveries, and the delivery log goes with it',
     params,
     responses: { 204: null },
-    async handle({ env, auth, params }) {
-      await webhookOr404(env.DB, auth.workspace.id, params.id);
-      await withRetry(() =>
-        env.DB.batch(deleteWebhookStatements(env.DB, auth.workspace.id, params.id)),
-      );
+    async handle({ auth, db, params }) {
+      await webhookOr404(db, auth.workspace.id, params.id);
+      await withRetry(() => db.batch(deleteWebhookStatements(db, auth.workspace.id, params.id)));
       return new Response(null, { status: 204 });
     },
   }),
@@ -158,14 +156,14 @@ export const webhookRoutes = [
     query: DeliveryListQuerySchema,
     responses: { 200: DeliveryPageSchema },
     examples: { response: { data: [deliveryExample], nextCursor: null } },
-    async handle({ env, auth, params, query }) {
-      await webhookOr404(env.DB, auth.workspace.id, params.id);
+    async handle({ env, auth, db, params, query }) {
+      await webhookOr404(db, auth.workspace.id, params.id);
       const secret = env.ADMIN_TOKEN ?? 'clientfolio-dev';
       const scope = `webhook-deliveries:${params.id}`;
       const beforeId = query.cursor
         ? await decodeCursor(secret, auth.workspace.id, scope, query.cursor)
         : null;
-      const page = await listDeliveries(env.DB, auth.workspace.id, params.id, {
+      const page = await listDeliveries(db, auth.workspace.id, params.id, {
         beforeId,
         limit: query.limit,
       });
@@ -188,14 +186,14 @@ export const webhookRoutes = [
     body: null,
     responses: { 202: DeliverySchema },
     examples: { response: { ...deliveryExample, status: 'pending', finishedAt: null } },
-    async handle({ env, auth, params }) {
-      await webhookOr404(env.DB, auth.workspace.id, params.id);
+    async handle({ auth, db, params }) {
+      await webhookOr404(db, auth.workspace.id, params.id);
       const moved = await withRetry(() =>
-        requeueDeliveryStatement(env.DB, auth.workspace.id, params.id, params.deliveryId).first(),
+        requeueDeliveryStatement(db, auth.workspace.id, params.id, params.deliveryId).first(),
       );
       if (!moved)
         throw new ApiError(404, `No delivery ${JSON.stringify(params.deliveryId)} of this webhook`);
-      const page = await listDeliveries(env.DB, auth.workspace.id, params.id, {
+      const page = await listDeliveries(db, auth.workspace.id, params.id, {
         beforeId: null,
         limit: 1,
         id: params.deliveryId,

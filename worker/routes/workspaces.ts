@@ -7,8 +7,13 @@ import {
 } from '../../schema/workspaces.ts';
 import { SECRET } from '../auth.ts';
 import { randomToken } from '../crypto.ts';
+import { leastUsed } from '../databases.ts';
 import { insertKeyStatement } from '../db/keys.ts';
-import { insertWorkspaceStatements, updateWorkspaceStatements } from '../db/workspaces.ts';
+import {
+  insertWorkspaceStatements,
+  updateWorkspaceStatements,
+  workspacesPerDatabase,
+} from '../db/workspaces.ts';
 import { mintKey } from '../keys.ts';
 import { json, route } from '../route.ts';
 
@@ -18,6 +23,8 @@ export const workspaceRoutes = [
     path: '/v1/workspaces',
     access: 'admin',
     summary: 'Create a workspace and its first secret and publishable keys (shown once)',
+    description:
+      'The workspace is placed on one of the data databases: the one named by `database`, or by default the one with the fewest workspaces (the first on a tie). Its data stays there; keys and sessions live in the control database.',
     body: WorkspaceCreateSchema,
     responses: { 201: WorkspaceCreatedSchema },
     idempotent: true,
@@ -31,6 +38,7 @@ export const workspaceRoutes = [
         id: 'ws_q1W2e3R4t5Y6',
         name: 'Northwind Trading',
         allowedOrigins: ['https://intranet.northwind.example'],
+        database: 'primary',
         secretKey: 'sk_9dF3kLm2Qp8Zx1Vb7Nc4Tr6Hy0Ws',
         publishableKey: 'pk_2Gh5Jk8Lm1Nb4Vc7Xz0Qw3Er6Ty9U',
       },
@@ -43,6 +51,8 @@ export const workspaceRoutes = [
         label: 'initial publishable key',
       });
       const allowedOrigins = [...new Set(body.allowedOrigins)];
+      // Two creations at once may both pick the same database: placement only needs to be roughly even.
+      const database = body.database ?? leastUsed(await workspacesPerDatabase(env.DB));
       await env.DB.batch([
         ...insertWorkspaceStatements(env.DB, {
           id,
@@ -50,6 +60,7 @@ export const workspaceRoutes = [
           allowedOrigins,
           settings,
           createdAt: now,
+          database,
         }),
         insertKeyStatement(env.DB, secret.row, secret.hash),
         insertKeyStatement(env.DB, publishable.row, publishable.hash),
@@ -59,6 +70,7 @@ export const workspaceRoutes = [
           id,
           name: body.name,
           allowedOrigins,
+          database,
           secretKey: secret.plain,
           publishableKey: publishable.plain,
         },
@@ -77,6 +89,7 @@ export const workspaceRoutes = [
       id: auth.workspace.id,
       name: auth.workspace.name,
       allowedOrigins: auth.workspace.allowedOrigins,
+      database: auth.workspace.database,
       createdAt: auth.workspace.createdAt,
     }),
   }),
@@ -99,7 +112,12 @@ export const workspaceRoutes = [
           : auth.workspace.allowedOrigins,
       };
       await env.DB.batch(updateWorkspaceStatements(env.DB, auth.workspace.id, next));
-      return { id: auth.workspace.id, ...next, createdAt: auth.workspace.createdAt };
+      return {
+        id: auth.workspace.id,
+        ...next,
+        database: auth.workspace.database,
+        createdAt: auth.workspace.createdAt,
+      };
     },
   }),
 ];
