@@ -2,7 +2,6 @@
 // and GET /v1/actions, GET /v1/managers and POST done through wrangler dev (HTTP + workerd + D1).
 // D1's type from the module: the benchmarks run in Node, without the Workers globals.
 import type { D1Database } from '@cloudflare/workers-types';
-import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gatherFacts } from '../core/actions/facts.ts';
 import { deriveActions } from '../core/actions/engine.ts';
@@ -13,7 +12,7 @@ import { ingestEvents } from '../worker/ingest.ts';
 import { loadAllSnapshots, upsertClientStatements } from '../worker/db/clients.ts';
 import { loadReviewDates } from '../worker/db/dossier.ts';
 import { fmt, http, startLocalApi, timeIt } from './harness.ts';
-import { sqliteD1 } from './sqlite-d1.ts';
+import { findPrimarySqlite, sqliteD1 } from './sqlite-d1.ts';
 import { parse } from 'valibot';
 
 const end = '2026-11-01T00:00:00.000Z';
@@ -46,24 +45,16 @@ async function seed(db: D1Database, ws: string, clients: number) {
   return { clients: demo.clients.length, events: events.length };
 }
 
-const findSqlite = (dir: string): string => {
-  for (const name of readdirSync(dir)) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) {
-      const f = findSqlite(p);
-      if (f) return f;
-    } else if (name.endsWith('.sqlite') && !p.includes('metadata')) return p;
-  }
-  return '';
-};
-
 const rows: string[] = [];
 let port = 8840;
 for (const n of sizes) {
   const api = await startLocalApi(`actions-${n}`, port++);
   try {
-    const ws = await http(api.base, '/v1/workspaces', api.admin, { name: `bench ${n}` });
-    const db = sqliteD1(findSqlite(path.join(import.meta.dirname, '.tmp', `actions-${n}`)), {
+    const ws = await http(api.base, '/v1/workspaces', api.admin, {
+      name: `bench ${n}`,
+      database: 'primary',
+    });
+    const db = sqliteD1(findPrimarySqlite(path.join(import.meta.dirname, '.tmp', `actions-${n}`)), {
       migrate: false,
     });
     process.stderr.write(`${n} clients: seeding… `);

@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fitBgNbd } from '../core/value/bgnbd.ts';
@@ -22,7 +22,7 @@ import { summariseTransactions, type CustomerSummary } from '../core/value/summa
 import { loadPurchaseHistories, loadPurchases } from '../worker/db/value.ts';
 import { CDNOW_CALIBRATION_END, cdnowTransactions } from '../test/fixtures/cdnow/cdnow.ts';
 import { http, median as medianOf, root, startLocalApi } from './harness.ts';
-import { sqliteD1 } from './sqlite-d1.ts';
+import { findPrimarySqlite, sqliteD1 } from './sqlite-d1.ts';
 
 const REPETITIONS = 7;
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -220,7 +220,10 @@ const STATE = 'clv-models';
 let workspaceId: string | undefined;
 const api = await startLocalApi(STATE, await freePort());
 try {
-  const ws = await http(api.base, '/v1/workspaces', api.admin, { name: 'bench' });
+  const ws = await http(api.base, '/v1/workspaces', api.admin, {
+    name: 'bench',
+    database: 'primary',
+  });
   workspaceId = ws.id;
   const imported = await fetch(`${api.base}/v1/import/transactions`, {
     method: 'POST',
@@ -259,17 +262,7 @@ try {
 // What the fit reads, whatever the load: the rows (and their bytes as JSON) that D1 hands the
 // Worker, for the grouped read the fits use and for the per-purchase-day read they used before
 // (the very worker functions, run in Node on the same D1 file once the server is down).
-const findSqlite = (dir: string): string => {
-  for (const name of readdirSync(dir)) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) {
-      const f = findSqlite(p);
-      if (f) return f;
-    } else if (name.endsWith('.sqlite') && !p.includes('metadata')) return p;
-  }
-  return '';
-};
-const d1 = sqliteD1(findSqlite(path.join(root, 'bench', '.tmp', STATE, 'v3', 'd1')), {
+const d1 = sqliteD1(findPrimarySqlite(path.join(root, 'bench', '.tmp', STATE, 'v3', 'd1')), {
   migrate: false,
 });
 const grouped = (await loadPurchaseHistories(d1, workspaceId!, CDNOW_CALIBRATION_END)).histories;

@@ -79,12 +79,15 @@ export async function startLocalApi(
   if (!keepState) rmSync(state, { recursive: true, force: true });
   mkdirSync(state, { recursive: true });
   const admin = 'bench-admin-token';
-  const migrate = spawnSync(
-    bin('wrangler'),
-    ['d1', 'migrations', 'apply', 'clientfolio', '--local', '--persist-to', state],
-    { cwd: root, env: { ...process.env, CI: 'true' } },
-  );
-  if (migrate.status !== 0) throw new Error(`migrations failed: ${String(migrate.stderr)}`);
+  // Every database wrangler.toml binds (the control one, DB, and the second data database).
+  for (const database of ['clientfolio', 'clientfolio-2']) {
+    const migrate = spawnSync(
+      bin('wrangler'),
+      ['d1', 'migrations', 'apply', database, '--local', '--persist-to', state],
+      { cwd: root, env: { ...process.env, CI: 'true' } },
+    );
+    if (migrate.status !== 0) throw new Error(`migrations failed: ${String(migrate.stderr)}`);
+  }
   const child: ChildProcess = spawn(
     bin('wrangler'),
     [

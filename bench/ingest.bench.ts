@@ -67,7 +67,10 @@ function floor(events: Event[]): number {
 async function viaApi(name: string, run: (base: string, key: string) => Promise<void>) {
   const api = await startLocalApi(name, port);
   try {
-    const ws = await http(api.base, '/v1/workspaces', api.admin, { name: 'bench' });
+    const ws = await http(api.base, '/v1/workspaces', api.admin, {
+      name: 'bench',
+      database: 'primary',
+    });
     const t = performance.now();
     await run(api.base, ws.secretKey);
     return (performance.now() - t) / 1000;

@@ -13,7 +13,7 @@
 // The snapshot job runs (over HTTP) before the reads. Endpoints that still read every client are
 // timed once, and are skipped above BENCH_FULL_MAX clients (default 100,000).
 import { timingSafeEqual as nodeTimingSafeEqual } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 // The Workers types as module imports: the benchmarks run in Node, without the Workers globals.
@@ -28,7 +28,7 @@ import { segmentDeltaStatements } from '../worker/db/segment-rollups.ts';
 import worker from '../worker/index.ts';
 import { syntheticAttributes, syntheticEvents } from '../test/fixtures/portfolio.ts';
 import { fmt, http, startLocalApi, timeIt } from './harness.ts';
-import { sqliteD1 } from './sqlite-d1.ts';
+import { findPrimarySqlite, sqliteD1 } from './sqlite-d1.ts';
 
 // The one Workers extension the handler uses that Node lacks: the same comparison, Node's.
 type Bytes = ArrayBufferView | ArrayBuffer;
@@ -68,17 +68,6 @@ const endpoints: { name: string; url: string; full?: boolean }[] = [
   { name: 'types (snapshot)', url: '/v1/segments/types' },
   { name: 'cohorts (24 monthly cohorts, 2023–2024)', url: '/v1/cohorts?from=2023-01&to=2024-12' },
 ];
-
-const findSqlite = (dir: string): string => {
-  for (const name of readdirSync(dir)) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) {
-      const found = findSqlite(p);
-      if (found) return found;
-    } else if (name.endsWith('.sqlite') && !p.includes('metadata')) return p;
-  }
-  return '';
-};
 
 /** A port nobody listens on now (other engineers' servers share this machine). */
 const freePort = () =>
@@ -223,12 +212,15 @@ for (const n of sizes) {
   } else {
     const setup = await startLocalApi(name, await freePort());
     try {
-      ws = (await http(setup.base, '/v1/workspaces', setup.admin, { name })) as typeof ws;
+      ws = (await http(setup.base, '/v1/workspaces', setup.admin, {
+        name,
+        database: 'primary',
+      })) as typeof ws;
     } finally {
       setup.stop();
     }
     await new Promise((r) => setTimeout(r, 2000));
-    await seed(findSqlite(state), ws.id, n);
+    await seed(findPrimarySqlite(state), ws.id, n);
     writeFileSync(marker, JSON.stringify({ id: ws.id, secretKey: ws.secretKey }));
     console.error(`${name}: seeded in ${fmt(seeding.at(-1)!.s)} s`);
   }

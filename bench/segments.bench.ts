@@ -2,7 +2,6 @@
 // two years), through wrangler dev (HTTP + workerd + local D1), beside the same ABC-XYZ computed
 // directly in SQLite (better-sqlite3) from the same rows. The rows are written by the very same
 // ingestion code running in-process on the local D1 file, which is only the setup here.
-import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as v from 'valibot';
 import { prng } from '../core/random.ts';
@@ -10,7 +9,7 @@ import { EventSchema, type ClientEvent } from '../schema/events.ts';
 import { defaultSettings } from '../schema/settings.ts';
 import { ingestEvents } from '../worker/ingest.ts';
 import { fmt, http, startLocalApi, timeIt } from './harness.ts';
-import { sqliteD1 } from './sqlite-d1.ts';
+import { findPrimarySqlite, sqliteD1 } from './sqlite-d1.ts';
 
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const end = '2026-11-01T00:00:00.000Z';
@@ -40,17 +39,6 @@ function purchases(clients: number, seed = 11): ClientEvent[] {
   }
   return out;
 }
-
-const findSqlite = (dir: string): string => {
-  for (const name of readdirSync(dir)) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) {
-      const found = findSqlite(p);
-      if (found) return found;
-    } else if (name.endsWith('.sqlite') && !p.includes('metadata')) return p;
-  }
-  return '';
-};
 
 /** ABC-XYZ in one SQL statement: per-client sum and sum of squares over the 12 months, cumulative share by window function. */
 const ABC_XYZ_SQL = `
@@ -84,8 +72,11 @@ let port = 8810;
 for (const n of sizes) {
   const api = await startLocalApi(`segments-${n}`, port++);
   try {
-    const ws = await http(api.base, '/v1/workspaces', api.admin, { name: `bench ${n}` });
-    const file = findSqlite(path.join(import.meta.dirname, '.tmp', `segments-${n}`));
+    const ws = await http(api.base, '/v1/workspaces', api.admin, {
+      name: `bench ${n}`,
+      database: 'primary',
+    });
+    const file = findPrimarySqlite(path.join(import.meta.dirname, '.tmp', `segments-${n}`));
     const db = sqliteD1(file, { migrate: false });
     const events = purchases(n);
     process.stderr.write(`${n} clients, ${events.length} purchases: writing… `);

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 // The D1 binding's type, as a module import: the benchmarks run in Node, without the Workers globals.
 import type { D1Database } from '@cloudflare/workers-types';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -70,4 +70,34 @@ export function sqliteD1(
     withSession: () => db,
   };
   return db as unknown as D1Database & { raw: Database.Database };
+}
+
+/**
+ * The local D1 file of the control database (binding DB, also the `primary` data database) under
+ * a `wrangler dev --persist-to` directory. wrangler.toml binds two databases, so the state holds
+ * two SQLite files with hashed names: the control one is the file whose `workspaces` table has
+ * rows. The benchmarks create their workspaces with `database: 'primary'`, so their data is there.
+ */
+export function findPrimarySqlite(dir: string): string {
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = path.join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.sqlite') && !p.includes('metadata')) files.push(p);
+    }
+  };
+  walk(dir);
+  for (const file of files) {
+    const db = new Database(file, { readonly: true });
+    try {
+      const row = db.prepare('SELECT COUNT(*) AS n FROM workspaces').get() as { n: number };
+      if (row.n > 0) return file;
+    } catch {
+      // Not migrated yet, or not a D1 file: not the one.
+    } finally {
+      db.close();
+    }
+  }
+  return '';
 }

@@ -117,15 +117,18 @@ async function seedOnPrivatePort(token) {
 
 const token = adminToken();
 mkdirSync(stateDir, { recursive: true });
-run(bin('wrangler'), [
-  'd1',
-  'migrations',
-  'apply',
-  'clientfolio',
-  '--local',
-  '--persist-to',
-  persistDir,
-]);
+// Both databases of wrangler.toml: the control database (also the first data database) and the
+// second data database; every migration applies to both.
+for (const database of ['clientfolio', 'clientfolio-2'])
+  run(bin('wrangler'), [
+    'd1',
+    'migrations',
+    'apply',
+    database,
+    '--local',
+    '--persist-to',
+    persistDir,
+  ]);
 let bundle = null;
 if (existsSync(path.join(root, 'scripts', 'build-components.mjs'))) {
   run(process.execPath, [path.join(root, 'scripts', 'build-components.mjs')]);
