@@ -311,7 +311,7 @@ for (const n of sizes) {
   }
   await new Promise((r) => setTimeout(r, 2000));
   // Read with the server down: the job wrote the run's longest step with its last batches.
-  const step = runId && longestStepOf(findSqlite(state), runId);
+  const step = runId && longestStepOf(findPrimarySqlite(state), runId);
   if (step) longestSteps.push({ clients: n, ...step });
   const measured = await inNode(
     state,
