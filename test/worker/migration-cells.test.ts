@@ -426,5 +426,9 @@ describe('migration cells kept per pair of month-end snapshots', () => {
     }
     expect(asCounts(after)).toEqual(recounted(await recount(ws.id, 'stage')));
     expect(after.reduce((n, c) => n + c.clients, 0)).toBe(6);
+    // June was not computed again, so the late client is "gone since" there: its own list.
+    const gone = after.find((c) => c.to === null)!;
+    expect(gone).toMatchObject({ from: 'developing', clients: 1, revenue: 75 });
+    expect(await allPages(gone.list, key, 1)).toEqual(['late']);
   }, 120_000);
 });
