@@ -39,7 +39,7 @@ export async function monthEndRuns(
  * A client's class in the snapshot row `k` (a `client_classes` alias): its column, or for types
  * the set of types it carries (sorted, joined by "+"), "none" when it has none. A client is in
  * the portfolio at a month-end when it has a stage there (an event placed it); one without is in
- * no class. `dimension` is a column name when the dimension is read from a row (erasure).
+ * no class. `classByName` takes the dimension from a column (erasure walks every kept matrix).
  */
 const COLUMN = { stage: 'stage', abc: 'abc', xyz: 'xyz', rfm: 'rfm_segment' } as const;
 /** The index by class and id of each column: named, since SQLite would rather walk the key. */
