@@ -10,8 +10,12 @@
 //   heap used after a forced GC before it (nothing collected in between is counted: a lower bound
 //   on the peak, an upper bound on what the answer keeps);
 // - median latency and answer bytes: over HTTP through `wrangler dev` on the same file.
-// The snapshot job runs (over HTTP) before the reads. Endpoints that still read every client are
-// timed once, and are skipped above BENCH_FULL_MAX clients (default 100,000).
+// The snapshot job runs (over HTTP) before the reads; its longest queued step (wall time and
+// clients, as the job records it in the snapshot's row, migration 0022) is read from the file
+// afterwards. Then the month-end snapshots of two past months are computed from history by the
+// same queued job, started by GET /v1/segments/migrations (202 until they are done): the time
+// from its first 202 to its 200. Endpoints that still read every client are timed once, and are
+// skipped above BENCH_FULL_MAX clients (default 100,000).
 import { timingSafeEqual as nodeTimingSafeEqual } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -44,8 +48,13 @@ const fullMax = Number(process.env.BENCH_FULL_MAX ?? 100_000);
 // BENCH_REUSE=1: measure again on a workspace an earlier run seeded (a million clients take a
 // while to seed), keeping its state folder.
 const reuse = process.env.BENCH_REUSE === '1';
+// BENCH_JOBS=0 (with BENCH_REUSE): read the snapshot an earlier run left, without running the job
+// or the month-ends again (at a million clients they take most of an hour on this machine).
+const jobs = process.env.BENCH_JOBS !== '0';
 const now = new Date().toISOString();
 const settings = defaultSettings();
+/** Two past months of the synthetic portfolio's busy years: their month-ends come from history. */
+const MIGRATIONS_URL = '/v1/segments/migrations?dimension=abc&from=2024-06&to=2024-07';
 
 /**
  * Every widget endpoint there is: add a line when one lands. `full`: still reads every client
@@ -67,6 +76,11 @@ const endpoints: { name: string; url: string; full?: boolean }[] = [
   { name: 'RFM (snapshot)', url: '/v1/segments/rfm' },
   { name: 'types (snapshot)', url: '/v1/segments/types' },
   { name: 'cohorts (24 monthly cohorts, 2023–2024)', url: '/v1/cohorts?from=2023-01&to=2024-12' },
+  { name: 'client profile (one seeded client)', url: '/v1/clients/c0000007' },
+  {
+    name: 'ABC migrations 2024-06 → 2024-07 (month-end snapshots)',
+    url: MIGRATIONS_URL,
+  },
 ];
 
 const findSqlite = (dir: string): string => {
@@ -138,6 +152,22 @@ interface Row {
 const results: Row[] = [];
 const seeding: { clients: number; s: number }[] = [];
 const snapshots: { clients: number; s: number }[] = [];
+const longestSteps: { clients: number; step: string; ms: number; handled: number | null }[] = [];
+const monthEnds: { clients: number; s: number }[] = [];
+
+/** The snapshot run's longest queued step, as the job recorded it (read from the file). */
+function longestStepOf(file: string, id: string) {
+  const db = sqliteD1(file, { migrate: false });
+  try {
+    return db.raw
+      .prepare(
+        'SELECT longest_step AS step, longest_step_ms AS ms, longest_step_clients AS handled FROM snapshots WHERE id = ?',
+      )
+      .get(id) as { step: string; ms: number; handled: number | null } | undefined;
+  } finally {
+    db.raw.close();
+  }
+}
 
 async function seed(file: string, workspaceId: string, n: number) {
   const db = sqliteD1(file, { migrate: false });
@@ -232,23 +262,50 @@ for (const n of sizes) {
     writeFileSync(marker, JSON.stringify({ id: ws.id, secretKey: ws.secretKey }));
     console.error(`${name}: seeded in ${fmt(seeding.at(-1)!.s)} s`);
   }
-  const run = endpoints.filter((e) => !e.full || n <= fullMax);
+  const run = endpoints.filter(
+    (e) => (!e.full || n <= fullMax) && (jobs || e.url !== MIGRATIONS_URL),
+  );
   const api = await startLocalApi(name, await freePort(), { keepState: true });
   const timed = new Map<string, { ms: number; bytes: number }>();
+  let runId: string | undefined;
   try {
     // The snapshot job (queued steps of at most 10,000 clients) first: ABC-XYZ, RFM and types read it.
-    const t0 = performance.now();
-    const started = (await http(api.base, '/v1/snapshots', ws.secretKey, {})) as { id: string };
-    for (;;) {
-      const s = (await http(api.base, `/v1/snapshots/${started.id}`, ws.secretKey)) as {
-        status: string;
-      };
-      if (s.status === 'failed') throw new Error(`snapshot ${started.id} failed`);
-      if (s.status === 'done') break;
-      await new Promise((r) => setTimeout(r, 500));
+    if (jobs) {
+      const t0 = performance.now();
+      const started = (await http(api.base, '/v1/snapshots', ws.secretKey, {})) as { id: string };
+      for (;;) {
+        const s = (await http(api.base, `/v1/snapshots/${started.id}`, ws.secretKey)) as {
+          status: string;
+        };
+        if (s.status === 'failed') throw new Error(`snapshot ${started.id} failed`);
+        if (s.status === 'done') break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      snapshots.push({ clients: n, s: (performance.now() - t0) / 1000 });
+      console.error(`${name}: snapshot done in ${fmt((performance.now() - t0) / 1000)} s`);
+      runId = started.id;
+      // Month-end snapshots from history: the migrations read answers 202 while the job computes
+      // them (a reused workspace may already have them: then the first answer is 200).
+      const m0 = performance.now();
+      let first = 0;
+      for (;;) {
+        const res = await fetch(`${api.base}${MIGRATIONS_URL}`, {
+          headers: { authorization: `Bearer ${ws.secretKey}` },
+        });
+        await res.arrayBuffer();
+        if (res.status === 200) break;
+        if (res.status !== 202) throw new Error(`${MIGRATIONS_URL}: ${res.status}`);
+        first ||= performance.now();
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      if (first) {
+        monthEnds.push({ clients: n, s: (performance.now() - first) / 1000 });
+        console.error(`${name}: month-end snapshots done in ${fmt(monthEnds.at(-1)!.s)} s`);
+      } else
+        console.error(
+          `${name}: month-end snapshots were there already (${fmt((performance.now() - m0) / 1000)} s)`,
+        );
     }
-    snapshots.push({ clients: n, s: (performance.now() - t0) / 1000 });
-    console.error(`${name}: snapshot done in ${fmt((performance.now() - t0) / 1000)} s`);
     for (const e of run) {
       console.error(`${name}: timing ${e.url}`);
       let bytes = 0;
@@ -268,6 +325,9 @@ for (const n of sizes) {
     api.stop();
   }
   await new Promise((r) => setTimeout(r, 2000));
+  // Read with the server down: the job wrote the run's longest step with its last batches.
+  const step = runId && longestStepOf(findSqlite(state), runId);
+  if (step) longestSteps.push({ clients: n, ...step });
   const measured = await inNode(
     state,
     ws.secretKey,
@@ -300,6 +360,12 @@ for (const e of endpoints)
   }
 console.log(
   `\nSnapshot job (POST /v1/snapshots until done, through wrangler dev's local queue): ${snapshots.map((s) => `${s.clients.toLocaleString('en-US')}: ${fmt(s.s)} s`).join(', ')}`,
+);
+console.log(
+  `Snapshot job's longest queued step (recorded by the job: wall time from the step's start to its batch): ${longestSteps.map((s) => `${s.clients.toLocaleString('en-US')}: ${s.step}, ${fmt(s.ms / 1000, 2)} s, ${s.handled === null ? 'ordered index reads, no client loaded' : `${s.handled.toLocaleString('en-US')} clients`}`).join('; ') || 'not recorded'}`,
+);
+console.log(
+  `Month-end snapshots from history (two months, 2024-06 and 2024-07: GET ${MIGRATIONS_URL} from its first 202 to its 200): ${monthEnds.map((s) => `${s.clients.toLocaleString('en-US')}: ${fmt(s.s)} s`).join(', ') || 'already there (BENCH_REUSE)'}`,
 );
 console.log(
   `Seeding (Worker write SQL into the local D1 file, incl. rollups, then one sweep): ${seeding.map((s) => `${s.clients.toLocaleString('en-US')}: ${fmt(s.s)} s`).join(', ')}`,

@@ -17,6 +17,11 @@ export const ClientProfileSchema = v.object({
   rfm: v.nullable(v.pick(RfmClientSchema, ['r', 'f', 'm', 'segment'])),
   abc: v.nullable(AbcXyzClientSchema.entries.abc),
   xyz: v.nullable(AbcXyzClientSchema.entries.xyz),
+  /**
+   * When the types and classes were computed: the latest finished snapshot of the classes, or
+   * this request before a workspace's first snapshot.
+   */
+  computedAt: v.string(),
   clv: ClientValueSchema,
   /** An inquirer is a lead when it has contact data, a wish to buy and a budget (docs/domain.md 3). */
   lead: LeadQualificationSchema,

@@ -93,6 +93,8 @@ export async function runSnapshotStep(
   clock: () => string = () => new Date().toISOString(),
 ): Promise<SnapshotMessage[]> {
   const { workspaceId, snapshotId: id, step, position } = message;
+  const started = Date.now();
+  const took = (clients: number | null) => ({ step, ms: Date.now() - started, clients });
   if (step === 'purge') {
     const deleted = await purgeSnapshotChunk(db, workspaceId, id, SNAPSHOT_CHUNK);
     return deleted > 0 ? [message] : [];
@@ -111,7 +113,7 @@ export async function runSnapshotStep(
     if (ids.length === 0) {
       await db.batch([
         ...guard,
-        advanceStatement(db, workspaceId, id, { step: 'edges', position: '', state }),
+        advanceStatement(db, workspaceId, id, { step: 'edges', position: '', state }, took(0)),
       ]);
       return next('edges', '');
     }
@@ -124,7 +126,7 @@ export async function runSnapshotStep(
     await db.batch([
       ...guard,
       ...insertMeasuresStatements(db, workspaceId, id, measures),
-      advanceStatement(db, workspaceId, id, { step, position: last, state }),
+      advanceStatement(db, workspaceId, id, { step, position: last, state }, took(ids.length)),
     ]);
     return next('measure', last);
   }
@@ -135,7 +137,8 @@ export async function runSnapshotStep(
     await db.batch([
       ...guard,
       ...(edges.top ? [rankTopStatement(db, workspaceId, id, edges.top.cut)] : []),
-      advanceStatement(db, workspaceId, id, { step: 'classify', position: '', state }),
+      // Ordered reads over the stored figures: no client is loaded.
+      advanceStatement(db, workspaceId, id, { step: 'classify', position: '', state }, took(null)),
     ]);
     return next('classify', '');
   }
@@ -182,7 +185,7 @@ export async function runSnapshotStep(
     await db.batch([
       ...guard,
       ...writeTiersStatements(db, workspaceId, id, judged.clients, judged.counts),
-      advanceStatement(db, workspaceId, id, { step, position: to, state }),
+      advanceStatement(db, workspaceId, id, { step, position: to, state }, took(buyers.length)),
     ]);
     return next('portfolio', to);
   }
@@ -192,7 +195,7 @@ export async function runSnapshotStep(
   if (rows.length === 0) {
     await db.batch([
       ...guard,
-      advanceStatement(db, workspaceId, id, { step: 'portfolio', position: '', state }),
+      advanceStatement(db, workspaceId, id, { step: 'portfolio', position: '', state }, took(0)),
     ]);
     return next('portfolio', '');
   }
@@ -224,7 +227,13 @@ export async function runSnapshotStep(
   await db.batch([
     ...guard,
     ...writeClassesStatements(db, workspaceId, id, classified.clients, classified.counts),
-    advanceStatement(db, workspaceId, id, { step, position: to, state, clients: rows.length }),
+    advanceStatement(
+      db,
+      workspaceId,
+      id,
+      { step, position: to, state, clients: rows.length },
+      took(rows.length),
+    ),
   ]);
   return next('classify', to);
 }

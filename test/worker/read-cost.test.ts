@@ -79,6 +79,12 @@ const CLASS_BOUND = 1 + 60 + 3 * 101;
 const PORTFOLIO_BOUND = 2 + 60 + 2 * 2 * 101 + 10;
 /** A list page of 50: its index rows and name lookups, plus the stage spells of its clients. */
 const LIST_BOUND = 1_000;
+/**
+ * A profile: the client's row, spells, aggregates, periods and last events (twice the first
+ * four: now and as of the snapshot), the snapshot's row (twice) and the client's row of it, the
+ * value model. A few dozen rows for a client with a short history.
+ */
+const PROFILE_BOUND = 200;
 
 describe('rows read per widget request', () => {
   for (const path of [
@@ -123,6 +129,56 @@ describe('rows read per widget request', () => {
       expect(last.rowsRead).toBeLessThanOrEqual(2 * first);
     });
   }
+
+  it('the last page of the ABC list reads one page, not the clients without a class sorted after it', async () => {
+    // The small portfolio: a few hundred clients with a class, more without one (no revenue in
+    // the window), all of which sort after the last classified client.
+    let cursor = '';
+    for (let page = 0; ; page++) {
+      const res = await meteredCall(`/v1/segments/abc-xyz?limit=100${cursor}`, small.secretKey);
+      expect(res.status, res.body).toBe(200);
+      expect(res.rowsRead, `page ${page}: ${JSON.stringify([...res.bySql])}`).toBeLessThan(
+        CLASS_BOUND,
+      );
+      const { nextCursor } = JSON.parse(res.body) as { nextCursor: string | null };
+      if (nextCursor === null) break;
+      cursor = `&cursor=${encodeURIComponent(nextCursor)}`;
+    }
+  });
+
+  for (const path of [
+    '/v1/clients?manager=manager-3',
+    '/v1/clients?manager=no-such-manager',
+    '/v1/clients?sort=name',
+    '/v1/clients?sort=revenue',
+    '/v1/clients?sort=lastPurchase',
+    '/v1/clients?abc=A',
+    '/v1/clients?xyz=Z',
+    '/v1/clients?rfm=dormant',
+    '/v1/clients?type=sleeping',
+    '/v1/clients?type=no-such-type',
+  ]) {
+    it(`the first page of ${path} reads one page through its index, at 1,000 as at 20,000 clients`, async () => {
+      const rows = await cost(path);
+      expect(rows.small).toBeLessThan(LIST_BOUND);
+      expect(rows.large, JSON.stringify(rows)).toBeLessThan(LIST_BOUND);
+    });
+  }
+
+  it("a client's profile reads its own rows and the snapshot's, not the portfolio, at 1,000 and 20,000 clients", async () => {
+    // The same client in both workspaces (the synthetic portfolio is the same client by client).
+    const rows = await cost('/v1/clients/c0000007');
+    expect(rows.small).toBeLessThan(PROFILE_BOUND);
+    expect(rows.large).toBeLessThan(PROFILE_BOUND);
+    expect(Math.abs(rows.large - rows.small), JSON.stringify(rows)).toBeLessThanOrEqual(10);
+    const profile = JSON.parse((await meteredCall('/v1/clients/c0000007', large.secretKey)).body);
+    const snapshot = (await env.DB.prepare(
+      "SELECT finished_at FROM snapshots WHERE workspace_id = ?1 AND status = 'done'",
+    )
+      .bind(large.id)
+      .first<string>('finished_at'))!;
+    expect(profile.computedAt).toBe(snapshot);
+  });
 
   it('/v1/portfolio reads the snapshot, its counts, the key clients and one page of tiers: the same bounded rows at 1,000 and at 20,000 clients', async () => {
     const rows = await cost('/v1/portfolio');
@@ -218,4 +274,59 @@ describe('rows read per widget request', () => {
     ) as { asOf: string };
     expect({ ...fromRollups, asOf: snapshotAsOf }).toEqual(onTheSpot);
   });
+});
+
+describe('rows read when fewer clients have a class than a page holds', () => {
+  // As the scale bench runs it: a snapshot as of today, when the synthetic portfolio (which buys
+  // in 2023–2025) has a handful of clients with revenue in the last 12 months and thousands
+  // without, who have no ABC class and sort after every classified one.
+  beforeAll(async () => {
+    const now = new Date().toISOString();
+    for (const ws of [small, large]) {
+      const settings = defaultSettings().segments;
+      await runSnapshotToEnd(
+        env.DB,
+        await startSnapshot(env.DB, ws.id, settings, { asOf: now, now }),
+      );
+    }
+  }, 900_000);
+
+  it('the data has that shape: fewer classified clients than a page, the rest of the 20,000 without a class', async () => {
+    const counts = (await env.DB.prepare(
+      `SELECT SUM(abc IS NOT NULL) AS classified, SUM(abc IS NULL) AS unclassified FROM client_classes
+       WHERE workspace_id = ?1 AND snapshot_id = (SELECT id FROM snapshots WHERE workspace_id = ?1 AND status = 'done' ORDER BY as_of DESC LIMIT 1)`,
+    )
+      .bind(large.id)
+      .first<{ classified: number; unclassified: number }>())!;
+    expect(counts.classified).toBeLessThan(100);
+    expect(counts.unclassified).toBeGreaterThan(LARGE - 100);
+  });
+
+  for (const path of [
+    '/v1/segments/abc-xyz',
+    '/v1/segments/abc-xyz?limit=10',
+    '/v1/segments/rfm',
+    '/v1/segments/types',
+  ]) {
+    it(`${path} reads the same bounded rows at 1,000 and at 20,000 clients`, async () => {
+      const rows = await cost(path);
+      expect(rows.small).toBeLessThan(CLASS_BOUND);
+      expect(rows.large, JSON.stringify(rows)).toBeLessThan(CLASS_BOUND);
+    });
+  }
+
+  for (const path of [
+    '/v1/portfolio',
+    '/v1/clients?abc=A',
+    '/v1/clients?xyz=Z',
+    '/v1/clients?rfm=champions',
+    '/v1/clients?type=golden',
+    '/v1/clients/c0000007',
+  ]) {
+    it(`${path} reads its answer's rows, under the same bound at 1,000 and at 20,000 clients`, async () => {
+      const rows = await cost(path);
+      expect(rows.small).toBeLessThan(LIST_BOUND);
+      expect(rows.large, JSON.stringify(rows)).toBeLessThan(LIST_BOUND);
+    });
+  }
 });

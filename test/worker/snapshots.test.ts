@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ClientEvent } from '../../schema/events.ts';
 import { defaultSettings, type Settings } from '../../schema/settings.ts';
+import { longestStep } from '../../worker/db/snapshots.ts';
 import { eraseClientStatements } from '../../worker/erasure.ts';
 import { ingestEvents } from '../../worker/ingest.ts';
 import { dueSnapshots, runSnapshotToEnd, startSnapshot } from '../../worker/snapshots.ts';
@@ -37,6 +38,12 @@ describe('the snapshot job', () => {
       .bind(first.snapshotId)
       .first<{ status: string; clients: number }>();
     expect(run).toEqual({ status: 'done', clients: 260 });
+    // The run keeps its longest step: a step of the run, with at most a chunk of clients.
+    const longest = await longestStep(env.DB, ws, first.snapshotId);
+    expect(longest).not.toBeNull();
+    expect(['measure', 'edges', 'classify', 'portfolio']).toContain(longest!.step);
+    expect(longest!.ms).toBeGreaterThanOrEqual(0);
+    expect(longest!.clients ?? 0).toBeLessThanOrEqual(37);
     await expectSnapshotMatchesScratch(ws, first.snapshotId, settings.segments, asOf);
     // The comparison above is not vacuous: the portfolio has every ABC class and typed clients.
     const classes = await env.DB.prepare(
@@ -185,6 +192,28 @@ describe('snapshots over HTTP', () => {
     const tierList = (pages: any[]) => pages.flatMap((p) => p.tiers.clients);
     expect(tierList(health)).toEqual(tierList(healthLive));
     expect(tierList(health)).toHaveLength(figures.buyers);
+
+    // A profile reads its classes from the snapshot: the same ABC, XYZ and RFM as the answers at
+    // the snapshot's instant, the types the job stored (with their reasons), and its computedAt.
+    const abcOf = new Map(flat(live).map((c) => [c.id, c]));
+    const stored = await env.DB.prepare(
+      'SELECT client_id, type FROM client_class_types WHERE workspace_id = ?1 AND snapshot_id = ?2',
+    )
+      .bind(ws.id, started.body.id)
+      .all<{ client_id: string; type: string }>();
+    for (const c of flat(rfmLive)) {
+      const profile = await callJson(`/v1/clients/${c.id}`, { key: ws.secretKey });
+      expect(profile.status).toBe(200);
+      expect(profile.body.computedAt).toBe(done.computedAt);
+      expect(profile.body.abc, c.id).toBe(abcOf.get(c.id)?.abc ?? null);
+      expect(profile.body.xyz, c.id).toBe(abcOf.get(c.id)?.xyz ?? null);
+      expect(profile.body.rfm, c.id).toEqual({ r: c.r, f: c.f, m: c.m, segment: c.segment });
+      const types = stored.results.filter((t) => t.client_id === c.id).map((t) => t.type);
+      expect(profile.body.types.map((t: { type: string }) => t.type).sort(), c.id).toEqual(
+        types.sort(),
+      );
+      for (const t of profile.body.types) expect(t.reasons.length, c.id).toBeGreaterThan(0);
+    }
   }, 60_000);
 
   it('GET of an unknown or another workspace’s snapshot is 404; POST needs the secret key', async () => {

@@ -157,7 +157,9 @@ export async function listClients(
     : opts.manager !== undefined
       ? db
           .prepare(
-            `SELECT ${COLUMNS} FROM clients WHERE workspace_id = ?1 AND manager = ?2 AND id > ?3 ORDER BY id LIMIT ?4`,
+            // Named: without statistics SQLite walks the primary key in id order and filters, a
+            // walk of the whole workspace for a manager with few clients (or none).
+            `SELECT ${COLUMNS} FROM clients INDEXED BY clients_by_manager WHERE workspace_id = ?1 AND manager = ?2 AND id > ?3 ORDER BY id LIMIT ?4`,
           )
           .bind(workspaceId, opts.manager, opts.afterId, take)
       : db
@@ -502,7 +504,9 @@ export async function listClientsSorted(
     if (sort === 'name') {
       if (p === 0)
         return run(
-          `SELECT ${cols}, NULL AS k FROM clients c WHERE c.workspace_id = ?1 AND c.name IS NULL AND c.id > ?2 ORDER BY c.id ${limitAt(3)}`,
+          // The unnamed clients are one range of the name index, in id order (named: else the
+          // primary key's walk reads every named client to find none).
+          `SELECT ${cols}, NULL AS k FROM clients c INDEXED BY clients_by_name WHERE c.workspace_id = ?1 AND c.name IS NULL AND c.id > ?2 ORDER BY c.id ${limitAt(3)}`,
           after?.id ?? '',
         );
       return after

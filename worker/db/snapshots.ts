@@ -171,17 +171,65 @@ export function guardStatements(
   ];
 }
 
+/**
+ * What one step took: its name, its wall time up to its batch and the clients it loaded (null for
+ * a step of ordered index reads that loads none). The run keeps its longest step (migration 0022).
+ */
+export interface StepTime {
+  step: SnapshotStep;
+  ms: number;
+  clients: number | null;
+}
+
 export function advanceStatement(
   db: D1Database,
   workspaceId: string,
   id: string,
   to: { step: string; position: string; state: SnapshotState; clients?: number },
+  took: StepTime,
 ): D1PreparedStatement {
+  // Every SET expression reads the row as it was, so the three longest_step columns agree.
+  const longer = '?7 > COALESCE(longest_step_ms, -1)';
   return db
     .prepare(
-      `UPDATE snapshots SET step = ?3, position = ?4, state = ?5, clients = clients + ?6 WHERE workspace_id = ?1 AND id = ?2`,
+      `UPDATE snapshots SET step = ?3, position = ?4, state = ?5, clients = clients + ?6,
+         longest_step = CASE WHEN ${longer} THEN ?8 ELSE longest_step END,
+         longest_step_clients = CASE WHEN ${longer} THEN ?9 ELSE longest_step_clients END,
+         longest_step_ms = MAX(COALESCE(longest_step_ms, -1), ?7)
+       WHERE workspace_id = ?1 AND id = ?2`,
     )
-    .bind(workspaceId, id, to.step, to.position, JSON.stringify(to.state), to.clients ?? 0);
+    .bind(
+      workspaceId,
+      id,
+      to.step,
+      to.position,
+      JSON.stringify(to.state),
+      to.clients ?? 0,
+      Math.round(took.ms),
+      took.step,
+      took.clients,
+    );
+}
+
+/** The longest step of a run so far, or null before its first step. */
+export async function longestStep(
+  db: D1Database,
+  workspaceId: string,
+  id: string,
+): Promise<StepTime | null> {
+  const row = await db
+    .prepare(
+      'SELECT longest_step, longest_step_ms, longest_step_clients FROM snapshots WHERE workspace_id = ?1 AND id = ?2',
+    )
+    .bind(workspaceId, id)
+    .first<{
+      longest_step: SnapshotStep | null;
+      longest_step_ms: number | null;
+      longest_step_clients: number | null;
+    }>();
+  return row?.longest_step
+    ? { step: row.longest_step, ms: row.longest_step_ms!, clients: row.longest_step_clients }
+    : null;
 }
 
 export function finishStatement(
@@ -583,7 +631,11 @@ export async function classCounts(
   }));
 }
 
-/** One page of the ABC order (value desc, id) after `after`, with the clients' names. */
+/**
+ * One page of the ABC order (value desc, id) after `after`, with the clients' names, on the index
+ * of the classified clients only (migration 0022): the unclassified ones sort last, so a page that
+ * cannot fill up would otherwise step over all of them.
+ */
 export async function abcPage(
   db: D1Database,
   workspaceId: string,
@@ -595,9 +647,9 @@ export async function abcPage(
     db,
     (condition) =>
       `SELECT k.client_id, c.name, k.abc_rank, k.abc, k.xyz, k.value_cents, k.revenue, k.margin, k.cumulative_cents, k.cv
-       FROM client_classes k INDEXED BY client_classes_by_value
+       FROM client_classes k INDEXED BY client_classes_abc_by_value
        LEFT JOIN clients c ON c.workspace_id = k.workspace_id AND c.id = k.client_id
-       WHERE k.workspace_id = ?1 AND k.snapshot_id = ?2 AND +k.abc IS NOT NULL
+       WHERE k.workspace_id = ?1 AND k.snapshot_id = ?2 AND k.abc IS NOT NULL
          AND ${condition === 'true' ? 'true' : `k.value_cents ${condition}`}
        ORDER BY k.value_cents DESC, k.client_id LIMIT ?3`,
     workspaceId,
@@ -686,4 +738,39 @@ export function forgetClientStatements(
     db.prepare(`DELETE FROM client_class_types WHERE ${mine}`).bind(workspaceId, clientId),
     db.prepare(`DELETE FROM client_classes WHERE ${mine}`).bind(workspaceId, clientId),
   ];
+}
+
+/** One client's classes in a snapshot (a profile's read), or null when it was not in the run. */
+export interface OneClientClasses {
+  abc: 'A' | 'B' | 'C' | null;
+  xyz: 'X' | 'Y' | 'Z' | null;
+  rfm: { r: number | null; f: number | null; m: number | null; segment: string } | null;
+  windowRevenue: number;
+  revenueRank: number | null;
+}
+
+export async function clientClassesIn(
+  db: D1Database,
+  workspaceId: string,
+  id: string,
+  clientId: string,
+): Promise<OneClientClasses | null> {
+  const r = await db
+    .prepare(
+      `SELECT abc, xyz, r, f, m, rfm_segment, window_revenue, revenue_rank FROM client_classes
+       WHERE workspace_id = ?1 AND snapshot_id = ?2 AND client_id = ?3`,
+    )
+    .bind(workspaceId, id, clientId)
+    .first<Record<string, string | number | null>>();
+  if (!r) return null;
+  return {
+    abc: r.abc as OneClientClasses['abc'],
+    xyz: r.xyz as OneClientClasses['xyz'],
+    rfm:
+      r.rfm_segment === null
+        ? null
+        : { r: num(r.r), f: num(r.f), m: num(r.m), segment: String(r.rfm_segment) },
+    windowRevenue: Number(r.window_revenue),
+    revenueRank: num(r.revenue_rank),
+  };
 }
