@@ -165,15 +165,16 @@ function objective(data: Compressed) {
   // those: one-time buyers all have J(0), buyers who started the same day with the same x share
   // J(T), and times are whole days. Each distinct (x, y) is computed once per evaluation: on the
   // CDNOW master log's 8,685 calibration histories, 2,140 series instead of 17,234.
-  const pairOf = new Map<string, number>();
+  const pairOf = new Map<number, Map<number, number>>();
   const pairX: number[] = [];
   const pairY: number[] = [];
   const pair = (x: number, y: number) => {
-    const key = `${x}|${y}`;
-    let k = pairOf.get(key);
+    let byY = pairOf.get(x);
+    if (!byY) pairOf.set(x, (byY = new Map<number, number>()));
+    let k = byY.get(y);
     if (k === undefined) {
       k = pairX.length;
-      pairOf.set(key, k);
+      byY.set(y, k);
       pairX.push(x);
       pairY.push(y);
     }
