@@ -48,6 +48,9 @@ const fullMax = Number(process.env.BENCH_FULL_MAX ?? 100_000);
 // BENCH_REUSE=1: measure again on a workspace an earlier run seeded (a million clients take a
 // while to seed), keeping its state folder.
 const reuse = process.env.BENCH_REUSE === '1';
+// BENCH_JOBS=0 (with BENCH_REUSE): read the snapshot an earlier run left, without running the job
+// or the month-ends again (at a million clients they take most of an hour on this machine).
+const jobs = process.env.BENCH_JOBS !== '0';
 const now = new Date().toISOString();
 const settings = defaultSettings();
 /** Two past months of the synthetic portfolio's busy years: their month-ends come from history. */
@@ -251,46 +254,50 @@ for (const n of sizes) {
     writeFileSync(marker, JSON.stringify({ id: ws.id, secretKey: ws.secretKey }));
     console.error(`${name}: seeded in ${fmt(seeding.at(-1)!.s)} s`);
   }
-  const run = endpoints.filter((e) => !e.full || n <= fullMax);
+  const run = endpoints.filter(
+    (e) => (!e.full || n <= fullMax) && (jobs || e.url !== MIGRATIONS_URL),
+  );
   const api = await startLocalApi(name, await freePort(), { keepState: true });
   const timed = new Map<string, { ms: number; bytes: number }>();
   let runId: string | undefined;
   try {
     // The snapshot job (queued steps of at most 10,000 clients) first: ABC-XYZ, RFM and types read it.
-    const t0 = performance.now();
-    const started = (await http(api.base, '/v1/snapshots', ws.secretKey, {})) as { id: string };
-    for (;;) {
-      const s = (await http(api.base, `/v1/snapshots/${started.id}`, ws.secretKey)) as {
-        status: string;
-      };
-      if (s.status === 'failed') throw new Error(`snapshot ${started.id} failed`);
-      if (s.status === 'done') break;
-      await new Promise((r) => setTimeout(r, 500));
+    if (jobs) {
+      const t0 = performance.now();
+      const started = (await http(api.base, '/v1/snapshots', ws.secretKey, {})) as { id: string };
+      for (;;) {
+        const s = (await http(api.base, `/v1/snapshots/${started.id}`, ws.secretKey)) as {
+          status: string;
+        };
+        if (s.status === 'failed') throw new Error(`snapshot ${started.id} failed`);
+        if (s.status === 'done') break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      snapshots.push({ clients: n, s: (performance.now() - t0) / 1000 });
+      console.error(`${name}: snapshot done in ${fmt((performance.now() - t0) / 1000)} s`);
+      runId = started.id;
+      // Month-end snapshots from history: the migrations read answers 202 while the job computes
+      // them (a reused workspace may already have them: then the first answer is 200).
+      const m0 = performance.now();
+      let first = 0;
+      for (;;) {
+        const res = await fetch(`${api.base}${MIGRATIONS_URL}`, {
+          headers: { authorization: `Bearer ${ws.secretKey}` },
+        });
+        await res.arrayBuffer();
+        if (res.status === 200) break;
+        if (res.status !== 202) throw new Error(`${MIGRATIONS_URL}: ${res.status}`);
+        first ||= performance.now();
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      if (first) {
+        monthEnds.push({ clients: n, s: (performance.now() - first) / 1000 });
+        console.error(`${name}: month-end snapshots done in ${fmt(monthEnds.at(-1)!.s)} s`);
+      } else
+        console.error(
+          `${name}: month-end snapshots were there already (${fmt((performance.now() - m0) / 1000)} s)`,
+        );
     }
-    snapshots.push({ clients: n, s: (performance.now() - t0) / 1000 });
-    console.error(`${name}: snapshot done in ${fmt((performance.now() - t0) / 1000)} s`);
-    runId = started.id;
-    // Month-end snapshots from history: the migrations read answers 202 while the job computes
-    // them (a reused workspace may already have them: then the first answer is 200).
-    const m0 = performance.now();
-    let first = 0;
-    for (;;) {
-      const res = await fetch(`${api.base}${MIGRATIONS_URL}`, {
-        headers: { authorization: `Bearer ${ws.secretKey}` },
-      });
-      await res.arrayBuffer();
-      if (res.status === 200) break;
-      if (res.status !== 202) throw new Error(`${MIGRATIONS_URL}: ${res.status}`);
-      first ||= performance.now();
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    if (first) {
-      monthEnds.push({ clients: n, s: (performance.now() - first) / 1000 });
-      console.error(`${name}: month-end snapshots done in ${fmt(monthEnds.at(-1)!.s)} s`);
-    } else
-      console.error(
-        `${name}: month-end snapshots were there already (${fmt((performance.now() - m0) / 1000)} s)`,
-      );
     for (const e of run) {
       console.error(`${name}: timing ${e.url}`);
       let bytes = 0;
