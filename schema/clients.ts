@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { ReasonSchema } from './reasons.ts';
 import { IdSchema, MoneySchema, NameSchema, ShortTextSchema } from './common.ts';
 import { StageSchema } from './lifecycle.ts';
+import { MigrationDimensionSchema, MonthSchema } from './segment-migrations.ts';
 import { ABC_CLASSES, XYZ_CLASSES } from './segments.ts';
 
 const AttributeValueSchema = v.union([
@@ -167,6 +168,16 @@ export const ClientListQuerySchema = v.strictObject({
   xyz: v.optional(v.picklist(XYZ_CLASSES, 'must be X, Y or Z')),
   rfm: filterText(64),
   manager: filterText(128),
+  /**
+   * One cell of a migration matrix (`GET /v1/segments/migrations`): the clients in class
+   * `fromClass` at the end of month `movedFrom` and in `toClass` at the end of `movedTo`. An empty
+   * class is the matrix's null side (not a client yet / gone since). All five go together.
+   */
+  movedDimension: v.optional(MigrationDimensionSchema),
+  movedFrom: v.optional(MonthSchema),
+  movedTo: v.optional(MonthSchema),
+  fromClass: v.optional(v.pipe(v.string(), v.maxLength(1000, 'must be at most 1000 characters'))),
+  toClass: v.optional(v.pipe(v.string(), v.maxLength(1000, 'must be at most 1000 characters'))),
   sort: v.optional(v.picklist(CLIENT_SORTS, `must be one of ${CLIENT_SORTS.join(', ')}`), 'id'),
   limit: v.optional(
     v.pipe(

@@ -20,8 +20,18 @@ export const MigrationCellSchema = v.object({
 });
 export type MigrationCell = v.InferOutput<typeof MigrationCellSchema>;
 
+/** A cell as the answer gives it: with the address of its clients' list. */
+export const MigrationAnswerCellSchema = v.object({
+  ...MigrationCellSchema.entries,
+  /**
+   * `GET /v1/clients?movedDimension=&movedFrom=&movedTo=&fromClass=&toClass=`: the clients in
+   * the cell, paginated (secret key). An empty class is the null side.
+   */
+  list: v.string(),
+});
+
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-const MonthSchema = v.pipe(v.string(), v.regex(MONTH, 'must be a month, YYYY-MM'));
+export const MonthSchema = v.pipe(v.string(), v.regex(MONTH, 'must be a month, YYYY-MM'));
 
 /** `?dimension=&from=YYYY-MM&to=YYYY-MM`: the class at the end of month `from` against the end of `to`. */
 export const MigrationQuerySchema = v.pipe(
@@ -55,7 +65,7 @@ export const MigrationMatrixSchema = v.object({
   from: v.string(),
   to: v.string(),
   computedAt: v.string(),
-  cells: v.array(MigrationCellSchema),
+  cells: v.array(MigrationAnswerCellSchema),
   currency: v.optional(v.string()),
 });
 export type MigrationMatrix = v.InferOutput<typeof MigrationMatrixSchema>;

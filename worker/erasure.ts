@@ -1,3 +1,4 @@
+import { forgetMigrationClientStatement } from './db/class-migrations.ts';
 import { deleteClientStatements } from './db/clients.ts';
 import { forgetReferralsToStatement } from './db/events.ts';
 import { forgetScopeStatement } from './db/idempotency.ts';
@@ -7,7 +8,8 @@ import { forgetClientWebhookStatements } from './db/webhooks.ts';
 
 /**
  * Erasure of one client, in one atomic batch: the client, its events and everything derived
- * (deleteClientStatements), its classes in every snapshot (forgetClientStatements), plus every other place that could still name it. Other clients'
+ * (deleteClientStatements), its classes in every snapshot (forgetClientStatements) after its part of
+ * every cached migration matrix (read from those classes), plus every other place that could still name it. Other clients'
  * referral events keep the fact of a referral but forget whom it named (their stored content
  * hash stays, so the original event re-sent is still a duplicate and does not bring the name
  * back). Widget sessions scoped to the client end; webhook messages about it (sent or pending) and
@@ -21,6 +23,7 @@ export function eraseClientStatements(
 ): D1PreparedStatement[] {
   return [
     ...deleteClientStatements(db, workspaceId, clientId),
+    forgetMigrationClientStatement(db, workspaceId, clientId),
     ...forgetClientStatements(db, workspaceId, clientId),
     forgetReferralsToStatement(db, workspaceId, clientId),
     deleteClientSessionsStatement(db, workspaceId, clientId),

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { userEvent } from 'vitest/browser';
-import { migrationMatrix as data } from '../shared/fixtures.ts';
+import { migrationMatrix as data, withLists } from '../shared/fixtures.ts';
 import {
   cleanup,
   collect,
@@ -56,14 +56,14 @@ describe('<folio-migration-matrix> from the data property', () => {
   });
 
   test('names stages in the reader’s language and carries a data table of the cells', async () => {
-    const stages = {
+    const stages = withLists({
       ...data,
       dimension: 'stage' as const,
       cells: [
         { from: 'developed', to: 'sleeping', clients: 3, revenue: 1200 },
         { from: 'developing', to: 'developed', clients: 2, revenue: 800 },
       ],
-    };
+    });
     const el = await mount('folio-migration-matrix', (e) => (e.data = stages), { lang: 'ru' });
     expect(headers(el).slice(1, 4)).toEqual(['Развивающийся', 'Развитый', 'Спящий']);
     const rows = [...root(el).querySelectorAll('table[part=table] tbody tr')].map((r) =>
@@ -110,18 +110,22 @@ describe('<folio-migration-matrix> from the data property', () => {
 });
 
 describe('<folio-migration-matrix> events and keyboard', () => {
-  test('a click emits folio-migration-select with the classes and figures of the cell', async () => {
+  test('a click emits folio-migration-select with the classes, figures and clients list of the cell', async () => {
     const seen = collect('folio-migration-select');
     const el = await mount('folio-migration-matrix', (e) => (e.data = data));
     await userEvent.click(cellAt(el, '3:3'));
     await userEvent.click(cellAt(el, '0:2'));
+    await userEvent.click(cellAt(el, '0:0'));
+    const list = '/v1/clients?movedDimension=abc&movedFrom=2026-06&movedTo=2026-09';
     expect(seen.map((e) => e.detail)).toEqual([
-      { from: 'C', to: null, clients: 4, revenue: 0 },
-      { from: null, to: 'C', clients: 5, revenue: 4000 },
+      { from: 'C', to: null, clients: 4, revenue: 0, list: `${list}&fromClass=C&toClass=` },
+      { from: null, to: 'C', clients: 5, revenue: 4000, list: `${list}&fromClass=&toClass=C` },
+      // A cell no client is in has no list.
+      { from: null, to: 'A', clients: 0, revenue: 0, list: null },
     ]);
     expect(seen[0]!.bubbles && seen[0]!.composed).toBe(true);
     await el.updateComplete;
-    expect(el.getAttribute('selected')).toBe('→C');
+    expect(el.getAttribute('selected')).toBe('→A');
   });
 
   test('one Tab stop; arrows, Home and End move; Enter and Space select', async () => {

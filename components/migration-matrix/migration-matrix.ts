@@ -21,6 +21,11 @@ export interface MigrationSelectDetail {
   to: string | null;
   clients: number;
   revenue: number;
+  /**
+   * The answer's `list` of the cell: the `GET /v1/clients` address of its clients (null for an
+   * empty cell). It needs the secret key, so a page passes it to its own server to fetch.
+   */
+  list: string | null;
 }
 
 /**
@@ -32,7 +37,13 @@ export interface MigrationSelectDetail {
  * @summary Migration matrix between two month-ends: clients and revenue from each class to each class.
  * @tag folio-migration-matrix
  *
- * @event folio-migration-select - The user picked a cell (click, Enter or Space). `detail: { from, to, clients, revenue }`.
+ * The clients behind a cell are one paginated `GET /v1/clients` query away: the answer gives each
+ * cell's address as `list`, and the select event carries it, e.g.
+ * `/v1/clients?movedDimension=abc&movedFrom=2026-06&movedTo=2026-09&fromClass=A&toClass=B`
+ * (an empty class is the null side). That endpoint takes the secret key, so a page hands the
+ * address to its own server, which follows `nextCursor` as with any client list.
+ *
+ * @event folio-migration-select - The user picked a cell (click, Enter or Space). `detail: { from, to, clients, revenue, list }`.
  *
  * @csspart base - The outer box.
  * @csspart summary - The line with the months compared and how many clients moved.
@@ -99,7 +110,7 @@ export class MigrationMatrix extends FolioDataElement<MigrationAnswer> {
   #axes: {
     rows: (string | null)[];
     cols: (string | null)[];
-    at: (r: number, c: number) => MigrationCell;
+    at: (r: number, c: number) => MigrationCell & { list?: string };
   } | null = null;
 
   override render() {
@@ -219,6 +230,7 @@ export class MigrationMatrix extends FolioDataElement<MigrationAnswer> {
       to: axes.cols[c]!,
       clients: cell.clients,
       revenue: cell.revenue,
+      list: cell.list ?? null,
     });
   }
 }
@@ -251,7 +263,7 @@ function axesOf(data: MigrationAnswer) {
   return {
     rows,
     cols,
-    at: (r: number, c: number): MigrationCell =>
+    at: (r: number, c: number): MigrationCell & { list?: string } =>
       byKey.get(keyOf(rows[r]!, cols[c]!)) ?? {
         from: rows[r]!,
         to: cols[c]!,

@@ -1,3 +1,4 @@
+import { movedCellList } from '../../core/segments/migration-cells.ts';
 import type { CohortTriangle } from '../../schema/cohorts.ts';
 import type { Funnel } from '../../schema/lifecycle.ts';
 import type { MigrationMatrix } from '../../schema/segment-migrations.ts';
@@ -184,7 +185,20 @@ export const cohortTriangle: CohortTriangle = {
   ],
 };
 
-export const migrationMatrix: MigrationMatrix = {
+/** Each cell with the address of its clients, as the API gives it. */
+export const withLists = (
+  answer: Omit<MigrationMatrix, 'cells'> & {
+    cells: Omit<MigrationMatrix['cells'][number], 'list'>[];
+  },
+): MigrationMatrix => ({
+  ...answer,
+  cells: answer.cells.map((c) => ({
+    ...c,
+    list: movedCellList({ ...answer, fromClass: c.from, toClass: c.to }),
+  })),
+});
+
+export const migrationMatrix: MigrationMatrix = withLists({
   dimension: 'abc',
   from: '2026-06',
   to: '2026-09',
@@ -199,4 +213,4 @@ export const migrationMatrix: MigrationMatrix = {
     { from: 'C', to: null, clients: 4, revenue: 0 },
     { from: null, to: 'C', clients: 5, revenue: 4_000 },
   ],
-};
+});

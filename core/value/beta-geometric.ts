@@ -8,7 +8,7 @@
 import type { BgNbdParams } from '../../schema/value.ts';
 import { logScaleStandardErrorsFromGradient } from './information.ts';
 import { minimize, minimizeQuasiNewton } from './optimize.ts';
-import { digamma, logGamma, softplus } from './special.ts';
+import { digamma, logGamma } from './special.ts';
 import { compress, weightedMean, type Compressed, type Frequency } from './sufficient.ts';
 
 /** 0 for BG/NBD, 1 for MBG/NBD: the dropout chances a customer has before the repeat purchases. */
@@ -31,6 +31,23 @@ export function betaGeometricObjective(data: Compressed, shift: DropoutShift) {
   const dA = new Float64Array(distinct.length);
   const dB = new Float64Array(distinct.length);
   const logDropout = new Float64Array(distinct.length);
+  const rx = new Float64Array(distinct.length);
+  const dropoutBase = new Float64Array(distinct.length);
+  // Times are whole days, so a sample's T and tx take few distinct values (the CDNOW master log's
+  // 8,685 calibration histories: 273 between them): ln(α+t) and 1/(α+t) are computed once per value
+  // and evaluation. The same operations on the same numbers, so the same bits as per history.
+  const timeSlotOf = new Map<number, number>();
+  const timeSlot = (t: number) => {
+    let k = timeSlotOf.get(t);
+    if (k === undefined) timeSlotOf.set(t, (k = timeSlotOf.size));
+    return k;
+  };
+  const atT = Int32Array.from(data.T, timeSlot);
+  const atTx = Int32Array.from(data.tx, timeSlot);
+  const times = Float64Array.from(timeSlotOf.keys());
+  const sumTime = new Float64Array(times.length);
+  const logTime = new Float64Array(times.length);
+  const invTime = new Float64Array(times.length);
   const n = data.x.length;
   return (theta: number[]): { f: number; g: number[] } => {
     const { r, alpha, a, b } = toParams(theta);
@@ -48,32 +65,50 @@ export function betaGeometricObjective(data: Compressed, shift: DropoutShift) {
       dA[i] = psiAB - psiABm;
       dB[i] = psiAB + digamma(b + m) - psiB - psiABm;
       logDropout[i] = m > 0 ? Math.log(a) - Math.log(b + m - 1) : Number.NEGATIVE_INFINITY;
+      rx[i] = r + x;
+      dropoutBase[i] = b + x + shift - 1;
     }
+    for (let t = 0; t < times.length; t++) {
+      sumTime[t] = alpha + times[t]!;
+      logTime[t] = Math.log(sumTime[t]!);
+      invTime[t] = 1 / sumTime[t]!;
+    }
+    const rOverAlpha = r / alpha;
     let f = 0;
     let gr = 0;
     let ga = 0;
     let gaa = 0;
     let gb = 0;
     for (let i = 0; i < n; i++) {
-      const x = data.x[i]!;
       const slot = slots[i]!;
       const w = data.weight[i]!;
-      const at = Math.log(alpha + data.T[i]!);
-      let value = common[slot]! - (r + x) * at;
+      const tT = atT[i]!;
+      const at = logTime[tT]!;
+      const k1 = rx[slot]!;
+      let value = common[slot]! - k1 * at;
       let sr = dR[slot]! - at;
-      let sa = r / alpha - (r + x) / (alpha + data.T[i]!);
+      let sa = rOverAlpha - k1 / sumTime[tT]!;
       let saa = dA[slot]!;
       let sb = dB[slot]!;
       const ld = logDropout[slot]!;
       if (ld !== Number.NEGATIVE_INFINITY) {
-        const atx = Math.log(alpha + data.tx[i]!);
-        const k = ld + (r + x) * (at - atx);
-        value += softplus(k);
-        const sigma = 1 / (1 + Math.exp(-k));
-        sr += sigma * (at - atx);
-        sa += sigma * (r + x) * (1 / (alpha + data.T[i]!) - 1 / (alpha + data.tx[i]!));
+        const tTx = atTx[i]!;
+        const gap = at - logTime[tTx]!;
+        const k = ld + k1 * gap;
+        // softplus(k) and the logistic σ(k), sharing e^−k where k > 0.
+        let sigma: number;
+        if (k > 0) {
+          const e = Math.exp(-k);
+          value += k + Math.log1p(e);
+          sigma = 1 / (1 + e);
+        } else {
+          value += Math.log1p(Math.exp(k));
+          sigma = 1 / (1 + Math.exp(-k));
+        }
+        sr += sigma * gap;
+        sa += sigma * k1 * (invTime[tT]! - invTime[tTx]!);
         saa += sigma / a;
-        sb -= sigma / (b + x + shift - 1);
+        sb -= sigma / dropoutBase[slot]!;
       }
       f -= w * value;
       gr -= w * sr;

@@ -137,73 +137,7 @@ function logJ(
   return -P * lnAy + (1 - Q) * lnBy - Math.log(C - 1) + lnF;
 }
 
-const ownG1 = new Float64Array(4);
-const ownG2 = new Float64Array(4);
-
-/** ln J(tx) and ln J(T) of a history with their gradients, when computed ahead for the sample. */
-interface SharedJ {
-  j1: number;
-  g1: Float64Array;
-  j2: number;
-  g2: Float64Array;
-}
-
-/**
- * ln L of one history and, when `grad` is given, its gradient in (r, α, s, β). Integrating the
- * death time out of the individual likelihood gives
- *   L = Γ(r+x)/Γ(r) α^r β^s [ (α+T)^−(r+x) (β+T)^−s + s ∫_tx^T (α+τ)^−(r+x) (β+τ)^−(s+1) dτ ],
- * two positive terms (alive at T; died in (tx, T]) added in log space; the integral is
- * J(tx) − J(T) with J above, taken as J(tx)·(1 − J(T)/J(tx)) so that nothing overflows. The share
- * of the first term is P(alive).
- */
-function rowLogLikelihood(
-  p: PnbdParams,
-  x: number,
-  tx: number,
-  T: number,
-  common: number,
-  commonDr: number,
-  grad: Float64Array | null,
-  shared?: SharedJ,
-): { ll: number; pAlive: number } {
-  const { r, alpha, s, beta } = p;
-  const lnAT = Math.log(alpha + T);
-  const lnBT = Math.log(beta + T);
-  const e1 = -(r + x) * lnAT - s * lnBT;
-  let total = e1;
-  let k = 0;
-  let w2 = 0;
-  let rho = 0;
-  let g1: Float64Array = ownG1;
-  let g2: Float64Array = ownG2;
-  if (tx < T) {
-    let j1: number;
-    let j2: number;
-    if (shared) {
-      j1 = shared.j1;
-      j2 = shared.j2;
-      g1 = shared.g1;
-      g2 = shared.g2;
-    } else {
-      j1 = logJ(alpha, beta, r + x, s + 1, tx, g1);
-      j2 = logJ(alpha, beta, r + x, s + 1, T, g2);
-    }
-    rho = Math.exp(j2 - j1);
-    const e2 = Math.log(s) + j1 + Math.log1p(-rho);
-    total = logAddExp(e1, e2);
-    w2 = Math.exp(e2 - total);
-    k = Math.exp(Math.log(s) + j1 - total);
-  }
-  const w1 = k === 0 ? 1 : Math.exp(e1 - total);
-  if (grad) {
-    const d = (i: number) => (k === 0 ? 0 : k * (g1[i]! - rho * g2[i]!));
-    grad[0] = commonDr + Math.log(alpha) - w1 * lnAT + d(0);
-    grad[1] = r / alpha - (w1 * (r + x)) / (alpha + T) + d(1);
-    grad[2] = Math.log(beta) - w1 * lnBT + (w2 === 0 ? 0 : w2 / s) + d(2);
-    grad[3] = s / beta - (w1 * s) / (beta + T) + d(3);
-  }
-  return { ll: common + r * Math.log(alpha) + s * Math.log(beta) + total, pAlive: w1 };
-}
+const scratch = new Float64Array(4);
 
 const toParams = (theta: readonly number[]): PnbdParams => {
   const [r, alpha, s, beta] = theta.map(Math.exp) as [number, number, number, number];
@@ -211,27 +145,36 @@ const toParams = (theta: readonly number[]): PnbdParams => {
 };
 const toTheta = (p: PnbdParams): number[] => [p.r, p.alpha, p.s, p.beta].map(Math.log);
 
-/** −ln L of the compressed sample and its gradient in θ = ln(r, α, s, β). */
+/**
+ * −ln L of the compressed sample and its gradient in θ = ln(r, α, s, β). Integrating the death
+ * time out of the individual likelihood gives
+ *   L = Γ(r+x)/Γ(r) α^r β^s [ (α+T)^−(r+x) (β+T)^−s + s ∫_tx^T (α+τ)^−(r+x) (β+τ)^−(s+1) dτ ],
+ * two positive terms (alive at T; died in (tx, T]) added in log space; the integral is
+ * J(tx) − J(T) with J above, taken as J(tx)·(1 − J(T)/J(tx)) so that nothing overflows. The share
+ * of the first term is P(alive) (`pnbdPAlive`). Whatever depends on fewer than all of (x, tx, T)
+ * is computed once per distinct value and evaluation, not per history.
+ */
 function objective(data: Compressed) {
   const distinct = [...new Set(data.x)];
   const slotOf = new Map(distinct.map((x, i) => [x, i]));
   const slots = Int32Array.from(data.x, (x) => slotOf.get(x)!);
   const common = new Float64Array(distinct.length);
   const commonDr = new Float64Array(distinct.length);
-  const grad = new Float64Array(4);
+  const rx = new Float64Array(distinct.length);
   // J(y) depends on a history only through x and y (its tx or its T), and many histories share
   // those: one-time buyers all have J(0), buyers who started the same day with the same x share
   // J(T), and times are whole days. Each distinct (x, y) is computed once per evaluation: on the
   // CDNOW master log's 8,685 calibration histories, 2,140 series instead of 17,234.
-  const pairOf = new Map<string, number>();
+  const pairOf = new Map<number, Map<number, number>>();
   const pairX: number[] = [];
   const pairY: number[] = [];
   const pair = (x: number, y: number) => {
-    const key = `${x}|${y}`;
-    let k = pairOf.get(key);
+    let byY = pairOf.get(x);
+    if (!byY) pairOf.set(x, (byY = new Map<number, number>()));
+    let k = byY.get(y);
     if (k === undefined) {
       k = pairX.length;
-      pairOf.set(key, k);
+      byY.set(y, k);
       pairX.push(x);
       pairY.push(y);
     }
@@ -246,46 +189,95 @@ function objective(data: Compressed) {
     atT[i] = pair(data.x[i]!, data.T[i]!);
   }
   const jValue = new Float64Array(pairX.length);
-  const jGrad = Array.from({ length: pairX.length }, () => new Float64Array(4));
-  const shared: SharedJ = { j1: 0, g1: ownG1, j2: 0, g2: ownG2 };
+  const jGrad = new Float64Array(4 * pairX.length);
+  // ln s + ln J(tx), per pair.
+  const sJ = new Float64Array(pairX.length);
+  // ln(α+T), ln(β+T), α+T and β+T per distinct T (84 on the CDNOW master log).
+  const timeOf = new Map<number, number>();
+  const timeSlots = Int32Array.from(data.T, (t) => {
+    let k = timeOf.get(t);
+    if (k === undefined) timeOf.set(t, (k = timeOf.size));
+    return k;
+  });
+  const times = Float64Array.from(timeOf.keys());
+  const alphaT = new Float64Array(times.length);
+  const betaT = new Float64Array(times.length);
+  const logAlphaT = new Float64Array(times.length);
+  const logBetaT = new Float64Array(times.length);
+  const g1 = new Float64Array(4);
   return (theta: number[]): { f: number; g: number[] } => {
     const p = toParams(theta);
-    const lgr = logGamma(p.r);
-    const psr = digamma(p.r);
+    const { r, alpha, s, beta } = p;
+    const lgr = logGamma(r);
+    const psr = digamma(r);
+    const logAlpha = Math.log(alpha);
+    const logBeta = Math.log(beta);
+    const logS = Math.log(s);
+    const rLogAlpha = r * logAlpha;
+    const sLogBeta = s * logBeta;
+    const rOverAlpha = r / alpha;
+    const sOverBeta = s / beta;
     for (let i = 0; i < distinct.length; i++) {
-      common[i] = logGamma(p.r + distinct[i]!) - lgr;
-      commonDr[i] = digamma(p.r + distinct[i]!) - psr;
+      // ln L's constant part, Γ(r+x)/Γ(r) α^r β^s, and ∂/∂r of it (with ln α).
+      common[i] = logGamma(r + distinct[i]!) - lgr + rLogAlpha + sLogBeta;
+      commonDr[i] = digamma(r + distinct[i]!) - psr + logAlpha;
+      rx[i] = r + distinct[i]!;
     }
-    for (let k = 0; k < pairX.length; k++)
-      jValue[k] = logJ(p.alpha, p.beta, p.r + pairX[k]!, p.s + 1, pairY[k]!, jGrad[k]!);
+    for (let k = 0; k < pairX.length; k++) {
+      jValue[k] = logJ(alpha, beta, r + pairX[k]!, s + 1, pairY[k]!, g1);
+      jGrad.set(g1, 4 * k);
+      sJ[k] = logS + jValue[k]!;
+    }
+    for (let t = 0; t < times.length; t++) {
+      alphaT[t] = alpha + times[t]!;
+      betaT[t] = beta + times[t]!;
+      logAlphaT[t] = Math.log(alphaT[t]!);
+      logBetaT[t] = Math.log(betaT[t]!);
+    }
     let f = 0;
-    const g = [0, 0, 0, 0];
+    let g0 = 0;
+    let ga = 0;
+    let gs = 0;
+    let gb = 0;
     for (let i = 0; i < rows; i++) {
       const slot = slots[i]!;
       const w = data.weight[i]!;
+      const t = timeSlots[i]!;
+      const lnAT = logAlphaT[t]!;
+      const lnBT = logBetaT[t]!;
+      const e1 = -rx[slot]! * lnAT - s * lnBT;
+      let total = e1;
+      let w1 = 1;
+      let w2 = 0;
+      let d0 = 0;
+      let d1 = 0;
+      let d2 = 0;
+      let d3 = 0;
       const k1 = atTx[i]!;
       if (k1 >= 0) {
         const k2 = atT[i]!;
-        shared.j1 = jValue[k1]!;
-        shared.g1 = jGrad[k1]!;
-        shared.j2 = jValue[k2]!;
-        shared.g2 = jGrad[k2]!;
+        const rho = Math.exp(jValue[k2]! - jValue[k1]!);
+        const e2 = sJ[k1]! + Math.log1p(-rho);
+        total = logAddExp(e1, e2);
+        w2 = Math.exp(e2 - total);
+        const k = Math.exp(sJ[k1]! - total);
+        if (k !== 0) {
+          w1 = Math.exp(e1 - total);
+          const a = 4 * k1;
+          const b = 4 * k2;
+          d0 = k * (jGrad[a]! - rho * jGrad[b]!);
+          d1 = k * (jGrad[a + 1]! - rho * jGrad[b + 1]!);
+          d2 = k * (jGrad[a + 2]! - rho * jGrad[b + 2]!);
+          d3 = k * (jGrad[a + 3]! - rho * jGrad[b + 3]!);
+        }
       }
-      const { ll } = rowLogLikelihood(
-        p,
-        data.x[i]!,
-        data.tx[i]!,
-        data.T[i]!,
-        common[slot]!,
-        commonDr[slot]!,
-        grad,
-        k1 >= 0 ? shared : undefined,
-      );
-      f -= w * ll;
-      for (let j = 0; j < 4; j++) g[j]! -= w * grad[j]!;
+      f -= w * (common[slot]! + total);
+      g0 -= w * (commonDr[slot]! - w1 * lnAT + d0);
+      ga -= w * (rOverAlpha - (w1 * rx[slot]!) / alphaT[t]! + d1);
+      gs -= w * (logBeta - w1 * lnBT + (w2 === 0 ? 0 : w2 / s) + d2);
+      gb -= w * (sOverBeta - (w1 * s) / betaT[t]! + d3);
     }
-    const values = [p.r, p.alpha, p.s, p.beta];
-    return { f, g: g.map((gj, j) => gj * values[j]!) };
+    return { f, g: [g0 * r, ga * alpha, gs * s, gb * beta] };
   };
 }
 
@@ -353,9 +345,17 @@ export function fitPnbd(
   };
 }
 
-/** P(alive | x, tx, T): the share of the likelihood from "still alive at T". */
+/** P(alive | x, tx, T): the share of the likelihood from "still alive at T" (see `objective`). */
 export function pnbdPAlive(p: PnbdParams, c: Frequency): number {
-  return rowLogLikelihood(p, c.x, c.x === 0 ? 0 : c.tx, c.T, 0, 0, null).pAlive;
+  const { r, alpha, s, beta } = p;
+  const { x, T } = c;
+  const tx = x === 0 ? 0 : c.tx;
+  if (!(tx < T)) return 1;
+  const e1 = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
+  const j1 = logJ(alpha, beta, r + x, s + 1, tx, scratch);
+  const j2 = logJ(alpha, beta, r + x, s + 1, T, scratch);
+  const total = logAddExp(e1, Math.log(s) + j1 + Math.log1p(-Math.exp(j2 - j1)));
+  return Math.exp(Math.log(s) + j1 - total) === 0 ? 1 : Math.exp(e1 - total);
 }
 
 /**

@@ -162,6 +162,24 @@ export function summariseAggregates(
   return { customers, excluded };
 }
 
+/**
+ * A client's whole purchase history as the database keeps it beside the aggregates (migration
+ * 0025), for the fits' grouped read: purchase days, the UTC day numbers of the first and last,
+ * and the repeat spend (the purchases after the first purchase day; 0 with one purchase day).
+ * Null for a client who never bought.
+ */
+export function purchaseHistoryOf(
+  a: ValueAggregates,
+): { purchaseDays: number; firstDay: number; lastDay: number; repeatSpend: number } | null {
+  if (a.purchaseDays === 0 || a.firstPurchaseAt === null || a.lastPurchaseAt === null) return null;
+  return {
+    purchaseDays: a.purchaseDays,
+    firstDay: utcDayNumber(a.firstPurchaseAt),
+    lastDay: utcDayNumber(a.lastPurchaseAt),
+    repeatSpend: a.purchaseDays > 1 ? a.revenue - a.firstPurchaseDayRevenue : 0,
+  };
+}
+
 /** A client in discrete time (BG/BB): `x` periods with a purchase after the first, the last `tx`, out of `n`. */
 export interface OpportunitySummary {
   id: string;

@@ -38,7 +38,7 @@ async function storedState(ws: string) {
       ws,
     ),
     aggregates: await rows(
-      'SELECT client_id, orders, revenue, margin, first_purchase_at, last_purchase_at, data, fold FROM client_aggregates WHERE workspace_id = ?1 ORDER BY client_id',
+      'SELECT client_id, orders, revenue, margin, first_purchase_at, last_purchase_at, data, fold, purchase_days, first_purchase_day, last_purchase_day, repeat_spend FROM client_aggregates WHERE workspace_id = ?1 ORDER BY client_id',
       ws,
     ),
     stageFlows: await rows(

@@ -64,7 +64,10 @@ describe('GET /v1/segments/migrations', () => {
     expect(stage.status).toBe(200);
     expect(stage.body).toMatchObject({ dimension: 'stage', from: '2024-01', to: '2024-02' });
     expect(stage.body.computedAt).toEqual(expect.any(String));
-    expect(stage.body.cells).toEqual([
+    expect(stage.body.cells[0].list).toBe(
+      '/v1/clients?movedDimension=stage&movedFrom=2024-01&movedTo=2024-02&fromClass=&toClass=prospect',
+    );
+    expect(stage.body.cells.map(({ list: _, ...cell }: { list: string }) => cell)).toEqual([
       { from: null, to: 'prospect', clients: 1, revenue: 0 },
       { from: 'developing', to: 'developed', clients: 1, revenue: 300 },
       { from: 'developing', to: 'developing', clients: 1, revenue: 50 },
@@ -78,8 +81,12 @@ describe('GET /v1/segments/migrations', () => {
     expect(abc.status).toBe(200);
     const clients = abc.body.cells.reduce((s: number, c: { clients: number }) => s + c.clients, 0);
     expect(clients).toBe(4);
-    expect(abc.body.cells).toContainEqual({ from: null, to: 'none', clients: 1, revenue: 0 });
-    expect(abc.body.cells).toContainEqual({ from: 'none', to: 'A', clients: 1, revenue: 200 });
+    expect(abc.body.cells).toContainEqual(
+      expect.objectContaining({ from: null, to: 'none', clients: 1, revenue: 0 }),
+    );
+    expect(abc.body.cells).toContainEqual(
+      expect.objectContaining({ from: 'none', to: 'A', clients: 1, revenue: 200 }),
+    );
   }, 60_000);
 
   it('names the field of a bad query and starts nothing', async () => {

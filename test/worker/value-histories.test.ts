@@ -83,6 +83,12 @@ describe('customers grouped by history in the database', () => {
       for (const k of ['p', 'q', 'v'] as const)
         expect(fast.model.spend[k]).toBeCloseTo(slow.model.spend[k], 6);
     }
+    // After every purchase, the statement reads no purchase: only the clients' history index (a
+    // pass for the complete histories, one to find those that straddle asOf: none here) and its
+    // own grouping and packing, a few rows per client.
+    const after = await loadPurchaseHistories(env.DB, ws.id, '1998-07-01T00:00:00.000Z');
+    expect(after.histories.reduce((n, g) => n + g.customers, 0)).toBe(2357);
+    expect(after.rowsRead).toBeLessThan(4 * 2357);
     // The published BG/NBD estimates, through the endpoint (which takes the fast path).
     const fit = await callJson('/v1/clv/model/fit', {
       key: ws.secretKey,
@@ -152,5 +158,14 @@ describe('customers grouped by history in the database', () => {
         { x: 2, tx: 64, T: 116, zbar: 10 },
       ].sort(byHistory),
     );
+    // A client whose purchase-history columns are not filled (aggregates stored before they
+    // existed) is read from its purchases instead.
+    await env.DB.prepare(
+      "UPDATE client_aggregates SET purchase_days = NULL, repeat_spend = NULL WHERE workspace_id = ?1 AND client_id IN ('e', 'f')",
+    )
+      .bind(ws.id)
+      .run();
+    const unfilled = await bothPaths(ws.id, asOf, 'day');
+    expectSameCustomers(unfilled.fast, unfilled.slow);
   });
 });

@@ -30,6 +30,9 @@ interface Raw {
 const COLUMNS =
   'id, name, attributes, tags, manual_types, acquisition_cost, created_at, updated_at, version';
 
+/** For queries elsewhere that answer client rows (a migration cell's clients). */
+export { COLUMNS as CLIENT_COLUMNS, type Raw as ClientRaw };
+
 export const toClientRow = (r: Raw): ClientRow => ({
   id: r.id,
   name: r.name,

@@ -1,4 +1,5 @@
 import type { ClientFold, DerivedClient } from '../../core/lifecycle/derive.ts';
+import { purchaseHistoryOf } from '../../core/value/summary.ts';
 import { touchClientStatements } from './clients.ts';
 import { packedInsert, packRows, selectIn } from './plan.ts';
 import { flagInsertedSpellsStatement } from './stage-now.ts';
@@ -103,7 +104,8 @@ function stagesAt(derived: ReadonlyMap<string, DerivedClient>, now: string): Sta
  * Writes what changed of the listed clients' derived state: the spells from each one's
  * `spellBase` on, the month buckets from its `periodsFrom` on and the marks from its `marksFrom`
  * on (everything, for a client derived from scratch), its aggregates with the fold that
- * continues it (without the running aggregates, which are the stored `data`); and moves the rollups
+ * continues it (without the running aggregates, which are the stored `data`) and its purchase
+ * history in the columns the fits group (`purchaseHistoryOf`); and moves the rollups
  * by the difference (flowDeltaStatements and segmentDeltaStatements: minus the rows replaced, before; plus the new ones,
  * after). Rollups added later go in flowDeltaStatements, so every writer keeps them. Meant to run
  * inside the same `db.batch()` as the events it derives from.
@@ -200,23 +202,36 @@ export function writeDerivedStatements(
         'data',
         'fold',
         'fold_key',
+        'purchase_days',
+        'first_purchase_day',
+        'last_purchase_day',
+        'repeat_spend',
       ],
       workspaceId,
-      list.map(([id, { aggregates: a, fold }]) => [
-        id,
-        a.orders,
-        a.revenue,
-        a.margin,
-        a.firstPurchaseAt,
-        a.lastPurchaseAt,
-        JSON.stringify(a),
-        JSON.stringify({ ...fold, aggregates: { ...fold.aggregates, a: undefined } }),
-        foldKey,
-      ]),
+      list.map(([id, { aggregates: a, fold }]) => {
+        const history = purchaseHistoryOf(a);
+        return [
+          id,
+          a.orders,
+          a.revenue,
+          a.margin,
+          a.firstPurchaseAt,
+          a.lastPurchaseAt,
+          JSON.stringify(a),
+          JSON.stringify({ ...fold, aggregates: { ...fold.aggregates, a: undefined } }),
+          foldKey,
+          history?.purchaseDays ?? null,
+          history?.firstDay ?? null,
+          history?.lastDay ?? null,
+          history?.repeatSpend ?? null,
+        ];
+      }),
       `ON CONFLICT (workspace_id, client_id) DO UPDATE SET orders = excluded.orders, revenue = excluded.revenue,
        margin = excluded.margin, first_purchase_at = excluded.first_purchase_at,
        last_purchase_at = excluded.last_purchase_at, data = excluded.data, fold = excluded.fold,
-       fold_key = excluded.fold_key`,
+       fold_key = excluded.fold_key, purchase_days = excluded.purchase_days,
+       first_purchase_day = excluded.first_purchase_day, last_purchase_day = excluded.last_purchase_day,
+       repeat_spend = excluded.repeat_spend`,
     ),
     // Only now that every new row is in place: the rollups read them.
     ...flowDeltaStatements(db, workspaceId, scope, 1),

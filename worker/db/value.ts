@@ -34,11 +34,13 @@ export async function saveModel(
 /**
  * The purchases before `before`, as the continuous-time fits read them: customers grouped by
  * identical history (purchase days after the first, first and last purchase day, repeat spend) in
- * one statement over the covering purchase index (migration 0021), so the Worker receives one row
- * per distinct history rather than a row per purchase or client. Same-day purchases are one
- * transaction, days are UTC (instants are stored as ISO strings in UTC). The repeat spend is the
- * client's total minus its first day's, that day's purchases found by one index seek per repeat
- * buyer.
+ * one statement, so the Worker receives one row per distinct history rather than a row per
+ * purchase or client. Same-day purchases are one transaction, days are UTC (instants are stored as
+ * ISO strings in UTC). A client whose last purchase is before `before` is read from its purchase
+ * history columns (migration 0025), grouped in the order of their covering index; only a client
+ * who also bought at or after `before` (or whose columns are not filled) has its purchases after
+ * its first purchase day and before `before` read from the purchase index (migration 0021): the
+ * first day is all before `before`, or the client has no purchase day after it yet.
  */
 export async function loadPurchaseHistories(
   db: D1Database,
@@ -47,23 +49,26 @@ export async function loadPurchaseHistories(
 ): Promise<{ histories: HistoryGroup[]; rowsRead: number }> {
   const result = await db
     .prepare(
-      `SELECT x, CAST(julianday(first) - 2440587.5 AS INTEGER) AS first_day,
-              CAST(julianday(last) - 2440587.5 AS INTEGER) AS last_day, repeat_spend, COUNT(*) AS customers
+      `SELECT x, first_day, last_day, repeat_spend, SUM(customers) AS customers
        FROM (
-         SELECT x, first, last,
-                CASE WHEN x > 0 THEN total - (
-                  SELECT TOTAL(f.amount) FROM events AS f INDEXED BY events_purchase_days
-                  WHERE f.workspace_id = ?1 AND f.type = 'purchase' AND f.client_id = c.client_id AND substr(f.at, 1, 10) = c.first
-                ) ELSE 0 END AS repeat_spend
-         FROM (
-           SELECT client_id, COUNT(DISTINCT substr(at, 1, 10)) - 1 AS x, substr(MIN(at), 1, 10) AS first,
-                  substr(MAX(at), 1, 10) AS last, TOTAL(amount) AS total
-           FROM events INDEXED BY events_purchase_days
-           WHERE workspace_id = ?1 AND type = 'purchase' AND at < ?2
-           GROUP BY client_id
-         ) AS c
+         SELECT purchase_days - 1 AS x, first_purchase_day AS first_day, last_purchase_day AS last_day,
+                repeat_spend, COUNT(*) AS customers
+         FROM client_aggregates INDEXED BY client_purchase_histories
+         WHERE workspace_id = ?1 AND last_purchase_at < ?2 AND purchase_days IS NOT NULL AND repeat_spend IS NOT NULL
+         GROUP BY purchase_days, first_purchase_day, last_purchase_day, repeat_spend
+         UNION ALL
+         SELECT COUNT(DISTINCT substr(e.at, 1, 10)), s.first_purchase_day,
+                COALESCE(CAST(julianday(MAX(substr(e.at, 1, 10))) - 2440587.5 AS INTEGER), s.first_purchase_day),
+                TOTAL(e.amount), 1
+         FROM client_aggregates AS s INDEXED BY client_purchase_histories
+         LEFT JOIN events AS e INDEXED BY events_purchase_days
+           ON e.workspace_id = ?1 AND e.type = 'purchase' AND e.client_id = s.client_id
+           AND substr(e.at, 1, 10) > substr(s.first_purchase_at, 1, 10) AND e.at < ?2
+         WHERE s.workspace_id = ?1 AND s.last_purchase_at IS NOT NULL AND s.first_purchase_at < ?2
+           AND (s.last_purchase_at >= ?2 OR s.purchase_days IS NULL OR s.repeat_spend IS NULL)
+         GROUP BY s.client_id
        )
-       GROUP BY x, first, last, repeat_spend`,
+       GROUP BY x, first_day, last_day, repeat_spend`,
     )
     .bind(workspaceId, before)
     .all<{

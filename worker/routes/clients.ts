@@ -1,9 +1,12 @@
 import { deriveClient } from '../../core/lifecycle/derive.ts';
 import { stagesAsOf } from '../../core/lifecycle/stages.ts';
 import * as v from 'valibot';
+import { type MovedCell, movedCell } from '../../core/segments/migration-cells.ts';
 import { ClientListQuerySchema, ClientSchema, ClientUpsertSchema } from '../../schema/clients.ts';
 import { IdSchema } from '../../schema/common.ts';
 import { ClientHistorySchema, HistoryQuerySchema } from '../../schema/lifecycle.ts';
+import { MigrationPendingSchema } from '../../schema/segment-migrations.ts';
+import type { WorkspaceRow } from '../db/workspaces.ts';
 import { SECRET, WIDGET } from '../auth.ts';
 import {
   type ClientRow,
@@ -15,11 +18,13 @@ import {
   upsertClientStatements,
 } from '../db/clients.ts';
 import { currentSnapshot } from '../db/snapshots.ts';
+import { listMovedClients, migrationCells } from '../db/class-migrations.ts';
 import { clientEvents } from '../db/events.ts';
 import { withRetry } from '../db/retry.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { eraseClientStatements } from '../erasure.ts';
 import { ApiError } from '../problem.ts';
+import { endOfMonth, monthEndPair, monthEndsPending } from '../month-ends.ts';
 import { clientProfile } from '../profile.ts';
 import { ClientProfileSchema } from '../../schema/profile.ts';
 import { classifiedPortfolio } from '../segmentation.ts';
@@ -39,6 +44,63 @@ async function withStages(db: D1Database, workspaceId: string, rows: ClientRow[]
     stage: stages.get(c.id)?.stage ?? null,
     stageSince: stages.get(c.id)?.since ?? null,
   }));
+}
+
+type ListQuery = v.InferOutput<typeof ClientListQuerySchema>;
+
+/** The filters a migration cell's list does not combine with (the cell is its own filter). */
+const OTHER_FILTERS = ['stage', 'type', 'abc', 'xyz', 'rfm', 'manager'] as const;
+
+/**
+ * The clients of one migration cell, a page at a time, read from the two month-end snapshots the
+ * matrix compares (started, with a 202, when missing, as the matrix does).
+ */
+async function movedClientsPage(
+  env: Env,
+  ws: WorkspaceRow,
+  cell: MovedCell,
+  query: ListQuery,
+  now: string,
+) {
+  const errors: { path: string; message: string }[] = OTHER_FILTERS.filter(
+    (f) => query[f] !== undefined,
+  ).map((path) => ({
+    path,
+    message: 'must be left out with movedDimension (a migration cell is its own filter)',
+  }));
+  if (query.sort !== 'id')
+    errors.push({ path: 'sort', message: 'must be id (or left out) with movedDimension' });
+  if (endOfMonth(cell.to) > now)
+    errors.push({ path: 'movedTo', message: 'must be a month that has ended' });
+  if (errors.length > 0) throw new ApiError(400, 'Invalid migration cell', { errors });
+  const pair = await monthEndPair(env.DB, env.SNAPSHOTS, ws, cell, now);
+  if ('pending' in pair) return monthEndsPending(pair.pending);
+  const snapshots = { from: pair.earlier.id, to: pair.later.id };
+  // The kept cells (counted once per pair) say when a cell is empty: then no class is walked,
+  // since walking the later class to find no one new in it would read the whole class.
+  const cells = await migrationCells(
+    env.DB,
+    ws.id,
+    snapshots.from,
+    snapshots.to,
+    cell.dimension,
+    now,
+  );
+  if (!cells.some((c) => c.from === cell.fromClass && c.to === cell.toClass))
+    return { data: [], nextCursor: null };
+  const secret = env.ADMIN_TOKEN ?? 'clientfolio-dev';
+  // A month-end computed again is a new snapshot: cursors of the old one are refused.
+  const scope = `clients-moved:${JSON.stringify([snapshots, cell])}`;
+  const afterId = query.cursor ? await decodeCursor(secret, ws.id, scope, query.cursor) : '';
+  const page = await listMovedClients(env.DB, ws.id, snapshots, cell, {
+    afterId,
+    limit: query.limit,
+  });
+  const last = page.rows.at(-1);
+  return {
+    data: await withStages(env.DB, ws.id, page.rows, now),
+    nextCursor: page.hasMore && last ? await encodeCursor(secret, ws.id, scope, last.id) : null,
+  };
 }
 
 const notFound = (id: string) =>
@@ -139,14 +201,20 @@ export const clientRoutes = [
     method: 'GET',
     path: '/v1/clients',
     access: SECRET,
-    summary: 'List clients, optionally by stage or type, with cursor pagination',
+    summary:
+      'List clients, optionally by stage or type, or a migration cell, with cursor pagination',
     description:
-      'Keyset pagination by client id: pass `nextCursor` back as `cursor` until it is null. Clients added while you page appear at most once. A cursor works only for the workspace and filters it came from (else 400).',
+      'Keyset pagination by client id: pass `nextCursor` back as `cursor` until it is null. Clients added while you page appear at most once. A cursor works only for the workspace and filters it came from (else 400). `movedDimension`, `movedFrom`, `movedTo`, `fromClass` and `toClass` together list the clients of one cell of `GET /v1/segments/migrations` (each cell gives this address as `list`): in class `fromClass` at the end of month `movedFrom` and in `toClass` at the end of `movedTo`, an empty class being the null side (`fromClass=`: not a client yet). Such a list reads the month-end snapshots, answers `202` with `Retry-After` while they are computed as the matrix does, and takes no other filter.',
     query: ClientListQuerySchema,
-    responses: { 200: ClientPageSchema },
+    responses: { 200: ClientPageSchema, 202: MigrationPendingSchema },
     examples: { response: { data: [exampleClient], nextCursor: null } },
     async handle({ env, auth, now, query }) {
       const ws = auth.workspace;
+      const rfmSegments = ws.settings.segments.rfm.rules.map((r) => r.segment);
+      const moved = movedCell(query, rfmSegments);
+      if (moved && 'issues' in moved)
+        throw new ApiError(400, 'Invalid migration cell', { errors: moved.issues });
+      if (moved) return movedClientsPage(env, ws, moved.cell, query, now);
       const secret = env.ADMIN_TOKEN ?? 'clientfolio-dev';
       const byClass = query.abc !== undefined || query.xyz !== undefined || query.rfm !== undefined;
       const filtered = byClass || query.type !== undefined || query.stage || query.manager;
