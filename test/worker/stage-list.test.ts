@@ -126,5 +126,5 @@ describe('GET /v1/clients?stage= lists exactly the clients in the stage now', ()
     stageOf = await expectStageListsExact(ws);
     expect(stageOf.get('s-sleeper')).toBe('developed');
     expect([...stageOf.values()].filter((s) => s === 'developing').length).toBeGreaterThan(2);
-  });
+  }, 60_000);
 });
