@@ -165,6 +165,41 @@ describe('rows read per widget request', () => {
     });
   }
 
+  it('the stage filter now reads one page through the open spells, at 1,000 as at 20,000 clients, for every stage with clients', async () => {
+    // The stages the small portfolio has clients in now (the large one is the same clients and more).
+    const now = new Date().toISOString();
+    const stages = (
+      await env.DB.prepare(
+        `SELECT DISTINCT stage FROM stage_spells WHERE workspace_id = ?1
+           AND entered_at <= ?2 AND (left_at IS NULL OR left_at > ?2) ORDER BY stage`,
+      )
+        .bind(small.id, now)
+        .all<{ stage: string }>()
+    ).results.map((r) => r.stage);
+    expect(stages.length).toBeGreaterThan(3);
+    for (const stage of stages) {
+      // Before migration 0026: 3,418 rows for "developing" at 1,000 clients, 68,826 at 20,000 (the
+      // walk of every spell the stage ever had).
+      const rows = await cost(`/v1/clients?stage=${stage}`);
+      expect(rows.small, stage).toBeLessThan(LIST_BOUND);
+      expect(rows.large, `${stage}: ${JSON.stringify(rows)}`).toBeLessThan(LIST_BOUND);
+    }
+  });
+
+  it('a later page of the stage filter reads one more page, not the pages before it', async () => {
+    let cursor = '';
+    let first = 0;
+    for (let page = 0; page < 3; page++) {
+      const res = await meteredCall(`/v1/clients?stage=lost&limit=50${cursor}`, large.secretKey);
+      expect(res.status, res.body).toBe(200);
+      if (page === 0) first = res.rowsRead;
+      else expect(res.rowsRead, JSON.stringify([...res.bySql])).toBeLessThanOrEqual(first + 10);
+      const { nextCursor } = JSON.parse(res.body) as { nextCursor: string | null };
+      expect(nextCursor).not.toBeNull();
+      cursor = `&cursor=${encodeURIComponent(nextCursor!)}`;
+    }
+  });
+
   it("a client's profile reads its own rows and the snapshot's, not the portfolio, at 1,000 and 20,000 clients", async () => {
     // The same client in both workspaces (the synthetic portfolio is the same client by client).
     const rows = await cost('/v1/clients/c0000007');

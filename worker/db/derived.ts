@@ -2,6 +2,7 @@ import type { ClientFold, DerivedClient } from '../../core/lifecycle/derive.ts';
 import { purchaseHistoryOf } from '../../core/value/summary.ts';
 import { touchClientStatements } from './clients.ts';
 import { packedInsert, packRows, selectIn } from './plan.ts';
+import { flagInsertedSpellsStatement } from './stage-now.ts';
 import { type DeltaScope, flowDeltaStatements } from './rollups.ts';
 import { segmentDeltaStatements } from './segment-rollups.ts';
 import { stageChangeOutboxStatements, type StageNow } from './webhooks.ts';
@@ -170,6 +171,8 @@ export function writeDerivedStatements(
         ]),
       ),
     ),
+    // Which of them are current at the sweep instant (the stage lists' index, stage-now.ts).
+    ...replaced.map((json) => flagInsertedSpellsStatement(db, workspaceId, json)),
     ...packedInsert(
       db,
       'client_marks',

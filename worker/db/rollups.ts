@@ -2,6 +2,7 @@ import type { Stage } from '../../schema/lifecycle.ts';
 import { cohortDeltaSql } from './cohorts.ts';
 import { packRows } from './plan.ts';
 import { segmentSweepStatement } from './segment-rollups.ts';
+import { sweepFlagStatements } from './stage-now.ts';
 
 /** The workspace's sweep instant, -1 before its first sweep (nothing is older). */
 const CLOCK = `(SELECT COALESCE((SELECT swept_ms FROM rollup_clocks WHERE workspace_id = ?1), -1))`;
@@ -136,6 +137,7 @@ export function sweepStatements(
       )
       .bind(workspaceId, toMs),
     segmentSweepStatement(db, workspaceId, toMs),
+    ...sweepFlagStatements(db, workspaceId, toMs),
     db
       .prepare(
         `INSERT INTO rollup_clocks (workspace_id, swept_ms) VALUES (?1, ?2)
