@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { MAX_IMPORT_BYTES } from '../../schema/import.ts';
 import {
   call,
   callJson,
@@ -110,6 +111,16 @@ describe('POST /v1/import/events (NDJSON)', () => {
     await expectProblem(await importNdjson(ws.secretKey, ndjson(history), 'application/json'), 415);
     await expectProblem(await importNdjson(ws.secretKey, '\n\n'), 400, ['line.1']);
     await expectProblem(await importNdjson(ws.secretKey, '[1, 2]\n'), 400, ['line.1.type']);
+  });
+
+  it('refuses a body over 50 MiB with a 413 naming the body, storing nothing', async () => {
+    const ws = await createWorkspace();
+    const before = await tableCounts();
+    // Valid events first: the limit holds however good the lines before it are.
+    const body = ndjson(history) + '\n'.repeat(MAX_IMPORT_BYTES);
+    const problem = await expectProblem(await importNdjson(ws.secretKey, body), 413, ['(body)']);
+    expect(problem.detail).toContain(String(MAX_IMPORT_BYTES));
+    expect(await tableCounts()).toEqual(before);
   });
 
   it('shares its path with the CSV import: purchases imported from CSV re-sent as NDJSON are duplicates', async () => {
