@@ -5,17 +5,19 @@ import type { ClientEvent } from '../../schema/events.ts';
 import { defaultSettings } from '../../schema/settings.ts';
 import { eraseClientStatements } from '../../worker/erasure.ts';
 import { ingestEvents } from '../../worker/ingest.ts';
-import { call, callJson, createWorkspace, expectProblem, postEvents } from './helpers.ts';
+import {
+  call,
+  callJson,
+  createWorkspace,
+  expectProblem,
+  postEvents,
+  purchase as purchaseEvent,
+} from './helpers.ts';
 import { meteredCall } from './meter.ts';
 
-const purchase = (id: string, clientId: string, at: string, amount: number) => ({
-  id,
-  clientId,
-  type: 'purchase',
-  at,
-  amount,
-  margin: amount / 2,
-});
+/** Purchases here carry a margin of half their amount (the margin triangle reads it). */
+const purchase = (id: string, clientId: string, at: string, amount: number) =>
+  purchaseEvent(id, clientId, at, amount, amount / 2);
 
 /** A hand-built history: four buyers over four months, and a contact who never bought. */
 const HISTORY = [

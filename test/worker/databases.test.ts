@@ -21,6 +21,7 @@ import {
   expectDeclaredAnswer,
   expectProblem,
   postEvents,
+  recordingQueue,
   type Workspace,
 } from './helpers.ts';
 
@@ -89,17 +90,6 @@ const history = (prefix: string, clients: number) =>
     },
     { id: `${prefix}q${i}`, clientId: `c${i}`, type: 'purchase', at: '2026-04-02', amount: 40 + i },
   ]).flat();
-
-/** Stands in for a queue: what was sent to it, in order. */
-function recordingQueue<T>() {
-  const sent: T[] = [];
-  const queue = {
-    send: (body: T) => Promise.resolve(void sent.push(body)),
-    sendBatch: (batch: Iterable<{ body: T }>) =>
-      Promise.resolve(void sent.push(...[...batch].map((m) => m.body))),
-  } as unknown as Queue;
-  return { queue, sent };
-}
 
 /** Runs the Worker's queue handler on messages of one queue, as the platform would. */
 async function consume(queueName: string, bodies: unknown[], over: Partial<Env> = {}) {

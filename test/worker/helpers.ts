@@ -142,3 +142,23 @@ export async function tableCounts(): Promise<Record<string, number>> {
       (await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${t}`).first<{ n: number }>())?.n ?? 0;
   return out;
 }
+
+/** A purchase event, with a margin when one is given. */
+export const purchase = (
+  id: string,
+  clientId: string,
+  at: string,
+  amount: number,
+  margin?: number,
+) => ({ id, clientId, type: 'purchase', at, amount, ...(margin === undefined ? {} : { margin }) });
+
+/** Stands in for a queue: what was sent to it, in order. */
+export function recordingQueue<T>() {
+  const sent: T[] = [];
+  const queue = {
+    send: (body: T) => Promise.resolve(void sent.push(body)),
+    sendBatch: (batch: Iterable<{ body: T }>) =>
+      Promise.resolve(void sent.push(...[...batch].map((m) => m.body))),
+  } as unknown as Queue;
+  return { queue, sent };
+}

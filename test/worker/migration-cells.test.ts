@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../schema/settings.ts';
 import { listMovedClients } from '../../worker/db/class-migrations.ts';
 import { startSnapshot } from '../../worker/snapshots.ts';
-import { call, callJson, createWorkspace, expectProblem, postEvents } from './helpers.ts';
+import { call, callJson, createWorkspace, expectProblem, postEvents, purchase } from './helpers.ts';
 import { meteredCall } from './meter.ts';
 
 const DIMENSIONS = ['stage', 'abc', 'xyz', 'rfm', 'type'] as const;
@@ -15,14 +15,6 @@ interface Cell {
   revenue: number;
   list: string;
 }
-
-const purchase = (id: string, clientId: string, at: string, amount: number) => ({
-  id,
-  clientId,
-  type: 'purchase',
-  at,
-  amount,
-});
 
 /**
  * A hand-built half year: steady, one-off and late buyers, a prospect, a client that first appears

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { call, callJson, createWorkspace, expectProblem, postEvents } from './helpers.ts';
+import { call, callJson, createWorkspace, expectProblem, postEvents, purchase } from './helpers.ts';
 
 /** Waits for the queue to carry the month-end runs to their end (the consumer runs in the test's Worker). */
 async function waitForSnapshots(ids: string[], key: string) {
@@ -13,14 +13,6 @@ async function waitForSnapshots(ids: string[], key: string) {
     }
   }
 }
-
-const purchase = (id: string, clientId: string, at: string, amount: number) => ({
-  id,
-  clientId,
-  type: 'purchase',
-  at,
-  amount,
-});
 
 describe('GET /v1/segments/migrations', () => {
   it('computes missing month-ends off the request (202), then pins who moved where with their revenue', async () => {

@@ -16,21 +16,17 @@ import { ingestEvents } from '../../worker/ingest.ts';
 import { sweepWorkspace } from '../../worker/sweep.ts';
 import type { DeliveryMessage } from '../../worker/webhook-delivery.ts';
 import { webhookUrlProblem } from '../../worker/webhook-url.ts';
-import { call, callJson, createWorkspace, expectDeclaredAnswer, expectProblem } from './helpers.ts';
+import {
+  call,
+  callJson,
+  createWorkspace,
+  expectDeclaredAnswer,
+  expectProblem,
+  recordingQueue,
+} from './helpers.ts';
 
 const RECEIVER = 'http://127.0.0.1:8788/hooks';
 const QUEUE = 'clientfolio-webhooks';
-
-/** Stands in for the delivery queue: what the outbox hand-over sent, in order. */
-function recordingQueue() {
-  const sent: DeliveryMessage[] = [];
-  const queue = {
-    send: (body: DeliveryMessage) => Promise.resolve(void sent.push(body)),
-    sendBatch: (batch: Iterable<{ body: DeliveryMessage }>) =>
-      Promise.resolve(void sent.push(...[...batch].map((m) => m.body))),
-  } as unknown as Queue;
-  return { queue, sent };
-}
 
 /** Calls the Worker as a client would, with the queue replaced by a recording one; waits for its background work. */
 async function callWithQueue(
@@ -125,7 +121,7 @@ afterEach(() => vi.restoreAllMocks());
 describe('webhooks', () => {
   it('a stage change is put in the outbox with the write, delivered once, signed and verified', async () => {
     const ws = await createWorkspace();
-    const { queue, sent } = recordingQueue();
+    const { queue, sent } = recordingQueue<DeliveryMessage>();
     const hook = await subscribe(ws.secretKey, queue);
     expect(hook.secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
     // The secret is shown once: the list and the webhook itself never carry it.
@@ -208,7 +204,7 @@ describe('webhooks', () => {
 
   it('a failing receiver is retried with growing delays and the same webhook-id until it answers 2xx', async () => {
     const ws = await createWorkspace();
-    const { queue, sent } = recordingQueue();
+    const { queue, sent } = recordingQueue<DeliveryMessage>();
     const hook = await subscribe(ws.secretKey, queue);
     await callWithQueue(queue, '/v1/events', ws.secretKey, {
       events: [{ id: 'e1', clientId: 'beta', type: 'response', at: '2026-11-01T10:00:00Z' }],
@@ -239,7 +235,7 @@ describe('webhooks', () => {
 
   it('a receiver that never answers 2xx gets 8 attempts, then the delivery is failed; a resend starts over with the same id', async () => {
     const ws = await createWorkspace();
-    const { queue, sent } = recordingQueue();
+    const { queue, sent } = recordingQueue<DeliveryMessage>();
     const hook = await subscribe(ws.secretKey, queue);
     await callWithQueue(queue, '/v1/events', ws.secretKey, {
       events: [{ id: 'e1', clientId: 'gamma', type: 'response', at: '2026-11-01T10:00:00Z' }],
@@ -322,7 +318,7 @@ describe('webhooks', () => {
 
   it('types and mono-client changes are announced by the nightly comparison, once, after a silent first one', async () => {
     const ws = await createWorkspace();
-    const { queue } = recordingQueue();
+    const { queue } = recordingQueue<DeliveryMessage>();
     const created = await callWithQueue(queue, '/v1/webhooks', ws.secretKey, {
       url: RECEIVER,
       events: ['client.types_changed', 'portfolio.mono_client'],
@@ -429,7 +425,7 @@ describe('webhooks', () => {
   it("another workspace's webhook is a 404, and a deleted webhook delivers nothing more", async () => {
     const a = await createWorkspace();
     const b = await createWorkspace();
-    const { queue, sent } = recordingQueue();
+    const { queue, sent } = recordingQueue<DeliveryMessage>();
     const hook = await subscribe(a.secretKey, queue);
     expect((await callJson(`/v1/webhooks/${hook.id}`, { key: b.secretKey })).status).toBe(404);
     expect(
