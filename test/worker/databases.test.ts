@@ -1,9 +1,4 @@
-import {
-  createExecutionContext,
-  createMessageBatch,
-  getQueueResult,
-  waitOnExecutionContext,
-} from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DATABASE_NAMES } from '../../schema/workspaces.ts';
@@ -17,8 +12,8 @@ import {
   ADMIN,
   call,
   callJson,
+  callWithBindings,
   createWorkspace,
-  expectDeclaredAnswer,
   expectProblem,
   postEvents,
   recordingQueue,
@@ -100,27 +95,6 @@ async function consume(queueName: string, bodies: unknown[], over: Partial<Env> 
   const ctx = createExecutionContext();
   await worker.queue(batch, { ...env, ...over }, ctx);
   return getQueueResult(batch, ctx);
-}
-
-/** Calls the Worker with some bindings replaced (queues), waiting for its background work. */
-async function callWith(over: Partial<Env>, path: string, key: string, body?: unknown) {
-  const ctx = createExecutionContext();
-  const method = body === undefined ? 'GET' : 'POST';
-  const headers: Record<string, string> = { authorization: `Bearer ${key}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await worker.fetch(
-    new Request(`https://api.test${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-    { ...env, ...over },
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  await expectDeclaredAnswer(method, path.split('?')[0]!, res);
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
 const countsPerDatabase = async () => {
@@ -229,7 +203,7 @@ describe('two workspaces on different databases', () => {
 
   it('take snapshots through the queue, each on its own database', async () => {
     const { queue, sent } = recordingQueue<unknown>();
-    const started = await callWith({ SNAPSHOTS: queue }, '/v1/snapshots', b.secretKey, {});
+    const started = await callWithBindings({ SNAPSHOTS: queue }, '/v1/snapshots', b.secretKey, {});
     expect(started.status).toBe(202);
     // The queue carries the job on: each step may send the next ones.
     for (let i = 0; sent.length > 0 && i < 50; i++)
@@ -279,12 +253,12 @@ describe('two workspaces on different databases', () => {
 
   it('deliver webhooks from the second database: after a write, and from the hourly cron', async () => {
     const { queue, sent } = recordingQueue<DeliveryMessage>();
-    const hook = await callWith({ WEBHOOK_QUEUE: queue }, '/v1/webhooks', b.secretKey, {
+    const hook = await callWithBindings({ WEBHOOK_QUEUE: queue }, '/v1/webhooks', b.secretKey, {
       url: RECEIVER,
       events: ['client.stage_changed'],
     });
     expect(hook.status).toBe(201);
-    const posted = await callWith({ WEBHOOK_QUEUE: queue }, '/v1/events', b.secretKey, {
+    const posted = await callWithBindings({ WEBHOOK_QUEUE: queue }, '/v1/events', b.secretKey, {
       events: [{ id: 'new-1', clientId: 'fresh', type: 'outreach', at: '2026-03-01' }],
     });
     expect(posted.status).toBe(200);
@@ -406,7 +380,7 @@ describe('moving a workspace', () => {
       body: { name: 'Second', attributes: { manager: 'olga' } },
     });
     const { queue, sent } = recordingQueue<unknown>();
-    const snap = await callWith({ SNAPSHOTS: queue }, '/v1/snapshots', ws.secretKey, {});
+    const snap = await callWithBindings({ SNAPSHOTS: queue }, '/v1/snapshots', ws.secretKey, {});
     for (let i = 0; sent.length > 0 && i < 50; i++)
       await consume('clientfolio-snapshots', sent.splice(0), { SNAPSHOTS: queue });
     expect(snap.status).toBe(202);

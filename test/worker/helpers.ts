@@ -1,6 +1,8 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import * as v from 'valibot';
 import { expect } from 'vitest';
+import worker from '../../worker/index.ts';
 import { issuesToErrors } from '../../worker/problem.ts';
 import type { RouteSpec } from '../../worker/route.ts';
 import { routes } from '../../worker/routes/index.ts';
@@ -161,4 +163,33 @@ export function recordingQueue<T>() {
       Promise.resolve(void sent.push(...[...batch].map((m) => m.body))),
   } as unknown as Queue;
   return { queue, sent };
+}
+
+/**
+ * Calls the Worker as a client would, with some bindings replaced (e.g. a queue by a recording
+ * one), and waits for its background work; the answer is checked against its route's schema.
+ */
+export async function callWithBindings(
+  over: Partial<Env>,
+  path: string,
+  key: string,
+  body?: unknown,
+  method = body === undefined ? 'GET' : 'POST',
+) {
+  const ctx = createExecutionContext();
+  const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await worker.fetch(
+    new Request(`https://api.test${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
+    { ...env, ...over },
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  await expectDeclaredAnswer(method, path.split('?')[0]!, res);
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
 }

@@ -147,6 +147,19 @@ const asCounts = (
 const recounted = (cells: Awaited<ReturnType<typeof recount>>) =>
   Object.fromEntries(cells.map((c) => [`${c.from}→${c.to}`, [c.ids.length, c.cents / 100]]));
 
+/** Two workspaces with the same history, 3 and 30 copies of it: ten times the clients. */
+async function smallAndLarge() {
+  const small = await createWorkspace();
+  const large = await createWorkspace();
+  const copies = (n: number) =>
+    Array.from({ length: n }, (_, k) => history(`${String(k).padStart(2, '0')}-`)).flat();
+  await postEvents(small.secretKey, copies(3));
+  const many = copies(30);
+  for (let i = 0; i < many.length; i += 200)
+    await postEvents(large.secretKey, many.slice(i, i + 200));
+  return [small, large] as const;
+}
+
 describe('the clients behind a migration cell (GET /v1/clients?movedDimension=…)', () => {
   it('lists each cell of every dimension: its count, its clients, every client once at any page size', async () => {
     const ws = await createWorkspace();
@@ -265,14 +278,7 @@ describe('the clients behind a migration cell (GET /v1/clients?movedDimension=�
   }, 60_000);
 
   it('reads a page by the cell, not the portfolio: the same rows at 10 times the clients', async () => {
-    const small = await createWorkspace();
-    const large = await createWorkspace();
-    const copies = (n: number) =>
-      Array.from({ length: n }, (_, k) => history(`${String(k).padStart(2, '0')}-`)).flat();
-    await postEvents(small.secretKey, copies(3));
-    const many = copies(30);
-    for (let i = 0; i < many.length; i += 200)
-      await postEvents(large.secretKey, many.slice(i, i + 200));
+    const [small, large] = await smallAndLarge();
     // The matrices first: the cells are counted once per pair (one pass), and pages read them.
     for (const { secretKey } of [small, large])
       for (const dimension of ['stage', 'abc'] as const) await matrix(secretKey, dimension);
@@ -351,14 +357,7 @@ describe('a cell page', () => {
 
 describe('migration cells kept per pair of month-end snapshots', () => {
   it('cost the cells on a second read, the same at 10 times the clients', async () => {
-    const small = await createWorkspace();
-    const large = await createWorkspace();
-    const copies = (n: number) =>
-      Array.from({ length: n }, (_, k) => history(`${String(k).padStart(2, '0')}-`)).flat();
-    await postEvents(small.secretKey, copies(3));
-    const many = copies(30);
-    for (let i = 0; i < many.length; i += 200)
-      await postEvents(large.secretKey, many.slice(i, i + 200));
+    const [small, large] = await smallAndLarge();
     for (const { secretKey } of [small, large]) await matrix(secretKey, 'abc');
     const reads = async (key: string) => {
       const first = await meteredCall(MATRIX('rfm'), key);

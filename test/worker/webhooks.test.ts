@@ -1,9 +1,4 @@
-import {
-  createExecutionContext,
-  createMessageBatch,
-  getQueueResult,
-  waitOnExecutionContext,
-} from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -20,7 +15,7 @@ import {
   call,
   callJson,
   createWorkspace,
-  expectDeclaredAnswer,
+  callWithBindings,
   expectProblem,
   recordingQueue,
 } from './helpers.ts';
@@ -28,31 +23,9 @@ import {
 const RECEIVER = 'http://127.0.0.1:8788/hooks';
 const QUEUE = 'clientfolio-webhooks';
 
-/** Calls the Worker as a client would, with the queue replaced by a recording one; waits for its background work. */
-async function callWithQueue(
-  queue: Queue,
-  path: string,
-  key: string,
-  body?: unknown,
-  method = body === undefined ? 'GET' : 'POST',
-) {
-  const ctx = createExecutionContext();
-  const headers: Record<string, string> = { authorization: `Bearer ${key}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await worker.fetch(
-    new Request(`https://api.test${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-    { ...env, WEBHOOK_QUEUE: queue },
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  await expectDeclaredAnswer(method, path.split('?')[0]!, res);
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+/** Calls the Worker as a client would, with the delivery queue replaced by a recording one. */
+const callWithQueue = (queue: Queue, path: string, key: string, body?: unknown, method?: string) =>
+  callWithBindings({ WEBHOOK_QUEUE: queue }, path, key, body, method);
 
 interface Received {
   headers: Record<string, string>;
