@@ -156,4 +156,47 @@ describe('incremental ingestion', () => {
     expect(historyReads(earlier)).toHaveLength(1);
     expect(historyReads(earlier)[0]![1]).toBeGreaterThanOrEqual(history.length + 1);
   });
+
+  it("a later event costs the same rows read whatever the client's history and the portfolio's size", async () => {
+    // One client with a month of history in a workspace of its own; the same client with five
+    // years of monthly purchases among 300 others. Its next purchase must read the same rows in
+    // both: the fold, the rows the write replaces and the rollup rows it moves, never the
+    // client's earlier months, spells or events, nor the other clients.
+    const monthly = (client: string, months: number, from = 0) =>
+      Array.from({ length: months }, (_, i) =>
+        v.parse(EventSchema, {
+          id: `${client}-m${from + i}`,
+          clientId: client,
+          type: 'purchase',
+          at: new Date(Date.UTC(2020, from + i, 10)).toISOString(),
+          amount: 10 + ((from + i) % 7),
+        }),
+      );
+    const [short, long] = [await createWorkspace(), await createWorkspace()];
+    await ingestEvents(env.DB, short.id, settings, monthly('c', 1, 59), { now });
+    await ingestEvents(env.DB, long.id, settings, monthly('c', 60), { now });
+    for (let k = 0; k < 300; k += 100)
+      await ingestEvents(
+        env.DB,
+        long.id,
+        settings,
+        Array.from({ length: 100 }, (_, i) => monthly(`o${k + i}`, 3, (k + i) % 57)).flat(),
+        { now },
+      );
+    const cost = async (ws: string) => {
+      const meter = meteredD1(env.DB);
+      await ingestEvents(meter.db, ws, settings, monthly('c', 1, 61), { now });
+      return meter;
+    };
+    const [a, b] = [await cost(short.id), await cost(long.id)];
+    // Per statement (by what it writes or reads): the rows read in each workspace.
+    const label = (sql: string) =>
+      (/INSERT INTO \w+|DELETE FROM \w+|UPDATE \w+/.exec(sql) ?? /FROM \w+/.exec(sql))![0];
+    const detail = [...b.bySql]
+      .map(([sql, n]) => `${label(sql)}: ${a.bySql.get(sql) ?? 0} / ${n}`)
+      .join('; ');
+    expect(b.rowsRead, detail).toBeLessThanOrEqual(a.rowsRead + 30);
+    // A few hundred: the client's open spell, marks and month, and the rollup rows they move.
+    expect(b.rowsRead, detail).toBeLessThan(500);
+  });
 });

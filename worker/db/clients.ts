@@ -277,7 +277,7 @@ export function deleteClientStatements(
   return flowDeltaStatements(
     db,
     workspaceId,
-    [{ clientId: id, fromSeq: 0, marksFrom: Number.MIN_SAFE_INTEGER }],
+    [{ clientId: id, fromSeq: 0, marksFrom: Number.MIN_SAFE_INTEGER, periodsFrom: '' }],
     -1,
   )
     .concat(segmentDeltaStatements(db, workspaceId, [id], -1))

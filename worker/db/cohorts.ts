@@ -6,25 +6,39 @@ const quarterOf = (month: string) =>
 const cents = (col: string) => `CAST(ROUND(${col} * 100) AS INTEGER)`;
 
 /**
- * Adds (`sign`, bound as ?2) to the workspace's (?1) cohort cells the clients that `idsSql`
- * selects, reading only their monthly buckets: a client's cohort is its first month with an
- * order, and it is active in every month (or quarter) with one. It reads all of each client's
- * buckets, so run before a write (-1) and after it (+1) it moves the cells by exactly what the
- * write changed. Runs beside the funnel's rollup deltas (flowDeltaStatements), so every write
- * keeps the cells.
+ * The first month of the quarter of `period` (`YYYY-MM`; '' stays ''): where a cohort delta of a
+ * write that changes months from `period` on starts, so that the write's quarter is counted whole.
  */
-export function cohortDeltaSql(idsSql: string): string {
-  const first = `(SELECT client_id, MIN(period) AS cohort FROM client_periods
-                  WHERE workspace_id = ?1 AND client_id IN (${idsSql}) AND orders > 0 GROUP BY client_id)`;
+export function quarterStart(period: string): string {
+  if (period === '') return '';
+  const month = Number(period.slice(5, 7));
+  return `${period.slice(0, 4)}-${String(month - ((month - 1) % 3)).padStart(2, '0')}`;
+}
+
+/**
+ * Adds (`sign`, bound as ?2) to the workspace's (?1) cohort cells the months of the clients in
+ * `scope` (a table of `client_id` and `periods_from`) from each one's `periods_from` on (a quarter
+ * start, see quarterStart; '' for all): a client's cohort is its first month with an order, and
+ * it is active in every month (or quarter) with one. Run before a write (-1) and after it (+1),
+ * it moves the cells by exactly what the write changed: the months before `periods_from` are
+ * untouched by it, and so is the cohort when one of them has an order (otherwise they count in
+ * no cell). Runs beside the funnel's rollup deltas (flowDeltaStatements), so every write keeps
+ * the cells.
+ */
+export function cohortDeltaSql(scope: string): string {
+  // The first month with an order: the client's first periods, until one has an order.
+  const first = `(SELECT client_id, periods_from, (SELECT period FROM client_periods
+                    WHERE workspace_id = ?1 AND client_id = s.client_id AND orders > 0 ORDER BY period LIMIT 1) AS cohort
+                  FROM ${scope} s)`;
+  const months = `FROM ${first} f CROSS JOIN client_periods p ON p.workspace_id = ?1 AND p.client_id = f.client_id
+         AND p.period >= f.periods_from WHERE f.cohort IS NOT NULL AND p.orders > 0`;
   return `INSERT INTO cohort_cells (workspace_id, grain, cohort, period, clients, revenue_cents, margin_cents)
        SELECT ?1, grain, cohort, period, ?2 * COUNT(*), ?2 * SUM(rc), ?2 * SUM(mc) FROM (
          SELECT 'month' AS grain, f.cohort, p.period, ${cents('p.revenue')} AS rc, ${cents('p.margin')} AS mc
-         FROM client_periods p JOIN ${first} f ON f.client_id = p.client_id
-         WHERE p.workspace_id = ?1 AND p.client_id IN (${idsSql}) AND p.orders > 0
+         ${months}
          UNION ALL
          SELECT 'quarter', ${quarterOf('f.cohort')}, ${quarterOf('p.period')}, SUM(${cents('p.revenue')}), SUM(${cents('p.margin')})
-         FROM client_periods p JOIN ${first} f ON f.client_id = p.client_id
-         WHERE p.workspace_id = ?1 AND p.client_id IN (${idsSql}) AND p.orders > 0
+         ${months}
          GROUP BY p.client_id, ${quarterOf('p.period')}
        ) WHERE true GROUP BY grain, cohort, period
        ON CONFLICT (workspace_id, grain, cohort, period) DO UPDATE SET clients = clients + excluded.clients,

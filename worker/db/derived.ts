@@ -122,6 +122,7 @@ export function writeDerivedStatements(
     clientId,
     fromSeq: d.spellBase,
     marksFrom: d.marksFrom,
+    periodsFrom: d.periodsFrom,
   }));
   const replaced = packRows(list.map(([id, d]) => [id, d.spellBase, d.periodsFrom, d.marksFrom]));
   const statements: D1PreparedStatement[] = [

@@ -1,5 +1,5 @@
 import type { Stage } from '../../schema/lifecycle.ts';
-import { cohortDeltaSql } from './cohorts.ts';
+import { cohortDeltaSql, quarterStart } from './cohorts.ts';
 import { packRows } from './plan.ts';
 import { segmentSweepStatement } from './segment-rollups.ts';
 import { sweepFlagStatements } from './stage-now.ts';
@@ -18,13 +18,37 @@ const day = (col: string) => `strftime('%Y-%m-%d', ${col} / 1000.0, 'unixepoch')
 const month = (col: string) => `strftime('%Y-%m', ${col} / 1000.0, 'unixepoch')`;
 
 /**
- * Whose rows a rollup delta covers: a client's aggregates, its spells from seq `fromSeq` on and
- * its marks from `marksFrom` (ms) on.
+ * The dyadic blocks' points (migration 0014) of the closed spells among `spells` and the first
+ * entries among `marks` (each a table with a WHERE clause), as the CTE `p`: its day (shifted), kind,
+ * stage and key.
+ */
+const blockPointsSql = (spells: string, marks: string) => `p AS MATERIALIZED (
+    SELECT ${sday('left_ms')} AS day, 'stay' AS kind, stage, ${dn('left_ms')} - ${dn('entered_ms')} AS key
+    FROM ${spells} AND left_ms IS NOT NULL
+    UNION ALL SELECT ${sday('left_ms')}, 'gone', stage, ${sday('entered_ms')} FROM ${spells} AND left_ms IS NOT NULL
+    UNION ALL SELECT ${sday('at_ms')}, 'reach', stage, days FROM ${marks} AND kind = 'first' AND stage <> '*'
+  )`;
+
+/**
+ * Adds the points `p` to the blocks, each `n` times: at each level where its block is even, the
+ * only blocks a read ever sums (a Fenwick tree).
+ */
+const blockUpsertSql = (
+  n: string,
+) => `INSERT INTO stage_day_blocks (workspace_id, level, block, kind, stage, key, n)
+  SELECT ?1, l.k, p.day >> l.k, p.kind, p.stage, p.key, ${n} FROM p CROSS JOIN (${LEVELS}) l
+  WHERE (p.day >> l.k) & 1 = 0 GROUP BY l.k, p.day >> l.k, p.kind, p.stage, p.key
+  ON CONFLICT (workspace_id, level, block, kind, stage, key) DO UPDATE SET n = n + excluded.n`;
+
+/**
+ * Whose rows a rollup delta covers: a client's aggregates, its spells from seq `fromSeq` on, its
+ * marks from `marksFrom` (ms) on and its months from `periodsFrom` on ('' for all).
  */
 export interface DeltaScope {
   clientId: string;
   fromSeq: number;
   marksFrom: number;
+  periodsFrom: string;
 }
 
 /**
@@ -42,15 +66,16 @@ export function flowDeltaStatements(
   scope: readonly DeltaScope[],
   sign: 1 | -1,
 ): D1PreparedStatement[] {
-  const scoped = `WITH scope (client_id, from_seq, marks_from) AS (
-      SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?3)),
+  const scoped = `WITH scope (client_id, from_seq, marks_from, periods_from) AS (
+      SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?3)),
     spells AS (SELECT s.stage, s.entered_ms, s.left_ms FROM scope
       CROSS JOIN stage_spells s ON s.workspace_id = ?1 AND s.client_id = scope.client_id AND s.seq >= scope.from_seq),
     -- The unary + keeps SQLite on the primary key (by client), not the index by time.
     marks AS (SELECT m.kind, m.stage, m.at_ms, m.days FROM scope
       CROSS JOIN client_marks m ON m.workspace_id = ?1 AND m.client_id = scope.client_id AND +m.at_ms >= scope.marks_from)`;
   const where = `workspace_id = ?1 AND client_id IN (SELECT client_id FROM scope)`;
-  return packRows(scope.map((s) => [s.clientId, s.fromSeq, s.marksFrom])).flatMap((json) =>
+  const rows = scope.map((s) => [s.clientId, s.fromSeq, s.marksFrom, quarterStart(s.periodsFrom)]);
+  return packRows(rows).flatMap((json) =>
     [
       `${scoped}
        INSERT INTO stage_flows (workspace_id, grain, bucket, stage, entries, exits)
@@ -88,22 +113,14 @@ export function flowDeltaStatements(
        ON CONFLICT (workspace_id) DO UPDATE SET clients = clients + excluded.clients, buyers = buyers + excluded.buyers,
          orders = orders + excluded.orders, revenue_cents = revenue_cents + excluded.revenue_cents,
          revenue_sq = revenue_sq + excluded.revenue_sq`,
-      // The same points into the dyadic levels (see migration 0014 and pastDayCounts); only even
-      // blocks are ever read, so a point goes only where its block is even (a Fenwick tree).
+      // The same points into the dyadic levels (see migration 0014 and pastDayCounts), those at or
+      // before the sweep instant only (migration 0027): later ones join at the sweep, so a write of
+      // events after the last sweep (the usual stream) moves no block at all.
       `${scoped},
-       p AS MATERIALIZED (
-         SELECT ${sday('left_ms')} AS day, 'stay' AS kind, stage, ${dn('left_ms')} - ${dn('entered_ms')} AS key FROM spells
-         WHERE left_ms IS NOT NULL
-         UNION ALL SELECT ${sday('left_ms')}, 'gone', stage, ${sday('entered_ms')} FROM spells WHERE left_ms IS NOT NULL
-         UNION ALL SELECT ${sday('at_ms')}, 'reach', stage, days FROM marks WHERE kind = 'first' AND stage <> '*'
-       )
-       INSERT INTO stage_day_blocks (workspace_id, level, block, kind, stage, key, n)
-       SELECT ?1, l.k, p.day >> l.k, p.kind, p.stage, p.key, ?2 * COUNT(*) FROM p CROSS JOIN (${LEVELS}) l
-       WHERE (p.day >> l.k) & 1 = 0 GROUP BY l.k, p.day >> l.k, p.kind, p.stage, p.key
-       ON CONFLICT (workspace_id, level, block, kind, stage, key) DO UPDATE SET n = n + excluded.n`,
-      // Cohort cells read all of a scoped client's months: exact whatever the write rewrote.
+       ${blockPointsSql(`spells WHERE left_ms <= ${CLOCK}`, `marks WHERE +at_ms <= ${CLOCK}`)}
+       ${blockUpsertSql('?2 * COUNT(*)')}`,
       `${scoped}
-       ${cohortDeltaSql('SELECT client_id FROM scope')}`,
+       ${cohortDeltaSql('scope')}`,
     ].map((sql) => db.prepare(sql).bind(workspaceId, sign, json)),
   );
 }
@@ -111,8 +128,9 @@ export function flowDeltaStatements(
 /**
  * Moves a workspace's day histograms from its sweep instant to `toMs` (never backwards), in one
  * batch: spells that closed meanwhile leave `open` for `stay`, spells that began meanwhile and are
- * still open join `open`, first entries meanwhile join `reach`. Reads only the transitions between
- * the two instants, through the spell and mark indexes.
+ * still open join `open`, first entries meanwhile join `reach`, and the spells closed and first
+ * entries meanwhile join the dyadic blocks. Reads only the transitions between the two instants,
+ * through the spell and mark indexes (sweepWorkspace keeps each step's share bounded).
  */
 export function sweepStatements(
   db: D1Database,
@@ -136,6 +154,18 @@ export function sweepStatements(
          ) WHERE true GROUP BY kind, stage, days ${upsert}`,
       )
       .bind(workspaceId, toMs),
+    db
+      .prepare(
+        `WITH ${blockPointsSql(
+          `stage_spells WHERE workspace_id = ?1 AND left_ms > ${CLOCK} AND left_ms <= ?2`,
+          `client_marks WHERE workspace_id = ?1 AND at_ms > ${CLOCK} AND at_ms <= ?2`,
+        )}
+         ${blockUpsertSql('COUNT(*)')}`,
+      )
+      .bind(workspaceId, toMs),
+    // Spells open at one sweep and closed by the next leave `open` rows at zero: dropped, so that
+    // reads do not pass over them (the histograms stay the size of the calendar).
+    db.prepare('DELETE FROM stage_days WHERE workspace_id = ?1 AND n = 0').bind(workspaceId),
     segmentSweepStatement(db, workspaceId, toMs),
     ...sweepFlagStatements(db, workspaceId, toMs),
     db
@@ -145,6 +175,31 @@ export function sweepStatements(
       )
       .bind(workspaceId, toMs),
   ];
+}
+
+/**
+ * Where the next step of a sweep towards `toMs` ends: at the `limit`-th spell entry, spell exit or
+ * mark after the sweep instant, or at `toMs` if there are fewer. A step then moves at most about
+ * `limit` of each through the histograms and blocks (each point into about 11 blocks), however
+ * long the workspace went unswept (the first sweep after a bulk import of years of history).
+ */
+export async function sweepStepEnd(
+  db: D1Database,
+  workspaceId: string,
+  toMs: number,
+  limit: number,
+): Promise<number> {
+  const nth = (table: string, column: string) =>
+    `SELECT (SELECT ${column} FROM ${table} WHERE workspace_id = ?1 AND ${column} > ${CLOCK} AND ${column} <= ?2
+       ORDER BY ${column} LIMIT 1 OFFSET ?3) AS ms`;
+  const row = await db
+    .prepare(
+      `SELECT MIN(ms) AS ms FROM (${nth('stage_spells', 'entered_ms')}
+         UNION ALL ${nth('stage_spells', 'left_ms')} UNION ALL ${nth('client_marks', 'at_ms')})`,
+    )
+    .bind(workspaceId, toMs, limit - 1)
+    .first<{ ms: number | null }>();
+  return row?.ms ?? toMs;
 }
 
 /** Per stage and figure: how many spells (or first entries) took each whole number of days. */
@@ -231,8 +286,10 @@ function blocksBefore(day: number): [level: number, block: number][] {
  * dyadic blocks (migration 0014): spells closed before asOf's day by their length; spells begun on
  * each earlier day (daily stage_flows) minus those of them closed before asOf's day, which have
  * lasted to asOf; and asOf's own day from the spell and mark indexes (a spell that closes on asOf's
- * day, before or after asOf, has lasted the same whole days either way). Reads at most 22 block
- * histograms and the daily flows: bounded by the calendar, whatever the number of clients.
+ * day, before or after asOf, has lasted the same whole days either way). The blocks hold the points
+ * up to the sweep instant (migration 0027); those after it and before asOf's day come from the same
+ * indexes. Reads at most 22 block histograms, the daily flows and the transitions since the sweep:
+ * bounded by the calendar and the sweep, whatever the number of clients.
  */
 export async function pastDayCounts(
   db: D1Database,
@@ -256,7 +313,7 @@ export async function pastDayCounts(
              GROUP BY s.kind, s.stage, s.key HAVING SUM(s.n) <> 0`,
           )
           .bind(workspaceId, ...blocks.flat());
-  const [entries, entriesToday, reachedToday, stored] = await db.batch<
+  const [entries, entriesToday, reachedToday, sinceSweep, stored] = await db.batch<
     Record<string, number | string>
   >([
     db
@@ -278,6 +335,15 @@ export async function pastDayCounts(
          GROUP BY stage, days`,
       )
       .bind(workspaceId, dayStart, asOfMs),
+    db
+      .prepare(
+        `WITH ${blockPointsSql(
+          `stage_spells WHERE workspace_id = ?1 AND left_ms > ${CLOCK} AND left_ms < ?2`,
+          `client_marks WHERE workspace_id = ?1 AND at_ms > ${CLOCK} AND at_ms < ?2`,
+        )}
+         SELECT kind, stage, key, COUNT(*) AS n FROM p GROUP BY kind, stage, key`,
+      )
+      .bind(workspaceId, dayStart),
     ...(blockRows ? [blockRows] : []),
   ]);
   const stay: DayCounts = new Map();
@@ -291,7 +357,7 @@ export async function pastDayCounts(
     );
   for (const r of entriesToday!.results) add(stay, r.stage as Stage, 0, Number(r.n));
   for (const r of reachedToday!.results) add(reach, r.stage as Stage, Number(r.days), Number(r.n));
-  for (const r of stored?.results ?? []) {
+  for (const r of [...(stored?.results ?? []), ...sinceSweep!.results]) {
     const [stage, key, n] = [r.stage as Stage, Number(r.key), Number(r.n)];
     if (r.kind === 'stay') add(stay, stage, key, n);
     else if (r.kind === 'gone') add(stay, stage, today + DAY_SHIFT - key, -n);
