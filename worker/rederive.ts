@@ -49,10 +49,12 @@ export async function deriveTouched(
   const derived = new Map<string, DerivedClient>();
   const replay: string[] = [];
   for (const id of ids) {
-    const fold = inputs.get(id)?.fold;
+    const input = inputs.get(id);
     const events = fresh.get(id)!;
-    if (fold && events.every((e) => isAfter(fold, e)))
-      derived.set(id, continueClient(fold, events, settings.lifecycle, sleepRule));
+    // A client not stored yet has no history to read: it is derived from its new events alone.
+    if (!input) derived.set(id, deriveClient(events, settings.lifecycle, sleepRule));
+    else if (input.fold && events.every((e) => isAfter(input.fold!, e)))
+      derived.set(id, continueClient(input.fold, events, settings.lifecycle, sleepRule));
     else replay.push(id);
   }
   if (replay.length > 0) {

@@ -1,8 +1,5 @@
 import type { ConversionGroup } from '../../core/segments/conversion.ts';
-import { chunk, placeholders } from './plan.ts';
-
-/** Ids per statement: the workspace id and the sign take two of the 100 parameters. */
-const IDS_PER_STATEMENT = 98;
+import { packRows } from './plan.ts';
 
 /** The workspace's sweep instant, -1 before its first sweep (as in rollups.ts). */
 const CLOCK = `(SELECT COALESCE((SELECT swept_ms FROM rollup_clocks WHERE workspace_id = ?1), -1))`;
@@ -54,31 +51,30 @@ export function segmentDeltaStatements(
   clientIds: readonly string[],
   sign: 1 | -1,
 ): D1PreparedStatement[] {
-  return chunk(clientIds, IDS_PER_STATEMENT).flatMap((part) => {
-    const ids = placeholders(part.length, 2);
-    return [
-      db
-        .prepare(
-          `WITH ${contributions(ids)}
+  // The ids packed as JSON: one statement per ~80 KB of ids instead of one per 98.
+  const ids = 'SELECT value FROM json_each(?3)';
+  return packRows(clientIds).flatMap((json) => [
+    db
+      .prepare(
+        `WITH ${contributions(ids)}
            INSERT INTO segment_rollups (workspace_id, attr, kind, value, clients, acquired, developed, vanished, revenue_cents)
            SELECT ?1, attr, kind, value, ?2 * COUNT(*), ?2 * SUM(acquired), ?2 * SUM(dev_days IS NOT NULL), ?2 * SUM(vanished), ?2 * SUM(cents)
            FROM keyed WHERE true GROUP BY attr, kind, value
            ON CONFLICT (workspace_id, attr, kind, value) DO UPDATE SET clients = clients + excluded.clients,
              acquired = acquired + excluded.acquired, developed = developed + excluded.developed,
              vanished = vanished + excluded.vanished, revenue_cents = revenue_cents + excluded.revenue_cents`,
-        )
-        .bind(workspaceId, sign, ...part),
-      db
-        .prepare(
-          `WITH ${contributions(ids)}
+      )
+      .bind(workspaceId, sign, json),
+    db
+      .prepare(
+        `WITH ${contributions(ids)}
            INSERT INTO segment_days (workspace_id, attr, kind, value, days, n)
            SELECT ?1, attr, kind, value, dev_days, ?2 * COUNT(*) FROM keyed WHERE dev_days IS NOT NULL
            GROUP BY attr, kind, value, dev_days
            ON CONFLICT (workspace_id, attr, kind, value, days) DO UPDATE SET n = n + excluded.n`,
-        )
-        .bind(workspaceId, sign, ...part),
-    ];
-  });
+      )
+      .bind(workspaceId, sign, json),
+  ]);
 }
 
 /**
