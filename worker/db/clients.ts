@@ -9,7 +9,8 @@ import { emptyAggregates } from '../../core/lifecycle/aggregates.ts';
 import { packRows, selectIn } from './plan.ts';
 import { flowDeltaStatements } from './rollups.ts';
 import { forgetEmptySegmentStatements, segmentDeltaStatements } from './segment-rollups.ts';
-import { CLOCK, enteredSinceSweep, inStageAt, openSinceSweep } from './stage-now.ts';
+import { CLOCK } from './clock.ts';
+import { enteredSinceSweep, inStageAt, openSinceSweep } from './stage-now.ts';
 
 export interface ClientRow extends Omit<Client, 'stage' | 'stageSince'> {
   version: number;

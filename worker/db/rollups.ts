@@ -1,11 +1,10 @@
 import type { Stage } from '../../schema/lifecycle.ts';
+import { CLOCK } from './clock.ts';
 import { cohortDeltaSql, quarterStart } from './cohorts.ts';
 import { packRows } from './plan.ts';
 import { segmentSweepStatement } from './segment-rollups.ts';
 import { sweepFlagStatements } from './stage-now.ts';
 
-/** The workspace's sweep instant, -1 before its first sweep (nothing is older). */
-const CLOCK = `(SELECT COALESCE((SELECT swept_ms FROM rollup_clocks WHERE workspace_id = ?1), -1))`;
 const dn = (col: string) => `(${col} / 86400000)`;
 
 /** Day numbers of the dyadic blocks: shifted so that 0000-01-01 is day 0 (migration 0014). */

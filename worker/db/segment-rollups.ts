@@ -1,8 +1,6 @@
 import type { ConversionGroup } from '../../core/segments/conversion.ts';
+import { CLOCK } from './clock.ts';
 import { packRows } from './plan.ts';
-
-/** The workspace's sweep instant, -1 before its first sweep (as in rollups.ts). */
-const CLOCK = `(SELECT COALESCE((SELECT swept_ms FROM rollup_clocks WHERE workspace_id = ?1), -1))`;
 
 /** Stages of a client who stopped buying, in either model (core/segments/conversion.ts). */
 const GONE = `('sleeping', 'lost', 're_engagement')`;

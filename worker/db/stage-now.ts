@@ -5,8 +5,7 @@
  * either was current at the sweep instant and has not left by `at`, or entered after it.
  */
 
-/** The workspace's sweep instant, -1 before its first sweep (as in rollups.ts). */
-export const CLOCK = `(SELECT COALESCE((SELECT swept_ms FROM rollup_clocks WHERE workspace_id = ?1), -1))`;
+import { CLOCK } from './clock.ts';
 
 const stillOpen = (alias: string, at: string) =>
   `(${alias}.left_ms IS NULL OR ${alias}.left_ms > ${at})`;

@@ -7,6 +7,7 @@ import type {
   WebhookEventType,
   WebhookPayload,
 } from '../../schema/webhooks.ts';
+import { CLOCK } from './clock.ts';
 import { chunk, placeholders } from './plan.ts';
 
 export interface WebhookRow extends Webhook {
@@ -161,7 +162,6 @@ export function timeDrivenOutboxStatement(
   toMs: number,
   now: string,
 ): D1PreparedStatement {
-  const clock = `(SELECT COALESCE((SELECT swept_ms FROM rollup_clocks WHERE workspace_id = ?1), -1))`;
   return db
     .prepare(
       `INSERT OR IGNORE INTO webhook_deliveries (workspace_id, id, webhook_id, client_id, event_type, dedup, payload, created_at, status)
@@ -173,7 +173,7 @@ export function timeDrivenOutboxStatement(
        FROM stage_spells s
        JOIN webhooks w ON w.workspace_id = ?1 AND ${SUBSCRIBED('client.stage_changed')} AND w.created_ms < s.entered_ms
        LEFT JOIN stage_spells p ON p.workspace_id = ?1 AND p.client_id = s.client_id AND p.seq = s.seq - 1
-       WHERE s.workspace_id = ?1 AND s.event_id IS NULL AND s.entered_ms > ${clock} AND s.entered_ms <= ?2`,
+       WHERE s.workspace_id = ?1 AND s.event_id IS NULL AND s.entered_ms > ${CLOCK} AND s.entered_ms <= ?2`,
     )
     .bind(workspaceId, toMs, now);
 }
