@@ -195,7 +195,9 @@ describe('incremental ingestion', () => {
     const detail = [...b.bySql]
       .map(([sql, n]) => `${label(sql)}: ${a.bySql.get(sql) ?? 0} / ${n}`)
       .join('; ');
-    expect(b.rowsRead, detail).toBeLessThanOrEqual(a.rowsRead + 30);
+    // A few dozen rows apart at most (the rollup rows each workspace already holds differ); the
+    // whole history read twice, as before cohort deltas were scoped, was 1,600 rows more.
+    expect(b.rowsRead, detail).toBeLessThanOrEqual(a.rowsRead + 60);
     // A few hundred: the client's open spell, marks and month, and the rollup rows they move.
     expect(b.rowsRead, detail).toBeLessThan(500);
   });
