@@ -18,6 +18,15 @@ export function periodLabel(grain: CohortGrain, index: number): string {
     : `${String(year).padStart(4, '0')}-Q${n}`;
 }
 
+/**
+ * The first month of the quarter of month `period` (`YYYY-MM`; '' stays ''): where a cohort delta
+ * of a write that changes months from `period` on starts, so that the write's quarter is counted
+ * whole.
+ */
+export function quarterStart(period: string): string {
+  return period === '' ? '' : periodLabel('month', periodIndex('quarter', period) * 3);
+}
+
 export interface CohortCellFigures {
   cohort: string;
   period: string;

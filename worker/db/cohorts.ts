@@ -6,19 +6,9 @@ const quarterOf = (month: string) =>
 const cents = (col: string) => `CAST(ROUND(${col} * 100) AS INTEGER)`;
 
 /**
- * The first month of the quarter of `period` (`YYYY-MM`; '' stays ''): where a cohort delta of a
- * write that changes months from `period` on starts, so that the write's quarter is counted whole.
- */
-export function quarterStart(period: string): string {
-  if (period === '') return '';
-  const month = Number(period.slice(5, 7));
-  return `${period.slice(0, 4)}-${String(month - ((month - 1) % 3)).padStart(2, '0')}`;
-}
-
-/**
  * Adds (`sign`, bound as ?2) to the workspace's (?1) cohort cells the months of the clients in
  * `scope` (a table of `client_id` and `periods_from`) from each one's `periods_from` on (a quarter
- * start, see quarterStart; '' for all): a client's cohort is its first month with an order, and
+ * start, see core's quarterStart; '' for all): a client's cohort is its first month with an order, and
  * it is active in every month (or quarter) with one. Run before a write (-1) and after it (+1),
  * it moves the cells by exactly what the write changed: the months before `periods_from` are
  * untouched by it, and so is the cohort when one of them has an order (otherwise they count in

@@ -1,6 +1,7 @@
 import type { Stage } from '../../schema/lifecycle.ts';
 import { CLOCK } from './clock.ts';
-import { cohortDeltaSql, quarterStart } from './cohorts.ts';
+import { quarterStart } from '../../core/segments/cohorts.ts';
+import { cohortDeltaSql } from './cohorts.ts';
 import { packRows } from './plan.ts';
 import { segmentSweepStatement } from './segment-rollups.ts';
 import { sweepFlagStatements } from './stage-now.ts';
