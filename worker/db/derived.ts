@@ -1,7 +1,7 @@
 import type { ClientFold, DerivedClient } from '../../core/lifecycle/derive.ts';
 import { purchaseHistoryOf } from '../../core/value/summary.ts';
 import { touchClientStatements } from './clients.ts';
-import { packedInsert, packRows } from './plan.ts';
+import { packedInsert, packRows, selectPacked } from './plan.ts';
 import { flagInsertedSpellsStatement } from './stage-now.ts';
 import { type DeltaScope, flowDeltaStatements } from './rollups.ts';
 import { segmentDeltaStatements } from './segment-rollups.ts';
@@ -23,11 +23,10 @@ export async function getFoldInputs(
   ids: readonly string[],
   foldKey: string,
 ): Promise<Map<string, FoldInput>> {
-  // The ids packed as JSON: one query per ~80 KB of ids, not one per 98.
-  const rows: { id: string; version: number; data: string | null; fold: string | null }[] = [];
-  for (const json of packRows(ids))
-    rows.push(
-      ...(
+  const rows = await selectPacked(
+    ids,
+    async (json) =>
+      (
         await db
           .prepare(
             `SELECT c.id, c.version, a.data, CASE WHEN a.fold_key = ?2 THEN a.fold END AS fold FROM clients c
@@ -37,7 +36,7 @@ export async function getFoldInputs(
           .bind(workspaceId, foldKey, json)
           .all<{ id: string; version: number; data: string | null; fold: string | null }>()
       ).results,
-    );
+  );
   return new Map(
     rows.map((r): [string, FoldInput] => {
       if (r.fold === null || r.data === null) return [r.id, { version: r.version, fold: null }];

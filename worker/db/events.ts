@@ -1,5 +1,5 @@
 import type { ClientEvent } from '../../schema/events.ts';
-import { packedInsert, packRows, selectIn } from './plan.ts';
+import { packedInsert, selectIn, selectPacked } from './plan.ts';
 
 /** The stored hash of each listed event id that exists: the basis of idempotency and conflicts. */
 export async function findEventHashes(
@@ -7,17 +7,19 @@ export async function findEventHashes(
   workspaceId: string,
   ids: readonly string[],
 ): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const json of packRows(ids)) {
-    const { results } = await db
-      .prepare(
-        `SELECT id, body_hash FROM events WHERE workspace_id = ?1 AND id IN (SELECT value FROM json_each(?2))`,
-      )
-      .bind(workspaceId, json)
-      .all<{ id: string; body_hash: string }>();
-    for (const r of results) out.set(r.id, r.body_hash);
-  }
-  return out;
+  const rows = await selectPacked(
+    ids,
+    async (json) =>
+      (
+        await db
+          .prepare(
+            `SELECT id, body_hash FROM events WHERE workspace_id = ?1 AND id IN (SELECT value FROM json_each(?2))`,
+          )
+          .bind(workspaceId, json)
+          .all<{ id: string; body_hash: string }>()
+      ).results,
+  );
+  return new Map(rows.map((r) => [r.id, r.body_hash]));
 }
 
 /** Every stored event of the listed clients, grouped by client (reads only those clients' rows). */
