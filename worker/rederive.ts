@@ -6,6 +6,7 @@ import {
   type DerivedClient,
   foldKey,
   isAfter,
+  withChangedMarks,
 } from '../core/lifecycle/derive.ts';
 import type { SleepRule } from '../core/lifecycle/stages.ts';
 import type { Settings } from '../schema/settings.ts';
@@ -54,7 +55,13 @@ export async function deriveTouched(
     // A client not stored yet has no history to read: it is derived from its new events alone.
     if (!input) derived.set(id, deriveClient(events, settings.lifecycle, sleepRule));
     else if (input.fold && events.every((e) => isAfter(input.fold!, e)))
-      derived.set(id, continueClient(input.fold, events, settings.lifecycle, sleepRule));
+      derived.set(
+        id,
+        withChangedMarks(
+          continueClient(input.fold, events, settings.lifecycle, sleepRule),
+          input.marks,
+        ),
+      );
     else replay.push(id);
   }
   if (replay.length > 0) {
@@ -62,10 +69,13 @@ export async function deriveTouched(
     for (const id of replay)
       derived.set(
         id,
-        deriveClient(
-          [...(history.get(id) ?? []), ...fresh.get(id)!],
-          settings.lifecycle,
-          sleepRule,
+        withChangedMarks(
+          deriveClient(
+            [...(history.get(id) ?? []), ...fresh.get(id)!],
+            settings.lifecycle,
+            sleepRule,
+          ),
+          inputs.get(id)!.marks,
         ),
       );
   }

@@ -3,7 +3,8 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { EventSchema } from '../../schema/events.ts';
 import { LifecycleSettingsSchema } from '../../schema/lifecycle.ts';
-import { continueClient, deriveClient, isAfter } from './derive.ts';
+import { continueClient, deriveClient, isAfter, withChangedMarks } from './derive.ts';
+import type { FunnelMark } from './marks.ts';
 import { chronological } from './order.ts';
 
 const settings = (patch: Record<string, unknown> = {}) => v.parse(LifecycleSettingsSchema, patch);
@@ -53,7 +54,7 @@ const toEvents = (raw: Raw[]) =>
   );
 
 describe('continuing a stored fold', () => {
-  it('gives what a replay of the whole history gives, with only the spells and months that changed', () => {
+  it('gives what a replay of the whole history gives, with only the spells, months and marks that changed', () => {
     fc.assert(
       fc.property(
         fc.array(eventArb, { minLength: 1, maxLength: 40 }),
@@ -70,7 +71,7 @@ describe('continuing a stored fold', () => {
             .filter((x) => x.length > 0);
           let spells = new Map<number, unknown>();
           let periods = new Map<string, unknown>();
-          let marks = new Map<string, unknown>();
+          let marks = new Map<string, FunnelMark>();
           let current = deriveClient(slices[0]!, s);
           const apply = () => {
             // What the write path does: replace spells from spellBase, months from periodsFrom.
@@ -79,15 +80,14 @@ describe('continuing a stored fold', () => {
             periods = new Map([...periods].filter(([p]) => p < current.periodsFrom));
             for (const p of current.periods) periods.set(p.period, p);
             // Marks from marksFrom on.
-            marks = new Map(
-              [...marks].filter(([, m]) => (m as { atMs: number }).atMs < current.marksFrom),
-            );
+            marks = new Map([...marks].filter(([, m]) => m.atMs < current.marksFrom));
             for (const m of current.marks) marks.set(`${m.kind}:${m.stage}`, m);
           };
           apply();
           for (const slice of slices.slice(1)) {
             expect(slice.every((e) => isAfter(current.fold, e))).toBe(true);
-            current = continueClient(current.fold, slice, s);
+            // Only the marks that differ from the stored ones are written (withChangedMarks).
+            current = withChangedMarks(continueClient(current.fold, slice, s), [...marks.values()]);
             apply();
           }
           expect(current.aggregates).toEqual(whole.aggregates);
@@ -103,6 +103,27 @@ describe('continuing a stored fold', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('writes no mark when none changed, and every mark from the earliest one that did', () => {
+    const events = toEvents([
+      { type: 'outreach', day: 0, hour: 0, amount: 1, discount: undefined, tag: 'vip' },
+      { type: 'purchase', day: 10, hour: 0, amount: 700, discount: undefined, tag: 'vip' },
+      { type: 'purchase', day: 20, hour: 0, amount: 700, discount: undefined, tag: 'vip' },
+    ]);
+    const all = deriveClient(events, settings());
+    const same = withChangedMarks(all, all.marks);
+    expect(same.marks).toEqual([]);
+    expect(same.marksFrom).toBe(Number.MAX_SAFE_INTEGER);
+    // One stored mark later than now derived: it and every later one are rewritten.
+    const latest = Math.max(...all.marks.map((m) => m.atMs));
+    const stale = all.marks.map((m) => (m.atMs === latest ? { ...m, atMs: m.atMs + 1 } : m));
+    const changed = withChangedMarks(all, stale);
+    expect(changed.marksFrom).toBe(latest);
+    expect(changed.marks).toEqual(all.marks.filter((m) => m.atMs >= latest));
+    // A stored mark no longer derived (no path reaches a dormant stage) goes, from its instant.
+    const gone: FunnelMark = { kind: 'reach', stage: 'lost', atMs: latest + 5, days: 1 };
+    expect(withChangedMarks(all, [...all.marks, gone]).marksFrom).toBe(latest + 5);
   });
 
   it('is not after an event at or before its last one', () => {

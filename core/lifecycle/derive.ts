@@ -120,6 +120,27 @@ function compactFold(f: ClientFold, model: ReturnType<typeof stageModel>): Clien
   return f;
 }
 
+/**
+ * `d` writing only the marks that differ from the client's `stored` ones: from the earliest
+ * instant at which a mark changed, appeared or went (a mark is keyed by kind and stage), the
+ * marks before it being the same in both. Nothing at all when none differ. A continuing client
+ * (the usual stream) keeps its marks while it stays in its stage, so its write then leaves them
+ * and their rollups alone.
+ */
+export function withChangedMarks(d: DerivedClient, stored: readonly FunnelMark[]): DerivedClient {
+  const key = (m: FunnelMark) => `${m.kind}:${m.stage}`;
+  const before = new Map(stored.filter((m) => m.atMs >= d.marksFrom).map((m) => [key(m), m]));
+  let from = Number.MAX_SAFE_INTEGER;
+  for (const m of d.marks) {
+    const was = before.get(key(m));
+    before.delete(key(m));
+    if (was?.atMs !== m.atMs || was.days !== m.days)
+      from = Math.min(from, m.atMs, was?.atMs ?? m.atMs);
+  }
+  for (const gone of before.values()) from = Math.min(from, gone.atMs);
+  return { ...d, marks: d.marks.filter((m) => m.atMs >= from), marksFrom: from };
+}
+
 /** Everything ingestion maintains for one client, derived from all of its events. */
 export function deriveClient(
   events: readonly ClientEvent[],

@@ -8,6 +8,7 @@ import type { Stage } from '../../schema/lifecycle.ts';
 import { emptyAggregates } from '../../core/lifecycle/aggregates.ts';
 import { packRows, selectIn } from './plan.ts';
 import { flowDeltaStatements } from './rollups.ts';
+import { settleRollupStatements } from './pending.ts';
 import { forgetEmptySegmentStatements, segmentDeltaStatements } from './segment-rollups.ts';
 import { CLOCK } from './clock.ts';
 import { enteredSinceSweep, inStageAt, openSinceSweep } from './stage-now.ts';
@@ -104,6 +105,7 @@ export function upsertClientStatements(
     ...segmentDeltaStatements(db, workspaceId, [c.id], -1),
     upsert,
     ...segmentDeltaStatements(db, workspaceId, [c.id], 1),
+    ...settleRollupStatements(db),
   ];
 }
 
@@ -275,25 +277,29 @@ export function deleteClientStatements(
   workspaceId: string,
   id: string,
 ): D1PreparedStatement[] {
-  return flowDeltaStatements(
-    db,
-    workspaceId,
-    [{ clientId: id, fromSeq: 0, marksFrom: Number.MIN_SAFE_INTEGER, periodsFrom: '' }],
-    -1,
-  )
-    .concat(segmentDeltaStatements(db, workspaceId, [id], -1))
-    .concat(forgetEmptySegmentStatements(db, workspaceId, id))
-    .concat(
-      ['events', 'stage_spells', 'client_aggregates', 'client_periods', 'client_marks'].map(
-        (table) =>
-          db
-            .prepare(`DELETE FROM ${table} WHERE workspace_id = ?1 AND client_id = ?2`)
-            .bind(workspaceId, id),
-      ),
+  return (
+    flowDeltaStatements(
+      db,
+      workspaceId,
+      [{ clientId: id, fromSeq: 0, marksFrom: Number.MIN_SAFE_INTEGER, periodsFrom: '' }],
+      -1,
     )
-    .concat(
-      db.prepare('DELETE FROM clients WHERE workspace_id = ?1 AND id = ?2').bind(workspaceId, id),
-    );
+      .concat(segmentDeltaStatements(db, workspaceId, [id], -1))
+      // Settled before forgetEmptySegmentStatements looks for the values left at zero.
+      .concat(settleRollupStatements(db))
+      .concat(forgetEmptySegmentStatements(db, workspaceId, id))
+      .concat(
+        ['events', 'stage_spells', 'client_aggregates', 'client_periods', 'client_marks'].map(
+          (table) =>
+            db
+              .prepare(`DELETE FROM ${table} WHERE workspace_id = ?1 AND client_id = ?2`)
+              .bind(workspaceId, id),
+        ),
+      )
+      .concat(
+        db.prepare('DELETE FROM clients WHERE workspace_id = ?1 AND id = ?2').bind(workspaceId, id),
+      )
+  );
 }
 
 interface AggRaw {

@@ -6,7 +6,7 @@ const quarterOf = (month: string) =>
 const cents = (col: string) => `CAST(ROUND(${col} * 100) AS INTEGER)`;
 
 /**
- * Adds (`sign`, bound as ?2) to the workspace's (?1) cohort cells the months of the clients in
+ * The rows to add (`sign`, bound as ?2) to the workspace's (?1) cohort cells the months of the clients in
  * `scope` (a table of `client_id` and `periods_from`) from each one's `periods_from` on (a quarter
  * start, see core's quarterStart; '' for all): a client's cohort is its first month with an order, and
  * it is active in every month (or quarter) with one. Run before a write (-1) and after it (+1),
@@ -22,17 +22,14 @@ export function cohortDeltaSql(scope: string): string {
                   FROM ${scope} s)`;
   const months = `FROM ${first} f CROSS JOIN client_periods p ON p.workspace_id = ?1 AND p.client_id = f.client_id
          AND p.period >= f.periods_from WHERE f.cohort IS NOT NULL AND p.orders > 0`;
-  return `INSERT INTO cohort_cells (workspace_id, grain, cohort, period, clients, revenue_cents, margin_cents)
-       SELECT ?1, grain, cohort, period, ?2 * COUNT(*), ?2 * SUM(rc), ?2 * SUM(mc) FROM (
+  return `SELECT ?1, grain, cohort, period, ?2 * COUNT(*), ?2 * SUM(rc), ?2 * SUM(mc) FROM (
          SELECT 'month' AS grain, f.cohort, p.period, ${cents('p.revenue')} AS rc, ${cents('p.margin')} AS mc
          ${months}
          UNION ALL
          SELECT 'quarter', ${quarterOf('f.cohort')}, ${quarterOf('p.period')}, SUM(${cents('p.revenue')}), SUM(${cents('p.margin')})
          ${months}
          GROUP BY p.client_id, ${quarterOf('p.period')}
-       ) WHERE true GROUP BY grain, cohort, period
-       ON CONFLICT (workspace_id, grain, cohort, period) DO UPDATE SET clients = clients + excluded.clients,
-         revenue_cents = revenue_cents + excluded.revenue_cents, margin_cents = margin_cents + excluded.margin_cents`;
+       ) GROUP BY grain, cohort, period`;
 }
 
 export interface CohortCell {

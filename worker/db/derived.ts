@@ -1,21 +1,29 @@
 import type { ClientFold, DerivedClient } from '../../core/lifecycle/derive.ts';
+import type { FunnelMark } from '../../core/lifecycle/marks.ts';
 import { purchaseHistoryOf } from '../../core/value/summary.ts';
 import { touchClientStatements } from './clients.ts';
+import { settleRollupStatements } from './pending.ts';
 import { packedInsert, packRows, selectPacked } from './plan.ts';
 import { flagInsertedSpellsStatement } from './stage-now.ts';
 import { type DeltaScope, flowDeltaStatements } from './rollups.ts';
 import { segmentDeltaStatements } from './segment-rollups.ts';
 import { stageChangeOutboxStatements, type StageNow } from './webhooks.ts';
 
-/** What continuing a client starts from: its version (what the guard expects) and stored fold. */
+/**
+ * What deriving a stored client starts from: its version (what the guard expects), its stored
+ * fold and its stored marks (a write then replaces only those that change, withChangedMarks).
+ */
 export interface FoldInput {
   version: number;
   fold: ClientFold | null;
+  marks: FunnelMark[];
 }
 
 /**
- * The version and stored fold of each listed client that exists; a fold only if it was derived
- * under `foldKey` (the lifecycle settings), otherwise null (the client is then replayed).
+ * The version, stored fold and marks of each listed client that exists; a fold only if it was
+ * derived under `foldKey` (the lifecycle settings), otherwise null (the client is then replayed).
+ * Each part reads its clients and their marks in one batch, so the marks are those of the version
+ * read (which the write's guard then checks). A client has at most one mark per kind and stage.
  */
 export async function getFoldInputs(
   db: D1Database,
@@ -23,30 +31,48 @@ export async function getFoldInputs(
   ids: readonly string[],
   foldKey: string,
 ): Promise<Map<string, FoldInput>> {
-  const rows = await selectPacked(
-    ids,
-    async (json) =>
-      (
-        await db
-          .prepare(
-            `SELECT c.id, c.version, a.data, CASE WHEN a.fold_key = ?2 THEN a.fold END AS fold FROM clients c
-             LEFT JOIN client_aggregates a ON a.workspace_id = c.workspace_id AND a.client_id = c.id
-             WHERE c.workspace_id = ?1 AND c.id IN (SELECT value FROM json_each(?3))`,
-          )
-          .bind(workspaceId, foldKey, json)
-          .all<{ id: string; version: number; data: string | null; fold: string | null }>()
-      ).results,
-  );
-  return new Map(
-    rows.map((r): [string, FoldInput] => {
-      if (r.fold === null || r.data === null) return [r.id, { version: r.version, fold: null }];
-      // The stored fold leaves out the running aggregates: they are the stored data (the
-      // figures finishAggregates recomputes are recomputed from the rest of the fold).
-      const fold = JSON.parse(r.fold) as ClientFold;
-      fold.aggregates.a = JSON.parse(r.data) as ClientFold['aggregates']['a'];
-      return [r.id, { version: r.version, fold }];
-    }),
-  );
+  const inputs = new Map<string, FoldInput>();
+  await selectPacked(ids, async (json) => {
+    const [clients, marks] = await db.batch<Record<string, string | number | null>>([
+      db
+        .prepare(
+          `SELECT c.id, c.version, a.data, CASE WHEN a.fold_key = ?2 THEN a.fold END AS fold FROM clients c
+           LEFT JOIN client_aggregates a ON a.workspace_id = c.workspace_id AND a.client_id = c.id
+           WHERE c.workspace_id = ?1 AND c.id IN (SELECT value FROM json_each(?3))`,
+        )
+        .bind(workspaceId, foldKey, json),
+      db
+        .prepare(
+          `SELECT m.client_id, m.kind, m.stage, m.at_ms, m.days FROM json_each(?2) j
+           CROSS JOIN client_marks m ON m.workspace_id = ?1 AND m.client_id = j.value`,
+        )
+        .bind(workspaceId, json),
+    ]);
+    for (const r of clients!.results as {
+      id: string;
+      version: number;
+      data: string | null;
+      fold: string | null;
+    }[]) {
+      let fold: ClientFold | null = null;
+      if (r.fold !== null && r.data !== null) {
+        // The stored fold leaves out the running aggregates: they are the stored data (the
+        // figures finishAggregates recomputes are recomputed from the rest of the fold).
+        fold = JSON.parse(r.fold) as ClientFold;
+        fold.aggregates.a = JSON.parse(r.data) as ClientFold['aggregates']['a'];
+      }
+      inputs.set(r.id, { version: r.version, fold, marks: [] });
+    }
+    for (const m of marks!.results)
+      inputs.get(String(m.client_id))?.marks.push({
+        kind: m.kind as FunnelMark['kind'],
+        stage: m.stage as FunnelMark['stage'],
+        atMs: Number(m.at_ms),
+        days: Number(m.days),
+      });
+    return [];
+  });
+  return inputs;
 }
 
 /**
@@ -106,8 +132,9 @@ function stagesAt(derived: ReadonlyMap<string, DerivedClient>, now: string): Sta
  * continues it (without the running aggregates, which are the stored `data`) and its purchase
  * history in the columns the fits group (`purchaseHistoryOf`); and moves the rollups
  * by the difference (flowDeltaStatements and segmentDeltaStatements: minus the rows replaced, before; plus the new ones,
- * after). Rollups added later go in flowDeltaStatements, so every writer keeps them. Meant to run
- * inside the same `db.batch()` as the events it derives from.
+ * after; netted by settleRollupStatements at the end). Rollups added later go in
+ * flowDeltaStatements, so every writer keeps them. Meant to run inside the same `db.batch()` as
+ * the events it derives from.
  */
 export function writeDerivedStatements(
   db: D1Database,
@@ -236,6 +263,8 @@ export function writeDerivedStatements(
     // Only now that every new row is in place: the rollups read them.
     ...flowDeltaStatements(db, workspaceId, scope, 1),
     ...segmentDeltaStatements(db, workspaceId, ids, 1),
+    // Last: the batch's net change, with what guardedDerivationStatements added before.
+    ...settleRollupStatements(db),
   );
   return statements;
 }

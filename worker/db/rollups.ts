@@ -2,6 +2,7 @@ import type { Stage } from '../../schema/lifecycle.ts';
 import { CLOCK } from './clock.ts';
 import { quarterStart } from '../../core/segments/cohorts.ts';
 import { cohortDeltaSql } from './cohorts.ts';
+import { pendingInsert, rollupUpsert } from './pending.ts';
 import { packRows } from './plan.ts';
 import { segmentSweepStatement } from './segment-rollups.ts';
 import { sweepFlagStatements } from './stage-now.ts';
@@ -30,15 +31,12 @@ const blockPointsSql = (spells: string, marks: string) => `p AS MATERIALIZED (
   )`;
 
 /**
- * Adds the points `p` to the blocks, each `n` times: at each level where its block is even, the
- * only blocks a read ever sums (a Fenwick tree).
+ * The points `p` as block rows, each `n` times: at each level where its block is even, the only
+ * blocks a read ever sums (a Fenwick tree). `head` and `tail` wrap it into an insert.
  */
-const blockUpsertSql = (
-  n: string,
-) => `INSERT INTO stage_day_blocks (workspace_id, level, block, kind, stage, key, n)
+const blockRowsSql = (n: string, head: string, tail = '') => `${head}
   SELECT ?1, l.k, p.day >> l.k, p.kind, p.stage, p.key, ${n} FROM p CROSS JOIN (${LEVELS}) l
-  WHERE (p.day >> l.k) & 1 = 0 GROUP BY l.k, p.day >> l.k, p.kind, p.stage, p.key
-  ON CONFLICT (workspace_id, level, block, kind, stage, key) DO UPDATE SET n = n + excluded.n`;
+  WHERE (p.day >> l.k) & 1 = 0 GROUP BY l.k, p.day >> l.k, p.kind, p.stage, p.key ${tail}`;
 
 /**
  * Whose rows a rollup delta covers: a client's aggregates, its spells from seq `fromSeq` on, its
@@ -78,24 +76,21 @@ export function flowDeltaStatements(
   return packRows(rows).flatMap((json) =>
     [
       `${scoped}
-       INSERT INTO stage_flows (workspace_id, grain, bucket, stage, entries, exits)
+       ${pendingInsert('stage_flows')}
        SELECT ?1, grain, bucket, stage, ?2 * SUM(e), ?2 * SUM(x) FROM (
          SELECT 'd' AS grain, ${day('entered_ms')} AS bucket, stage, 1 AS e, 0 AS x FROM spells
          UNION ALL SELECT 'm', ${month('entered_ms')}, stage, 1, 0 FROM spells
          UNION ALL SELECT 'd', ${day('left_ms')}, stage, 0, 1 FROM spells WHERE left_ms IS NOT NULL
          UNION ALL SELECT 'm', ${month('left_ms')}, stage, 0, 1 FROM spells WHERE left_ms IS NOT NULL
-       ) WHERE true GROUP BY grain, bucket, stage
-       ON CONFLICT (workspace_id, grain, bucket, stage)
-       DO UPDATE SET entries = entries + excluded.entries, exits = exits + excluded.exits`,
+       ) GROUP BY grain, bucket, stage`,
       `${scoped}
-       INSERT INTO mark_flows (workspace_id, grain, bucket, kind, stage, n)
+       ${pendingInsert('mark_flows')}
        SELECT ?1, grain, bucket, kind, stage, ?2 * COUNT(*) FROM (
          SELECT 'd' AS grain, ${day('at_ms')} AS bucket, kind, stage FROM marks
          UNION ALL SELECT 'm', ${month('at_ms')}, kind, stage FROM marks
-       ) WHERE true GROUP BY grain, bucket, kind, stage
-       ON CONFLICT (workspace_id, grain, bucket, kind, stage) DO UPDATE SET n = n + excluded.n`,
+       ) GROUP BY grain, bucket, kind, stage`,
       `${scoped}
-       INSERT INTO stage_days (workspace_id, kind, stage, days, n)
+       ${pendingInsert('stage_days')}
        SELECT ?1, kind, stage, days, ?2 * COUNT(*) FROM (
          SELECT 'stay' AS kind, stage, ${dn('left_ms')} - ${dn('entered_ms')} AS days FROM spells
          WHERE left_ms <= ${CLOCK}
@@ -103,24 +98,20 @@ export function flowDeltaStatements(
          WHERE entered_ms <= ${CLOCK} AND (left_ms IS NULL OR left_ms > ${CLOCK})
          UNION ALL SELECT 'reach', stage, days FROM marks
          WHERE kind = 'first' AND stage <> '*' AND +at_ms <= ${CLOCK}
-       ) WHERE true GROUP BY kind, stage, days
-       ON CONFLICT (workspace_id, kind, stage, days) DO UPDATE SET n = n + excluded.n`,
+       ) GROUP BY kind, stage, days`,
       `${scoped}
-       INSERT INTO workspace_totals (workspace_id, clients, buyers, orders, revenue_cents, revenue_sq)
+       ${pendingInsert('workspace_totals')}
        SELECT ?1, ?2 * COUNT(*), ?2 * COALESCE(SUM(orders > 0), 0), ?2 * COALESCE(SUM(orders), 0),
          ?2 * COALESCE(SUM(CAST(ROUND(revenue * 100) AS INTEGER)), 0), ?2 * COALESCE(SUM(revenue * revenue), 0)
-       FROM client_aggregates WHERE ${where}
-       ON CONFLICT (workspace_id) DO UPDATE SET clients = clients + excluded.clients, buyers = buyers + excluded.buyers,
-         orders = orders + excluded.orders, revenue_cents = revenue_cents + excluded.revenue_cents,
-         revenue_sq = revenue_sq + excluded.revenue_sq`,
+       FROM client_aggregates WHERE ${where}`,
       // The same points into the dyadic levels (see migration 0014 and pastDayCounts), those at or
       // before the sweep instant only (migration 0027): later ones join at the sweep, so a write of
       // events after the last sweep (the usual stream) moves no block at all.
       `${scoped},
        ${blockPointsSql(`spells WHERE left_ms <= ${CLOCK}`, `marks WHERE +at_ms <= ${CLOCK}`)}
-       ${blockUpsertSql('?2 * COUNT(*)')}`,
+       ${blockRowsSql('?2 * COUNT(*)', pendingInsert('stage_day_blocks'))}`,
       `${scoped}
-       ${cohortDeltaSql('scope')}`,
+       ${pendingInsert('cohort_cells')} ${cohortDeltaSql('scope')}`,
     ].map((sql) => db.prepare(sql).bind(workspaceId, sign, json)),
   );
 }
@@ -137,11 +128,13 @@ export function sweepStatements(
   workspaceId: string,
   toMs: number,
 ): D1PreparedStatement[] {
-  const upsert = `ON CONFLICT (workspace_id, kind, stage, days) DO UPDATE SET n = n + excluded.n`;
+  // Straight into the rollups: nothing the sweep adds cancels.
+  const days = rollupUpsert('stage_days');
+  const blocks = rollupUpsert('stage_day_blocks');
   return [
     db
       .prepare(
-        `INSERT INTO stage_days (workspace_id, kind, stage, days, n)
+        `${days.head}
          SELECT ?1, kind, stage, days, SUM(n) FROM (
            SELECT 'stay' AS kind, stage, ${dn('left_ms')} - ${dn('entered_ms')} AS days, 1 AS n FROM stage_spells
            WHERE workspace_id = ?1 AND left_ms > ${CLOCK} AND left_ms <= ?2
@@ -151,7 +144,7 @@ export function sweepStatements(
            WHERE workspace_id = ?1 AND entered_ms > ${CLOCK} AND entered_ms <= ?2 AND (left_ms IS NULL OR left_ms > ?2)
            UNION ALL SELECT 'reach', stage, days, 1 FROM client_marks
            WHERE workspace_id = ?1 AND at_ms > ${CLOCK} AND at_ms <= ?2 AND kind = 'first' AND stage <> '*'
-         ) WHERE true GROUP BY kind, stage, days ${upsert}`,
+         ) WHERE true GROUP BY kind, stage, days ${days.tail}`,
       )
       .bind(workspaceId, toMs),
     db
@@ -160,7 +153,7 @@ export function sweepStatements(
           `stage_spells WHERE workspace_id = ?1 AND left_ms > ${CLOCK} AND left_ms <= ?2`,
           `client_marks WHERE workspace_id = ?1 AND at_ms > ${CLOCK} AND at_ms <= ?2`,
         )}
-         ${blockUpsertSql('COUNT(*)')}`,
+         ${blockRowsSql('COUNT(*)', blocks.head, blocks.tail)}`,
       )
       .bind(workspaceId, toMs),
     // Spells open at one sweep and closed by the next leave `open` rows at zero: dropped, so that

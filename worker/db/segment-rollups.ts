@@ -1,5 +1,6 @@
 import type { ConversionGroup } from '../../core/segments/conversion.ts';
 import { CLOCK } from './clock.ts';
+import { pendingInsert, rollupUpsert } from './pending.ts';
 import { packRows } from './plan.ts';
 
 /** Stages of a client who stopped buying, in either model (core/segments/conversion.ts). */
@@ -55,21 +56,17 @@ export function segmentDeltaStatements(
     db
       .prepare(
         `WITH ${contributions(ids)}
-           INSERT INTO segment_rollups (workspace_id, attr, kind, value, clients, acquired, developed, vanished, revenue_cents)
+           ${pendingInsert('segment_rollups')}
            SELECT ?1, attr, kind, value, ?2 * COUNT(*), ?2 * SUM(acquired), ?2 * SUM(dev_days IS NOT NULL), ?2 * SUM(vanished), ?2 * SUM(cents)
-           FROM keyed WHERE true GROUP BY attr, kind, value
-           ON CONFLICT (workspace_id, attr, kind, value) DO UPDATE SET clients = clients + excluded.clients,
-             acquired = acquired + excluded.acquired, developed = developed + excluded.developed,
-             vanished = vanished + excluded.vanished, revenue_cents = revenue_cents + excluded.revenue_cents`,
+           FROM keyed GROUP BY attr, kind, value`,
       )
       .bind(workspaceId, sign, json),
     db
       .prepare(
         `WITH ${contributions(ids)}
-           INSERT INTO segment_days (workspace_id, attr, kind, value, days, n)
+           ${pendingInsert('segment_days')}
            SELECT ?1, attr, kind, value, dev_days, ?2 * COUNT(*) FROM keyed WHERE dev_days IS NOT NULL
-           GROUP BY attr, kind, value, dev_days
-           ON CONFLICT (workspace_id, attr, kind, value, days) DO UPDATE SET n = n + excluded.n`,
+           GROUP BY attr, kind, value, dev_days`,
       )
       .bind(workspaceId, sign, json),
   ]);
@@ -128,6 +125,7 @@ export function segmentSweepStatement(
   workspaceId: string,
   toMs: number,
 ): D1PreparedStatement {
+  const upsert = rollupUpsert('segment_rollups');
   return db
     .prepare(
       `WITH ${changedBuyers(CLOCK, '?2')},
@@ -138,9 +136,9 @@ export function segmentSweepStatement(
          SELECT '' AS attr, '' AS kind, '' AS value, d FROM delta
          UNION ALL SELECT j.key, ${KIND}, ${VALUE}, p.d FROM delta p, json_each(p.attributes) j WHERE j.type <> 'null'
        )
-       INSERT INTO segment_rollups (workspace_id, attr, kind, value, clients, acquired, developed, vanished, revenue_cents)
+       ${upsert.head}
        SELECT ?1, attr, kind, value, 0, 0, 0, SUM(d), 0 FROM keyed WHERE d <> 0 GROUP BY attr, kind, value
-       ON CONFLICT (workspace_id, attr, kind, value) DO UPDATE SET vanished = vanished + excluded.vanished`,
+       ${upsert.tail}`,
     )
     .bind(workspaceId, toMs);
 }

@@ -1,0 +1,76 @@
+/**
+ * The rollups a write moves by deltas: each one's key (after the workspace) and summed columns.
+ * Its scratch twin `pending_<name>` has the same columns and no key (migration 0028).
+ */
+const ROLLUPS = {
+  stage_flows: { keys: ['grain', 'bucket', 'stage'], sums: ['entries', 'exits'] },
+  mark_flows: { keys: ['grain', 'bucket', 'kind', 'stage'], sums: ['n'] },
+  stage_days: { keys: ['kind', 'stage', 'days'], sums: ['n'] },
+  workspace_totals: {
+    keys: [],
+    sums: ['clients', 'buyers', 'orders', 'revenue_cents', 'revenue_sq'],
+  },
+  stage_day_blocks: { keys: ['level', 'block', 'kind', 'stage', 'key'], sums: ['n'] },
+  cohort_cells: {
+    keys: ['grain', 'cohort', 'period'],
+    sums: ['clients', 'revenue_cents', 'margin_cents'],
+  },
+  segment_rollups: {
+    keys: ['attr', 'kind', 'value'],
+    sums: ['clients', 'acquired', 'developed', 'vanished', 'revenue_cents'],
+  },
+  segment_days: { keys: ['attr', 'kind', 'value', 'days'], sums: ['n'] },
+} as const;
+
+export type Rollup = keyof typeof ROLLUPS;
+
+export const ROLLUP_NAMES = Object.keys(ROLLUPS) as Rollup[];
+
+const columnsOf = (rollup: Rollup) => [
+  'workspace_id',
+  ...ROLLUPS[rollup].keys,
+  ...ROLLUPS[rollup].sums,
+];
+
+/**
+ * `INSERT INTO pending_<rollup> (columns)`: the head of a delta statement, whose SELECT yields the
+ * workspace, the key and the signed sums, in the rollup's column order. The rollup itself moves
+ * when the batch settles (settleRollupStatements).
+ */
+export const pendingInsert = (rollup: Rollup) =>
+  `INSERT INTO pending_${rollup} (${columnsOf(rollup).join(', ')})`;
+
+/**
+ * `INSERT INTO <rollup> (columns)` with `tail` the clause that adds `excluded` to the row on its
+ * key: wrap a SELECT of the workspace, the key and the sums, for a write straight into the
+ * rollup (the sweep's).
+ */
+export function rollupUpsert(rollup: Rollup): { head: string; tail: string } {
+  const { keys, sums } = ROLLUPS[rollup];
+  return {
+    head: `INSERT INTO ${rollup} (${columnsOf(rollup).join(', ')})`,
+    tail: `ON CONFLICT (${['workspace_id', ...keys].join(', ')}) DO UPDATE SET ${sums
+      .map((s) => `${s} = ${s} + excluded.${s}`)
+      .join(', ')}`,
+  };
+}
+
+/**
+ * Ends every batch that wrote deltas: adds to each rollup the net change of each of its keys,
+ * where it is not zero (a continuing client's minus and plus mostly cancel), and empties the
+ * scratch twins, so the next batch starts from none.
+ */
+export function settleRollupStatements(db: D1Database): D1PreparedStatement[] {
+  return ROLLUP_NAMES.flatMap((rollup) => {
+    const { keys, sums } = ROLLUPS[rollup];
+    const group = ['workspace_id', ...keys].join(', ');
+    const { head, tail } = rollupUpsert(rollup);
+    return [
+      db.prepare(
+        `${head} SELECT ${group}, ${sums.map((s) => `SUM(${s})`).join(', ')} FROM pending_${rollup}
+         WHERE true GROUP BY ${group} HAVING ${sums.map((s) => `SUM(${s}) <> 0`).join(' OR ')} ${tail}`,
+      ),
+      db.prepare(`DELETE FROM pending_${rollup}`),
+    ];
+  });
+}
