@@ -120,7 +120,7 @@ export async function ingestEvents(
         fresh.map((p) => p.event),
         (e) => e.clientId,
       );
-      const { expected, derived } = await deriveTouched(
+      const touched = await deriveTouched(
         db,
         workspaceId,
         settings,
@@ -128,8 +128,7 @@ export async function ingestEvents(
         options.sleepRule,
       );
       const batch = guardedDerivationStatements(db, workspaceId, {
-        expected,
-        derived,
+        ...touched,
         now: options.now,
         foldKey: foldKey(settings.lifecycle),
         alongside: insertEventStatements(db, workspaceId, fresh, options.now),

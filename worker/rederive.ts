@@ -9,6 +9,7 @@ import {
   withChangedMarks,
 } from '../core/lifecycle/derive.ts';
 import type { SleepRule } from '../core/lifecycle/stages.ts';
+import type { ClientAggregates } from '../schema/clients.ts';
 import type { Settings } from '../schema/settings.ts';
 import { getFoldInputs, isGuardConflict } from './db/derived.ts';
 import { loadEventsOf } from './db/events.ts';
@@ -42,19 +43,27 @@ export async function deriveTouched(
   settings: Settings,
   fresh: ReadonlyMap<string, readonly ClientEvent[]>,
   sleepRule?: SleepRule,
-): Promise<{ expected: Map<string, number>; derived: Map<string, DerivedClient> }> {
+): Promise<{
+  expected: Map<string, number>;
+  derived: Map<string, DerivedClient>;
+  /** The stored aggregates of the clients continued from their fold (guardedDerivationStatements). */
+  stored: Map<string, ClientAggregates>;
+}> {
   const ids = [...fresh.keys()];
   const inputs = await withRetry(() =>
     getFoldInputs(db, workspaceId, ids, foldKey(settings.lifecycle)),
   );
   const derived = new Map<string, DerivedClient>();
+  const stored = new Map<string, ClientAggregates>();
   const replay: string[] = [];
   for (const id of ids) {
     const input = inputs.get(id);
     const events = fresh.get(id)!;
     // A client not stored yet has no history to read: it is derived from its new events alone.
     if (!input) derived.set(id, deriveClient(events, settings.lifecycle, sleepRule));
-    else if (input.fold && events.every((e) => isAfter(input.fold!, e)))
+    else if (input.fold && events.every((e) => isAfter(input.fold!, e))) {
+      // The stored data (getFoldInputs puts it in the fold): what this write replaces.
+      stored.set(id, input.fold.aggregates.a);
       derived.set(
         id,
         withChangedMarks(
@@ -62,7 +71,7 @@ export async function deriveTouched(
           input.marks,
         ),
       );
-    else replay.push(id);
+    } else replay.push(id);
   }
   if (replay.length > 0) {
     const history = await withRetry(() => loadEventsOf(db, workspaceId, replay));
@@ -79,7 +88,11 @@ export async function deriveTouched(
         ),
       );
   }
-  return { expected: new Map(ids.map((id) => [id, inputs.get(id)?.version ?? -1])), derived };
+  return {
+    expected: new Map(ids.map((id) => [id, inputs.get(id)?.version ?? -1])),
+    derived,
+    stored,
+  };
 }
 
 /**

@@ -509,6 +509,35 @@ describe('funnel and segment rollups', () => {
     );
   }, 120_000);
 
+  it('a one-order buyer moved out of a gone stage by a later event, without an order, leaves the vanished count', async () => {
+    const ws = 'vanished-override';
+    const settings = defaultSettings();
+    const at = (day: number) => iso(T0 + day * DAY);
+    const vanished = async () =>
+      (
+        await rows<{ vanished: number }>(
+          "SELECT vanished FROM segment_rollups WHERE workspace_id = ?1 AND attr = ''",
+          ws,
+        )
+      )[0]?.vanished;
+    await ingestEvents(env.DB, ws, settings, [purchase('p', 'a', at(0), 20) as ClientEvent], {
+      now: at(0),
+    });
+    await sweepWorkspace(env.DB, ws, at(400));
+    expect(await vanished()).toBe(1);
+    // After its last event and before the sweep instant: continues its fold, same aggregates.
+    const override = { id: 'o', clientId: 'a', type: 'stage_override', at: at(395) };
+    await ingestEvents(
+      env.DB,
+      ws,
+      settings,
+      [{ ...override, stage: 'developing' } as ClientEvent],
+      { now: at(0) },
+    );
+    expect(await vanished()).toBe(0);
+    await expectSegmentsMatchRecount(ws);
+  });
+
   it('a write after the last sweep moves no dyadic block; the next sweep adds its points, in steps', async () => {
     const ws = 'blocks-after-sweep';
     const settings = defaultSettings();

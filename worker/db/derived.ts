@@ -1,12 +1,13 @@
 import type { ClientFold, DerivedClient } from '../../core/lifecycle/derive.ts';
 import type { FunnelMark } from '../../core/lifecycle/marks.ts';
+import type { ClientAggregates } from '../../schema/clients.ts';
 import { purchaseHistoryOf } from '../../core/value/summary.ts';
 import { touchClientStatements } from './clients.ts';
 import { settleRollupStatements } from './pending.ts';
 import { packedInsert, packRows, selectPacked } from './plan.ts';
 import { flagInsertedSpellsStatement } from './stage-now.ts';
 import { type DeltaScope, flowDeltaStatements } from './rollups.ts';
-import { segmentDeltaStatements } from './segment-rollups.ts';
+import { segmentChanges, segmentDeltaStatements } from './segment-rollups.ts';
 import { stageChangeOutboxStatements, type StageNow } from './webhooks.ts';
 
 /**
@@ -89,12 +90,15 @@ export function guardedDerivationStatements(
     derived,
     now,
     foldKey,
+    stored,
     alongside = [],
   }: {
     expected: ReadonlyMap<string, number>;
     derived: ReadonlyMap<string, DerivedClient>;
     now: string;
     foldKey: string;
+    /** The aggregates stored at the expected versions, where read (see writeDerivedStatements). */
+    stored?: ReadonlyMap<string, ClientAggregates>;
     alongside?: D1PreparedStatement[];
   },
 ): D1PreparedStatement[] {
@@ -111,7 +115,7 @@ export function guardedDerivationStatements(
     ...alongside,
     // Before the old spells go: the outbox compares the stage stored at `now` with the new one.
     ...stageChangeOutboxStatements(db, workspaceId, stagesAt(derived, now), now),
-    ...writeDerivedStatements(db, workspaceId, derived, foldKey),
+    ...writeDerivedStatements(db, workspaceId, derived, foldKey, stored),
   ];
 }
 
@@ -133,17 +137,27 @@ function stagesAt(derived: ReadonlyMap<string, DerivedClient>, now: string): Sta
  * history in the columns the fits group (`purchaseHistoryOf`); and moves the rollups
  * by the difference (flowDeltaStatements and segmentDeltaStatements: minus the rows replaced, before; plus the new ones,
  * after; netted by settleRollupStatements at the end). Rollups added later go in
- * flowDeltaStatements, so every writer keeps them. Meant to run inside the same `db.batch()` as
- * the events it derives from.
+ * flowDeltaStatements, so every writer keeps them. A client whose `stored` aggregates (those the
+ * write replaces, read at the version its guard expects) are given moves only the segment
+ * rollups its new aggregates can move (segmentChanges). Meant to run inside the same
+ * `db.batch()` as the events it derives from.
  */
 export function writeDerivedStatements(
   db: D1Database,
   workspaceId: string,
   derived: ReadonlyMap<string, DerivedClient>,
   foldKey: string,
+  stored: ReadonlyMap<string, ClientAggregates> = new Map(),
 ): D1PreparedStatement[] {
   const list = [...derived];
-  const ids = list.map(([id]) => id);
+  const ids: string[] = [];
+  const daysIds: string[] = [];
+  for (const [id, d] of list) {
+    const before = stored.get(id);
+    const moves = before ? segmentChanges(before, d.aggregates) : { figures: true, days: true };
+    if (moves.figures) ids.push(id);
+    if (moves.days) daysIds.push(id);
+  }
   const scope: DeltaScope[] = list.map(([clientId, d]) => ({
     clientId,
     fromSeq: d.spellBase,
@@ -154,7 +168,7 @@ export function writeDerivedStatements(
   const statements: D1PreparedStatement[] = [
     ...flowDeltaStatements(db, workspaceId, scope, -1),
     // The segment rollups read a client's whole state: exact whatever the write rewrote.
-    ...segmentDeltaStatements(db, workspaceId, ids, -1),
+    ...segmentDeltaStatements(db, workspaceId, ids, -1, daysIds),
     ...replaced.flatMap((json) => [
       db
         .prepare(
@@ -262,7 +276,7 @@ export function writeDerivedStatements(
     ),
     // Only now that every new row is in place: the rollups read them.
     ...flowDeltaStatements(db, workspaceId, scope, 1),
-    ...segmentDeltaStatements(db, workspaceId, ids, 1),
+    ...segmentDeltaStatements(db, workspaceId, ids, 1, daysIds),
     // Last: the batch's net change, with what guardedDerivationStatements added before.
     ...settleRollupStatements(db),
   );

@@ -1,4 +1,5 @@
 import type { ConversionGroup } from '../../core/segments/conversion.ts';
+import type { ClientAggregates } from '../../schema/clients.ts';
 import { CLOCK } from './clock.ts';
 import { pendingInsert, rollupUpsert } from './pending.ts';
 import { packRows } from './plan.ts';
@@ -40,19 +41,42 @@ const contributions = (ids: string) => `
   )`;
 
 /**
+ * Which of a client's segment contributions a write of its aggregates from `before` to `after`
+ * can move, by what `contributions` reads of them: its figures (`segment_rollups`) and its days
+ * to developed (`segment_days`). A client's attributes are not a derived write's to change.
+ */
+export function segmentChanges(
+  before: ClientAggregates,
+  after: ClientAggregates,
+): { figures: boolean; days: boolean } {
+  const days =
+    before.firstPurchaseAt !== after.firstPurchaseAt ||
+    before.firstDevelopedAt !== after.firstDevelopedAt;
+  const figures =
+    days ||
+    before.revenue !== after.revenue ||
+    before.orders !== after.orders ||
+    // Whether a one-order buyer vanished also reads its spells, which any write may move.
+    after.orders === 1;
+  return { figures, days };
+}
+
+/**
  * Adds (`sign` 1) or removes (`sign` -1) the listed clients' contributions to the segment
- * rollups. Like flowDeltaStatements: -1 before the batch changes a client's row (attributes) or its
- * derived rows, +1 after, so the delta is exactly what the batch replaced.
+ * rollups: their figures, and their days to developed for `daysIds` (by default the same
+ * clients). Like flowDeltaStatements: -1 before the batch changes a client's row (attributes) or
+ * its derived rows, +1 after, so the delta is exactly what the batch replaced.
  */
 export function segmentDeltaStatements(
   db: D1Database,
   workspaceId: string,
   clientIds: readonly string[],
   sign: 1 | -1,
+  daysIds: readonly string[] = clientIds,
 ): D1PreparedStatement[] {
   // The ids packed as JSON: one statement per ~80 KB of ids instead of one per 98.
   const ids = 'SELECT value FROM json_each(?3)';
-  return packRows(clientIds).flatMap((json) => [
+  const figures = packRows(clientIds).map((json) =>
     db
       .prepare(
         `WITH ${contributions(ids)}
@@ -61,6 +85,8 @@ export function segmentDeltaStatements(
            FROM keyed GROUP BY attr, kind, value`,
       )
       .bind(workspaceId, sign, json),
+  );
+  const days = packRows(daysIds).map((json) =>
     db
       .prepare(
         `WITH ${contributions(ids)}
@@ -69,7 +95,8 @@ export function segmentDeltaStatements(
            GROUP BY attr, kind, value, dev_days`,
       )
       .bind(workspaceId, sign, json),
-  ]);
+  );
+  return [...figures, ...days];
 }
 
 /**
