@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { EventSchema } from '../../schema/events.ts';
 import { LifecycleSettingsSchema } from '../../schema/lifecycle.ts';
-import { continueClient, deriveClient, isAfter, withChangedMarks } from './derive.ts';
+import { continueClient, deriveClient, isAfter, NO_MARKS, withChangedMarks } from './derive.ts';
 import type { FunnelMark } from './marks.ts';
 import { chronological } from './order.ts';
 
@@ -114,7 +114,7 @@ describe('continuing a stored fold', () => {
     const all = deriveClient(events, settings());
     const same = withChangedMarks(all, all.marks);
     expect(same.marks).toEqual([]);
-    expect(same.marksFrom).toBe(Number.MAX_SAFE_INTEGER);
+    expect(same.marksFrom).toBe(NO_MARKS);
     // One stored mark later than now derived: it and every later one are rewritten.
     const latest = Math.max(...all.marks.map((m) => m.atMs));
     const stale = all.marks.map((m) => (m.atMs === latest ? { ...m, atMs: m.atMs + 1 } : m));

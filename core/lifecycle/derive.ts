@@ -120,6 +120,9 @@ function compactFold(f: ClientFold, model: ReturnType<typeof stageModel>): Clien
   return f;
 }
 
+/** The `marksFrom` of a write that keeps every stored mark of its client: later than any mark. */
+export const NO_MARKS = Number.MAX_SAFE_INTEGER;
+
 /**
  * `d` writing only the marks that differ from the client's `stored` ones: from the earliest
  * instant at which a mark changed, appeared or went (a mark is keyed by kind and stage), the
@@ -130,7 +133,7 @@ function compactFold(f: ClientFold, model: ReturnType<typeof stageModel>): Clien
 export function withChangedMarks(d: DerivedClient, stored: readonly FunnelMark[]): DerivedClient {
   const key = (m: FunnelMark) => `${m.kind}:${m.stage}`;
   const before = new Map(stored.filter((m) => m.atMs >= d.marksFrom).map((m) => [key(m), m]));
-  let from = Number.MAX_SAFE_INTEGER;
+  let from = NO_MARKS;
   for (const m of d.marks) {
     const was = before.get(key(m));
     before.delete(key(m));

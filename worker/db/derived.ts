@@ -1,4 +1,4 @@
-import type { ClientFold, DerivedClient } from '../../core/lifecycle/derive.ts';
+import { type ClientFold, type DerivedClient, NO_MARKS } from '../../core/lifecycle/derive.ts';
 import type { FunnelMark } from '../../core/lifecycle/marks.ts';
 import type { ClientAggregates } from '../../schema/clients.ts';
 import { purchaseHistoryOf } from '../../core/value/summary.ts';
@@ -188,7 +188,8 @@ export function writeDerivedStatements(
         .prepare(
           `DELETE FROM client_marks WHERE workspace_id = ?1 AND (client_id, kind, stage) IN (
              SELECT m.client_id, m.kind, m.stage FROM json_each(?2) j
-             CROSS JOIN client_marks m ON m.workspace_id = ?1 AND m.client_id = j.value ->> 0 AND +m.at_ms >= j.value ->> 3)`,
+             CROSS JOIN client_marks m ON m.workspace_id = ?1 AND m.client_id = j.value ->> 0 AND +m.at_ms >= j.value ->> 3
+             WHERE j.value ->> 3 < ${NO_MARKS})`,
         )
         .bind(workspaceId, json),
     ]),

@@ -1,4 +1,5 @@
 import type { Stage } from '../../schema/lifecycle.ts';
+import { NO_MARKS } from '../../core/lifecycle/derive.ts';
 import { CLOCK } from './clock.ts';
 import { quarterStart } from '../../core/segments/cohorts.ts';
 import { cohortDeltaSql } from './cohorts.ts';
@@ -68,9 +69,11 @@ export function flowDeltaStatements(
       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?3)),
     spells AS (SELECT s.stage, s.entered_ms, s.left_ms FROM scope
       CROSS JOIN stage_spells s ON s.workspace_id = ?1 AND s.client_id = scope.client_id AND s.seq >= scope.from_seq),
-    -- The unary + keeps SQLite on the primary key (by client), not the index by time.
+    -- The unary + keeps SQLite on the primary key (by client), not the index by time. A client
+    -- whose marks the write keeps (NO_MARKS, withChangedMarks) is not even looked up.
     marks AS (SELECT m.kind, m.stage, m.at_ms, m.days FROM scope
-      CROSS JOIN client_marks m ON m.workspace_id = ?1 AND m.client_id = scope.client_id AND +m.at_ms >= scope.marks_from)`;
+      CROSS JOIN client_marks m ON m.workspace_id = ?1 AND m.client_id = scope.client_id AND +m.at_ms >= scope.marks_from
+      WHERE scope.marks_from < ${NO_MARKS})`;
   const where = `workspace_id = ?1 AND client_id IN (SELECT client_id FROM scope)`;
   const rows = scope.map((s) => [s.clientId, s.fromSeq, s.marksFrom, quarterStart(s.periodsFrom)]);
   return packRows(rows).flatMap((json) =>
