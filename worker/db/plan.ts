@@ -72,7 +72,7 @@ export async function selectIn<R>(
 }
 
 /**
- * Runs a read over ids packed as JSON (packRows): one query per ~80 KB of ids, where selectIn
+ * Runs a read over ids packed as JSON (packRows): one query per ~1 MB of ids, where selectIn
  * needs one per 98. `run` gets one packed array, to read with `json_each`.
  */
 export async function selectPacked<R>(
@@ -84,13 +84,16 @@ export async function selectPacked<R>(
   return out;
 }
 
-/** JSON text of rows kept per statement: well under the statement limit with the SQL around it. */
-export const MAX_JSON_BYTES = 80_000;
+/**
+ * JSON text of rows bound as one parameter. D1's 100 KB limit is on a statement's SQL text; a
+ * bound value may reach 2,000,000 bytes (its string and row limit): half of that leaves room.
+ */
+export const MAX_JSON_BYTES = 1_000_000;
 
 /**
  * Packs rows into JSON arrays of rows, each small enough to bind as one parameter: how a
  * statement reaches many rows with one bound parameter (read back with `json_each`), so a batch
- * needs a statement per ~80 KB of rows instead of one per 100 parameters.
+ * needs a statement per ~1 MB of rows instead of one per 100 parameters.
  */
 export function packRows(rows: readonly unknown[]): string[] {
   const out: string[] = [];

@@ -8,7 +8,7 @@ import type {
   WebhookPayload,
 } from '../../schema/webhooks.ts';
 import { CLOCK } from './clock.ts';
-import { chunk, placeholders } from './plan.ts';
+import { packRows, placeholders } from './plan.ts';
 
 export interface WebhookRow extends Webhook {
   secret: string;
@@ -103,9 +103,6 @@ const MESSAGE_ID = (nowMs: string) =>
 const SUBSCRIBED = (type: WebhookEventType) =>
   `EXISTS (SELECT 1 FROM json_each(w.events) WHERE json_each.value = '${type}')`;
 
-/** Clients per outbox statement: three values each, plus the three fixed parameters. */
-const CHANGES_PER_STATEMENT = 32;
-
 export interface StageNow {
   clientId: string;
   /** The client's stage at `now` after the write, and since when. */
@@ -124,29 +121,24 @@ export function stageChangeOutboxStatements(
   changes: readonly StageNow[],
   now: string,
 ): D1PreparedStatement[] {
-  return chunk(changes, CHANGES_PER_STATEMENT).map((part) => {
-    const values = part.map((_, i) => `(?${i * 3 + 4}, ?${i * 3 + 5}, ?${i * 3 + 6})`).join(', ');
-    return db
+  // The changes packed as JSON: one statement for a whole batch's clients, not one per 32.
+  return packRows(changes.map((c) => [c.clientId, c.stage, c.since])).map((json) =>
+    db
       .prepare(
         `INSERT OR IGNORE INTO webhook_deliveries (workspace_id, id, webhook_id, client_id, event_type, dedup, payload, created_at, status)
-         SELECT ?1, ${MESSAGE_ID('?2')}, w.id, c.column1, 'client.stage_changed',
-           c.column1 || '|' || c.column2 || '|' || c.column3,
+         SELECT ?1, ${MESSAGE_ID('?2')}, w.id, c.client_id, 'client.stage_changed',
+           c.client_id || '|' || c.stage || '|' || c.since,
            json_object('type', 'client.stage_changed', 'timestamp', ?3,
-             'data', json_object('clientId', c.column1, 'previous', old.stage, 'current', c.column2, 'at', c.column3)),
+             'data', json_object('clientId', c.client_id, 'previous', old.stage, 'current', c.stage, 'at', c.since)),
            ?3, 'pending'
-         FROM (VALUES ${values}) AS c
+         FROM (SELECT value ->> 0 AS client_id, value ->> 1 AS stage, value ->> 2 AS since FROM json_each(?4)) AS c
          JOIN webhooks w ON w.workspace_id = ?1 AND ${SUBSCRIBED('client.stage_changed')}
-         LEFT JOIN stage_spells old ON old.workspace_id = ?1 AND old.client_id = c.column1
+         LEFT JOIN stage_spells old ON old.workspace_id = ?1 AND old.client_id = c.client_id
            AND old.entered_ms <= ?2 AND (old.left_ms IS NULL OR old.left_ms > ?2)
-         WHERE old.stage IS NOT c.column2`,
+         WHERE old.stage IS NOT c.stage`,
       )
-      .bind(
-        workspaceId,
-        Date.parse(now),
-        now,
-        ...part.flatMap((c) => [c.clientId, c.stage, c.since]),
-      );
-  });
+      .bind(workspaceId, Date.parse(now), now, json),
+  );
 }
 
 /**
