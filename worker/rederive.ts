@@ -7,6 +7,7 @@ import {
   foldKey,
   isAfter,
   withChangedMarks,
+  withChangedSpells,
 } from '../core/lifecycle/derive.ts';
 import type { SleepRule } from '../core/lifecycle/stages.ts';
 import type { ClientAggregates } from '../schema/clients.ts';
@@ -66,9 +67,13 @@ export async function deriveTouched(
       stored.set(id, input.fold.aggregates.a);
       derived.set(
         id,
-        withChangedMarks(
-          continueClient(input.fold, events, settings.lifecycle, sleepRule),
-          input.marks,
+        withChangedSpells(
+          withChangedMarks(
+            continueClient(input.fold, events, settings.lifecycle, sleepRule),
+            input.marks,
+          ),
+          // Read from the same fold's base, which is the continuation's spellBase.
+          input.spells,
         ),
       );
     } else replay.push(id);

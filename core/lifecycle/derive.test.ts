@@ -3,7 +3,15 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { EventSchema } from '../../schema/events.ts';
 import { LifecycleSettingsSchema } from '../../schema/lifecycle.ts';
-import { continueClient, deriveClient, isAfter, NO_MARKS, withChangedMarks } from './derive.ts';
+import type { StageSpell } from '../../schema/lifecycle.ts';
+import {
+  continueClient,
+  deriveClient,
+  isAfter,
+  NO_MARKS,
+  withChangedMarks,
+  withChangedSpells,
+} from './derive.ts';
 import type { FunnelMark } from './marks.ts';
 import { chronological } from './order.ts';
 
@@ -54,7 +62,7 @@ const toEvents = (raw: Raw[]) =>
   );
 
 describe('continuing a stored fold', () => {
-  it('gives what a replay of the whole history gives, with only the spells, months and marks that changed', () => {
+  it('gives what a replay of the whole history gives, writing only the spells, months and marks that changed', () => {
     fc.assert(
       fc.property(
         fc.array(eventArb, { minLength: 1, maxLength: 40 }),
@@ -69,7 +77,7 @@ describe('continuing a stored fold', () => {
           const slices = [0, ...at, events.length]
             .map((from, i, all) => events.slice(from, all[i + 1]))
             .filter((x) => x.length > 0);
-          let spells = new Map<number, unknown>();
+          let spells = new Map<number, StageSpell>();
           let periods = new Map<string, unknown>();
           let marks = new Map<string, FunnelMark>();
           let current = deriveClient(slices[0]!, s);
@@ -86,8 +94,16 @@ describe('continuing a stored fold', () => {
           apply();
           for (const slice of slices.slice(1)) {
             expect(slice.every((e) => isAfter(current.fold, e))).toBe(true);
-            // Only the marks that differ from the stored ones are written (withChangedMarks).
-            current = withChangedMarks(continueClient(current.fold, slice, s), [...marks.values()]);
+            // Only the marks and spells that differ from the stored ones are written.
+            const base = current.fold.stages.base;
+            const storedSpells = [...spells]
+              .filter(([seq]) => seq >= base)
+              .sort(([a], [b]) => a - b)
+              .map(([, spell]) => spell);
+            current = withChangedSpells(
+              withChangedMarks(continueClient(current.fold, slice, s), [...marks.values()]),
+              storedSpells,
+            );
             apply();
           }
           expect(current.aggregates).toEqual(whole.aggregates);

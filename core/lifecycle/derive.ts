@@ -144,6 +144,26 @@ export function withChangedMarks(d: DerivedClient, stored: readonly FunnelMark[]
   return { ...d, marks: d.marks.filter((m) => m.atMs >= from), marksFrom: from };
 }
 
+/**
+ * `d` writing only the spells that differ from the client's `stored` ones (those from
+ * `d.spellBase` on, in seq order): from the first seq at which a spell changed, appeared or went.
+ * Nothing at all when none differ. A continuing client's spells stay the same under most events
+ * (a payment, a contact), and its write then leaves them and their rollups alone.
+ */
+export function withChangedSpells(d: DerivedClient, stored: readonly StageSpell[]): DerivedClient {
+  let same = 0;
+  while (
+    same < d.stages.length &&
+    same < stored.length &&
+    d.stages[same]!.stage === stored[same]!.stage &&
+    d.stages[same]!.enteredAt === stored[same]!.enteredAt &&
+    d.stages[same]!.leftAt === stored[same]!.leftAt &&
+    d.stages[same]!.eventId === stored[same]!.eventId
+  )
+    same++;
+  return { ...d, stages: d.stages.slice(same), spellBase: d.spellBase + same };
+}
+
 /** Everything ingestion maintains for one client, derived from all of its events. */
 export function deriveClient(
   events: readonly ClientEvent[],

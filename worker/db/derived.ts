@@ -1,6 +1,7 @@
 import { type ClientFold, type DerivedClient, NO_MARKS } from '../../core/lifecycle/derive.ts';
 import type { FunnelMark } from '../../core/lifecycle/marks.ts';
 import type { ClientAggregates } from '../../schema/clients.ts';
+import type { Stage, StageSpell } from '../../schema/lifecycle.ts';
 import { purchaseHistoryOf } from '../../core/value/summary.ts';
 import { touchClientStatements } from './clients.ts';
 import { settleRollupStatements } from './pending.ts';
@@ -12,19 +13,22 @@ import { stageChangeOutboxStatements, type StageNow } from './webhooks.ts';
 
 /**
  * What deriving a stored client starts from: its version (what the guard expects), its stored
- * fold and its stored marks (a write then replaces only those that change, withChangedMarks).
+ * fold, its stored marks and its stored spells from the fold's base on, in seq order (a write
+ * then replaces only those that change: withChangedMarks, withChangedSpells).
  */
 export interface FoldInput {
   version: number;
   fold: ClientFold | null;
   marks: FunnelMark[];
+  spells: StageSpell[];
 }
 
 /**
  * The version, stored fold and marks of each listed client that exists; a fold only if it was
  * derived under `foldKey` (the lifecycle settings), otherwise null (the client is then replayed).
  * Each part reads its clients and their marks in one batch, so the marks are those of the version
- * read (which the write's guard then checks). A client has at most one mark per kind and stage.
+ * read (which the write's guard then checks). A client has at most one mark per kind and stage,
+ * and a fold's base is its open spell: both reads are bounded whatever its history.
  */
 export async function getFoldInputs(
   db: D1Database,
@@ -34,7 +38,7 @@ export async function getFoldInputs(
 ): Promise<Map<string, FoldInput>> {
   const inputs = new Map<string, FoldInput>();
   await selectPacked(ids, async (json) => {
-    const [clients, marks] = await db.batch<Record<string, string | number | null>>([
+    const [clients, marks, spells] = await db.batch<Record<string, string | number | null>>([
       db
         .prepare(
           `SELECT c.id, c.version, a.data, CASE WHEN a.fold_key = ?2 THEN a.fold END AS fold FROM clients c
@@ -46,6 +50,14 @@ export async function getFoldInputs(
         .prepare(
           `SELECT m.client_id, m.kind, m.stage, m.at_ms, m.days FROM json_each(?2) j
            CROSS JOIN client_marks m ON m.workspace_id = ?1 AND m.client_id = j.value`,
+        )
+        .bind(workspaceId, json),
+      db
+        .prepare(
+          `SELECT s.client_id, s.seq, s.stage, s.entered_at, s.left_at, s.event_id FROM json_each(?2) j
+           CROSS JOIN client_aggregates a ON a.workspace_id = ?1 AND a.client_id = j.value
+           CROSS JOIN stage_spells s ON s.workspace_id = ?1 AND s.client_id = j.value
+             AND s.seq >= a.fold ->> '$.stages.base'`,
         )
         .bind(workspaceId, json),
     ]);
@@ -62,7 +74,7 @@ export async function getFoldInputs(
         fold = JSON.parse(r.fold) as ClientFold;
         fold.aggregates.a = JSON.parse(r.data) as ClientFold['aggregates']['a'];
       }
-      inputs.set(r.id, { version: r.version, fold, marks: [] });
+      inputs.set(r.id, { version: r.version, fold, marks: [], spells: [] });
     }
     for (const m of marks!.results)
       inputs.get(String(m.client_id))?.marks.push({
@@ -71,6 +83,18 @@ export async function getFoldInputs(
         atMs: Number(m.at_ms),
         days: Number(m.days),
       });
+    const seqs = new Map<StageSpell, number>();
+    for (const r of spells!.results) {
+      const spell: StageSpell = {
+        stage: r.stage as Stage,
+        enteredAt: String(r.entered_at),
+        leftAt: r.left_at === null ? null : String(r.left_at),
+        eventId: r.event_id === null ? null : String(r.event_id),
+      };
+      seqs.set(spell, Number(r.seq));
+      inputs.get(String(r.client_id))?.spells.push(spell);
+    }
+    for (const input of inputs.values()) input.spells.sort((a, b) => seqs.get(a)! - seqs.get(b)!);
     return [];
   });
   return inputs;
