@@ -195,9 +195,12 @@ describe('incremental ingestion', () => {
     const detail = [...b.bySql]
       .map(([sql, n]) => `${label(sql)}: ${a.bySql.get(sql) ?? 0} / ${n}`)
       .join('; ');
-    // A few dozen rows apart at most (the rollup rows each workspace already holds differ); the
-    // whole history read twice, as before cohort deltas were scoped, was 1,600 rows more.
-    expect(b.rowsRead, detail).toBeLessThanOrEqual(a.rowsRead + 60);
+    // A few dozen rows apart at most: the rollup rows each workspace already holds differ, the
+    // long history's write moves two months of its quarter's cohort cells, and the short
+    // workspace's own count has varied from run to run (359 to 389 rows, with the same long
+    // workspace at 429). The whole history read twice, as before cohort deltas were scoped, was
+    // 1,600 rows more.
+    expect(b.rowsRead, detail).toBeLessThanOrEqual(a.rowsRead + 100);
     // A few hundred: the client's open spell, marks and month, and the rollup rows they move.
     expect(b.rowsRead, detail).toBeLessThan(500);
   });
