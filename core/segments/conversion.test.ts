@@ -44,6 +44,14 @@ describe('segment conversion', () => {
   const r = segmentConversion(CLIENTS, { by: 'channel', sort: 'acquired' });
   const seg = Object.fromEntries(r.segments.map((s) => [s.label, s]));
 
+  it('orders values with the same label (the number 1, the text "1") the same whatever the clients\' order', () => {
+    const both = [client('t', '1', 'prospect', 0, 0, null), client('n', 1, 'prospect', 0, 0, null)];
+    const values = (list: typeof both) =>
+      segmentConversion(list, { by: 'channel', sort: 'value' }).segments.map((g) => g.value);
+    expect(values(both)).toEqual([1, '1']);
+    expect(values([...both].reverse())).toEqual([1, '1']);
+  });
+
   it('per value: acquired, developed share, one-and-gone share, median days to developed, revenue per client', () => {
     expect(seg.ads).toEqual({
       value: 'ads',

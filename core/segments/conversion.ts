@@ -125,7 +125,8 @@ export function conversionAnswer(
 
 /**
  * Largest first for the chosen figure (a segment without buyers, whose shares are null, after
- * every segment with buyers); ties by acquired clients, then label, and the missing value last.
+ * every segment with buyers); ties by acquired clients, then label (then the value's kind: a
+ * boolean, a number, a text), and the missing value last.
  */
 function compareBy(sort: ConversionQuery['sort']) {
   const key = (s: ConversionSegment): number | null =>
@@ -150,6 +151,10 @@ function compareBy(sort: ConversionQuery['sort']) {
       if (q.acquired !== p.acquired) return q.acquired - p.acquired;
     }
     if ((p.value === null) !== (q.value === null)) return p.value === null ? 1 : -1;
-    return p.label < q.label ? -1 : p.label > q.label ? 1 : 0;
+    if (p.label !== q.label) return p.label < q.label ? -1 : 1;
+    // The same label for values of two kinds (the number 1 and the text "1"): a fixed order,
+    // whatever order the segments came in.
+    const [tp, tq] = [typeof p.value, typeof q.value];
+    return tp < tq ? -1 : tp > tq ? 1 : 0;
   };
 }
