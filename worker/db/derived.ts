@@ -24,11 +24,12 @@ export interface FoldInput {
 }
 
 /**
- * The version, stored fold and marks of each listed client that exists; a fold only if it was
- * derived under `foldKey` (the lifecycle settings), otherwise null (the client is then replayed).
- * Each part reads its clients and their marks in one batch, so the marks are those of the version
- * read (which the write's guard then checks). A client has at most one mark per kind and stage,
- * and a fold's base is its open spell: both reads are bounded whatever its history.
+ * The version, stored fold, marks and spells from the fold's base of each listed client that
+ * exists; a fold only if it was derived under `foldKey` (the lifecycle settings), otherwise null
+ * (the client is then replayed). Each part reads its clients, marks and spells in one batch, so
+ * they are those of the version read (which the write's guard then checks). A client has at most
+ * one mark per kind and stage, and a fold's base is its open spell: both reads are bounded
+ * whatever its history.
  */
 export async function getFoldInputs(
   db: D1Database,
