@@ -11,7 +11,7 @@ import { funnelCounts } from '../../worker/db/funnel.ts';
 import { pastDayCounts } from '../../worker/db/rollups.ts';
 import { conversionAnswer, segmentConversion } from '../../core/segments/conversion.ts';
 import { getClient, loadAllSnapshots, upsertClientStatements } from '../../worker/db/clients.ts';
-import { ROLLUP_NAMES } from '../../worker/db/pending.ts';
+import { PENDING_TABLES } from '../../worker/db/pending.ts';
 import { segmentFigures } from '../../worker/db/segment-rollups.ts';
 import { eraseClientStatements } from '../../worker/erasure.ts';
 import { ingestEvents } from '../../worker/ingest.ts';
@@ -460,8 +460,8 @@ describe('funnel and segment rollups', () => {
         const spells = await expectRollupsMatchRecount(ws, settings.lifecycle.model);
         await expectSegmentsMatchRecount(ws);
         // Every batch settled its deltas: no scratch row is left for a later batch to add.
-        for (const rollup of ROLLUP_NAMES)
-          expect(await rows(`SELECT * FROM pending_${rollup}`), `pending_${rollup}`).toEqual([]);
+        for (const table of PENDING_TABLES)
+          expect(await rows(`SELECT * FROM ${table}`), table).toEqual([]);
         // Segment conversion from the rollups equals the per-client definition at any instant.
         for (const day of [30, 300, 800]) {
           const now = T0 + day * DAY + 5 * 3_600_000;

@@ -7,8 +7,7 @@ import type {
 import type { Stage } from '../../schema/lifecycle.ts';
 import { emptyAggregates } from '../../core/lifecycle/aggregates.ts';
 import { packRows, selectIn } from './plan.ts';
-import { flowDeltaStatements } from './rollups.ts';
-import { settleRollupStatements } from './pending.ts';
+import { flowDeltaStatements, settleRollupStatements } from './rollups.ts';
 import { forgetEmptySegmentStatements, segmentDeltaStatements } from './segment-rollups.ts';
 import { CLOCK } from './clock.ts';
 import { enteredSinceSweep, inStageAt, openSinceSweep } from './stage-now.ts';
@@ -105,7 +104,7 @@ export function upsertClientStatements(
     ...segmentDeltaStatements(db, workspaceId, [c.id], -1),
     upsert,
     ...segmentDeltaStatements(db, workspaceId, [c.id], 1),
-    ...settleRollupStatements(db),
+    ...settleRollupStatements(db, workspaceId),
   ];
 }
 
@@ -286,7 +285,7 @@ export function deleteClientStatements(
     )
       .concat(segmentDeltaStatements(db, workspaceId, [id], -1))
       // Settled before forgetEmptySegmentStatements looks for the values left at zero.
-      .concat(settleRollupStatements(db))
+      .concat(settleRollupStatements(db, workspaceId))
       .concat(forgetEmptySegmentStatements(db, workspaceId, id))
       .concat(
         ['events', 'stage_spells', 'client_aggregates', 'client_periods', 'client_marks'].map(

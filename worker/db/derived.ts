@@ -4,10 +4,9 @@ import type { ClientAggregates } from '../../schema/clients.ts';
 import type { Stage, StageSpell } from '../../schema/lifecycle.ts';
 import { purchaseHistoryOf } from '../../core/value/summary.ts';
 import { touchClientStatements } from './clients.ts';
-import { settleRollupStatements } from './pending.ts';
 import { packedInsert, packRows, selectPacked } from './plan.ts';
 import { flagInsertedSpellsStatement } from './stage-now.ts';
-import { type DeltaScope, flowDeltaStatements } from './rollups.ts';
+import { type DeltaScope, flowDeltaStatements, settleRollupStatements } from './rollups.ts';
 import { segmentChanges, segmentDeltaStatements } from './segment-rollups.ts';
 import { stageChangeOutboxStatements, type StageNow } from './webhooks.ts';
 
@@ -304,7 +303,7 @@ export function writeDerivedStatements(
     ...flowDeltaStatements(db, workspaceId, scope, 1),
     ...segmentDeltaStatements(db, workspaceId, ids, 1, daysIds),
     // Last: the batch's net change, with what guardedDerivationStatements added before.
-    ...settleRollupStatements(db),
+    ...settleRollupStatements(db, workspaceId),
   );
   return statements;
 }

@@ -1,6 +1,8 @@
 /**
  * The rollups a write moves by deltas: each one's key (after the workspace) and summed columns.
- * Its scratch twin `pending_<name>` has the same columns and no key (migration 0028).
+ * Those read from a client's spells and marks settle from the scratch points (`pending_spells`,
+ * `pending_marks`, migration 0029: rollups.ts); each of the others has a scratch twin
+ * `pending_<name>` with the same columns and no key (migration 0028).
  */
 const ROLLUPS = {
   stage_flows: { keys: ['grain', 'bucket', 'stage'], sums: ['entries', 'exits'] },
@@ -24,7 +26,25 @@ const ROLLUPS = {
 
 export type Rollup = keyof typeof ROLLUPS;
 
-export const ROLLUP_NAMES = Object.keys(ROLLUPS) as Rollup[];
+/** The rollups with a scratch twin: those not read from spells and marks. */
+export type TwinnedRollup = Exclude<
+  Rollup,
+  'stage_flows' | 'mark_flows' | 'stage_days' | 'stage_day_blocks'
+>;
+
+const TWINNED: TwinnedRollup[] = [
+  'workspace_totals',
+  'cohort_cells',
+  'segment_rollups',
+  'segment_days',
+];
+
+/** Every scratch table a batch fills and empties: the twins and the signed points. */
+export const PENDING_TABLES = [
+  ...TWINNED.map((rollup) => `pending_${rollup}`),
+  'pending_spells',
+  'pending_marks',
+];
 
 const columnsOf = (rollup: Rollup) => [
   'workspace_id',
@@ -35,9 +55,9 @@ const columnsOf = (rollup: Rollup) => [
 /**
  * `INSERT INTO pending_<rollup> (columns)`: the head of a delta statement, whose SELECT yields the
  * workspace, the key and the signed sums, in the rollup's column order. The rollup itself moves
- * when the batch settles (settleRollupStatements).
+ * when the batch settles (settleRollupStatements, rollups.ts).
  */
-export const pendingInsert = (rollup: Rollup) =>
+export const pendingInsert = (rollup: TwinnedRollup) =>
   `INSERT INTO pending_${rollup} (${columnsOf(rollup).join(', ')})`;
 
 /**
@@ -56,12 +76,12 @@ export function rollupUpsert(rollup: Rollup): { head: string; tail: string } {
 }
 
 /**
- * Ends every batch that wrote deltas: adds to each rollup the net change of each of its keys,
- * where it is not zero (a continuing client's minus and plus mostly cancel), and empties the
- * scratch twins, so the next batch starts from none.
+ * Adds to each twinned rollup the net change of each of its keys, where it is not zero (a
+ * continuing client's minus and plus mostly cancel), and empties the twins. Part of
+ * settleRollupStatements (rollups.ts), which ends every batch that wrote deltas.
  */
-export function settleRollupStatements(db: D1Database): D1PreparedStatement[] {
-  return ROLLUP_NAMES.flatMap((rollup) => {
+export function settleTwinStatements(db: D1Database): D1PreparedStatement[] {
+  return TWINNED.flatMap((rollup) => {
     const { keys, sums } = ROLLUPS[rollup];
     const group = ['workspace_id', ...keys].join(', ');
     const { head, tail } = rollupUpsert(rollup);

@@ -3,7 +3,7 @@ import { NO_MARKS } from '../../core/lifecycle/derive.ts';
 import { CLOCK } from './clock.ts';
 import { quarterStart } from '../../core/segments/cohorts.ts';
 import { cohortDeltaSql } from './cohorts.ts';
-import { pendingInsert, rollupUpsert } from './pending.ts';
+import { pendingInsert, rollupUpsert, settleTwinStatements } from './pending.ts';
 import { packRows } from './plan.ts';
 import { segmentSweepStatement } from './segment-rollups.ts';
 import { sweepFlagStatements } from './stage-now.ts';
@@ -22,22 +22,25 @@ const month = (col: string) => `strftime('%Y-%m', ${col} / 1000.0, 'unixepoch')`
 /**
  * The dyadic blocks' points (migration 0014) of the closed spells among `spells` and the first
  * entries among `marks` (each a table with a WHERE clause), as the CTE `p`: its day (shifted), kind,
- * stage and key.
+ * stage, key and how many times it counts (`n`, a column of both tables or a constant).
  */
-const blockPointsSql = (spells: string, marks: string) => `p AS MATERIALIZED (
-    SELECT ${sday('left_ms')} AS day, 'stay' AS kind, stage, ${dn('left_ms')} - ${dn('entered_ms')} AS key
+const blockPointsSql = (spells: string, marks: string, n: string) => `p AS MATERIALIZED (
+    SELECT ${sday('left_ms')} AS day, 'stay' AS kind, stage, ${dn('left_ms')} - ${dn('entered_ms')} AS key, ${n} AS n
     FROM ${spells} AND left_ms IS NOT NULL
-    UNION ALL SELECT ${sday('left_ms')}, 'gone', stage, ${sday('entered_ms')} FROM ${spells} AND left_ms IS NOT NULL
-    UNION ALL SELECT ${sday('at_ms')}, 'reach', stage, days FROM ${marks} AND kind = 'first' AND stage <> '*'
+    UNION ALL SELECT ${sday('left_ms')}, 'gone', stage, ${sday('entered_ms')}, ${n} FROM ${spells} AND left_ms IS NOT NULL
+    UNION ALL SELECT ${sday('at_ms')}, 'reach', stage, days, ${n} FROM ${marks} AND kind = 'first' AND stage <> '*'
   )`;
 
 /**
- * The points `p` as block rows, each `n` times: at each level where its block is even, the only
- * blocks a read ever sums (a Fenwick tree). `head` and `tail` wrap it into an insert.
+ * The points `p` as block rows, where their count is not zero: at each level where its block is
+ * even, the only blocks a read ever sums (a Fenwick tree), added to the workspace's (?1) blocks.
  */
-const blockRowsSql = (n: string, head: string, tail = '') => `${head}
-  SELECT ?1, l.k, p.day >> l.k, p.kind, p.stage, p.key, ${n} FROM p CROSS JOIN (${LEVELS}) l
-  WHERE (p.day >> l.k) & 1 = 0 GROUP BY l.k, p.day >> l.k, p.kind, p.stage, p.key ${tail}`;
+const blockRowsSql = () => {
+  const { head, tail } = rollupUpsert('stage_day_blocks');
+  return `${head}
+  SELECT ?1, l.k, p.day >> l.k, p.kind, p.stage, p.key, SUM(p.n) FROM p CROSS JOIN (${LEVELS}) l
+  WHERE (p.day >> l.k) & 1 = 0 GROUP BY l.k, p.day >> l.k, p.kind, p.stage, p.key HAVING SUM(p.n) <> 0 ${tail}`;
+};
 
 /**
  * Whose rows a rollup delta covers: a client's aggregates, its spells from seq `fromSeq` on, its
@@ -56,8 +59,10 @@ export interface DeltaScope {
  * -1 statements before it deletes the clients' old rows and the +1 statements after it inserts
  * the new ones, in the same batch: the delta is computed from exactly the rows replaced, so it
  * holds for a full re-derive, an incremental fold (see DeltaScope), an erasure, and
- * concurrent writers can never make it drift. Each statement binds the workspace (?1), the sign
- * (?2) and the scope packed as JSON (?3), read as the `scope` table.
+ * concurrent writers can never make it drift. The spells and marks are copied, signed, into the
+ * scratch points, the rest into the rollups' scratch twins; settleRollupStatements adds the net
+ * change at the end of the batch. Each statement binds the workspace (?1), the sign (?2) and the
+ * scope packed as JSON (?3), read as the `scope` table.
  */
 export function flowDeltaStatements(
   db: D1Database,
@@ -66,57 +71,77 @@ export function flowDeltaStatements(
   sign: 1 | -1,
 ): D1PreparedStatement[] {
   const scoped = `WITH scope (client_id, from_seq, marks_from, periods_from) AS (
-      SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?3)),
-    spells AS (SELECT s.stage, s.entered_ms, s.left_ms FROM scope
-      CROSS JOIN stage_spells s ON s.workspace_id = ?1 AND s.client_id = scope.client_id AND s.seq >= scope.from_seq),
-    -- The unary + keeps SQLite on the primary key (by client), not the index by time. A client
-    -- whose marks the write keeps (NO_MARKS, withChangedMarks) is not even looked up.
-    marks AS (SELECT m.kind, m.stage, m.at_ms, m.days FROM scope
-      CROSS JOIN client_marks m ON m.workspace_id = ?1 AND m.client_id = scope.client_id AND +m.at_ms >= scope.marks_from
-      WHERE scope.marks_from < ${NO_MARKS})`;
+      SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?3))`;
   const where = `workspace_id = ?1 AND client_id IN (SELECT client_id FROM scope)`;
   const rows = scope.map((s) => [s.clientId, s.fromSeq, s.marksFrom, quarterStart(s.periodsFrom)]);
   return packRows(rows).flatMap((json) =>
     [
       `${scoped}
-       ${pendingInsert('stage_flows')}
-       SELECT ?1, grain, bucket, stage, ?2 * SUM(e), ?2 * SUM(x) FROM (
-         SELECT 'd' AS grain, ${day('entered_ms')} AS bucket, stage, 1 AS e, 0 AS x FROM spells
-         UNION ALL SELECT 'm', ${month('entered_ms')}, stage, 1, 0 FROM spells
-         UNION ALL SELECT 'd', ${day('left_ms')}, stage, 0, 1 FROM spells WHERE left_ms IS NOT NULL
-         UNION ALL SELECT 'm', ${month('left_ms')}, stage, 0, 1 FROM spells WHERE left_ms IS NOT NULL
-       ) GROUP BY grain, bucket, stage`,
+       INSERT INTO pending_spells (workspace_id, sign, stage, entered_ms, left_ms)
+       SELECT ?1, ?2, s.stage, s.entered_ms, s.left_ms FROM scope
+       CROSS JOIN stage_spells s ON s.workspace_id = ?1 AND s.client_id = scope.client_id AND s.seq >= scope.from_seq`,
+      // The unary + keeps SQLite on the primary key (by client), not the index by time. A client
+      // whose marks the write keeps (NO_MARKS, withChangedMarks) is not even looked up.
       `${scoped}
-       ${pendingInsert('mark_flows')}
-       SELECT ?1, grain, bucket, kind, stage, ?2 * COUNT(*) FROM (
-         SELECT 'd' AS grain, ${day('at_ms')} AS bucket, kind, stage FROM marks
-         UNION ALL SELECT 'm', ${month('at_ms')}, kind, stage FROM marks
-       ) GROUP BY grain, bucket, kind, stage`,
-      `${scoped}
-       ${pendingInsert('stage_days')}
-       SELECT ?1, kind, stage, days, ?2 * COUNT(*) FROM (
-         SELECT 'stay' AS kind, stage, ${dn('left_ms')} - ${dn('entered_ms')} AS days FROM spells
-         WHERE left_ms <= ${CLOCK}
-         UNION ALL SELECT 'open', stage, ${dn('entered_ms')} FROM spells
-         WHERE entered_ms <= ${CLOCK} AND (left_ms IS NULL OR left_ms > ${CLOCK})
-         UNION ALL SELECT 'reach', stage, days FROM marks
-         WHERE kind = 'first' AND stage <> '*' AND +at_ms <= ${CLOCK}
-       ) GROUP BY kind, stage, days`,
+       INSERT INTO pending_marks (workspace_id, sign, kind, stage, at_ms, days)
+       SELECT ?1, ?2, m.kind, m.stage, m.at_ms, m.days FROM scope
+       CROSS JOIN client_marks m ON m.workspace_id = ?1 AND m.client_id = scope.client_id AND +m.at_ms >= scope.marks_from
+       WHERE scope.marks_from < ${NO_MARKS}`,
       `${scoped}
        ${pendingInsert('workspace_totals')}
        SELECT ?1, ?2 * COUNT(*), ?2 * COALESCE(SUM(orders > 0), 0), ?2 * COALESCE(SUM(orders), 0),
          ?2 * COALESCE(SUM(CAST(ROUND(revenue * 100) AS INTEGER)), 0), ?2 * COALESCE(SUM(revenue * revenue), 0)
        FROM client_aggregates WHERE ${where}`,
-      // The same points into the dyadic levels (see migration 0014 and pastDayCounts), those at or
-      // before the sweep instant only (migration 0027): later ones join at the sweep, so a write of
-      // events after the last sweep (the usual stream) moves no block at all.
-      `${scoped},
-       ${blockPointsSql(`spells WHERE left_ms <= ${CLOCK}`, `marks WHERE +at_ms <= ${CLOCK}`)}
-       ${blockRowsSql('?2 * COUNT(*)', pendingInsert('stage_day_blocks'))}`,
       `${scoped}
        ${pendingInsert('cohort_cells')} ${cohortDeltaSql('scope')}`,
     ].map((sql) => db.prepare(sql).bind(workspaceId, sign, json)),
   );
+}
+
+/**
+ * Ends every batch that wrote deltas (of the workspace ?1): adds to each rollup the net change of
+ * each of its keys, where it is not zero (a continuing client's minus and plus mostly cancel),
+ * and empties the scratch tables, so the next batch starts from none. The rollups of spells and
+ * marks come from the signed points; the day histograms and blocks keep only what is at or before
+ * the sweep instant (migration 0027): a write of events after the last sweep (the usual stream)
+ * moves neither.
+ */
+export function settleRollupStatements(db: D1Database, workspaceId: string): D1PreparedStatement[] {
+  const flows = rollupUpsert('stage_flows');
+  const marks = rollupUpsert('mark_flows');
+  const days = rollupUpsert('stage_days');
+  const spells = `pending_spells WHERE workspace_id = ?1`;
+  const points = `pending_marks WHERE workspace_id = ?1`;
+  return [
+    ...[
+      `${flows.head}
+       SELECT ?1, grain, bucket, stage, SUM(e), SUM(x) FROM (
+         SELECT 'd' AS grain, ${day('entered_ms')} AS bucket, stage, sign AS e, 0 AS x FROM ${spells}
+         UNION ALL SELECT 'm', ${month('entered_ms')}, stage, sign, 0 FROM ${spells}
+         UNION ALL SELECT 'd', ${day('left_ms')}, stage, 0, sign FROM ${spells} AND left_ms IS NOT NULL
+         UNION ALL SELECT 'm', ${month('left_ms')}, stage, 0, sign FROM ${spells} AND left_ms IS NOT NULL
+       ) WHERE true GROUP BY grain, bucket, stage HAVING SUM(e) <> 0 OR SUM(x) <> 0 ${flows.tail}`,
+      `${marks.head}
+       SELECT ?1, grain, bucket, kind, stage, SUM(sign) FROM (
+         SELECT 'd' AS grain, ${day('at_ms')} AS bucket, kind, stage, sign FROM ${points}
+         UNION ALL SELECT 'm', ${month('at_ms')}, kind, stage, sign FROM ${points}
+       ) WHERE true GROUP BY grain, bucket, kind, stage HAVING SUM(sign) <> 0 ${marks.tail}`,
+      `${days.head}
+       SELECT ?1, kind, stage, days, SUM(n) FROM (
+         SELECT 'stay' AS kind, stage, ${dn('left_ms')} - ${dn('entered_ms')} AS days, sign AS n FROM ${spells}
+         AND left_ms <= ${CLOCK}
+         UNION ALL SELECT 'open', stage, ${dn('entered_ms')}, sign FROM ${spells}
+         AND entered_ms <= ${CLOCK} AND (left_ms IS NULL OR left_ms > ${CLOCK})
+         UNION ALL SELECT 'reach', stage, days, sign FROM ${points}
+         AND kind = 'first' AND stage <> '*' AND at_ms <= ${CLOCK}
+       ) WHERE true GROUP BY kind, stage, days HAVING SUM(n) <> 0 ${days.tail}`,
+      `WITH ${blockPointsSql(`${spells} AND left_ms <= ${CLOCK}`, `${points} AND at_ms <= ${CLOCK}`, 'sign')}
+       ${blockRowsSql()}`,
+    ].map((sql) => db.prepare(sql).bind(workspaceId)),
+    db.prepare('DELETE FROM pending_spells'),
+    db.prepare('DELETE FROM pending_marks'),
+    ...settleTwinStatements(db),
+  ];
 }
 
 /**
@@ -133,7 +158,6 @@ export function sweepStatements(
 ): D1PreparedStatement[] {
   // Straight into the rollups: nothing the sweep adds cancels.
   const days = rollupUpsert('stage_days');
-  const blocks = rollupUpsert('stage_day_blocks');
   return [
     db
       .prepare(
@@ -155,8 +179,9 @@ export function sweepStatements(
         `WITH ${blockPointsSql(
           `stage_spells WHERE workspace_id = ?1 AND left_ms > ${CLOCK} AND left_ms <= ?2`,
           `client_marks WHERE workspace_id = ?1 AND at_ms > ${CLOCK} AND at_ms <= ?2`,
+          '1',
         )}
-         ${blockRowsSql('COUNT(*)', blocks.head, blocks.tail)}`,
+         ${blockRowsSql()}`,
       )
       .bind(workspaceId, toMs),
     // Spells open at one sweep and closed by the next leave `open` rows at zero: dropped, so that
@@ -336,6 +361,7 @@ export async function pastDayCounts(
         `WITH ${blockPointsSql(
           `stage_spells WHERE workspace_id = ?1 AND left_ms > ${CLOCK} AND left_ms < ?2`,
           `client_marks WHERE workspace_id = ?1 AND at_ms > ${CLOCK} AND at_ms < ?2`,
+          '1',
         )}
          SELECT kind, stage, key, COUNT(*) AS n FROM p GROUP BY kind, stage, key`,
       )
