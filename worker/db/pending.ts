@@ -26,24 +26,21 @@ const ROLLUPS = {
 
 export type Rollup = keyof typeof ROLLUPS;
 
-/** The rollups with a scratch twin: those not read from spells and marks. */
-export type TwinnedRollup = Exclude<
-  Rollup,
-  'stage_flows' | 'mark_flows' | 'stage_days' | 'stage_day_blocks'
->;
+/**
+ * The rollups with a scratch twin: those not settled from signed points (the spells and marks'
+ * rollups from `pending_spells` and `pending_marks`, the segments' and the totals from
+ * `pending_segment_points`).
+ */
+export type TwinnedRollup = 'cohort_cells';
 
-const TWINNED: TwinnedRollup[] = [
-  'workspace_totals',
-  'cohort_cells',
-  'segment_rollups',
-  'segment_days',
-];
+const TWINNED: TwinnedRollup[] = ['cohort_cells'];
 
 /** Every scratch table a batch fills and empties: the twins and the signed points. */
 export const PENDING_TABLES = [
   ...TWINNED.map((rollup) => `pending_${rollup}`),
   'pending_spells',
   'pending_marks',
+  'pending_segment_points',
 ];
 
 const columnsOf = (rollup: Rollup) => [

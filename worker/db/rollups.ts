@@ -5,7 +5,7 @@ import { quarterStart } from '../../core/segments/cohorts.ts';
 import { cohortDeltaSql } from './cohorts.ts';
 import { pendingInsert, rollupUpsert, settleTwinStatements } from './pending.ts';
 import { packRows } from './plan.ts';
-import { segmentSweepStatement } from './segment-rollups.ts';
+import { segmentSweepStatement, settleSegmentStatements } from './segment-rollups.ts';
 import { sweepFlagStatements } from './stage-now.ts';
 
 const dn = (col: string) => `(${col} / 86400000)`;
@@ -72,7 +72,6 @@ export function flowDeltaStatements(
 ): D1PreparedStatement[] {
   const scoped = `WITH scope (client_id, from_seq, marks_from, periods_from) AS (
       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?3))`;
-  const where = `workspace_id = ?1 AND client_id IN (SELECT client_id FROM scope)`;
   const rows = scope.map((s) => [s.clientId, s.fromSeq, s.marksFrom, quarterStart(s.periodsFrom)]);
   return packRows(rows).flatMap((json) =>
     [
@@ -87,11 +86,6 @@ export function flowDeltaStatements(
        SELECT ?1, ?2, m.kind, m.stage, m.at_ms, m.days FROM scope
        CROSS JOIN client_marks m ON m.workspace_id = ?1 AND m.client_id = scope.client_id AND +m.at_ms >= scope.marks_from
        WHERE scope.marks_from < ${NO_MARKS}`,
-      `${scoped}
-       ${pendingInsert('workspace_totals')}
-       SELECT ?1, ?2 * COUNT(*), ?2 * COALESCE(SUM(orders > 0), 0), ?2 * COALESCE(SUM(orders), 0),
-         ?2 * COALESCE(SUM(CAST(ROUND(revenue * 100) AS INTEGER)), 0), ?2 * COALESCE(SUM(revenue * revenue), 0)
-       FROM client_aggregates WHERE ${where}`,
       `${scoped}
        ${pendingInsert('cohort_cells')} ${cohortDeltaSql('scope')}`,
     ].map((sql) => db.prepare(sql).bind(workspaceId, sign, json)),
@@ -140,6 +134,7 @@ export function settleRollupStatements(db: D1Database, workspaceId: string): D1P
     ].map((sql) => db.prepare(sql).bind(workspaceId)),
     db.prepare('DELETE FROM pending_spells'),
     db.prepare('DELETE FROM pending_marks'),
+    ...settleSegmentStatements(db, workspaceId),
     ...settleTwinStatements(db),
   ];
 }

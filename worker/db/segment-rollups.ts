@@ -1,7 +1,7 @@
 import type { ConversionGroup } from '../../core/segments/conversion.ts';
 import type { ClientAggregates } from '../../schema/clients.ts';
 import { CLOCK } from './clock.ts';
-import { pendingInsert, rollupUpsert } from './pending.ts';
+import { rollupUpsert } from './pending.ts';
 import { packRows } from './plan.ts';
 
 /** Stages of a client who stopped buying, in either model (core/segments/conversion.ts). */
@@ -20,23 +20,25 @@ const KIND = `CASE j.type WHEN 'text' THEN 'string' WHEN 'integer' THEN 'number'
 const VALUE = `CASE j.type WHEN 'true' THEN 1 WHEN 'false' THEN 0 ELSE j.value END`;
 
 /**
- * One client's contribution to the segment rollups (migration 0015): the whole-workspace key and
- * one key per top-level attribute value, each with the client's figures.
+ * The contributions to the segment rollups (migration 0015) of the clients in `rows` (a table of
+ * `id` and `with_days`): the whole-workspace key and one key per top-level attribute value, each
+ * with the client's figures; the whole-workspace key also with its orders and revenue (the
+ * workspace totals).
  */
-const contributions = (ids: string) => `
+const contributions = (rows: string) => `
   points AS (
-    SELECT cl.attributes,
+    SELECT cl.attributes, r.with_days, a.orders, a.revenue,
       a.first_purchase_at IS NOT NULL AS acquired,
       CASE WHEN a.first_purchase_at IS NOT NULL THEN CAST(ROUND(a.revenue * 100) AS INTEGER) ELSE 0 END AS cents,
       CASE WHEN a.first_purchase_at IS NOT NULL AND json_extract(a.data, '$.firstDevelopedAt') IS NOT NULL
         THEN CAST(julianday(date(json_extract(a.data, '$.firstDevelopedAt'))) - julianday(date(a.first_purchase_at)) AS INTEGER) END AS dev_days,
       COALESCE(a.first_purchase_at IS NOT NULL AND a.orders = 1 AND ${goneAt(CLOCK)}, 0) AS vanished
-    FROM clients cl LEFT JOIN client_aggregates a ON a.workspace_id = cl.workspace_id AND a.client_id = cl.id
-    WHERE cl.workspace_id = ?1 AND cl.id IN (${ids})
+    FROM ${rows} r CROSS JOIN clients cl ON cl.workspace_id = ?1 AND cl.id = r.id
+    LEFT JOIN client_aggregates a ON a.workspace_id = cl.workspace_id AND a.client_id = cl.id
   ),
   keyed AS (
-    SELECT '' AS attr, '' AS kind, '' AS value, acquired, cents, dev_days, vanished FROM points
-    UNION ALL SELECT j.key, ${KIND}, ${VALUE}, p.acquired, p.cents, p.dev_days, p.vanished
+    SELECT '' AS attr, '' AS kind, '' AS value, acquired, cents, dev_days, vanished, with_days, orders, revenue FROM points
+    UNION ALL SELECT j.key, ${KIND}, ${VALUE}, p.acquired, p.cents, p.dev_days, p.vanished, p.with_days, NULL, NULL
     FROM points p, json_each(p.attributes) j WHERE j.type <> 'null'
   )`;
 
@@ -63,9 +65,11 @@ export function segmentChanges(
 
 /**
  * Adds (`sign` 1) or removes (`sign` -1) the listed clients' contributions to the segment
- * rollups: their figures, and their days to developed for `daysIds` (by default the same
- * clients). Like flowDeltaStatements: -1 before the batch changes a client's row (attributes) or
- * its derived rows, +1 after, so the delta is exactly what the batch replaced.
+ * rollups and the workspace totals: their figures, and their days to developed for `daysIds` (those
+ * of `clientIds` whose days count; by default all). Like flowDeltaStatements: -1 before the batch
+ * changes a client's row (attributes) or its derived rows, +1 after, so the delta is exactly what
+ * the batch replaced. Each half copies the contributions, signed, into the scratch points
+ * (`pending_segment_points`, migration 0029) once; settleSegmentStatements adds the net change.
  */
 export function segmentDeltaStatements(
   db: D1Database,
@@ -74,29 +78,66 @@ export function segmentDeltaStatements(
   sign: 1 | -1,
   daysIds: readonly string[] = clientIds,
 ): D1PreparedStatement[] {
-  // The ids packed as JSON: one statement per ~1 MB of ids instead of one per 98.
-  const ids = 'SELECT value FROM json_each(?3)';
-  const figures = packRows(clientIds).map((json) =>
+  const withDays = new Set(daysIds);
+  const rows = '(SELECT value ->> 0 AS id, value ->> 1 AS with_days FROM json_each(?3))';
+  return packRows(clientIds.map((id) => [id, withDays.has(id) ? 1 : 0])).map((json) =>
     db
       .prepare(
-        `WITH ${contributions(ids)}
-           ${pendingInsert('segment_rollups')}
-           SELECT ?1, attr, kind, value, ?2 * COUNT(*), ?2 * SUM(acquired), ?2 * SUM(dev_days IS NOT NULL), ?2 * SUM(vanished), ?2 * SUM(cents)
-           FROM keyed GROUP BY attr, kind, value`,
+        `WITH ${contributions(rows)}
+         INSERT INTO pending_segment_points (workspace_id, sign, attr, kind, value, acquired, cents,
+           dev_days, vanished, with_days, orders, revenue)
+         SELECT ?1, ?2, attr, kind, value, acquired, cents, dev_days, vanished, with_days, orders, revenue
+         FROM keyed`,
       )
       .bind(workspaceId, sign, json),
   );
-  const days = packRows(daysIds).map((json) =>
-    db
-      .prepare(
-        `WITH ${contributions(ids)}
-           ${pendingInsert('segment_days')}
-           SELECT ?1, attr, kind, value, dev_days, ?2 * COUNT(*) FROM keyed WHERE dev_days IS NOT NULL
-           GROUP BY attr, kind, value, dev_days`,
-      )
-      .bind(workspaceId, sign, json),
-  );
-  return [...figures, ...days];
+}
+
+/**
+ * Part of settleRollupStatements (rollups.ts): adds the net change of the scratch points of the
+ * workspace (?1) to its segment figures, its segment days to developed and its totals, where it
+ * is not zero, and empties them. A write that moves no client's figures (segmentChanges) moves
+ * none of the totals either: both read only its orders and revenue.
+ */
+export function settleSegmentStatements(
+  db: D1Database,
+  workspaceId: string,
+): D1PreparedStatement[] {
+  const figures = rollupUpsert('segment_rollups');
+  const days = rollupUpsert('segment_days');
+  const totals = rollupUpsert('workspace_totals');
+  const sums = [
+    'SUM(sign)',
+    'SUM(sign * acquired)',
+    'SUM(sign * (dev_days IS NOT NULL))',
+    'SUM(sign * vanished)',
+    'SUM(sign * cents)',
+  ];
+  const totalSums = [
+    'SUM(sign)',
+    'SUM(sign * (orders > 0))',
+    'SUM(sign * orders)',
+    'SUM(sign * CAST(ROUND(revenue * 100) AS INTEGER))',
+    'SUM(sign * revenue * revenue)',
+  ];
+  return [
+    ...[
+      `${figures.head}
+       SELECT ?1, attr, kind, value, ${sums.join(', ')} FROM pending_segment_points
+       WHERE workspace_id = ?1 GROUP BY attr, kind, value HAVING ${sums.map((x) => `${x} <> 0`).join(' OR ')}
+       ${figures.tail}`,
+      `${days.head}
+       SELECT ?1, attr, kind, value, dev_days, SUM(sign) FROM pending_segment_points
+       WHERE workspace_id = ?1 AND with_days = 1 AND dev_days IS NOT NULL
+       GROUP BY attr, kind, value, dev_days HAVING SUM(sign) <> 0 ${days.tail}`,
+      // A client counts in the totals once it has aggregates (orders not null).
+      `${totals.head}
+       SELECT ?1, ${totalSums.join(', ')} FROM pending_segment_points
+       WHERE workspace_id = ?1 AND attr = '' AND orders IS NOT NULL
+       GROUP BY workspace_id HAVING ${totalSums.map((x) => `${x} <> 0`).join(' OR ')} ${totals.tail}`,
+    ].map((sql) => db.prepare(sql).bind(workspaceId)),
+    db.prepare('DELETE FROM pending_segment_points'),
+  ];
 }
 
 /**
