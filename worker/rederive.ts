@@ -7,6 +7,7 @@ import {
   foldKey,
   isAfter,
   withChangedMarks,
+  withChangedPeriods,
   withChangedSpells,
 } from '../core/lifecycle/derive.ts';
 import type { SleepRule } from '../core/lifecycle/stages.ts';
@@ -68,13 +69,17 @@ export async function deriveTouched(
       stored.set(id, input.fold.aggregates.a);
       derived.set(
         id,
-        withChangedSpells(
-          withChangedMarks(
-            continueClient(input.fold, events, settings.lifecycle, sleepRule),
-            input.marks,
+        withChangedPeriods(
+          withChangedSpells(
+            withChangedMarks(
+              continueClient(input.fold, events, settings.lifecycle, sleepRule),
+              input.marks,
+            ),
+            // Read from the same fold's base, which is the continuation's spellBase.
+            input.spells,
           ),
-          // Read from the same fold's base, which is the continuation's spellBase.
-          input.spells,
+          // The fold's month bucket: the one a continuation's periods start from.
+          input.fold.aggregates.periods,
         ),
       );
     } else replay.push(id);

@@ -9,7 +9,9 @@ import {
   deriveClient,
   isAfter,
   NO_MARKS,
+  NO_PERIODS,
   withChangedMarks,
+  withChangedPeriods,
   withChangedSpells,
 } from './derive.ts';
 import type { FunnelMark } from './marks.ts';
@@ -100,9 +102,12 @@ describe('continuing a stored fold', () => {
               .filter(([seq]) => seq >= base)
               .sort(([a], [b]) => a - b)
               .map(([, spell]) => spell);
-            current = withChangedSpells(
-              withChangedMarks(continueClient(current.fold, slice, s), [...marks.values()]),
-              storedSpells,
+            current = withChangedPeriods(
+              withChangedSpells(
+                withChangedMarks(continueClient(current.fold, slice, s), [...marks.values()]),
+                storedSpells,
+              ),
+              current.fold.aggregates.periods,
             );
             apply();
           }
@@ -119,6 +124,31 @@ describe('continuing a stored fold', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it("writes no month when the fold's latest month is unchanged, and the months from it when it changed", () => {
+    const events = toEvents([
+      { type: 'purchase', day: 0, hour: 0, amount: 700, discount: undefined, tag: 'vip' },
+      { type: 'outreach', day: 5, hour: 0, amount: 1, discount: undefined, tag: 'vip' },
+      { type: 'purchase', day: 6, hour: 0, amount: 300, discount: undefined, tag: 'vip' },
+    ]);
+    const first = deriveClient(events.slice(0, 1), settings());
+    const stored = first.fold.aggregates.periods;
+    expect(stored).toHaveLength(1);
+    // An outreach moves no month: nothing to write, nothing for the cohort cells to move.
+    const contact = withChangedPeriods(
+      continueClient(first.fold, events.slice(1, 2), settings()),
+      stored,
+    );
+    expect(contact.periods).toEqual([]);
+    expect(contact.periodsFrom).toBe(NO_PERIODS);
+    // A purchase in the same month rewrites that month.
+    const purchase = withChangedPeriods(
+      continueClient(first.fold, events.slice(1), settings()),
+      stored,
+    );
+    expect(purchase.periodsFrom).toBe(stored[0]!.period);
+    expect(purchase.periods).toEqual(deriveClient(events, settings()).periods.slice(-1));
   });
 
   it('writes no mark when none changed, and every mark from the earliest one that did', () => {

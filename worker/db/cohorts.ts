@@ -1,3 +1,4 @@
+import { NO_PERIODS } from '../../core/lifecycle/derive.ts';
 import type { CohortGrain } from '../../schema/cohorts.ts';
 
 /** A month `YYYY-MM` (SQL text) as its quarter `YYYY-Qn`. */
@@ -17,9 +18,10 @@ const cents = (col: string) => `CAST(ROUND(${col} * 100) AS INTEGER)`;
  */
 export function cohortDeltaSql(scope: string): string {
   // The first month with an order: the client's first periods, until one has an order.
+  // A client whose write keeps its months (NO_PERIODS) is not even looked up.
   const first = `(SELECT client_id, periods_from, (SELECT period FROM client_periods
                     WHERE workspace_id = ?1 AND client_id = s.client_id AND orders > 0 ORDER BY period LIMIT 1) AS cohort
-                  FROM ${scope} s)`;
+                  FROM ${scope} s WHERE s.periods_from < '${NO_PERIODS}')`;
   const months = `FROM ${first} f CROSS JOIN client_periods p ON p.workspace_id = ?1 AND p.client_id = f.client_id
          AND p.period >= f.periods_from WHERE f.cohort IS NOT NULL AND p.orders > 0`;
   return `SELECT ?1, grain, cohort, period, ?2 * COUNT(*), ?2 * SUM(rc), ?2 * SUM(mc) FROM (

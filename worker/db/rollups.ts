@@ -1,5 +1,5 @@
 import type { Stage } from '../../schema/lifecycle.ts';
-import { NO_MARKS } from '../../core/lifecycle/derive.ts';
+import { NO_MARKS, NO_PERIODS } from '../../core/lifecycle/derive.ts';
 import { CLOCK } from './clock.ts';
 import { quarterStart } from '../../core/segments/cohorts.ts';
 import { cohortDeltaSql } from './cohorts.ts';
@@ -44,7 +44,8 @@ const blockRowsSql = () => {
 
 /**
  * Whose rows a rollup delta covers: a client's aggregates, its spells from seq `fromSeq` on, its
- * marks from `marksFrom` (ms) on and its months from `periodsFrom` on ('' for all).
+ * marks from `marksFrom` (ms) on and its months from `periodsFrom` on ('' for all, NO_PERIODS for
+ * none).
  */
 export interface DeltaScope {
   clientId: string;
@@ -72,7 +73,12 @@ export function flowDeltaStatements(
 ): D1PreparedStatement[] {
   const scoped = `WITH scope (client_id, from_seq, marks_from, periods_from) AS (
       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?3))`;
-  const rows = scope.map((s) => [s.clientId, s.fromSeq, s.marksFrom, quarterStart(s.periodsFrom)]);
+  const rows = scope.map((s) => [
+    s.clientId,
+    s.fromSeq,
+    s.marksFrom,
+    s.periodsFrom === NO_PERIODS ? NO_PERIODS : quarterStart(s.periodsFrom),
+  ]);
   return packRows(rows).flatMap((json) =>
     [
       `${scoped}
