@@ -1,8 +1,9 @@
 /**
  * The rollups a write moves by deltas: each one's key (after the workspace) and summed columns.
- * Those read from a client's spells and marks settle from the scratch points (`pending_spells`,
- * `pending_marks`, migration 0029: rollups.ts); each of the others has a scratch twin
- * `pending_<name>` with the same columns and no key (migration 0028).
+ * Most settle from signed scratch points (migration 0029): those of spells and marks from
+ * `pending_spells` and `pending_marks` (rollups.ts), the segments' and the totals from
+ * `pending_segment_points` (segment-rollups.ts). The cohort cells have a scratch twin
+ * `pending_cohort_cells` with the same columns and no key (migration 0028).
  */
 const ROLLUPS = {
   stage_flows: { keys: ['grain', 'bucket', 'stage'], sums: ['entries', 'exits'] },
