@@ -38,7 +38,8 @@ export async function readDerivationInputs(
  * fold, without reading its history; a client with an event in its past, or without a usable
  * fold, is replayed from all of its stored events plus the new ones. Either way the result is
  * what a replay of the whole history gives (core/lifecycle/derive.test.ts, rollups.test.ts),
- * narrowed to the marks (and, for a continuation, the spells) that differ from the stored ones.
+ * narrowed to the marks (and, for a continuation, the spells and months) that differ from the
+ * stored ones.
  */
 export async function deriveTouched(
   db: D1Database,
